@@ -1,0 +1,115 @@
+# landrun - top-level Makefile. `make demo` and `make check` do all the set-up on a fresh Debian
+# machine: install missing build dependencies (build-aux/deps.sh), configure, build, run.
+
+# B: build directory (the sanitizer build uses its own).
+B ?= .
+
+ifneq ($(filter clean distclean,$(MAKECMDGOALS)),)
+else
+-include config.mk
+endif
+
+SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/landlock.c src/seccomp.c \
+          src/env.c src/process.c src/sandbox.c src/exec.c src/explain.c
+OBJ_LIB = $(SRC_LIB:%.c=$(B)/%.o) $(B)/src/default_policy.o
+OBJ_CLI = $(B)/src/cli.o
+HEADERS = $(wildcard src/*.h)
+
+POLICY_DIR = $(datadir)/landrun/policies
+WARN = -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes
+BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+SAN_CFLAGS ?=
+ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_CFLAGS) $(SECCOMP_CFLAGS) $(CAPNG_CFLAGS) $(INIH_CFLAGS) \
+             -DLANDRUN_VERSION='"$(VERSION)"' -DLANDRUN_POLICY_DIR='"$(POLICY_DIR)"' $(CFLAGS)
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN_CFLAGS) $(LDFLAGS)
+LIBS = $(SECCOMP_LIBS) $(CAPNG_LIBS) $(INIH_LIBS)
+
+TEST_COMMON = tests/common.c
+UNIT_SRC = $(wildcard tests/unit/*.c)
+INTEG_SRC = $(wildcard tests/integration/*.c)
+TEST_CFLAGS = $(ALL_CFLAGS) $(CRITERION_CFLAGS) -Isrc -Itests \
+              -DLANDRUN_BIN='"$(abspath $(B))/src/landrun"' -DLANDRUN_SRCDIR='"$(CURDIR)"' \
+              -DLANDRUN_TESTS_BIN='"$(abspath $(B))/tests"'
+
+.PHONY: all deps demo check check-unit check-integration check-asan check-man install clean distclean
+
+all: $(B)/src/landrun
+
+config.mk: configure.ac config.mk.in
+	@sh build-aux/deps.sh
+	autoconf -o configure configure.ac
+	./configure --quiet
+
+deps:
+	@sh build-aux/deps.sh
+
+$(B)/src/default_policy.c: policies/default.ini build-aux/embed.sh
+	@mkdir -p $(@D)
+	sh build-aux/embed.sh lr_default_policy policies/default.ini > $@
+
+$(B)/src/%.o: src/%.c $(HEADERS) config.mk
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+
+$(B)/src/default_policy.o: $(B)/src/default_policy.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/src/liblandrun.a: $(OBJ_LIB)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/src/landrun: $(OBJ_CLI) $(B)/src/liblandrun.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/unit_tests: $(UNIT_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a tests/common.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $(UNIT_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a $(LIBS) $(CRITERION_LIBS)
+
+$(B)/tests/integration_tests: $(INTEG_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a tests/common.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $(INTEG_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a $(LIBS) $(CRITERION_LIBS)
+
+$(B)/tests/helpers/%: tests/helpers/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+HELPERS = $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%,$(wildcard tests/helpers/*.c))
+
+# The suite: unit tests, then the integration tests as root and, when root, again as an
+# unprivileged user (nobody) whose sandbox cannot lean on root's privileges.
+check: $(B)/src/landrun $(B)/tests/unit_tests $(B)/tests/integration_tests $(HELPERS)
+	$(B)/tests/unit_tests
+	$(B)/tests/integration_tests
+	@if [ "$$(id -u)" = 0 ]; then \
+		echo "== integration tests as an unprivileged user (nobody) =="; \
+		chmod -R a+rX $(B)/tests $(B)/src policies 2>/dev/null; \
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+			env HOME=/nonexistent $(B)/tests/integration_tests; \
+	fi
+	@$(MAKE) --no-print-directory check-man
+
+check-man:
+	mandoc -T lint -W warning man/landrun.1 man/landrun.ini.5
+
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan/.
+check-asan: config.mk
+	$(MAKE) B=build-asan SAN_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		ASAN_OPTIONS=detect_leaks=1 check
+
+demo: $(B)/src/landrun
+	@sh build-aux/demo.sh $(B)/src/landrun
+
+install: $(B)/src/landrun
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(POLICY_DIR) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5
+	install -m 755 $(B)/src/landrun $(DESTDIR)$(bindir)/landrun
+	install -m 644 policies/*.ini $(DESTDIR)$(POLICY_DIR)/
+	install -m 644 man/landrun.1 $(DESTDIR)$(mandir)/man1/
+	install -m 644 man/landrun.ini.5 $(DESTDIR)$(mandir)/man5/
+
+clean:
+	rm -rf src/*.o src/default_policy.c src/liblandrun.a src/landrun tests/unit_tests \
+		tests/integration_tests tests/helpers/bin build-asan
+	rm -f $(HELPERS)
+
+distclean: clean
+	rm -rf config.mk config.log config.status configure autom4te.cache

@@ -1,0 +1,270 @@
+/* landrun(1): parse the command line, compile the policy, apply it and exec the command in place. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "explain.h"
+#include "policy.h"
+#include "sandbox.h"
+
+#ifndef LANDRUN_VERSION
+#define LANDRUN_VERSION "0.1"
+#endif
+#ifndef LANDRUN_POLICY_DIR
+#define LANDRUN_POLICY_DIR "/usr/local/share/landrun/policies"
+#endif
+
+extern char **environ;
+
+enum { EXIT_LANDRUN = 125 };
+
+enum opt {
+	OPT_RO = 256, OPT_ROX, OPT_RW, OPT_RWX, OPT_CONNECT, OPT_BIND, OPT_ENV, OPT_BEST_EFFORT,
+	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
+};
+
+static const struct option long_options[] = {
+	{ "policy", required_argument, NULL, 'p' },
+	{ "ro", required_argument, NULL, OPT_RO },
+	{ "rox", required_argument, NULL, OPT_ROX },
+	{ "rw", required_argument, NULL, OPT_RW },
+	{ "rwx", required_argument, NULL, OPT_RWX },
+	{ "connect-tcp", required_argument, NULL, OPT_CONNECT },
+	{ "bind-tcp", required_argument, NULL, OPT_BIND },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "best-effort", no_argument, NULL, OPT_BEST_EFFORT },
+	{ "unrestricted-filesystem", no_argument, NULL, OPT_UNRESTRICTED_FS },
+	{ "unrestricted-network", no_argument, NULL, OPT_UNRESTRICTED_NET },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, 'h' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "test-abi", required_argument, NULL, OPT_TEST_ABI },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct cli {
+	int verbose; /* -1 quiet, 0 normal, 1 verbose */
+	bool explain;
+	bool access_flags; /* any flag that replaces the embedded default */
+	int abi_cap;
+	char **command;
+	struct lr_policy policy;
+	struct lr_env_ctx ctx;
+	char src_policies[PATH_MAX];
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: landrun [OPTIONS] [--] COMMAND [ARG...]\n"
+		"Run COMMAND in place under a Landlock + seccomp sandbox.\n\n"
+		"  -p, --policy FILE|NAME    read a policy (repeatable; NAME: NAME.ini in the policy dir)\n"
+		"      --ro PATH[,PATH]      read-only access       --rox PATH   read + execute\n"
+		"      --rw PATH[,PATH]      read-write access      --rwx PATH   read-write + execute\n"
+		"      --connect-tcp PORTS   allow TCP connect      --bind-tcp PORTS  allow TCP bind\n"
+		"      --env NAME[=VALUE]    pass or set a variable\n"
+		"      --best-effort         drop what this kernel cannot enforce (with a warning)\n"
+		"      --unrestricted-filesystem, --unrestricted-network\n"
+		"      --explain             print the resolved policy and what is enforced; run nothing\n"
+		"  -v, --verbose  -q, --quiet  --version  -h, --help\n\n"
+		"Without --policy or access flags the embedded default policy applies.\n"
+		"Exit status: 125 landrun failed, 126 cannot execute, 127 not found, else the command's.\n"
+		"See landrun(1) and landrun.ini(5).\n");
+}
+
+/* Where NAME lookups search: the source tree's policies/ when this binary is src/landrun in a
+ * source tree, then the installed policy directory. */
+static void find_policy_dirs(struct cli *c)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t k = 0;
+	if (n > 12) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash && slash - exe >= 4 && strncmp(slash - 4, "/src", 4) == 0) {
+			snprintf(c->src_policies, sizeof(c->src_policies), "%.*s/policies", (int)(slash - 4 - exe), exe);
+			char probe[PATH_MAX + 16];
+			snprintf(probe, sizeof(probe), "%s/default.ini", c->src_policies);
+			if (access(probe, F_OK) == 0)
+				c->ctx.policy_dirs[k++] = c->src_policies;
+		}
+	}
+	c->ctx.policy_dirs[k] = LANDRUN_POLICY_DIR;
+}
+
+static int flag_paths(struct cli *c, const char *key, const char *list, int argi, struct lr_error *err)
+{
+	struct lr_origin at = { "command line", argi };
+	char item[PATH_MAX];
+	size_t len;
+	const char *w;
+	/* Go landrun splits on commas; a path containing a comma can be given in a policy file. */
+	while ((w = lr_next_word(&list, &len, true))) {
+		if (len >= sizeof(item))
+			return lr_fail(err, &at, "--%s: path too long", key);
+		snprintf(item, sizeof(item), "%.*s", (int)len, w);
+		if (lr_policy_set(&c->policy, &c->ctx, "filesystem", key, item, &at, err))
+			return -1;
+	}
+	return 0;
+}
+
+static int flag_env(struct cli *c, const char *arg, int argi, struct lr_error *err)
+{
+	struct lr_origin at = { "command line", argi };
+	return lr_policy_set(&c->policy, &c->ctx, "env", strchr(arg, '=') ? "set" : "keep", arg, &at, err);
+}
+
+static int handle_option(struct cli *c, int opt, const char *arg, int argi, struct lr_error *err)
+{
+	struct lr_origin at = { "command line", argi };
+	switch (opt) {
+	case 'p': c->access_flags = true; return lr_policy_load(&c->policy, &c->ctx, arg, err);
+	case OPT_RO: c->access_flags = true; return flag_paths(c, "ro", arg, argi, err);
+	case OPT_ROX: c->access_flags = true; return flag_paths(c, "rox", arg, argi, err);
+	case OPT_RW: c->access_flags = true; return flag_paths(c, "rw", arg, argi, err);
+	case OPT_RWX: c->access_flags = true; return flag_paths(c, "rwx", arg, argi, err);
+	case OPT_CONNECT: c->access_flags = true; return lr_policy_set(&c->policy, &c->ctx, "network", "connect_tcp", arg, &at, err);
+	case OPT_BIND: c->access_flags = true; return lr_policy_set(&c->policy, &c->ctx, "network", "bind_tcp", arg, &at, err);
+	case OPT_ENV: return flag_env(c, arg, argi, err);
+	case OPT_BEST_EFFORT: return lr_policy_set(&c->policy, &c->ctx, "policy", "compat", "best-effort", &at, err);
+	case OPT_UNRESTRICTED_FS:
+		c->access_flags = true;
+		return lr_policy_set(&c->policy, &c->ctx, "filesystem", "unrestricted", "yes", &at, err);
+	case OPT_UNRESTRICTED_NET:
+		c->access_flags = true;
+		if (lr_policy_set(&c->policy, &c->ctx, "network", "connect_tcp", "any", &at, err) ||
+		    lr_policy_set(&c->policy, &c->ctx, "network", "bind_tcp", "any", &at, err))
+			return -1;
+		return lr_policy_set(&c->policy, &c->ctx, "network", "udp", "yes", &at, err);
+	case OPT_EXPLAIN: c->explain = true; return 0;
+	case 'v': c->verbose = 1; return 0;
+	case 'q': c->verbose = -1; return 0;
+	case OPT_LOG_LEVEL: c->verbose = strcmp(arg, "debug") == 0 || strcmp(arg, "info") == 0; return 0;
+	case OPT_TEST_ABI: {
+		unsigned long long n;
+		if (!lr_parse_uint(arg, 64, &n) || n < 1)
+			return lr_fail(err, &at, "--test-abi: expected a Landlock ABI number >= 1");
+		c->abi_cap = (int)n;
+		return 0;
+	}
+	}
+	return lr_fail(err, &at, "unknown option");
+}
+
+struct parsed_opt {
+	int opt;
+	const char *arg;
+	int argi;
+};
+
+static void print_notes(const struct cli *c, const struct lr_sandbox *sb)
+{
+	for (size_t i = 0; i < sb->notes.len; i++) {
+		const struct lr_note *n = lr_vec_at(&sb->notes, i);
+		if ((n->warning && c->verbose >= 0) || c->verbose > 0)
+			fprintf(stderr, "landrun: %s%s\n", n->warning ? "warning: " : "", n->text);
+	}
+}
+
+/* Options are collected first: whether the embedded default applies depends on all of them, and
+ * it must be read before the flags that add to it. */
+static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *opts, size_t *nopts,
+		      struct lr_error *err)
+{
+	opterr = 0;
+	int opt;
+	while ((opt = getopt_long_only(argc, argv, "+p:hvq", long_options, NULL)) != -1) {
+		int argi = optind - 1;
+		switch (opt) {
+		case 'h': usage(stdout); return 1;
+		case OPT_VERSION: printf("landrun %s\n", LANDRUN_VERSION); return 1;
+		case '?':
+		case ':':
+			if (optopt)
+				return lr_fail(err, NULL, "option -%c %s (see landrun --help)", optopt,
+					       opt == ':' ? "needs a value" : "is unknown");
+			return lr_fail(err, NULL, "%s: unknown option or missing value (see landrun --help)", argv[argi]);
+		}
+		if (opt == 'p' || (opt >= OPT_RO && opt <= OPT_BIND) || opt == OPT_UNRESTRICTED_FS ||
+		    opt == OPT_UNRESTRICTED_NET)
+			c->access_flags = true;
+		opts[(*nopts)++] = (struct parsed_opt){ opt, optarg, argi };
+	}
+	c->command = argv + optind;
+	return 0;
+}
+
+static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
+{
+	struct parsed_opt *opts = calloc((size_t)argc + 1, sizeof(*opts));
+	size_t nopts = 0;
+	if (!opts)
+		return lr_fail(err, NULL, "out of memory"), EXIT_LANDRUN;
+	int rc = parse_args(c, argc, argv, opts, &nopts, err);
+	if (rc == 0 && !c->access_flags)
+		rc = lr_policy_load_string(&c->policy, &c->ctx, lr_default_policy, "<embedded default>", err);
+	for (size_t i = 0; rc == 0 && i < nopts; i++)
+		rc = handle_option(c, opts[i].opt, opts[i].arg, opts[i].argi, err);
+	free(opts);
+	if (rc)
+		return rc > 0 ? 0 : EXIT_LANDRUN;
+	if (!c->command[0] && !c->explain) {
+		usage(stderr);
+		return lr_fail(err, NULL, "no command given"), EXIT_LANDRUN;
+	}
+
+	struct lr_sandbox sb;
+	lr_sandbox_init(&sb);
+	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0 };
+	if (lr_sandbox_compile(&sb, &c->policy, &o, (const char *const *)environ, err)) {
+		lr_sandbox_free(&sb);
+		return EXIT_LANDRUN;
+	}
+	char path[PATH_MAX];
+	int status = 0;
+	if (c->command[0])
+		status = lr_resolve_command(c->command[0], sb.path_env, path, sizeof(path), err);
+	if (c->explain) {
+		lr_explain(stdout, &c->policy, &sb, c->command[0] ? (status ? c->command[0] : path) : NULL);
+		lr_sandbox_free(&sb);
+		return 0;
+	}
+	if (status) {
+		lr_sandbox_free(&sb);
+		return status;
+	}
+	print_notes(c, &sb);
+	fflush(NULL);
+	return lr_exec_sandboxed(&sb, &c->policy, path, c->command, err);
+}
+
+int main(int argc, char **argv)
+{
+	if (getauxval(AT_SECURE) || getuid() != geteuid() || getgid() != getegid()) {
+		fprintf(stderr, "landrun: refusing to run setuid or setgid: landrun is unprivileged by design\n");
+		return EXIT_LANDRUN;
+	}
+	struct cli c = { 0 };
+	struct lr_error err = { 0 };
+	lr_policy_init(&c.policy);
+	c.ctx.environ = (const char *const *)environ;
+	find_policy_dirs(&c);
+	int status = run(&c, argc, argv, &err);
+	if (err.set)
+		fprintf(stderr, "landrun: %s\n", err.msg);
+	else if (status == EXIT_LANDRUN)
+		fprintf(stderr, "landrun: failed\n");
+	lr_policy_free(&c.policy);
+	return status;
+}

@@ -1,0 +1,184 @@
+/* --explain: every rule with where it came from, then what the kernel will enforce. */
+#include "explain.h"
+
+#include <cap-ng.h>
+#include <linux/capability.h>
+#include <string.h>
+
+#include "landlock_abi.h"
+#include "names.h"
+
+static void origin(FILE *out, const struct lr_origin *at)
+{
+	if (at->line > 0)
+		fprintf(out, "  (%s:%d)\n", at->file, at->line);
+	else
+		fprintf(out, "  (%s)\n", at->file ? at->file : "default");
+}
+
+static void setting(FILE *out, const char *key, const char *value, const struct lr_setting *s)
+{
+	fprintf(out, "  %-16s %s", key, value);
+	if (s->set)
+		origin(out, &s->at);
+	else
+		fprintf(out, "  (default)\n");
+}
+
+static void explain_filesystem(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
+{
+	char buf[256];
+	fprintf(out, "[filesystem]\n");
+	if (p->fs_unrestricted.value) {
+		setting(out, "unrestricted", "yes: files are NOT restricted", &p->fs_unrestricted);
+		return;
+	}
+	for (size_t i = 0; i < p->paths.len; i++) {
+		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
+		fprintf(out, "  %-4s %s%s", lr_access_name(r->access), r->optional ? "?" : "", r->path);
+		origin(out, &r->at);
+	}
+	fprintf(out, "  enforced rights: %s\n",
+		sb->handled_fs ? lr_fs_rights_str(sb->handled_fs, buf, sizeof(buf)) : "none (NOT restricted)");
+}
+
+static void explain_ports(FILE *out, const struct lr_policy *p, bool bind)
+{
+	const struct lr_setting *any = bind ? &p->bind_any : &p->connect_any;
+	const char *key = bind ? "bind_tcp" : "connect_tcp";
+	if (any->value) {
+		setting(out, key, "any", any);
+		return;
+	}
+	bool some = false;
+	for (size_t i = 0; i < p->ports.len; i++) {
+		const struct lr_port_rule *r = lr_vec_at(&p->ports, i);
+		if (r->bind != bind)
+			continue;
+		char range[16];
+		snprintf(range, sizeof(range), r->lo == r->hi ? "%u" : "%u-%u", r->lo, r->hi);
+		fprintf(out, "  %-16s %s", key, range);
+		origin(out, &r->at);
+		some = true;
+	}
+	if (!some)
+		setting(out, key, "none", any);
+}
+
+static void explain_network(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
+{
+	fprintf(out, "[network]\n");
+	explain_ports(out, p, false);
+	explain_ports(out, p, true);
+	setting(out, "udp", p->udp.value == LR_YES ? "yes" : "no (socket filter)", &p->udp);
+	char fams[256] = "";
+	size_t off = 0;
+	for (int af = 0; af < 64 && off < sizeof(fams); af++)
+		if (p->families_mask & (1ULL << af))
+			off += (size_t)snprintf(fams + off, sizeof(fams) - off, "%s%s", off ? " " : "", lr_family_name(af));
+	setting(out, "families", fams, &p->families);
+	setting(out, "abstract_unix",
+		sb->scoped & LR_SCOPE_ABSTRACT_UNIX_SOCKET ? "isolated" : "shared (not enforced)", &p->abstract_unix);
+	fprintf(out, "  enforced TCP: connect %s, bind %s\n",
+		sb->handled_net & LR_NET_CONNECT_TCP ? "restricted" : "NOT restricted",
+		sb->handled_net & LR_NET_BIND_TCP ? "restricted" : "NOT restricted");
+}
+
+static void explain_process(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
+{
+	fprintf(out, "[process]\n");
+	setting(out, "signals", sb->scoped & LR_SCOPE_SIGNAL ? "isolated" : "shared (not enforced)", &p->signals);
+	setting(out, "new_session", sb->new_session ? "yes" : "no", &p->new_session);
+	char caps[512] = "none";
+	size_t off = 0;
+	for (unsigned c = 0; c <= CAP_LAST_CAP; c++)
+		if (sb->caps_keep & (1ULL << c))
+			off += (size_t)snprintf(caps + off, sizeof(caps) - off, "%sCAP_%s", off ? " " : "",
+						capng_capability_to_name(c));
+	setting(out, "capabilities", caps, &p->caps_set);
+	for (int i = 0; i < LR_RLIMIT_COUNT; i++) {
+		if (!sb->rlimit_set[i])
+			continue;
+		char v[32];
+		if (sb->rlimits[i].rlim_max == RLIM_INFINITY)
+			snprintf(v, sizeof(v), "unlimited");
+		else
+			snprintf(v, sizeof(v), "%llu", (unsigned long long)sb->rlimits[i].rlim_max);
+		fprintf(out, "  %-16s %s", lr_rlimit_key(i), v);
+		if (p->rlimits[i].set)
+			origin(out, &p->rlimits[i].at);
+		else
+			fprintf(out, "  (default)\n");
+	}
+	fprintf(out, "  %-16s 0 1 2", "fds kept");
+	for (unsigned i = 0; i < sb->nkeep_fds; i++)
+		fprintf(out, " %d", sb->keep_fds[i]);
+	fprintf(out, "; all others are closed\n");
+}
+
+static const char *action_str(const struct lr_policy *p, char *buf, size_t size)
+{
+	switch (p->action.value) {
+	case LR_ACT_KILL: return "kill";
+	case LR_ACT_LOG: return "log (allowed and logged)";
+	default: snprintf(buf, size, "errno:%s", lr_errno_name(p->errnum.value)); return buf;
+	}
+}
+
+static void explain_syscalls(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
+{
+	char buf[64];
+	fprintf(out, "[syscalls]\n");
+	setting(out, "default", p->sys_default.value == LR_ACT_ERRNO ? "deny" : "allow", &p->sys_default);
+	setting(out, "baseline", p->baseline.value ? "hardened" : "none", &p->baseline);
+	setting(out, "action", action_str(p, buf, sizeof(buf)), &p->action);
+	for (size_t i = 0; i < p->sys_rules.len; i++) {
+		const struct lr_sys_rule *r = lr_vec_at(&p->sys_rules, i);
+		fprintf(out, "  %-16s %s", r->allow ? "allow" : "deny", r->name);
+		origin(out, &r->at);
+	}
+	fprintf(out, "  enforced: %u seccomp rules, %u BPF instructions", sb->seccomp_rules, sb->bpf_len[0]);
+	if (sb->bpf_len[1])
+		fprintf(out, " + an allow-list program of %u", sb->bpf_len[1]);
+	fprintf(out, "; native architecture only (others killed)\n");
+}
+
+static void explain_env(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
+{
+	fprintf(out, "[env]\n  passed:");
+	for (char **e = sb->envp; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		fprintf(out, " %.*s", (int)(eq ? eq - *e : (long)strlen(*e)), *e);
+	}
+	fprintf(out, "\n  PATH=%s", sb->path_env);
+	if (p->env_path)
+		origin(out, &p->env_path_at);
+	else
+		fprintf(out, "  (default)\n");
+}
+
+void lr_explain(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb, const char *command)
+{
+	fprintf(out, "policy sources:");
+	for (size_t i = 0; i < p->sources.len; i++)
+		fprintf(out, " %s", *(const char **)lr_vec_at(&p->sources, i));
+	fprintf(out, "%s\n", p->sources.len ? "" : " command-line flags");
+	fprintf(out, "compat: %s", p->compat.value == LR_BEST_EFFORT ? "best-effort" : "strict");
+	if (p->min_abi.set)
+		fprintf(out, ", min_abi %d", p->min_abi.value);
+	if (sb->kernel_abi)
+		fprintf(out, "; Landlock ABI %d (kernel offers %d)\n", sb->abi, sb->kernel_abi);
+	else
+		fprintf(out, "; Landlock unavailable: %s\n", sb->landlock_missing);
+	if (command)
+		fprintf(out, "command: %s\n", command);
+	explain_filesystem(out, p, sb);
+	explain_network(out, p, sb);
+	explain_process(out, p, sb);
+	explain_syscalls(out, p, sb);
+	explain_env(out, p, sb);
+	for (size_t i = 0; i < sb->notes.len; i++) {
+		const struct lr_note *n = lr_vec_at(&sb->notes, i);
+		fprintf(out, "%s: %s\n", n->warning ? "warning" : "note", n->text);
+	}
+}

@@ -1,0 +1,12 @@
+/* --explain: the resolved policy and what this kernel really enforces. */
+#ifndef LANDRUN_EXPLAIN_H
+#define LANDRUN_EXPLAIN_H
+
+#include <stdio.h>
+
+#include "policy.h"
+#include "sandbox.h"
+
+void lr_explain(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb, const char *command);
+
+#endif

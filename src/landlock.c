@@ -1,0 +1,277 @@
+/* Policy -> Landlock ruleset fd: detect the ABI, decide what can be enforced, add the rules. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "landlock_abi.h"
+#include "sandbox.h"
+
+static const char *const fs_right_names[] = {
+	"execute",   "write_file", "read_file", "read_dir",  "remove_dir", "remove_file",
+	"make_char", "make_dir",   "make_reg",  "make_sock", "make_fifo",  "make_block",
+	"make_sym",  "refer",      "truncate",  "ioctl_dev", "resolve_unix",
+};
+
+const char *lr_fs_rights_str(uint64_t mask, char *buf, size_t size)
+{
+	size_t off = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < LR_ARRAY_LEN(fs_right_names); i++) {
+		if (!(mask & (1ULL << i)) || off >= size)
+			continue;
+		off += (size_t)snprintf(buf + off, size - off, "%s%s", off ? "," : "", fs_right_names[i]);
+	}
+	return buf;
+}
+
+uint64_t lr_fs_rights_for_abi(int abi)
+{
+	static const uint64_t by_abi[] = {
+		[0] = 0,
+		[1] = (LR_FS_MAKE_SYM << 1) - 1,
+		[2] = (LR_FS_REFER << 1) - 1,
+		[3] = (LR_FS_TRUNCATE << 1) - 1,
+		[4] = (LR_FS_TRUNCATE << 1) - 1,
+		[5] = (LR_FS_IOCTL_DEV << 1) - 1,
+		[6] = (LR_FS_IOCTL_DEV << 1) - 1,
+		[7] = (LR_FS_IOCTL_DEV << 1) - 1,
+	};
+	if (abi < 0)
+		return 0;
+	return abi >= (int)LR_ARRAY_LEN(by_abi) ? by_abi[LR_ARRAY_LEN(by_abi) - 1] : by_abi[abi];
+}
+
+#define LR_RIGHTS_RO (LR_FS_READ_FILE | LR_FS_READ_DIR)
+#define LR_RIGHTS_RW                                                                               \
+	(LR_RIGHTS_RO | LR_FS_WRITE_FILE | LR_FS_REMOVE_DIR | LR_FS_REMOVE_FILE | LR_FS_MAKE_DIR |   \
+	 LR_FS_MAKE_REG | LR_FS_MAKE_SOCK | LR_FS_MAKE_FIFO | LR_FS_MAKE_SYM | LR_FS_REFER |         \
+	 LR_FS_TRUNCATE)
+
+uint64_t lr_access_rights(enum lr_access a)
+{
+	switch (a) {
+	case LR_RO: return LR_RIGHTS_RO;
+	case LR_ROX: return LR_RIGHTS_RO | LR_FS_EXECUTE;
+	case LR_RW: return LR_RIGHTS_RW;
+	case LR_RWX: return LR_RIGHTS_RW | LR_FS_EXECUTE;
+	case LR_DEV: return LR_FS_IOCTL_DEV;
+	}
+	return 0;
+}
+
+static const char *landlock_unavailable_reason(int e)
+{
+	switch (e) {
+	case ENOSYS: return "the kernel was built without Landlock";
+	case EOPNOTSUPP: return "Landlock is disabled at boot (add landlock to the lsm= kernel parameter)";
+	case EPERM: return "the Landlock syscalls are blocked (a container or service seccomp profile)";
+	default: return strerror(e);
+	}
+}
+
+/* One feature the policy relies on and the ABI that enforces it. */
+struct feature {
+	const char *what;
+	int abi;
+	bool needed;
+	const struct lr_origin *at;
+};
+
+/* Strict: the first feature the ABI lacks is an error. Best-effort: it is dropped with a note. */
+static int check_features(struct lr_sandbox *sb, const struct lr_policy *p, const struct feature *f,
+			  size_t n, struct lr_error *err)
+{
+	bool strict = p->compat.value == LR_STRICT;
+	for (size_t i = 0; i < n; i++) {
+		if (!f[i].needed || sb->abi >= f[i].abi)
+			continue;
+		if (strict)
+			return lr_fail(err, f[i].at, "%s needs Landlock ABI %d but this kernel offers %d%s%s; "
+				       "use compat = best-effort (or --best-effort) to run without it",
+				       f[i].what, f[i].abi, sb->abi, sb->landlock_missing ? ": " : "",
+				       sb->landlock_missing ? sb->landlock_missing : "");
+		if (lr_sandbox_note(sb, true, "not enforced: %s (needs Landlock ABI %d, this kernel has %d)",
+				    f[i].what, f[i].abi, sb->abi))
+			return lr_fail(err, NULL, "out of memory");
+	}
+	return 0;
+}
+
+static bool has_access(const struct lr_policy *p, enum lr_access a, const struct lr_origin **at)
+{
+	for (size_t i = 0; i < p->paths.len; i++) {
+		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
+		if (r->access == a || (a == LR_RW && r->access == LR_RWX)) {
+			*at = &r->at;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int detect_abi(struct lr_sandbox *sb, const struct lr_compile_opts *o)
+{
+	long abi = syscall(LR_SYS_landlock_create_ruleset, NULL, 0, LR_LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 0) {
+		sb->kernel_abi = 0;
+		sb->landlock_missing = landlock_unavailable_reason(errno);
+	} else {
+		sb->kernel_abi = (int)abi;
+	}
+	sb->abi = sb->kernel_abi;
+	if (o && o->abi_cap > 0 && sb->abi > o->abi_cap)
+		sb->abi = o->abi_cap;
+	return 0;
+}
+
+/* Decides what the ruleset handles; fails (strict) when the ABI cannot enforce the policy. */
+static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
+{
+	static const struct lr_origin implicit = { "policy", 0 };
+	const struct lr_origin *rw_at = &implicit, *dev_at = &implicit;
+	bool fs = !p->fs_unrestricted.value;
+	bool tcp_connect = !p->connect_any.value, tcp_bind = !p->bind_any.value;
+	bool has_rw = has_access(p, LR_RW, &rw_at);
+	bool has_dev = has_access(p, LR_DEV, &dev_at);
+	bool scope_unix = p->abstract_unix.value != LR_NO, scope_sig = p->signals.value != LR_NO;
+	const struct lr_origin *net_at = p->connect_any.set ? &p->connect_any.at : &implicit;
+	struct feature features[] = {
+		{ "filesystem restrictions", 1, fs, &implicit },
+		{ "renaming and linking across directories (refer)", 2, fs && has_rw, rw_at },
+		{ "denying truncate outside rw grants", 3, fs, &implicit },
+		{ "TCP connect restrictions", 4, tcp_connect, net_at },
+		{ "TCP bind restrictions", 4, tcp_bind, p->bind_any.set ? &p->bind_any.at : &implicit },
+		{ "device ioctl grants (dev =)", 5, fs && has_dev, dev_at },
+		{ "abstract unix socket isolation", 6, p->abstract_unix.set && scope_unix, &p->abstract_unix.at },
+		{ "signal isolation", 6, p->signals.set && scope_sig, &p->signals.at },
+	};
+	if (p->min_abi.set && sb->abi < p->min_abi.value)
+		return lr_fail(err, &p->min_abi.at, "min_abi = %d but this kernel offers Landlock ABI %d%s%s",
+			       p->min_abi.value, sb->abi, sb->landlock_missing ? ": " : "",
+			       sb->landlock_missing ? sb->landlock_missing : "");
+	if (check_features(sb, p, features, LR_ARRAY_LEN(features), err))
+		return -1;
+	if (fs)
+		sb->handled_fs = lr_fs_rights_for_abi(sb->abi);
+	if (sb->abi >= 4) {
+		sb->handled_net = (tcp_connect ? LR_NET_CONNECT_TCP : 0) | (tcp_bind ? LR_NET_BIND_TCP : 0);
+	}
+	if (sb->abi >= 6) {
+		sb->scoped = (scope_unix ? LR_SCOPE_ABSTRACT_UNIX_SOCKET : 0) | (scope_sig ? LR_SCOPE_SIGNAL : 0);
+	} else if ((scope_unix && !p->abstract_unix.set) || (scope_sig && !p->signals.set)) {
+		lr_sandbox_note(sb, false, "not enforced: abstract unix socket and signal isolation (needs Landlock ABI 6)");
+	}
+	return 0;
+}
+
+/* Opens a policy path for a rule. A final symlink is followed only when root owns it (system links
+ * like /lib -> usr/lib): a link the sandbox could have planted must not redirect a grant. */
+static int open_rule_path(struct lr_sandbox *sb, const struct lr_path_rule *r, struct stat *st,
+			  struct lr_error *err)
+{
+	int fd = open(r->path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0 && fstat(fd, st) == 0 && S_ISLNK(st->st_mode)) {
+		uid_t owner = st->st_uid;
+		close(fd);
+		if (owner != 0)
+			return lr_fail(err, &r->at, "%s is a symbolic link owned by uid %u; name its target instead",
+				       r->path, (unsigned)owner);
+		fd = open(r->path, O_PATH | O_CLOEXEC);
+		if (fd >= 0 && fstat(fd, st) < 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	if (fd >= 0)
+		return fd;
+	int e = errno;
+	if (r->optional && (e == ENOENT || e == ENOTDIR)) {
+		lr_sandbox_note(sb, false, "skipped optional %s = ?%s (%s:%d): %s", lr_access_name(r->access),
+				r->path, r->at.file, r->at.line, strerror(e));
+		return -2;
+	}
+	return lr_fail(err, &r->at, "%s: %s%s", r->path, strerror(e),
+		       e == ENOENT ? " (prefix the path with ? if it may be absent)" : "");
+}
+
+static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
+{
+	for (size_t i = 0; i < p->paths.len; i++) {
+		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
+		struct stat st;
+		int fd = open_rule_path(sb, r, &st, err);
+		if (fd == -2)
+			continue;
+		if (fd < 0)
+			return -1;
+		uint64_t rights = lr_access_rights(r->access) & sb->handled_fs;
+		if (!S_ISDIR(st.st_mode))
+			rights &= LR_FS_FILE_RIGHTS;
+		if (r->access == LR_DEV && !S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
+			close(fd);
+			return lr_fail(err, &r->at, "dev = %s: not a device file", r->path);
+		}
+		int rc = 0;
+		if (rights) {
+			struct lr_landlock_path_beneath_attr attr = { .allowed_access = rights, .parent_fd = fd };
+			rc = (int)syscall(LR_SYS_landlock_add_rule, sb->ruleset_fd, LR_LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
+			sb->fs_rules++;
+		}
+		int e = errno;
+		close(fd);
+		if (rc < 0)
+			return lr_fail(err, &r->at, "landlock_add_rule(%s): %s", r->path, strerror(e));
+	}
+	return 0;
+}
+
+static int add_port_rules(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
+{
+	for (size_t i = 0; i < p->ports.len; i++) {
+		const struct lr_port_rule *r = lr_vec_at(&p->ports, i);
+		uint64_t right = r->bind ? LR_NET_BIND_TCP : LR_NET_CONNECT_TCP;
+		if (!(sb->handled_net & right))
+			continue;
+		for (unsigned port = r->lo; port <= r->hi; port++) {
+			struct lr_landlock_net_port_attr attr = { .allowed_access = right, .port = port };
+			if (syscall(LR_SYS_landlock_add_rule, sb->ruleset_fd, LR_LANDLOCK_RULE_NET_PORT, &attr, 0) < 0)
+				return lr_fail(err, &r->at, "landlock_add_rule(port %u): %s", port, strerror(errno));
+			sb->net_rules++;
+		}
+	}
+	return 0;
+}
+
+int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
+			const struct lr_compile_opts *o, struct lr_error *err)
+{
+	detect_abi(sb, o);
+	if (plan(sb, p, err))
+		return -1;
+	if (sb->abi == 0) {
+		/* Best-effort without Landlock: say so loudly, seccomp still applies. */
+		if (!p->fs_unrestricted.value || !p->connect_any.value || !p->bind_any.value)
+			lr_sandbox_note(sb, true, "Landlock is unavailable (%s): files and network are NOT restricted, only the syscall filter applies",
+					sb->landlock_missing ? sb->landlock_missing : "ABI 0");
+		return 0;
+	}
+	if (!sb->handled_fs && !sb->handled_net && !sb->scoped)
+		return 0;
+	struct lr_landlock_ruleset_attr attr = {
+		.handled_access_fs = sb->handled_fs,
+		.handled_access_net = sb->handled_net,
+		.scoped = sb->scoped,
+	};
+	int fd = (int)syscall(LR_SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (fd < 0)
+		return lr_fail(err, NULL, "landlock_create_ruleset: %s", strerror(errno));
+	sb->ruleset_fd = fd;
+	if (sb->handled_fs && add_path_rules(sb, p, err))
+		return -1;
+	return add_port_rules(sb, p, err);
+}

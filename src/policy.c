@@ -1,0 +1,978 @@
+/* Reads INI policies (with inih) into struct lr_policy: sections, keys, variables, includes. */
+#include "policy.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "names.h"
+#include "syscall_groups.h"
+
+enum { LR_MAX_INCLUDE_DEPTH = 8, LR_MAX_POLICY_BYTES = 16 << 20 };
+
+/* The include chain being parsed, for cycle detection without global state. */
+struct parse_frame {
+	const struct parse_frame *parent;
+	dev_t dev;
+	ino_t ino;
+};
+
+struct parse_state {
+	struct lr_policy *p;
+	const struct lr_env_ctx *ctx;
+	const struct parse_frame *frame;
+	const char *file; /* arena copy: origins point here */
+	const char *dir;  /* directory of file, for includes and ${POLICY_DIR}; NULL if embedded */
+	const char *cursor;
+	int lineno;
+	bool indented;  /* the line being handled is a continuation line */
+	const char *last_key; /* last key seen in this file: a continuation line repeats it */
+	struct lr_error *err;
+};
+
+typedef int (*key_fn)(struct parse_state *st, const char *value, const struct lr_origin *at);
+
+struct key_entry {
+	const char *section;
+	const char *key;
+	key_fn fn;
+};
+
+static int parse_text(struct lr_policy *p, const struct lr_env_ctx *ctx,
+		      const struct parse_frame *frame, const char *text, const char *file,
+		      const char *dir, struct lr_error *err);
+
+/* ---- variables ---------------------------------------------------------------------------- */
+
+static const char *env_lookup(const struct lr_env_ctx *ctx, const char *name, size_t len)
+{
+	for (const char *const *e = ctx->environ; e && *e; e++)
+		if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
+			return *e + len + 1;
+	return NULL;
+}
+
+static const char *const variable_names[] = { "HOME", "CWD",  "TMPDIR",     "UID",
+					      "USER", "PWD",  "POLICY_DIR", "env:NAME" };
+
+/* Value of ${name} into buf; NULL (error set) when undefined. */
+static const char *variable_value(struct parse_state *st, const char *name, size_t len,
+				  char *buf, size_t size, const struct lr_origin *at)
+{
+	const struct lr_env_ctx *ctx = st->ctx;
+	const char *v = NULL;
+	if (len > 4 && strncmp(name, "env:", 4) == 0) {
+		v = env_lookup(ctx, name + 4, len - 4);
+		if (!v)
+			lr_fail(st->err, at, "${%.*s}: environment variable %.*s is not set", (int)len,
+				name, (int)len - 4, name + 4);
+		return v;
+	}
+#define IS(lit) (len == sizeof(lit) - 1 && memcmp(name, lit, len) == 0)
+	if (IS("HOME")) {
+		v = env_lookup(ctx, "HOME", 4);
+		if (!v || !*v) {
+			struct passwd *pw = getpwuid(getuid());
+			v = pw ? pw->pw_dir : NULL;
+		}
+	} else if (IS("CWD") || IS("PWD")) {
+		v = getcwd(buf, size);
+	} else if (IS("TMPDIR")) {
+		v = env_lookup(ctx, "TMPDIR", 6);
+		if (!v || !*v)
+			v = "/tmp";
+	} else if (IS("UID")) {
+		snprintf(buf, size, "%u", (unsigned)getuid());
+		v = buf;
+	} else if (IS("USER")) {
+		struct passwd *pw = getpwuid(getuid());
+		v = pw ? pw->pw_name : env_lookup(ctx, "USER", 4);
+	} else if (IS("POLICY_DIR")) {
+		v = st->dir;
+		if (!v)
+			v = ctx->policy_dirs[0];
+	} else {
+		char word[64];
+		snprintf(word, sizeof(word), "%.*s", (int)len, name);
+		const char *hint = lr_suggest(word, variable_names, LR_ARRAY_LEN(variable_names));
+		lr_fail(st->err, at, "unknown variable ${%s}%s%s%s (known: HOME CWD TMPDIR UID USER POLICY_DIR env:NAME)",
+			word, hint ? "; did you mean ${" : "", hint ? hint : "", hint ? "}?" : "");
+		return NULL;
+	}
+#undef IS
+	if (!v)
+		lr_fail(st->err, at, "${%.*s} has no value here", (int)len, name);
+	return v;
+}
+
+/* Expands ${...} in word[0..len) into an arena string. */
+static char *expand(struct parse_state *st, const char *word, size_t len, const struct lr_origin *at)
+{
+	char out[PATH_MAX * 2];
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		const char *piece = word + i;
+		size_t plen = 1;
+		char buf[PATH_MAX];
+		if (word[i] == '$' && i + 1 < len && word[i + 1] == '{') {
+			const char *close = memchr(word + i + 2, '}', len - i - 2);
+			if (!close) {
+				lr_fail(st->err, at, "unterminated ${ in \"%.*s\"", (int)len, word);
+				return NULL;
+			}
+			size_t nlen = (size_t)(close - (word + i + 2));
+			piece = variable_value(st, word + i + 2, nlen, buf, sizeof(buf), at);
+			if (!piece)
+				return NULL;
+			plen = strlen(piece);
+			i += nlen + 3;
+		} else {
+			i++;
+		}
+		if (o + plen >= sizeof(out)) {
+			lr_fail(st->err, at, "\"%.*s\" is too long once expanded", (int)len, word);
+			return NULL;
+		}
+		memcpy(out + o, piece, plen);
+		o += plen;
+	}
+	char *s = lr_arena_strndup(&st->p->arena, out, o);
+	if (!s)
+		lr_fail(st->err, at, "out of memory");
+	return s;
+}
+
+/* ---- value helpers ------------------------------------------------------------------------ */
+
+static bool is_word(const char *value, const char *w)
+{
+	size_t len;
+	const char *s = value;
+	const char *first = lr_next_word(&s, &len, false);
+	size_t dummy;
+	return first && strlen(w) == len && strncmp(first, w, len) == 0 && !lr_next_word(&s, &dummy, false);
+}
+
+static int set_setting(struct lr_setting *s, int value, const struct lr_origin *at)
+{
+	s->value = value;
+	s->set = true;
+	s->at = *at;
+	return 0;
+}
+
+/* One of two words ("yes"/"no", "isolated"/"shared"...) into LR_YES / LR_NO. */
+static int parse_choice(struct parse_state *st, const char *key, const char *value,
+			const char *yes, const char *no, struct lr_setting *s, const struct lr_origin *at)
+{
+	if (is_word(value, yes))
+		return set_setting(s, LR_YES, at);
+	if (is_word(value, no))
+		return set_setting(s, LR_NO, at);
+	return lr_fail(st->err, at, "%s = \"%s\": expected %s or %s", key, value, yes, no);
+}
+
+static void word_copy(char *dst, size_t size, const char *w, size_t len)
+{
+	snprintf(dst, size, "%.*s", (int)(len < size ? len : size - 1), w);
+}
+
+/* ---- [policy] ----------------------------------------------------------------------------- */
+
+static int key_include(struct parse_state *st, const char *value, const struct lr_origin *at);
+
+static int key_compat(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	if (is_word(value, "strict"))
+		return set_setting(&st->p->compat, LR_STRICT, at);
+	if (is_word(value, "best-effort"))
+		return set_setting(&st->p->compat, LR_BEST_EFFORT, at);
+	return lr_fail(st->err, at, "compat = \"%s\": expected strict or best-effort", value);
+}
+
+static int key_min_abi(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	unsigned long long n;
+	if (!lr_parse_uint(value, 64, &n) || n < 1)
+		return lr_fail(st->err, at, "min_abi = \"%s\": expected a Landlock ABI number (1, 2, ...)", value);
+	return set_setting(&st->p->min_abi, (int)n, at);
+}
+
+/* ---- [filesystem] ------------------------------------------------------------------------- */
+
+static int add_paths(struct parse_state *st, const char *value, enum lr_access access,
+		     const struct lr_origin *at)
+{
+	size_t len;
+	const char *w;
+	while ((w = lr_next_word(&value, &len, false))) {
+		bool optional = w[0] == '?';
+		if (optional) {
+			w++;
+			len--;
+		}
+		char *path = expand(st, w, len, at);
+		if (!path)
+			return -1;
+		if (path[0] != '/')
+			return lr_fail(st->err, at, "\"%s\" is not an absolute path (start it with / or a variable like ${CWD})", path);
+		struct lr_path_rule *r = lr_vec_push(&st->p->paths);
+		if (!r)
+			return lr_fail(st->err, at, "out of memory");
+		r->path = path;
+		r->access = access;
+		r->optional = optional;
+		r->at = *at;
+	}
+	return 0;
+}
+
+static int key_ro(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_paths(st, v, LR_RO, at); }
+static int key_rox(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_paths(st, v, LR_ROX, at); }
+static int key_rw(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_paths(st, v, LR_RW, at); }
+static int key_rwx(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_paths(st, v, LR_RWX, at); }
+static int key_dev(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_paths(st, v, LR_DEV, at); }
+
+static int key_fs_unrestricted(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	return parse_choice(st, "unrestricted", v, "yes", "no", &st->p->fs_unrestricted, at);
+}
+
+/* ---- [network] ---------------------------------------------------------------------------- */
+
+static int parse_port(const char *s, size_t len, unsigned *out)
+{
+	char buf[8];
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	unsigned long long v;
+	if (!lr_parse_uint(buf, 65535, &v))
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int add_ports(struct parse_state *st, const char *key, const char *value, bool bind,
+		     const struct lr_origin *at)
+{
+	struct lr_setting *any = bind ? &st->p->bind_any : &st->p->connect_any;
+	if (is_word(value, "any"))
+		return set_setting(any, 1, at);
+	if (is_word(value, "none")) {
+		/* "none" forgets ports granted so far for this direction. */
+		struct lr_vec *v = &st->p->ports;
+		size_t keep = 0;
+		for (size_t i = 0; i < v->len; i++) {
+			struct lr_port_rule *r = lr_vec_at(v, i);
+			if (r->bind != bind)
+				*(struct lr_port_rule *)lr_vec_at(v, keep++) = *r;
+		}
+		v->len = keep;
+		return set_setting(any, 0, at);
+	}
+	size_t len;
+	const char *w;
+	while ((w = lr_next_word(&value, &len, true))) {
+		const char *dash = memchr(w, '-', len);
+		unsigned lo, hi;
+		int bad = dash ? parse_port(w, (size_t)(dash - w), &lo) ||
+					 parse_port(dash + 1, len - (size_t)(dash - w) - 1, &hi)
+			       : parse_port(w, len, &lo);
+		if (!dash)
+			hi = lo;
+		if (bad || lo > hi)
+			return lr_fail(st->err, at, "%s: \"%.*s\" is not a port (0-65535), a range LO-HI, any or none",
+				       key, (int)len, w);
+		struct lr_port_rule *r = lr_vec_push(&st->p->ports);
+		if (!r)
+			return lr_fail(st->err, at, "out of memory");
+		r->lo = (uint16_t)lo;
+		r->hi = (uint16_t)hi;
+		r->bind = bind;
+		r->at = *at;
+	}
+	return 0;
+}
+
+static int key_connect_tcp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_ports(st, "connect_tcp", v, false, at); }
+static int key_bind_tcp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_ports(st, "bind_tcp", v, true, at); }
+
+static int key_udp(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	return parse_choice(st, "udp", v, "yes", "no", &st->p->udp, at);
+}
+
+static int key_families(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	/* A new "families =" line replaces the set; its continuation lines add to it. */
+	uint64_t mask = st->indented && st->p->families.set ? st->p->families_mask : 0;
+	size_t len;
+	const char *w;
+	while ((w = lr_next_word(&value, &len, false))) {
+		char name[32];
+		word_copy(name, sizeof(name), w, len);
+		int af = lr_family_from_name(name);
+		if (af < 0) {
+			const char *hint = lr_family_suggest(name);
+			return lr_fail(st->err, at, "families: unknown address family \"%s\"%s%s%s", name,
+				       hint ? "; did you mean " : "", hint ? hint : "", hint ? "?" : "");
+		}
+		mask |= 1ULL << af;
+	}
+	st->p->families_mask = mask;
+	return set_setting(&st->p->families, 1, at);
+}
+
+static int key_abstract_unix(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	return parse_choice(st, "abstract_unix", v, "isolated", "shared", &st->p->abstract_unix, at);
+}
+
+/* ---- [process] ---------------------------------------------------------------------------- */
+
+static int key_signals(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	return parse_choice(st, "signals", v, "isolated", "shared", &st->p->signals, at);
+}
+
+static int key_new_session(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	return parse_choice(st, "new_session", v, "yes", "no", &st->p->new_session, at);
+}
+
+static int key_keep_fds(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	size_t len;
+	const char *w;
+	while ((w = lr_next_word(&value, &len, false))) {
+		char buf[16];
+		word_copy(buf, sizeof(buf), w, len);
+		unsigned long long n;
+		if (len >= sizeof(buf) || !lr_parse_uint(buf, INT_MAX, &n) || n < 3)
+			return lr_fail(st->err, at, "keep_fds: \"%.*s\" is not a file descriptor number >= 3 (0, 1 and 2 are always kept)",
+				       (int)len, w);
+		int *slot = lr_vec_push(&st->p->keep_fds);
+		if (!slot)
+			return lr_fail(st->err, at, "out of memory");
+		*slot = (int)n;
+	}
+	return 0;
+}
+
+static int key_capabilities(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	if (is_word(value, "none")) {
+		st->p->caps_keep = 0;
+		return set_setting(&st->p->caps_set, 1, at);
+	}
+	size_t len;
+	const char *w;
+	while ((w = lr_next_word(&value, &len, false))) {
+		char name[48];
+		word_copy(name, sizeof(name), w, len);
+		int cap = lr_cap_from_name(name);
+		if (cap < 0) {
+			const char *hint = lr_cap_suggest(name);
+			return lr_fail(st->err, at, "capabilities: unknown capability \"%s\"%s%s%s", name,
+				       hint ? "; did you mean " : "", hint ? hint : "", hint ? "?" : "");
+		}
+		st->p->caps_keep |= 1ULL << cap;
+	}
+	return set_setting(&st->p->caps_set, 1, at);
+}
+
+static int key_rlimit(struct parse_state *st, int idx, const char *value, const struct lr_origin *at)
+{
+	struct lr_rlimit_setting *r = &st->p->rlimits[idx];
+	char buf[32];
+	size_t len;
+	const char *s = value;
+	const char *w = lr_next_word(&s, &len, false);
+	size_t dummy;
+	if (!w || len >= sizeof(buf) || lr_next_word(&s, &dummy, false))
+		goto bad;
+	word_copy(buf, sizeof(buf), w, len);
+	if (strcmp(buf, "unlimited") == 0 || strcmp(buf, "infinity") == 0) {
+		r->value = RLIM_INFINITY;
+	} else {
+		unsigned long long mult = 1;
+		char *last = &buf[len - 1];
+		switch (*last) {
+		case 'K': mult = 1ULL << 10; break;
+		case 'M': mult = 1ULL << 20; break;
+		case 'G': mult = 1ULL << 30; break;
+		}
+		if (mult > 1)
+			*last = '\0';
+		unsigned long long n;
+		if (!lr_parse_uint(buf, ULLONG_MAX / mult, &n))
+			goto bad;
+		r->value = (rlim_t)(n * mult);
+	}
+	r->set = true;
+	r->at = *at;
+	return 0;
+bad:
+	return lr_fail(st->err, at, "%s = \"%s\": expected a number (K, M, G suffixes allowed) or unlimited",
+		       lr_rlimit_key(idx), value);
+}
+
+static int key_rlimit_nofile(struct parse_state *st, const char *v, const struct lr_origin *at) { return key_rlimit(st, LR_RLIMIT_NOFILE, v, at); }
+static int key_rlimit_nproc(struct parse_state *st, const char *v, const struct lr_origin *at) { return key_rlimit(st, LR_RLIMIT_NPROC, v, at); }
+static int key_rlimit_as(struct parse_state *st, const char *v, const struct lr_origin *at) { return key_rlimit(st, LR_RLIMIT_AS, v, at); }
+static int key_rlimit_cpu(struct parse_state *st, const char *v, const struct lr_origin *at) { return key_rlimit(st, LR_RLIMIT_CPU, v, at); }
+static int key_rlimit_fsize(struct parse_state *st, const char *v, const struct lr_origin *at) { return key_rlimit(st, LR_RLIMIT_FSIZE, v, at); }
+static int key_rlimit_core(struct parse_state *st, const char *v, const struct lr_origin *at) { return key_rlimit(st, LR_RLIMIT_CORE, v, at); }
+
+/* ---- [syscalls] --------------------------------------------------------------------------- */
+
+static int check_syscall_name(struct parse_state *st, const char *name, const struct lr_origin *at)
+{
+	if (name[0] == '@') {
+		if (lr_syscall_group_find(name))
+			return 0;
+		const char *hint = lr_syscall_group_suggest(name);
+		return lr_fail(st->err, at, "unknown syscall group \"%s\"%s%s%s", name,
+			       hint ? "; did you mean " : "", hint ? hint : "",
+			       hint ? "?" : " (see landrun.ini(5) for the list)");
+	}
+	if (lr_syscall_resolve(name) >= 0)
+		return 0;
+	const char *hint = lr_syscall_suggest(name);
+	return lr_fail(st->err, at, "unknown syscall \"%s\"%s%s%s", name, hint ? "; did you mean " : "",
+		       hint ? hint : "", hint ? "?" : "");
+}
+
+/* "errno:EPERM", "kill" or "log" (after the colon of a deny item, or the action key). */
+static int parse_action(struct parse_state *st, const char *s, enum lr_action *act, int *errnum,
+			const struct lr_origin *at)
+{
+	if (strcmp(s, "kill") == 0) {
+		*act = LR_ACT_KILL;
+		return 0;
+	}
+	if (strcmp(s, "log") == 0) {
+		*act = LR_ACT_LOG;
+		return 0;
+	}
+	if (strncmp(s, "errno:", 6) == 0) {
+		int e = lr_errno_from_name(s + 6);
+		if (e > 0) {
+			*act = LR_ACT_ERRNO;
+			*errnum = e;
+			return 0;
+		}
+		const char *hint = lr_errno_suggest(s + 6);
+		return lr_fail(st->err, at, "unknown errno name \"%s\"%s%s%s", s + 6,
+			       hint ? "; did you mean " : "", hint ? hint : "", hint ? "?" : "");
+	}
+	return lr_fail(st->err, at, "unknown action \"%s\": expected errno:ENAME (e.g. errno:EPERM), kill or log", s);
+}
+
+static int add_sys_rules(struct parse_state *st, const char *value, bool allow, const struct lr_origin *at)
+{
+	size_t len;
+	const char *w;
+	while ((w = lr_next_word(&value, &len, false))) {
+		char item[96];
+		if (len >= sizeof(item))
+			return lr_fail(st->err, at, "\"%.*s...\" is too long for a syscall name", 32, w);
+		word_copy(item, sizeof(item), w, len);
+		enum lr_action act = allow ? LR_ACT_ALLOW : LR_ACT_DEFAULT;
+		int errnum = 0;
+		char *colon = strchr(item, ':');
+		if (colon) {
+			if (allow)
+				return lr_fail(st->err, at, "allow: \"%s\": an allowed syscall takes no action", item);
+			*colon = '\0';
+			if (parse_action(st, colon + 1, &act, &errnum, at))
+				return -1;
+		}
+		if (check_syscall_name(st, item, at))
+			return -1;
+		struct lr_sys_rule *r = lr_vec_push(&st->p->sys_rules);
+		char *name = lr_arena_strdup(&st->p->arena, item);
+		if (!r || !name)
+			return lr_fail(st->err, at, "out of memory");
+		r->name = name;
+		r->allow = allow;
+		r->action = act;
+		r->errnum = errnum;
+		r->at = *at;
+	}
+	return 0;
+}
+
+static int key_sys_allow(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_sys_rules(st, v, true, at); }
+static int key_sys_deny(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_sys_rules(st, v, false, at); }
+
+static int key_sys_default(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	if (is_word(value, "allow"))
+		return set_setting(&st->p->sys_default, LR_ACT_ALLOW, at);
+	if (is_word(value, "deny"))
+		return set_setting(&st->p->sys_default, LR_ACT_ERRNO, at);
+	return lr_fail(st->err, at, "default = \"%s\": expected allow or deny", value);
+}
+
+static int key_sys_action(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	char buf[64];
+	size_t len;
+	const char *s = value;
+	const char *w = lr_next_word(&s, &len, false);
+	if (!w || len >= sizeof(buf))
+		return lr_fail(st->err, at, "action: expected errno:ENAME, kill or log");
+	word_copy(buf, sizeof(buf), w, len);
+	enum lr_action act;
+	int errnum = 1; /* EPERM */
+	if (parse_action(st, buf, &act, &errnum, at))
+		return -1;
+	set_setting(&st->p->errnum, errnum, at);
+	return set_setting(&st->p->action, act, at);
+}
+
+static int key_sys_baseline(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	if (is_word(v, "hardened"))
+		return set_setting(&st->p->baseline, 1, at);
+	if (is_word(v, "none"))
+		return set_setting(&st->p->baseline, 0, at);
+	return lr_fail(st->err, at, "baseline = \"%s\": expected hardened or none", v);
+}
+
+/* ---- [env] -------------------------------------------------------------------------------- */
+
+static bool valid_env_name(const char *s, size_t len, bool allow_star)
+{
+	if (len == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '_' || (allow_star && i == len - 1 && s[i] == '*')))
+			return false;
+	return true;
+}
+
+static int add_env(struct parse_state *st, enum lr_env_kind kind, const char *name, size_t len,
+		   const char *value, const struct lr_origin *at)
+{
+	struct lr_env_rule *r = lr_vec_push(&st->p->env_rules);
+	char *n = r ? lr_arena_strndup(&st->p->arena, name, len) : NULL;
+	if (!n)
+		return lr_fail(st->err, at, "out of memory");
+	r->kind = kind;
+	r->name = n;
+	r->value = value;
+	r->at = *at;
+	return 0;
+}
+
+static int key_env_keep(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	size_t len;
+	const char *w;
+	while ((w = lr_next_word(&value, &len, false))) {
+		if (!valid_env_name(w, len, true))
+			return lr_fail(st->err, at, "keep: \"%.*s\" is not a variable name or PREFIX*", (int)len, w);
+		if (lr_env_name_is_dangerous(w, len) && w[len - 1] != '*')
+			return lr_fail(st->err, at, "keep: %.*s is never passed through; if the command really needs it, write set = %.*s=VALUE",
+				       (int)len, w, (int)len, w);
+		if (add_env(st, LR_ENV_KEEP, w, len, NULL, at))
+			return -1;
+	}
+	return 0;
+}
+
+static int key_env_unset(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	size_t len;
+	const char *w;
+	while ((w = lr_next_word(&value, &len, false))) {
+		if (!valid_env_name(w, len, false))
+			return lr_fail(st->err, at, "unset: \"%.*s\" is not a variable name", (int)len, w);
+		if (add_env(st, LR_ENV_UNSET, w, len, NULL, at))
+			return -1;
+	}
+	return 0;
+}
+
+static int key_env_set(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	if (!*value)
+		return 0; /* "set =" followed by continuation lines */
+	const char *eq = strchr(value, '=');
+	if (!eq || !valid_env_name(value, (size_t)(eq - value), false))
+		return lr_fail(st->err, at, "set: expected NAME=VALUE, got \"%s\"", value);
+	char *v = expand(st, eq + 1, strlen(eq + 1), at);
+	if (!v)
+		return -1;
+	return add_env(st, LR_ENV_SET, value, (size_t)(eq - value), v, at);
+}
+
+static int key_env_path(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	if (!*value || strchr(value, ' ') || strchr(value, '\t'))
+		return lr_fail(st->err, at, "path: expected A:B:C (no spaces) or inherit");
+	char *v = expand(st, value, strlen(value), at);
+	if (!v)
+		return -1;
+	st->p->env_path = v;
+	st->p->env_path_at = *at;
+	return 0;
+}
+
+/* ---- dispatch ----------------------------------------------------------------------------- */
+
+static const struct key_entry keys[] = {
+	{ "policy", "include", key_include },
+	{ "policy", "compat", key_compat },
+	{ "policy", "min_abi", key_min_abi },
+	{ "filesystem", "ro", key_ro },
+	{ "filesystem", "rox", key_rox },
+	{ "filesystem", "rw", key_rw },
+	{ "filesystem", "rwx", key_rwx },
+	{ "filesystem", "dev", key_dev },
+	{ "filesystem", "unrestricted", key_fs_unrestricted },
+	{ "network", "connect_tcp", key_connect_tcp },
+	{ "network", "bind_tcp", key_bind_tcp },
+	{ "network", "udp", key_udp },
+	{ "network", "families", key_families },
+	{ "network", "abstract_unix", key_abstract_unix },
+	{ "process", "signals", key_signals },
+	{ "process", "new_session", key_new_session },
+	{ "process", "keep_fds", key_keep_fds },
+	{ "process", "capabilities", key_capabilities },
+	{ "process", "rlimit_nofile", key_rlimit_nofile },
+	{ "process", "rlimit_nproc", key_rlimit_nproc },
+	{ "process", "rlimit_as", key_rlimit_as },
+	{ "process", "rlimit_cpu", key_rlimit_cpu },
+	{ "process", "rlimit_fsize", key_rlimit_fsize },
+	{ "process", "rlimit_core", key_rlimit_core },
+	{ "syscalls", "default", key_sys_default },
+	{ "syscalls", "allow", key_sys_allow },
+	{ "syscalls", "deny", key_sys_deny },
+	{ "syscalls", "action", key_sys_action },
+	{ "syscalls", "baseline", key_sys_baseline },
+	{ "env", "keep", key_env_keep },
+	{ "env", "set", key_env_set },
+	{ "env", "unset", key_env_unset },
+	{ "env", "path", key_env_path },
+};
+
+static const char *const sections[] = { "policy", "filesystem", "network", "process", "syscalls", "env" };
+
+/* Keys whose values may be empty (a list introduced on the following lines). */
+static bool key_takes_list(const char *key)
+{
+	static const char *const scalar[] = { "compat", "min_abi", "unrestricted", "udp", "abstract_unix",
+					      "signals", "new_session", "default", "action", "baseline", "path" };
+	for (size_t i = 0; i < LR_ARRAY_LEN(scalar); i++)
+		if (strcmp(key, scalar[i]) == 0)
+			return false;
+	return strncmp(key, "rlimit_", 7) != 0;
+}
+
+static int dispatch(struct parse_state *st, const char *section, const char *key, const char *value,
+		    const struct lr_origin *at)
+{
+	bool known_section = false;
+	const char *cands[LR_ARRAY_LEN(keys)];
+	size_t n = 0;
+	for (size_t i = 0; i < LR_ARRAY_LEN(keys); i++) {
+		if (strcmp(keys[i].section, section) != 0)
+			continue;
+		known_section = true;
+		if (strcmp(keys[i].key, key) == 0) {
+			if (!*value && !key_takes_list(key))
+				return lr_fail(st->err, at, "%s: empty value", key);
+			return keys[i].fn(st, value, at);
+		}
+		cands[n++] = keys[i].key;
+	}
+	if (!known_section) {
+		if (!*section)
+			return lr_fail(st->err, at, "\"%s\" is outside any section; start with a [section] line such as [filesystem]", key);
+		const char *hint = lr_suggest(section, sections, LR_ARRAY_LEN(sections));
+		return lr_fail(st->err, at, "unknown section [%s]%s%s%s", section,
+			       hint ? "; did you mean [" : " (known: policy filesystem network process syscalls env)",
+			       hint ? hint : "", hint ? "]?" : "");
+	}
+	const char *hint = lr_suggest(key, cands, n);
+	return lr_fail(st->err, at, "unknown key \"%s\" in [%s]%s%s%s", key, section,
+		       hint ? "; did you mean " : "", hint ? hint : "", hint ? "?" : "");
+}
+
+static int ini_handler_cb(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_state *st = user;
+	if (st->err->set)
+		return 0;
+	struct lr_origin at = { st->file, st->lineno };
+	return dispatch(st, section, name, value, &at) == 0;
+}
+
+/* inih reads through this fgets-like reader so that we know the line of every key, and so that a
+ * line longer than inih's buffer is an error instead of being silently cut in two. */
+static char *ini_reader_cb(char *str, int num, void *stream)
+{
+	struct parse_state *st = stream;
+	if (st->err->set || !*st->cursor)
+		return NULL;
+	const char *nl = strchr(st->cursor, '\n');
+	size_t len = nl ? (size_t)(nl - st->cursor) + 1 : strlen(st->cursor);
+	st->lineno++;
+	if (len + 1 > (size_t)num) {
+		struct lr_origin at = { st->file, st->lineno };
+		lr_fail(st->err, &at, "line is %zu bytes long; the INI parser reads at most %d: split the list over indented continuation lines",
+			len - (nl != NULL), num - 3);
+		return NULL;
+	}
+	memcpy(str, st->cursor, len);
+	str[len] = '\0';
+	st->indented = len > 0 && (str[0] == ' ' || str[0] == '\t');
+	st->cursor += len;
+	return str;
+}
+
+static int parse_text(struct lr_policy *p, const struct lr_env_ctx *ctx,
+		      const struct parse_frame *frame, const char *text, const char *file,
+		      const char *dir, struct lr_error *err)
+{
+	struct parse_state st = {
+		.p = p, .ctx = ctx, .frame = frame, .file = file, .dir = dir, .cursor = text, .err = err,
+	};
+	const char **src = lr_vec_push(&p->sources);
+	if (!src)
+		return lr_fail(err, NULL, "out of memory");
+	*src = file;
+	int rc = ini_parse_stream(ini_reader_cb, &st, ini_handler_cb, &st);
+	if (err->set)
+		return -1;
+	if (rc > 0) {
+		struct lr_origin at = { file, rc };
+		return lr_fail(err, &at, "syntax error: expected [section], key = value, an indented continuation line or a ; comment");
+	}
+	if (rc < 0)
+		return lr_fail(err, &(struct lr_origin){ file, 0 }, "cannot parse (out of memory)");
+	return 0;
+}
+
+/* ---- files and includes ------------------------------------------------------------------- */
+
+/* Reads a whole policy file; NUL bytes are refused because inih would stop at them. */
+static char *read_policy(const char *path, struct stat *stp, struct lr_error *err, const struct lr_origin *at)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		lr_fail(err, at, "cannot open policy %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	char *buf = NULL;
+	if (fstat(fd, stp) < 0 || !S_ISREG(stp->st_mode)) {
+		lr_fail(err, at, "policy %s is not a regular file", path);
+		goto out;
+	}
+	if (stp->st_size > LR_MAX_POLICY_BYTES) {
+		lr_fail(err, at, "policy %s is larger than %d bytes", path, LR_MAX_POLICY_BYTES);
+		goto out;
+	}
+	size_t size = (size_t)stp->st_size, got = 0;
+	buf = malloc(size + 1);
+	if (!buf) {
+		lr_fail(err, at, "out of memory");
+		goto out;
+	}
+	while (got < size) {
+		ssize_t n = read(fd, buf + got, size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			lr_fail(err, at, "cannot read policy %s: %s", path, n ? strerror(errno) : "file shrank");
+			free(buf);
+			buf = NULL;
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	buf[size] = '\0';
+	const char *nul = memchr(buf, '\0', size);
+	if (nul) {
+		int line = 1;
+		for (const char *c = buf; c < nul; c++)
+			line += *c == '\n';
+		lr_fail(err, &(struct lr_origin){ path, line }, "NUL byte in policy file");
+		free(buf);
+		buf = NULL;
+	}
+out:
+	close(fd);
+	return buf;
+}
+
+static int load_file(struct lr_policy *p, const struct lr_env_ctx *ctx, const struct parse_frame *parent,
+		     const char *path, struct lr_error *err, const struct lr_origin *at)
+{
+	if (p->depth >= LR_MAX_INCLUDE_DEPTH)
+		return lr_fail(err, at, "includes nested deeper than %d (is there a loop?)", LR_MAX_INCLUDE_DEPTH);
+	struct stat sb;
+	char *text = read_policy(path, &sb, err, at);
+	if (!text)
+		return -1;
+	for (const struct parse_frame *f = parent; f; f = f->parent)
+		if (f->dev == sb.st_dev && f->ino == sb.st_ino) {
+			free(text);
+			return lr_fail(err, at, "include cycle: %s is already being read", path);
+		}
+	struct parse_frame frame = { parent, sb.st_dev, sb.st_ino };
+	char *file = lr_arena_strdup(&p->arena, path);
+	const char *slash = file ? strrchr(file, '/') : NULL;
+	char *dir = !file ? NULL : slash ? lr_arena_strndup(&p->arena, file, slash == file ? 1 : (size_t)(slash - file))
+					  : lr_arena_strdup(&p->arena, ".");
+	int rc = -1;
+	if (!dir)
+		lr_fail(err, at, "out of memory");
+	else {
+		p->depth++;
+		rc = parse_text(p, ctx, &frame, text, file, dir, err);
+		p->depth--;
+	}
+	free(text);
+	return rc;
+}
+
+static bool file_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* NAME -> DIR/NAME.ini in the policy dirs, or the embedded "default". */
+static int load_name(struct lr_policy *p, const struct lr_env_ctx *ctx, const struct parse_frame *parent,
+		     const char *name, struct lr_error *err, const struct lr_origin *at)
+{
+	char path[PATH_MAX];
+	for (size_t i = 0; i < LR_ARRAY_LEN(ctx->policy_dirs) && ctx->policy_dirs[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s.ini", ctx->policy_dirs[i], name);
+		if (file_exists(path))
+			return load_file(p, ctx, parent, path, err, at);
+	}
+	if (strcmp(name, "default") == 0) {
+		if (p->depth >= LR_MAX_INCLUDE_DEPTH)
+			return lr_fail(err, at, "includes nested deeper than %d", LR_MAX_INCLUDE_DEPTH);
+		p->depth++;
+		int rc = parse_text(p, ctx, parent, lr_default_policy, "<embedded default>", NULL, err);
+		p->depth--;
+		return rc;
+	}
+	return lr_fail(err, at, "no policy named \"%s\" (looked for %s.ini in %s%s%s)", name, name,
+		       ctx->policy_dirs[0] ? ctx->policy_dirs[0] : "(no policy directory)",
+		       ctx->policy_dirs[1] ? " and " : "", ctx->policy_dirs[1] ? ctx->policy_dirs[1] : "");
+}
+
+static bool is_plain_name(const char *s)
+{
+	size_t len = strlen(s);
+	return !strchr(s, '/') && !(len > 4 && strcmp(s + len - 4, ".ini") == 0);
+}
+
+static int key_include(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	size_t len;
+	const char *w;
+	while ((w = lr_next_word(&value, &len, false))) {
+		char *name = expand(st, w, len, at);
+		if (!name)
+			return -1;
+		char path[PATH_MAX];
+		int rc;
+		if (name[0] == '/') {
+			rc = load_file(st->p, st->ctx, st->frame, name, st->err, at);
+		} else if (st->dir && (snprintf(path, sizeof(path), "%s/%s", st->dir, name), file_exists(path))) {
+			rc = load_file(st->p, st->ctx, st->frame, path, st->err, at);
+		} else if (st->dir && is_plain_name(name) &&
+			   (snprintf(path, sizeof(path), "%s/%s.ini", st->dir, name), file_exists(path))) {
+			rc = load_file(st->p, st->ctx, st->frame, path, st->err, at);
+		} else if (is_plain_name(name)) {
+			rc = load_name(st->p, st->ctx, st->frame, name, st->err, at);
+		} else {
+			rc = lr_fail(st->err, at, "include: %s not found next to %s", name, st->file);
+		}
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- public ------------------------------------------------------------------------------- */
+
+void lr_policy_init(struct lr_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	lr_vec_init(&p->paths, sizeof(struct lr_path_rule));
+	lr_vec_init(&p->ports, sizeof(struct lr_port_rule));
+	lr_vec_init(&p->keep_fds, sizeof(int));
+	lr_vec_init(&p->sys_rules, sizeof(struct lr_sys_rule));
+	lr_vec_init(&p->env_rules, sizeof(struct lr_env_rule));
+	lr_vec_init(&p->sources, sizeof(const char *));
+	p->baseline.value = 1;
+	p->sys_default.value = LR_ACT_ALLOW;
+	p->action.value = LR_ACT_ERRNO;
+	p->errnum.value = 1; /* EPERM */
+	p->families_mask = LR_DEFAULT_FAMILIES;
+}
+
+void lr_policy_free(struct lr_policy *p)
+{
+	lr_vec_free(&p->paths);
+	lr_vec_free(&p->ports);
+	lr_vec_free(&p->keep_fds);
+	lr_vec_free(&p->sys_rules);
+	lr_vec_free(&p->env_rules);
+	lr_vec_free(&p->sources);
+	lr_arena_free(&p->arena);
+}
+
+int lr_policy_load(struct lr_policy *p, const struct lr_env_ctx *ctx, const char *name_or_path,
+		   struct lr_error *err)
+{
+	struct lr_origin at = { "command line", 0 };
+	if (is_plain_name(name_or_path))
+		return load_name(p, ctx, NULL, name_or_path, err, &at);
+	return load_file(p, ctx, NULL, name_or_path, err, &at);
+}
+
+int lr_policy_load_string(struct lr_policy *p, const struct lr_env_ctx *ctx, const char *text,
+			  const char *file, struct lr_error *err)
+{
+	char *name = lr_arena_strdup(&p->arena, file);
+	if (!name)
+		return lr_fail(err, NULL, "out of memory");
+	p->depth++;
+	int rc = parse_text(p, ctx, NULL, text, name, NULL, err);
+	p->depth--;
+	return rc;
+}
+
+int lr_policy_set(struct lr_policy *p, const struct lr_env_ctx *ctx, const char *section,
+		  const char *key, const char *value, const struct lr_origin *at, struct lr_error *err)
+{
+	struct parse_state st = { .p = p, .ctx = ctx, .file = at->file, .err = err };
+	char cwd[PATH_MAX];
+	st.dir = getcwd(cwd, sizeof(cwd));
+	return dispatch(&st, section, key, value, at);
+}
+
+const char *lr_access_name(enum lr_access a)
+{
+	static const char *const names[] = { "ro", "rox", "rw", "rwx", "dev" };
+	return names[a];
+}

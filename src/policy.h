@@ -1,0 +1,143 @@
+/* The policy: what a sandbox may do, as parsed from INI files and command-line flags. */
+#ifndef LANDRUN_POLICY_H
+#define LANDRUN_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "util.h"
+
+enum lr_access { LR_RO, LR_ROX, LR_RW, LR_RWX, LR_DEV };
+
+struct lr_path_rule {
+	const char *path; /* variables expanded, '?' removed */
+	enum lr_access access;
+	bool optional;
+	struct lr_origin at;
+};
+
+struct lr_port_rule {
+	uint16_t lo, hi;
+	bool bind; /* else connect */
+	struct lr_origin at;
+};
+
+enum lr_tristate { LR_UNSET = 0, LR_NO, LR_YES };
+
+/* Actions a syscall rule can take. */
+enum lr_action { LR_ACT_DEFAULT = 0, LR_ACT_ALLOW, LR_ACT_ERRNO, LR_ACT_KILL, LR_ACT_LOG };
+
+struct lr_sys_rule {
+	const char *name; /* syscall name or "@group" */
+	bool allow;
+	enum lr_action action; /* for deny rules; LR_ACT_DEFAULT: the policy's action */
+	int errnum;            /* for LR_ACT_ERRNO */
+	struct lr_origin at;
+};
+
+enum lr_env_kind { LR_ENV_KEEP, LR_ENV_SET, LR_ENV_UNSET };
+
+struct lr_env_rule {
+	enum lr_env_kind kind;
+	const char *name; /* for KEEP, may end in '*' (a prefix) */
+	const char *value;
+	struct lr_origin at;
+};
+
+/* A scalar setting remembers where it was last set, for --explain and errors. */
+struct lr_setting {
+	int value;
+	bool set;
+	struct lr_origin at;
+};
+
+enum { LR_RLIMIT_NOFILE, LR_RLIMIT_NPROC, LR_RLIMIT_AS, LR_RLIMIT_CPU, LR_RLIMIT_FSIZE,
+       LR_RLIMIT_CORE, LR_RLIMIT_COUNT };
+
+struct lr_rlimit_setting {
+	bool set;
+	rlim_t value;
+	struct lr_origin at;
+};
+
+enum lr_compat { LR_STRICT = 0, LR_BEST_EFFORT };
+
+struct lr_policy {
+	struct lr_arena arena;
+
+	/* [policy] */
+	struct lr_setting compat;  /* enum lr_compat */
+	struct lr_setting min_abi; /* 0: none */
+
+	/* [filesystem] */
+	struct lr_vec paths; /* struct lr_path_rule */
+	struct lr_setting fs_unrestricted;
+
+	/* [network] */
+	struct lr_vec ports;                     /* struct lr_port_rule */
+	struct lr_setting connect_any, bind_any; /* value true: not restricted */
+	struct lr_setting udp;                   /* bool */
+	struct lr_setting families;              /* set when given; the mask is below */
+	uint64_t families_mask;                  /* bit per AF_* number */
+	struct lr_setting abstract_unix;         /* LR_YES: isolated */
+	/* [process] */
+	struct lr_setting signals;     /* LR_YES: isolated */
+	struct lr_setting new_session; /* bool */
+	struct lr_vec keep_fds;        /* int */
+	struct lr_setting caps_set;    /* value unused; set when "capabilities" was given */
+	uint64_t caps_keep;            /* bit per CAP_* */
+	struct lr_rlimit_setting rlimits[LR_RLIMIT_COUNT];
+
+	/* [syscalls] */
+	struct lr_setting sys_default; /* LR_ACT_ALLOW (default) or LR_ACT_ERRNO */
+	struct lr_setting action;      /* enum lr_action for denials */
+	struct lr_setting errnum;      /* errno for LR_ACT_ERRNO, default EPERM */
+	struct lr_setting baseline;    /* bool: hardened (default true) */
+	struct lr_vec sys_rules;       /* struct lr_sys_rule */
+
+	/* [env] */
+	struct lr_vec env_rules; /* struct lr_env_rule */
+	const char *env_path;    /* NULL: the safe default; "inherit"; or a value */
+	struct lr_origin env_path_at;
+
+	/* the policy files read, in order (for --explain) */
+	struct lr_vec sources; /* const char * */
+	int depth;             /* include depth while parsing */
+};
+
+/* Context the parser needs to expand variables and find policies. */
+struct lr_env_ctx {
+	const char *const *environ; /* the caller's environment */
+	const char *policy_dirs[4]; /* where NAME lookups search, in order; NULL-terminated */
+};
+
+#define LR_DEFAULT_FAMILIES                                                                    \
+	((1ULL << 1 /*AF_UNIX*/) | (1ULL << 2 /*AF_INET*/) | (1ULL << 10 /*AF_INET6*/) |            \
+	 (1ULL << 16 /*AF_NETLINK*/))
+
+void lr_policy_init(struct lr_policy *p);
+void lr_policy_free(struct lr_policy *p);
+
+/* Parses a policy file (path) or a policy name (no slash: NAME.ini in the policy dirs; "default"
+ * falls back to the embedded text). Adds to what p already holds. */
+int lr_policy_load(struct lr_policy *p, const struct lr_env_ctx *ctx, const char *name_or_path,
+		   struct lr_error *err);
+/* Parses policy text; file is the name used in messages and for relative includes. */
+int lr_policy_load_string(struct lr_policy *p, const struct lr_env_ctx *ctx, const char *text,
+			  const char *file, struct lr_error *err);
+
+/* One "key = value" as if read from [section] at origin: the command line uses this. */
+int lr_policy_set(struct lr_policy *p, const struct lr_env_ctx *ctx, const char *section,
+		  const char *key, const char *value, const struct lr_origin *at,
+		  struct lr_error *err);
+
+/* The embedded default policy text (policies/default.ini). */
+extern const char lr_default_policy[];
+
+const char *lr_access_name(enum lr_access a);
+const char *lr_family_name(int af);
+const char *lr_rlimit_key(int idx);
+int lr_rlimit_resource(int idx);
+
+#endif

@@ -1,0 +1,83 @@
+/* A compiled sandbox: everything prepared before exec, so applying it makes only raw syscalls. */
+#ifndef LANDRUN_SANDBOX_H
+#define LANDRUN_SANDBOX_H
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "policy.h"
+#include "util.h"
+
+struct lr_compile_opts {
+	int abi_cap;   /* test only: pretend the kernel offers at most this ABI (0: no cap) */
+	bool verbose;  /* keep notes about optional items */
+};
+
+/* A line for --explain / -v: something dropped, skipped or worth knowing. */
+struct lr_note {
+	const char *text; /* arena */
+	bool warning;     /* printed even without -v */
+};
+
+struct lr_sandbox {
+	struct lr_arena arena;
+	struct lr_vec notes; /* struct lr_note */
+
+	/* Landlock */
+	int kernel_abi;     /* as reported (0: unavailable) */
+	int abi;            /* used: kernel_abi, lowered by the test cap */
+	const char *landlock_missing; /* why there is no Landlock, or NULL */
+	int ruleset_fd;     /* -1: no Landlock ruleset */
+	uint64_t handled_fs, handled_net, scoped;
+	unsigned fs_rules, net_rules;
+
+	/* seccomp: [0] the deny list (baseline, denials); [1] the allow list with default = deny */
+	struct sock_filter *bpf[2];
+	unsigned short bpf_len[2];
+	unsigned seccomp_rules;
+
+	/* process */
+	struct rlimit rlimits[6];
+	bool rlimit_set[6];
+	uint64_t caps_keep;
+	int *keep_fds; /* sorted, ascending */
+	unsigned nkeep_fds;
+	bool new_session;
+
+	/* environment: NULL-terminated, strings in the arena */
+	char **envp;
+	const char *path_env; /* the PATH the command is resolved with */
+};
+
+void lr_sandbox_init(struct lr_sandbox *sb);
+void lr_sandbox_free(struct lr_sandbox *sb);
+int lr_sandbox_note(struct lr_sandbox *sb, bool warning, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Each step of compiling a policy; lr_sandbox_compile runs them all. */
+int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
+			const struct lr_compile_opts *o, struct lr_error *err);
+int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err);
+int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
+		   struct lr_error *err);
+int lr_process_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
+		       struct lr_error *err);
+int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
+		       const char *const *environ, struct lr_error *err);
+
+/* Rights a policy access word grants, before masking to the ABI and to files. */
+uint64_t lr_access_rights(enum lr_access a);
+uint64_t lr_fs_rights_for_abi(int abi);
+/* Rights that mean something on a non-directory. */
+#define LR_FS_FILE_RIGHTS                                                                          \
+	(LR_FS_EXECUTE | LR_FS_WRITE_FILE | LR_FS_READ_FILE | LR_FS_TRUNCATE | LR_FS_IOCTL_DEV)
+/* "read_file,read_dir" style list of the rights in mask, into buf. */
+const char *lr_fs_rights_str(uint64_t mask, char *buf, size_t size);
+
+/* The steps between compile and exec, in order. Async-signal-safe: raw syscalls only. On failure
+ * they return -1 and set *step to a static string naming the step (errno is preserved). */
+int lr_sandbox_apply(const struct lr_sandbox *sb, const char **step);
+
+#endif

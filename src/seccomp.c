@@ -1,0 +1,447 @@
+/* Policy -> one seccomp BPF program (libseccomp): the hardened baseline, [syscalls] rules and the
+ * socket rules that [network] implies. Compiled once; loaded with a raw syscall at apply time. */
+#include <errno.h>
+#include <linux/sched.h>
+#include <netinet/in.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "syscall_groups.h"
+
+enum { MAX_NR = 1024 };
+
+/* What the compiler decided for one syscall number. */
+enum verdict { V_NONE = 0, V_ALLOW, V_DENY };
+
+struct sysplan {
+	uint8_t explicit_verdict[MAX_NR]; /* from [syscalls] allow/deny */
+	uint32_t deny_action[MAX_NR];     /* libseccomp action for explicit denies */
+	uint8_t unbaselined[MAX_NR];      /* removed from the baseline by name */
+	uint8_t baseline_deny[MAX_NR];    /* unconditional baseline denial */
+	uint8_t enosys[MAX_NR];           /* baseline: fail with ENOSYS so callers fall back */
+	uint8_t touched[MAX_NR];          /* any of the above, or argument-checked */
+};
+
+/* Baseline items. A policy removes one by naming it (or one of its syscalls) in allow. */
+enum item_kind { K_DENY, K_ENOSYS, K_CLONE, K_IOCTL, K_PERSONALITY, K_CHMOD };
+
+struct baseline_item {
+	const char *name;
+	enum item_kind kind;
+	const char *const *members; /* NULL: the item's name is the only member */
+};
+
+#define MEMBERS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static const struct baseline_item baseline[] = {
+	{ "@namespaces", K_DENY, MEMBERS("unshare", "setns") },
+	{ "@namespaces", K_CLONE, MEMBERS("clone") },
+	{ "clone3", K_ENOSYS, NULL },
+	{ "@mount", K_DENY, NULL },
+	{ "@io_uring", K_ENOSYS, NULL },
+	{ "@keyring", K_DENY, NULL },
+	{ "bpf", K_DENY, NULL },
+	{ "perf_event_open", K_DENY, NULL },
+	{ "userfaultfd", K_DENY, NULL },
+	{ "ptrace", K_DENY, NULL },
+	{ "process_vm_readv", K_DENY, NULL },
+	{ "process_vm_writev", K_DENY, NULL },
+	{ "pidfd_getfd", K_DENY, NULL },
+	{ "kcmp", K_DENY, NULL },
+	{ "ioctl", K_IOCTL, NULL },
+	{ "@module", K_DENY, NULL },
+	{ "@reboot", K_DENY, NULL },
+	{ "@swap", K_DENY, NULL },
+	{ "@clock", K_DENY, NULL },
+	{ "@raw-io", K_DENY, NULL },
+	{ "@obsolete", K_DENY, NULL },
+	{ "personality", K_PERSONALITY, NULL },
+	{ "@chmod-setid", K_CHMOD, MEMBERS("chmod", "fchmod", "fchmodat", "fchmodat2") },
+};
+
+#define TIOCSTI_CMD 0x5412u
+#define TIOCLINUX_CMD 0x541Cu
+#define NS_FLAGS                                                                                   \
+	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | \
+	 CLONE_NEWNET)
+#define AF_COUNT 46 /* AF_MAX on Linux 6.x */
+
+/* 32-bit arguments (ioctl cmd, socket domain/type/protocol, modes): the kernel ignores the upper
+ * half, and libseccomp's 32-bit comparisons insist it be zero, so a caller setting high bits would
+ * slip past a deny rule written with them (CVE-2019-7303). Deny rules therefore look at the low
+ * half only, or deny when high bits are set. */
+#define D_EQ(arg, v) SCMP_CMP64(arg, SCMP_CMP_MASKED_EQ, 0xffffffffu, v)
+#define D_MASK(arg, m, v) SCMP_CMP64(arg, SCMP_CMP_MASKED_EQ, m, v)
+#define D_GT(arg, v) SCMP_CMP64(arg, SCMP_CMP_GT, v)
+#define D_GE(arg, v) SCMP_CMP64(arg, SCMP_CMP_GE, v)
+#define D_NE(arg, v) SCMP_CMP64(arg, SCMP_CMP_NE, v)
+
+struct compiler {
+	scmp_filter_ctx ctx;
+	const struct lr_policy *p;
+	struct lr_sandbox *sb;
+	struct lr_error *err;
+	struct sysplan *plan;
+	uint32_t deny;      /* the policy's action for denials */
+	uint32_t def;       /* the filter's default action */
+};
+
+static uint32_t to_scmp(enum lr_action a, int errnum)
+{
+	switch (a) {
+	case LR_ACT_KILL: return SCMP_ACT_KILL_PROCESS;
+	case LR_ACT_LOG: return SCMP_ACT_LOG;
+	case LR_ACT_ALLOW: return SCMP_ACT_ALLOW;
+	default: return SCMP_ACT_ERRNO((uint32_t)errnum);
+	}
+}
+
+/* errno denials keep a more useful errno where one exists; kill and log stay as configured. */
+static uint32_t deny_with(const struct compiler *c, int errnum)
+{
+	return c->p->action.value == LR_ACT_ERRNO || !c->p->action.set ? SCMP_ACT_ERRNO((uint32_t)errnum) : c->deny;
+}
+
+typedef void (*nr_fn)(struct compiler *c, int nr, const void *arg);
+
+/* Calls fn for every syscall of a name or @group (nested groups expand). */
+static int for_each_nr(struct compiler *c, const char *name, nr_fn fn, const void *arg, int depth)
+{
+	if (depth > 8)
+		return 0;
+	if (name[0] != '@') {
+		int nr = lr_syscall_resolve(name);
+		if (nr >= 0 && nr < MAX_NR)
+			fn(c, nr, arg);
+		return 0;
+	}
+	const struct lr_syscall_group *g = lr_syscall_group_find(name);
+	if (!g)
+		return -1;
+	for (const char *const *m = g->members; *m; m++)
+		for_each_nr(c, *m, fn, arg, depth + 1);
+	return 0;
+}
+
+static void mark_allow(struct compiler *c, int nr, const void *arg)
+{
+	(void)arg;
+	c->plan->touched[nr] = 1;
+	if (c->plan->explicit_verdict[nr] != V_DENY)
+		c->plan->explicit_verdict[nr] = V_ALLOW;
+}
+
+static void mark_deny(struct compiler *c, int nr, const void *arg)
+{
+	c->plan->touched[nr] = 1;
+	c->plan->explicit_verdict[nr] = V_DENY;
+	c->plan->deny_action[nr] = *(const uint32_t *)arg;
+}
+
+static void mark_unbaselined(struct compiler *c, int nr, const void *arg)
+{
+	(void)arg;
+	c->plan->unbaselined[nr] = 1;
+}
+
+static void mark_baseline_deny(struct compiler *c, int nr, const void *arg)
+{
+	(void)arg;
+	c->plan->touched[nr] = 1;
+	c->plan->baseline_deny[nr] = 1;
+}
+
+static void mark_enosys(struct compiler *c, int nr, const void *arg)
+{
+	(void)arg;
+	c->plan->touched[nr] = 1;
+	c->plan->enosys[nr] = 1;
+}
+
+static bool item_removed(const struct compiler *c, const struct baseline_item *it)
+{
+	for (size_t i = 0; i < c->p->sys_rules.len; i++) {
+		const struct lr_sys_rule *r = lr_vec_at(&c->p->sys_rules, i);
+		if (r->allow && strcmp(r->name, it->name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int add(struct compiler *c, uint32_t action, int nr, unsigned n, const struct scmp_arg_cmp *cmp)
+{
+	if (action == c->def)
+		return 0; /* same as the default: nothing to say */
+	int rc = seccomp_rule_add_array(c->ctx, action, nr, n, cmp);
+	if (rc < 0) {
+		const char *name = lr_syscall_name(nr);
+		return lr_fail(c->err, NULL, "seccomp rule for %s (%d): %s", name ? name : "?", nr, strerror(-rc));
+	}
+	c->sb->seccomp_rules++;
+	return 0;
+}
+
+#define RULE(c, act, nr, ...)                                                                      \
+	add(c, act, nr, sizeof((struct scmp_arg_cmp[]){ __VA_ARGS__ }) / sizeof(struct scmp_arg_cmp), \
+	    (struct scmp_arg_cmp[]){ __VA_ARGS__ })
+
+/* Argument-checked baseline rules: they live in the deny-list filter, whose default is allow. */
+static int emit_ioctl(struct compiler *c, int nr)
+{
+	return RULE(c, c->deny, nr, D_EQ(1, TIOCSTI_CMD)) || RULE(c, c->deny, nr, D_EQ(1, TIOCLINUX_CMD));
+}
+
+static int emit_clone(struct compiler *c, int nr)
+{
+	static const unsigned long flags[] = { CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+					       CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET };
+	for (size_t i = 0; i < LR_ARRAY_LEN(flags); i++)
+		if (RULE(c, c->deny, nr, SCMP_A0_64(SCMP_CMP_MASKED_EQ, flags[i], flags[i])))
+			return -1;
+	return 0;
+}
+
+static int emit_personality(struct compiler *c, int nr)
+{
+	/* Only the query personality(0xffffffff) is allowed: changes can turn off ASLR. */
+	return RULE(c, c->deny, nr, D_NE(0, 0xffffffffu));
+}
+
+static int emit_chmod(struct compiler *c, int nr)
+{
+	const char *name = lr_syscall_name(nr);
+	unsigned arg = name && (strcmp(name, "chmod") == 0 || strcmp(name, "fchmod") == 0) ? 1 : 2;
+	struct scmp_arg_cmp suid = D_MASK(arg, S_ISUID, S_ISUID);
+	struct scmp_arg_cmp sgid = D_MASK(arg, S_ISGID, S_ISGID);
+	return add(c, c->deny, nr, 1, &suid) || add(c, c->deny, nr, 1, &sgid);
+}
+
+/* socket(): families outside [network] families fail with EAFNOSUPPORT; for inet and inet6 only
+ * TCP streams pass, UDP datagrams when udp = yes; raw, SCTP and MPTCP (which escapes Landlock's
+ * TCP port rules) never do. */
+static int emit_socket(struct compiler *c, int nr)
+{
+	uint64_t fams = c->p->families.set ? c->p->families_mask : LR_DEFAULT_FAMILIES;
+	bool udp = c->p->udp.value == LR_YES;
+	bool tcp_restricted = !(c->p->connect_any.value && c->p->bind_any.value);
+	uint32_t no_af = deny_with(c, EAFNOSUPPORT);
+	for (unsigned af = 0; af < AF_COUNT; af++)
+		if (!(fams & (1ULL << af)) && RULE(c, no_af, nr, D_EQ(0, af)))
+			return -1;
+	if (RULE(c, no_af, nr, D_GE(0, AF_COUNT)))
+		return -1;
+	const unsigned inet[] = { AF_INET, AF_INET6 };
+	for (size_t i = 0; i < 2; i++) {
+		unsigned af = inet[i];
+		if (!(fams & (1ULL << af)))
+			continue;
+		for (unsigned t = 0; t < 16; t++) {
+			if (t == SOCK_STREAM || (t == SOCK_DGRAM && udp))
+				continue;
+			if (RULE(c, c->deny, nr, D_EQ(0, af), D_MASK(1, 0xf, t)))
+				return -1;
+		}
+		if (tcp_restricted && RULE(c, c->deny, nr, D_EQ(0, af), D_MASK(1, 0xf, SOCK_STREAM), D_GT(2, IPPROTO_TCP)))
+			return -1;
+		if (udp && (RULE(c, c->deny, nr, D_EQ(0, af), D_MASK(1, 0xf, SOCK_DGRAM), D_EQ(2, IPPROTO_ICMP)) ||
+			    RULE(c, c->deny, nr, D_EQ(0, af), D_MASK(1, 0xf, SOCK_DGRAM), D_GT(2, IPPROTO_UDP))))
+			return -1;
+	}
+	return 0;
+}
+
+static int emit_socketpair(struct compiler *c, int nr)
+{
+	uint64_t fams = c->p->families.set ? c->p->families_mask : LR_DEFAULT_FAMILIES;
+	uint32_t no_af = deny_with(c, EAFNOSUPPORT);
+	if (!(fams & (1ULL << AF_UNIX)))
+		return add(c, no_af, nr, 0, NULL);
+	return RULE(c, no_af, nr, D_NE(0, AF_UNIX));
+}
+typedef int (*emit_fn)(struct compiler *c, int nr);
+
+/* Syscalls with argument rules: baseline items (by item kind) and the [network] socket rules. */
+static const struct {
+	const char *syscall;
+	int kind; /* enum item_kind, or -1: [network], always on */
+	emit_fn fn;
+} conditionals[] = {
+	{ "ioctl", K_IOCTL, emit_ioctl },
+	{ "clone", K_CLONE, emit_clone },
+	{ "personality", K_PERSONALITY, emit_personality },
+	{ "chmod", K_CHMOD, emit_chmod },
+	{ "fchmod", K_CHMOD, emit_chmod },
+	{ "fchmodat", K_CHMOD, emit_chmod },
+	{ "fchmodat2", K_CHMOD, emit_chmod },
+	{ "socket", -1, emit_socket },
+	{ "socketpair", -1, emit_socketpair },
+};
+
+static void for_each_member(struct compiler *c, const struct baseline_item *it, nr_fn fn)
+{
+	if (!it->members) {
+		for_each_nr(c, it->name, fn, NULL, 0);
+		return;
+	}
+	for (const char *const *m = it->members; *m; m++)
+		for_each_nr(c, *m, fn, NULL, 0);
+}
+
+static void plan_rules(struct compiler *c)
+{
+	for (size_t i = 0; i < c->p->sys_rules.len; i++) {
+		const struct lr_sys_rule *r = lr_vec_at(&c->p->sys_rules, i);
+		if (r->allow) {
+			for_each_nr(c, r->name, mark_allow, NULL, 0);
+			if (r->name[0] != '@')
+				for_each_nr(c, r->name, mark_unbaselined, NULL, 0);
+		} else {
+			uint32_t act = r->action == LR_ACT_DEFAULT ? c->deny : to_scmp(r->action, r->errnum);
+			for_each_nr(c, r->name, mark_deny, &act, 0);
+		}
+	}
+	if (!c->p->baseline.value)
+		return;
+	for (size_t i = 0; i < LR_ARRAY_LEN(baseline); i++) {
+		const struct baseline_item *it = &baseline[i];
+		if (item_removed(c, it))
+			for_each_member(c, it, mark_unbaselined);
+		else if (it->kind == K_DENY)
+			for_each_member(c, it, mark_baseline_deny);
+		else if (it->kind == K_ENOSYS)
+			for_each_member(c, it, mark_enosys);
+	}
+}
+
+static emit_fn conditional_for(const struct compiler *c, int nr)
+{
+	for (size_t i = 0; i < LR_ARRAY_LEN(conditionals); i++) {
+		if (lr_syscall_resolve(conditionals[i].syscall) != nr)
+			continue;
+		if (c->plan->unbaselined[nr])
+			return NULL;
+		if (conditionals[i].kind >= 0 && !c->p->baseline.value)
+			return NULL;
+		return conditionals[i].fn;
+	}
+	return NULL;
+}
+
+static bool is_syscall(int nr, const char *name)
+{
+	return lr_syscall_resolve(name) == nr;
+}
+
+/* The deny-list program (default allow): explicit denials, the baseline, the socket rules. */
+static int emit_denylist(struct compiler *c, int nr)
+{
+	const struct sysplan *pl = c->plan;
+	bool base = c->p->baseline.value && !pl->unbaselined[nr];
+	if (pl->explicit_verdict[nr] == V_DENY)
+		return add(c, pl->deny_action[nr], nr, 0, NULL);
+	if (base && pl->enosys[nr])
+		return add(c, SCMP_ACT_ERRNO(ENOSYS), nr, 0, NULL);
+	if (base && pl->baseline_deny[nr])
+		return add(c, c->deny, nr, 0, NULL);
+	emit_fn fn = conditional_for(c, nr);
+	return fn ? fn(c, nr) : 0;
+}
+
+/* The allow-list program (default = deny): only what [syscalls] allow names. execve stays allowed
+ * (the filter is loaded before the command is executed); glibc falls back from clone3 to clone
+ * only on ENOSYS, so clone3 and the other ENOSYS items keep that errno. */
+static int emit_allowlist(struct compiler *c, int nr)
+{
+	const struct sysplan *pl = c->plan;
+	if (pl->explicit_verdict[nr] == V_DENY)
+		return add(c, pl->deny_action[nr], nr, 0, NULL);
+	if (pl->explicit_verdict[nr] == V_ALLOW || is_syscall(nr, "execve"))
+		return add(c, SCMP_ACT_ALLOW, nr, 0, NULL);
+	if (pl->enosys[nr] || is_syscall(nr, "clone3"))
+		return add(c, SCMP_ACT_ERRNO(ENOSYS), nr, 0, NULL);
+	return 0;
+}
+
+/* Writes the program into sb->bpf[i] (libseccomp 2.5 exports only to an fd: use a memfd). */
+static int export_bpf(struct compiler *c, int i)
+{
+	int fd = memfd_create("landrun-bpf", MFD_CLOEXEC);
+	if (fd < 0)
+		return lr_fail(c->err, NULL, "memfd_create: %s", strerror(errno));
+	int rc = seccomp_export_bpf(c->ctx, fd);
+	off_t size = rc == 0 ? lseek(fd, 0, SEEK_END) : -1;
+	if (rc < 0 || size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0 ||
+	    size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		close(fd);
+		return lr_fail(c->err, NULL, "cannot export the seccomp program (%s)",
+			       rc < 0 ? strerror(-rc) : "more than 4096 instructions");
+	}
+	struct sock_filter *bpf = lr_arena_alloc(&c->sb->arena, (size_t)size);
+	ssize_t got = bpf ? pread(fd, bpf, (size_t)size, 0) : -1;
+	close(fd);
+	if (got != size)
+		return lr_fail(c->err, NULL, "cannot read the seccomp program back");
+	c->sb->bpf[i] = bpf;
+	c->sb->bpf_len[i] = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+	return 0;
+}
+
+static int build_program(struct compiler *c, int i, uint32_t def, int (*emit)(struct compiler *, int))
+{
+	c->def = def;
+	c->ctx = seccomp_init(def);
+	if (!c->ctx)
+		return lr_fail(c->err, NULL, "cannot create the seccomp filter (out of memory)");
+	int rc = 0;
+	if (seccomp_attr_set(c->ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) ||
+	    seccomp_attr_set(c->ctx, SCMP_FLTATR_CTL_NNP, 0) ||
+	    seccomp_attr_set(c->ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2))
+		rc = lr_fail(c->err, NULL, "cannot configure the seccomp filter");
+	for (int nr = 0; rc == 0 && nr < MAX_NR; nr++)
+		if (c->plan->touched[nr])
+			rc = emit(c, nr);
+	if (rc == 0)
+		rc = export_bpf(c, i);
+	seccomp_release(c->ctx);
+	c->ctx = NULL;
+	return rc;
+}
+
+static int build(struct compiler *c)
+{
+	plan_rules(c);
+	for (size_t i = 0; i < LR_ARRAY_LEN(conditionals); i++) {
+		int nr = lr_syscall_resolve(conditionals[i].syscall);
+		if (nr >= 0 && nr < MAX_NR)
+			c->plan->touched[nr] = 1;
+	}
+	if (build_program(c, 0, SCMP_ACT_ALLOW, emit_denylist))
+		return -1;
+	if (c->p->sys_default.value != LR_ACT_ERRNO)
+		return 0;
+	/* default = deny: a second program. libseccomp cannot put argument-checked denials under a
+	 * deny default without an unconditional allow swallowing them, and stacked filters combine
+	 * safely: the kernel applies the strictest verdict of the two. */
+	c->plan->touched[lr_syscall_resolve("execve")] = 1;
+	c->plan->touched[lr_syscall_resolve("clone3")] = 1;
+	return build_program(c, 1, c->deny, emit_allowlist);
+}
+
+int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
+{
+	struct compiler c = { .p = p, .sb = sb, .err = err };
+	int errnum = p->errnum.set ? p->errnum.value : EPERM;
+	c.deny = to_scmp(p->action.set ? (enum lr_action)p->action.value : LR_ACT_ERRNO, errnum);
+	c.plan = calloc(1, sizeof(*c.plan));
+	if (!c.plan)
+		return lr_fail(err, NULL, "out of memory");
+	int rc = build(&c);
+	free(c.plan);
+	return rc;
+}

@@ -1,0 +1,189 @@
+/* Error messages, the policy arena, growable arrays and "did you mean" suggestions. */
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int lr_vfail(struct lr_error *err, const struct lr_origin *at, const char *fmt, va_list ap)
+{
+	if (!err || err->set)
+		return -1;
+	size_t off = 0;
+	if (at && at->file && at->line > 0)
+		off = (size_t)snprintf(err->msg, sizeof(err->msg), "%s:%d: ", at->file, at->line);
+	else if (at && at->file)
+		off = (size_t)snprintf(err->msg, sizeof(err->msg), "%s: ", at->file);
+	if (off >= sizeof(err->msg))
+		off = sizeof(err->msg) - 1;
+	vsnprintf(err->msg + off, sizeof(err->msg) - off, fmt, ap);
+	err->set = true;
+	return -1;
+}
+
+int lr_fail(struct lr_error *err, const struct lr_origin *at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	lr_vfail(err, at, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+struct lr_arena_chunk {
+	struct lr_arena_chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+enum { LR_ARENA_CHUNK = 16384 };
+
+void *lr_arena_alloc(struct lr_arena *a, size_t size)
+{
+	size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	struct lr_arena_chunk *c = a->head;
+	if (!c || c->size - c->used < size) {
+		size_t cap = size > LR_ARENA_CHUNK ? size : LR_ARENA_CHUNK;
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->size = cap;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += size;
+	return p;
+}
+
+char *lr_arena_strndup(struct lr_arena *a, const char *s, size_t n)
+{
+	char *p = lr_arena_alloc(a, n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *lr_arena_strdup(struct lr_arena *a, const char *s)
+{
+	return lr_arena_strndup(a, s, strlen(s));
+}
+
+void lr_arena_free(struct lr_arena *a)
+{
+	while (a->head) {
+		struct lr_arena_chunk *next = a->head->next;
+		free(a->head);
+		a->head = next;
+	}
+}
+
+void lr_vec_init(struct lr_vec *v, size_t elem)
+{
+	v->items = NULL;
+	v->len = v->cap = 0;
+	v->elem = elem;
+}
+
+void *lr_vec_push(struct lr_vec *v)
+{
+	if (v->len == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		void *items = realloc(v->items, cap * v->elem);
+		if (!items)
+			return NULL;
+		v->items = items;
+		v->cap = cap;
+	}
+	void *slot = (char *)v->items + v->len * v->elem;
+	memset(slot, 0, v->elem);
+	v->len++;
+	return slot;
+}
+
+void *lr_vec_at(const struct lr_vec *v, size_t i)
+{
+	return (char *)v->items + i * v->elem;
+}
+
+void lr_vec_free(struct lr_vec *v)
+{
+	free(v->items);
+	lr_vec_init(v, v->elem);
+}
+
+/* Levenshtein distance capped at 3 (we only care about close matches). */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return 3;
+	size_t row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			size_t best = diag + cost;
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb] > 3 ? 3 : row[lb];
+}
+
+const char *lr_suggest(const char *word, const char *const *candidates, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = 3;
+	for (size_t i = 0; i < n; i++) {
+		if (!candidates[i])
+			continue;
+		size_t d = edit_distance(word, candidates[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	return best;
+}
+
+bool lr_parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+const char *lr_next_word(const char **s, size_t *len, bool commas)
+{
+	const char *p = *s;
+	while (*p && (isspace((unsigned char)*p) || (commas && *p == ',')))
+		p++;
+	if (!*p)
+		return NULL;
+	const char *start = p;
+	while (*p && !isspace((unsigned char)*p) && !(commas && *p == ','))
+		p++;
+	*len = (size_t)(p - start);
+	*s = p;
+	return start;
+}

@@ -1,0 +1,58 @@
+/* Small helpers shared by every module: error messages, an arena, growable arrays. */
+#ifndef LANDRUN_UTIL_H
+#define LANDRUN_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LR_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Where a rule came from: a policy file and line, or the command line. */
+struct lr_origin {
+	const char *file; /* owned by the policy's arena; "command line" for flags */
+	int line;         /* 0: no line (whole file, or a flag) */
+};
+
+/* The first error wins: later failures never overwrite the message the user must see. */
+struct lr_error {
+	bool set;
+	char msg[1024];
+};
+
+/* Formats "FILE:LINE: message" (or "FILE: ..." / "..."); always returns -1. */
+int lr_fail(struct lr_error *err, const struct lr_origin *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int lr_vfail(struct lr_error *err, const struct lr_origin *at, const char *fmt, va_list ap);
+
+/* Bump allocator: the policy's strings and rules live until the policy is freed. */
+struct lr_arena_chunk;
+struct lr_arena {
+	struct lr_arena_chunk *head;
+};
+void *lr_arena_alloc(struct lr_arena *a, size_t size);
+char *lr_arena_strdup(struct lr_arena *a, const char *s);
+char *lr_arena_strndup(struct lr_arena *a, const char *s, size_t n);
+void lr_arena_free(struct lr_arena *a);
+
+/* Growable array of fixed-size elements. */
+struct lr_vec {
+	void *items;
+	size_t len, cap, elem;
+};
+void lr_vec_init(struct lr_vec *v, size_t elem);
+void *lr_vec_push(struct lr_vec *v); /* zeroed slot, NULL on ENOMEM */
+void *lr_vec_at(const struct lr_vec *v, size_t i);
+void lr_vec_free(struct lr_vec *v);
+
+/* The closest candidate to word (edit distance <= 2, or a prefix), or NULL. */
+const char *lr_suggest(const char *word, const char *const *candidates, size_t n);
+
+/* Parses a whole decimal number in [min, max]; false on anything else. */
+bool lr_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
+
+/* Splits the next whitespace- or comma-separated word from *s; NULL at the end. */
+const char *lr_next_word(const char **s, size_t *len, bool commas);
+
+#endif

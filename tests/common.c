@@ -1,0 +1,185 @@
+/* Helpers for the Criterion suites: run the landrun binary, scratch directories, files. */
+#include "common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : fallback;
+}
+
+const char *lrt_landrun(void) { return env_or("LANDRUN_TEST_BIN", LANDRUN_BIN); }
+const char *lrt_policies(void) { return env_or("LANDRUN_TEST_POLICIES", LANDRUN_SRCDIR "/policies"); }
+
+const char *lrt_probe(void)
+{
+	static const char fallback[] = LANDRUN_TESTS_BIN "/helpers/probe";
+	const char *dir = getenv("LANDRUN_TEST_HELPERS");
+	if (!dir || !*dir)
+		return fallback;
+	/* leaked once per call site: tests are short-lived */
+	return lrt_fmt("%s/probe", dir);
+}
+
+static void drain(int out_fd, int err_fd, struct lrt_result *r)
+{
+	size_t no = 0, ne = 0;
+	struct pollfd p[2] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
+	int open_fds = 2;
+	while (open_fds > 0) {
+		if (poll(p, 2, 30000) <= 0)
+			break;
+		for (int i = 0; i < 2; i++) {
+			if (!(p[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			char *buf = i ? r->err : r->out;
+			size_t *n = i ? &ne : &no;
+			char tmp[4096];
+			ssize_t got = read(p[i].fd, tmp, sizeof(tmp));
+			if (got <= 0) {
+				p[i].fd = -1;
+				open_fds--;
+				continue;
+			}
+			size_t room = sizeof(r->out) - 1 - *n;
+			size_t take = (size_t)got < room ? (size_t)got : room;
+			memcpy(buf + *n, tmp, take);
+			*n += take;
+		}
+	}
+	r->out[no] = '\0';
+	r->err[ne] = '\0';
+}
+
+struct lrt_result *lrt_run_env(const char *cwd, char *const envp[], const char *const args[])
+{
+	static char *const default_env[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
+	struct lrt_result *r = calloc(1, sizeof(*r));
+	int out[2], err[2];
+	if (!r || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+		abort();
+	size_t n = 0;
+	while (args[n])
+		n++;
+	const char **argv = calloc(n + 2, sizeof(char *));
+	argv[0] = lrt_landrun();
+	memcpy(argv + 1, args, n * sizeof(char *));
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		int devnull = open("/dev/null", O_RDONLY);
+		dup2(devnull, 0);
+		if (cwd && chdir(cwd) < 0)
+			_exit(99);
+		execve(argv[0], (char *const *)argv, envp ? envp : default_env);
+		_exit(98);
+	}
+	close(out[1]);
+	close(err[1]);
+	drain(out[0], err[0], r);
+	close(out[0]);
+	close(err[0]);
+	int st = 0;
+	waitpid(pid, &st, 0);
+	if (WIFSIGNALED(st)) {
+		r->signal = WTERMSIG(st);
+		r->status = 128 + r->signal;
+	} else {
+		r->status = WEXITSTATUS(st);
+	}
+	free(argv);
+	return r;
+}
+
+struct lrt_result *lrt_run(const char *cwd, const char *const args[])
+{
+	return lrt_run_env(cwd, NULL, args);
+}
+
+void lrt_free(struct lrt_result *r)
+{
+	free(r);
+}
+
+char *lrt_mkdtemp(const char *base)
+{
+	char *path = lrt_fmt("%s/landrun-test.XXXXXX", base);
+	if (!mkdtemp(path))
+		abort();
+	chmod(path, 0755);
+	return path;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void lrt_rmrf(const char *path)
+{
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void lrt_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		abort();
+	fputs(text, f);
+	fclose(f);
+}
+
+char *lrt_fmt(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = NULL;
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+bool lrt_is_root(void)
+{
+	return geteuid() == 0;
+}
+
+bool lrt_contains(const char *haystack, const char *needle)
+{
+	return strstr(haystack, needle) != NULL;
+}
+
+char *lrt_helpers_dir(void)
+{
+	char *p = lrt_fmt("%s", lrt_probe());
+	*strrchr(p, '/') = '\0';
+	return p;
+}
+
+char *lrt_policy(const char *dir, const char *name, const char *extra)
+{
+	char *path = lrt_fmt("%s/%s.ini", dir, name);
+	char *helpers = lrt_helpers_dir();
+	char *text = lrt_fmt("[policy]\ninclude = %s/base.ini\n[filesystem]\nrox = %s\n%s\n", lrt_policies(),
+			     helpers, extra);
+	lrt_write(path, text);
+	free(text);
+	free(helpers);
+	return path;
+}

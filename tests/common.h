@@ -1,0 +1,48 @@
+/* Helpers for the Criterion suites: run the landrun binary, scratch directories, files. */
+#ifndef LANDRUN_TESTS_COMMON_H
+#define LANDRUN_TESTS_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+struct lrt_result {
+	int status;  /* exit status, or 128 + signal number */
+	int signal;  /* 0 unless killed by a signal */
+	char out[65536];
+	char err[65536];
+};
+
+/* Paths of what is under test; the environment (LANDRUN_TEST_BIN, LANDRUN_TEST_HELPERS,
+ * LANDRUN_TEST_POLICIES) overrides the build-time defaults, so a staged copy can be tested. */
+const char *lrt_landrun(void);
+const char *lrt_probe(void);
+const char *lrt_policies(void);
+
+/* Runs landrun with args (NULL-terminated) in cwd (NULL: the current one) with envp (NULL: a
+ * small fixed environment). Returns r. */
+struct lrt_result *lrt_run_env(const char *cwd, char *const envp[], const char *const args[]);
+struct lrt_result *lrt_run(const char *cwd, const char *const args[]);
+void lrt_free(struct lrt_result *r);
+
+/* A fresh directory under base (e.g. "/var/tmp"), mode 0755; returns a malloc'd path. */
+char *lrt_mkdtemp(const char *base);
+void lrt_rmrf(const char *path);
+void lrt_write(const char *path, const char *text);
+/* snprintf into a malloc'd string. */
+char *lrt_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool lrt_is_root(void);
+bool lrt_contains(const char *haystack, const char *needle);
+
+#define LRT_ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+
+
+/* Writes dir/name.ini: `include` of policies/base.ini, rox on the helpers directory, then extra
+ * (INI text). Returns the malloc'd path. */
+char *lrt_policy(const char *dir, const char *name, const char *extra);
+/* Directory of lrt_probe(). */
+char *lrt_helpers_dir(void);
+#endif

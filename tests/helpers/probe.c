@@ -1,0 +1,229 @@
+/* probe: attempts one operation inside the sandbox and reports the outcome.
+ * Prints "ok" and exits 0 when the operation succeeded, prints "denied ERRNAME" and exits 1 when it
+ * failed; anything else (usage) exits 2. The tests compare both ways: attack denied, grant works. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+static int report(long rc)
+{
+	if (rc >= 0) {
+		puts("ok");
+		return 0;
+	}
+	printf("denied %s\n", strerrorname_np(errno) ? strerrorname_np(errno) : "?");
+	return 1;
+}
+
+static int inet_socket_op(int family, int type, int port, bool do_bind)
+{
+	int fd = socket(family, type, 0);
+	if (fd < 0)
+		return report(-1);
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	long rc = do_bind ? bind(fd, (struct sockaddr *)&a4, sizeof(a4))
+			  : connect(fd, (struct sockaddr *)&a4, sizeof(a4));
+	return report(rc);
+}
+
+static int abstract_connect(const char *name)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return report(-1);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	size_t len = strlen(name);
+	memcpy(a.sun_path + 1, name, len);
+	return report(connect(fd, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len)));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: probe OP [ARG...]\n");
+		return 2;
+	}
+	const char *op = argv[1];
+	const char *arg = argc > 2 ? argv[2] : "";
+#define OP(name) (strcmp(op, name) == 0)
+	if (OP("read"))
+		return report(open(arg, O_RDONLY));
+	if (OP("write"))
+		return report(open(arg, O_WRONLY | O_CREAT, 0600));
+	if (OP("truncate"))
+		return report(truncate(arg, 0));
+	if (OP("mkdir"))
+		return report(mkdir(arg, 0700));
+	if (OP("unlink"))
+		return report(unlink(arg));
+	if (OP("rename"))
+		return report(rename(arg, argv[3]));
+	if (OP("link"))
+		return report(link(arg, argv[3]));
+	if (OP("symlink"))
+		return report(symlink(arg, argv[3]));
+	if (OP("mkfifo"))
+		return report(mkfifo(arg, 0600));
+	if (OP("exec")) {
+		execv(arg, argv + 2);
+		return report(-1);
+	}
+	if (OP("tiocsti")) {
+		/* argv[2]: "low" for the plain request, "high" with bits above 32 set (CVE-2019-7303) */
+		unsigned long req = TIOCSTI;
+		if (strcmp(arg, "high") == 0)
+			req |= 0xdead00000000UL;
+		char c = '#';
+		long rc = syscall(SYS_ioctl, 0, req, &c);
+		if (rc < 0 && (errno == ENOTTY || errno == EIO))
+			errno = ENOTTY; /* not a terminal: the filter let it through */
+		if (rc < 0 && errno == ENOTTY) {
+			puts("passed-filter ENOTTY");
+			return 0;
+		}
+		return report(rc);
+	}
+	if (OP("tcgets")) {
+		struct termios t;
+		long rc = ioctl(0, TCGETS, &t);
+		if (rc < 0 && errno == ENOTTY) {
+			puts("passed-filter ENOTTY");
+			return 0;
+		}
+		return report(rc);
+	}
+	if (OP("x32")) {
+		/* getpid through the x32 ABI: the filter must kill the process */
+		long rc = syscall(0x40000000L | SYS_getpid);
+		return report(rc);
+	}
+	if (OP("unshare-user"))
+		return report(unshare(CLONE_NEWUSER));
+	if (OP("clone-newuser")) {
+		long pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid((pid_t)pid, NULL, 0);
+		return report(pid);
+	}
+	if (OP("fork")) {
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		return report(pid);
+	}
+	if (OP("thread-clone3")) {
+		long rc = syscall(435 /* clone3 */, NULL, 0);
+		if (rc < 0 && errno == ENOSYS) {
+			puts("denied ENOSYS");
+			return 1;
+		}
+		return report(rc);
+	}
+	if (OP("io_uring"))
+		return report(syscall(425 /* io_uring_setup */, 1, NULL));
+	if (OP("ptrace"))
+		return report(ptrace(PTRACE_ATTACH, (pid_t)atoi(arg), 0, 0));
+	if (OP("personality"))
+		return report(personality((unsigned long)strtoul(arg, NULL, 0)));
+	if (OP("chmod"))
+		return report(chmod(arg, (mode_t)strtoul(argv[3], NULL, 8)));
+	if (OP("mount"))
+		return report(syscall(SYS_mount, "none", "/tmp", "tmpfs", 0, NULL));
+	if (OP("bpf"))
+		return report(syscall(SYS_bpf, 0, NULL, 0));
+	if (OP("keyctl"))
+		return report(syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0));
+	if (OP("socket")) {
+		/* "hi" as 5th argument: set bits above 32 in every argument (the kernel ignores them) */
+		long hi = argc > 5 && strcmp(argv[5], "hi") == 0 ? 0x100000000L : 0;
+		return report(syscall(SYS_socket, hi | atoi(arg), hi | atoi(argv[3]), hi | (argc > 4 ? atoi(argv[4]) : 0)));
+	}
+	if (OP("chmod-hi"))
+		return report(syscall(SYS_chmod, arg, 0x100000000L | strtoul(argv[3], NULL, 8)));
+	if (OP("personality-hi"))
+		return report(syscall(SYS_personality, 0x100000000L | strtoul(arg, NULL, 0)));
+	if (OP("socketpair")) {
+		int sv[2];
+		return report(socketpair(atoi(arg), SOCK_STREAM, 0, sv));
+	}
+	if (OP("connect"))
+		return inet_socket_op(AF_INET, SOCK_STREAM, atoi(arg), false);
+	if (OP("bind"))
+		return inet_socket_op(AF_INET, SOCK_STREAM, atoi(arg), true);
+	if (OP("udp-send")) {
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+		if (fd < 0)
+			return report(-1);
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(arg)),
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		return report(sendto(fd, "x", 1, 0, (struct sockaddr *)&a, sizeof(a)));
+	}
+	if (OP("abstract-connect"))
+		return abstract_connect(arg);
+	if (OP("kill"))
+		return report(kill((pid_t)atoi(arg), 0));
+	if (OP("fds")) {
+		/* prints the open fds > 2 */
+		for (int fd = 3; fd < 1024; fd++)
+			if (fcntl(fd, F_GETFD) >= 0)
+				printf("%d\n", fd);
+		return 0;
+	}
+	if (OP("env")) {
+		extern char **environ;
+		for (char **e = environ; *e; e++)
+			puts(*e);
+		return 0;
+	}
+	if (OP("status")) {
+		/* the /proc/self/status lines the tests check */
+		FILE *f = fopen("/proc/self/status", "r");
+		if (!f)
+			return report(-1);
+		char line[256];
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "Cap", 3) || !strncmp(line, "NoNewPrivs", 10) || !strncmp(line, "Seccomp:", 8))
+				fputs(line, stdout);
+		return 0;
+	}
+	if (OP("pid")) {
+		printf("%d\n", getpid());
+		return 0;
+	}
+	if (OP("exit"))
+		return atoi(arg);
+	if (OP("signal")) {
+		signal(atoi(arg), SIG_DFL);
+		raise(atoi(arg));
+		return 3;
+	}
+	fprintf(stderr, "probe: unknown op %s\n", op);
+	return 2;
+}

@@ -1,0 +1,178 @@
+/* The command line: --explain, the embedded default, strict/best-effort, policy errors. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char *T;
+static void setup(void) { T = lrt_mkdtemp("/var/tmp"); }
+static void teardown(void) { lrt_rmrf(T); free(T); }
+TestSuite(cli, .init = setup, .fini = teardown);
+
+Test(cli, explain_prints_rules_with_origins_and_runs_nothing)
+{
+	char *pol = lrt_policy(T, "ex", "[network]\nconnect_tcp = 443\n");
+	char *marker = lrt_fmt("%s/marker", T);
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--explain", "-p", pol, "--", "/usr/bin/touch", marker));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "Landlock ABI"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, lrt_fmt("connect_tcp      443  (%s:6)", pol)), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "base.ini:"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "seccomp rules"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "passed:"), "%s", r->out);
+	cr_expect_eq(access(marker, F_OK), -1, "--explain ran the command");
+	lrt_free(r);
+}
+
+Test(cli, embedded_default_reads_cwd_not_home)
+{
+	char *home = lrt_fmt("%s/home", T), *work = lrt_fmt("%s/home/work", T);
+	mkdir(home, 0755);
+	mkdir(work, 0755);
+	lrt_write(lrt_fmt("%s/.secret", home), "token\n");
+	lrt_write(lrt_fmt("%s/data", work), "data\n");
+	char *env_home = lrt_fmt("HOME=%s", home);
+	char *const env[] = { "PATH=/usr/bin:/bin", env_home, NULL };
+	struct lrt_result *ok = lrt_run_env(work, env, LRT_ARGS("--", "cat", "data"));
+	cr_expect_eq(ok->status, 0, "%s", ok->err);
+	cr_expect_str_eq(ok->out, "data\n");
+	struct lrt_result *no = lrt_run_env(work, env, LRT_ARGS("cat", lrt_fmt("%s/.secret", home)));
+	cr_expect_eq(no->status, 1, "%s", no->err);
+	cr_expect(lrt_contains(no->err, "Permission denied"), "%s", no->err);
+	struct lrt_result *w = lrt_run_env(work, env, LRT_ARGS("sh", "-c", "echo x > new && echo y > /tmp/landrun-default-test.$$ && rm /tmp/landrun-default-test.$$"));
+	cr_expect_eq(w->status, 0, "%s", w->err);
+	struct lrt_result *net = lrt_run_env(work, env, LRT_ARGS("--explain"));
+	cr_expect(lrt_contains(net->out, "<embedded default>"), "%s", net->out);
+	cr_expect(lrt_contains(net->out, "enforced TCP: connect restricted, bind restricted"), "%s", net->out);
+}
+
+Test(cli, strict_refuses_what_the_abi_cannot_enforce)
+{
+	char *pol = lrt_policy(T, "abi", "");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--test-abi", "3", "-p", pol, "--", lrt_probe(), "pid"));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "TCP connect restrictions needs Landlock ABI 4"), "%s", r->err);
+	cr_expect(!lrt_contains(r->out, "\n") || r->out[0] == '\0', "the command ran: %s", r->out);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("--test-abi", "3", "--best-effort", "-p", pol, "--", lrt_probe(), "pid"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "warning: not enforced: TCP connect restrictions"), "%s", r->err);
+	lrt_free(r);
+	char *floor = lrt_policy(T, "floor", "[policy]\ncompat = best-effort\nmin_abi = 5\n");
+	r = lrt_run(T, LRT_ARGS("--test-abi", "4", "-p", floor, "--", lrt_probe(), "pid"));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "min_abi = 5"), "%s", r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("--test-abi", "2", "-p", pol, "--", lrt_probe(), "pid"));
+	cr_expect_eq(r->status, 125);
+	cr_expect(lrt_contains(r->err, "truncate"), "%s", r->err);
+	lrt_free(r);
+}
+
+Test(cli, best_effort_explain_says_what_is_dropped)
+{
+	char *pol = lrt_policy(T, "be", "[network]\nabstract_unix = isolated\n");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--test-abi", "5", "--best-effort", "--explain", "-p", pol));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "Landlock ABI 5 (kernel offers"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "not enforced: abstract unix socket isolation"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "abstract_unix    shared (not enforced)"), "%s", r->out);
+	lrt_free(r);
+}
+
+/* A policy whose one line is text; returns landrun's stderr after a run that must fail with 125. */
+static char *policy_error(const char *text)
+{
+	char *pol = lrt_fmt("%s/bad.ini", T);
+	lrt_write(pol, text);
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", "/bin/true"));
+	cr_expect_eq(r->status, 125, "%s: %s", text, r->err);
+	char *err = lrt_fmt("%s", r->err);
+	lrt_free(r);
+	return err;
+}
+
+Test(cli, policy_errors_name_file_line_and_fix)
+{
+	char *e = policy_error("[filesystem]\nro = /usr\nrp = /etc\n");
+	cr_expect(lrt_contains(e, "bad.ini:3: unknown key \"rp\" in [filesystem]; did you mean ro?"), "%s", e);
+	e = policy_error("[filesytem]\nro = /usr\n");
+	cr_expect(lrt_contains(e, "bad.ini:2: unknown section [filesytem]; did you mean [filesystem]?"), "%s", e);
+	e = policy_error("[syscalls]\ndeny = ptrace prtcl\n");
+	cr_expect(lrt_contains(e, ":2: unknown syscall \"prtcl\"; did you mean prctl?"), "%s", e);
+	e = policy_error("[syscalls]\ndeny = @mout\n");
+	cr_expect(lrt_contains(e, ":2: unknown syscall group \"@mout\"; did you mean @mount?"), "%s", e);
+	e = policy_error("[syscalls]\ndeny = ptrace:errno:EPRM\n");
+	cr_expect(lrt_contains(e, "unknown errno name \"EPRM\"; did you mean EPERM?"), "%s", e);
+	e = policy_error("[process]\ncapabilities = CAP_NET_BIND_SERVIC\n");
+	cr_expect(lrt_contains(e, "did you mean net_bind_service?"), "%s", e);
+	e = policy_error("[filesystem]\nro = /nonexistent/landrun\n");
+	cr_expect(lrt_contains(e, ":2: /nonexistent/landrun: No such file or directory (prefix the path with ? if it may be absent)"), "%s", e);
+	e = policy_error("[filesystem]\nro = ${NOPE}/x\n");
+	cr_expect(lrt_contains(e, ":2: unknown variable ${NOPE}"), "%s", e);
+	e = policy_error("[filesystem]\nro = ${env:LANDRUN_UNSET_VAR}\n");
+	cr_expect(lrt_contains(e, "LANDRUN_UNSET_VAR is not set"), "%s", e);
+	e = policy_error("[network]\nconnect_tcp = 99999\n");
+	cr_expect(lrt_contains(e, ":2: connect_tcp: \"99999\" is not a port"), "%s", e);
+	e = policy_error("ro = /usr\n");
+	cr_expect(lrt_contains(e, ":1: \"ro\" is outside any section"), "%s", e);
+	e = policy_error("[filesystem]\nthis is not ini\n");
+	cr_expect(lrt_contains(e, ":2: syntax error"), "%s", e);
+}
+
+Test(cli, long_line_is_an_error_not_a_truncation)
+{
+	/* a deny list longer than inih's line buffer must never be silently shortened */
+	char line[400] = "deny =";
+	while (strlen(line) < 300)
+		strcat(line, " ptrace");
+	char *e = policy_error(lrt_fmt("[syscalls]\n%s\n", line));
+	cr_expect(lrt_contains(e, "bad.ini:2: line is"), "%s", e);
+	cr_expect(lrt_contains(e, "indented continuation lines"), "%s", e);
+}
+
+Test(cli, include_cycle_and_depth)
+{
+	lrt_write(lrt_fmt("%s/a.ini", T), "[policy]\ninclude = b.ini\n");
+	lrt_write(lrt_fmt("%s/b.ini", T), "[policy]\ninclude = a.ini\n");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", lrt_fmt("%s/a.ini", T), "--", "/bin/true"));
+	cr_expect_eq(r->status, 125);
+	cr_expect(lrt_contains(r->err, "include cycle"), "%s", r->err);
+	lrt_free(r);
+}
+
+Test(cli, optional_paths_are_skipped_and_noted)
+{
+	char *pol = lrt_policy(T, "opt", "ro = ?/nonexistent/landrun-optional\n");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-v", "-p", pol, "--", lrt_probe(), "pid"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "skipped optional ro = ?/nonexistent/landrun-optional"), "%s", r->err);
+	lrt_free(r);
+}
+
+Test(cli, continuation_lines_add_to_the_key)
+{
+	char *dir = lrt_fmt("%s/cont", T);
+	mkdir(dir, 0755);
+	lrt_write(lrt_fmt("%s/f", dir), "x\n");
+	char *pol = lrt_policy(T, "cont", lrt_fmt("ro = /etc/hostname\n   %s\n", dir));
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", lrt_fmt("%s/f", dir)));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+}
+
+Test(cli, version_and_help)
+{
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--version"));
+	cr_expect_eq(r->status, 0);
+	cr_expect(lrt_contains(r->out, "landrun "));
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("--help"));
+	cr_expect(lrt_contains(r->out, "usage: landrun"));
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("--no-such-flag", "true"));
+	cr_expect_eq(r->status, 125);
+	lrt_free(r);
+}

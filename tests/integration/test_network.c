@@ -1,0 +1,116 @@
+/* TCP connect/bind rules on loopback, abstract unix sockets and signal scoping. */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char *T;
+static void setup(void) { T = lrt_mkdtemp("/var/tmp"); }
+static void teardown(void) { lrt_rmrf(T); free(T); }
+TestSuite(network, .init = setup, .fini = teardown);
+
+/* A listening TCP socket on 127.0.0.1; returns its port. */
+static int listener(int *fd_out)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(fd, 8) == 0);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	*fd_out = fd;
+	return ntohs(a.sin_port);
+}
+
+static struct lrt_result *probe(const char *extra, const char *op, const char *arg)
+{
+	char *pol = lrt_policy(T, "net", extra);
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), op, arg));
+	free(pol);
+	return r;
+}
+
+Test(network, connect_allowed_only_to_granted_port)
+{
+	int fd, port = listener(&fd);
+	char *p = lrt_fmt("%d", port), *grant = lrt_fmt("[network]\nconnect_tcp = %d\n", port);
+	struct lrt_result *no = probe("", "connect", p);
+	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
+	cr_expect(lrt_contains(no->out, "EACCES"), "%s", no->out);
+	struct lrt_result *ok = probe(grant, "connect", p);
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	struct lrt_result *any = probe("[network]\nconnect_tcp = any\n", "connect", p);
+	cr_expect_eq(any->status, 0, "%s%s", any->out, any->err);
+	close(fd);
+}
+
+Test(network, connect_port_range)
+{
+	int fd, port = listener(&fd);
+	char *p = lrt_fmt("%d", port);
+	struct lrt_result *ok = probe(lrt_fmt("[network]\nconnect_tcp = %d-%d\n", port - 1, port + 1), "connect", p);
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	struct lrt_result *no = probe(lrt_fmt("[network]\nconnect_tcp = %d-%d\n", port + 1, port + 2), "connect", p);
+	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
+	close(fd);
+}
+
+Test(network, bind_allowed_only_to_granted_port)
+{
+	int fd, port = listener(&fd);
+	close(fd); /* a port that was free a moment ago */
+	char *p = lrt_fmt("%d", port);
+	struct lrt_result *no = probe("", "bind", p);
+	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
+	struct lrt_result *ok = probe(lrt_fmt("[network]\nbind_tcp = %d\n", port), "bind", p);
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+}
+
+Test(network, go_landrun_flags)
+{
+	int fd, port = listener(&fd);
+	char *p = lrt_fmt("%d", port), *helpers = lrt_helpers_dir();
+	char *rox = lrt_fmt("/usr,/lib,/lib64,%s", helpers);
+	struct lrt_result *ok = lrt_run(T, LRT_ARGS("--rox", rox, "--ro", "/etc", "--connect-tcp", p, lrt_probe(), "connect", p));
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	/* single-dash Go spelling */
+	ok = lrt_run(T, LRT_ARGS("-rox", rox, "-connect-tcp", p, "--", lrt_probe(), "connect", p));
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	struct lrt_result *no = lrt_run(T, LRT_ARGS("--rox", rox, "--", lrt_probe(), "connect", p));
+	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
+	ok = lrt_run(T, LRT_ARGS("--rox", rox, "--unrestricted-network", "--", lrt_probe(), "connect", p));
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	close(fd);
+}
+
+Test(network, abstract_unix_socket_scoping)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char name[64];
+	snprintf(name, sizeof(name), "landrun-test-%d", getpid());
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	memcpy(a.sun_path + 1, name, strlen(name));
+	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name));
+	cr_assert(bind(fd, (struct sockaddr *)&a, len) == 0 && listen(fd, 4) == 0);
+	struct lrt_result *no = probe("", "abstract-connect", name);
+	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
+	cr_expect(lrt_contains(no->out, "EPERM"), "%s", no->out);
+	struct lrt_result *ok = probe("[network]\nabstract_unix = shared\n", "abstract-connect", name);
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	close(fd);
+}
+
+Test(network, signal_scoping)
+{
+	char *me = lrt_fmt("%d", getpid());
+	struct lrt_result *no = probe("", "kill", me);
+	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
+	cr_expect(lrt_contains(no->out, "EPERM"), "%s", no->out);
+	struct lrt_result *ok = probe("[process]\nsignals = shared\n", "kill", me);
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+}

@@ -1,0 +1,165 @@
+/* Process state in the sandbox: privileges, fds, environment, exit status and PID. */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char *T, *policy;
+
+static void setup(void)
+{
+	T = lrt_mkdtemp("/var/tmp");
+	policy = lrt_policy(T, "proc", "ro = /proc\n");
+}
+static void teardown(void) { lrt_rmrf(T); free(T); free(policy); }
+TestSuite(process, .init = setup, .fini = teardown);
+
+Test(process, no_new_privs_seccomp_and_no_capabilities)
+{
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", policy, "--", lrt_probe(), "status"));
+	cr_assert_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "NoNewPrivs:\t1"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "Seccomp:\t2"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "CapInh:\t0000000000000000"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "CapPrm:\t0000000000000000"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "CapEff:\t0000000000000000"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "CapAmb:\t0000000000000000"), "%s", r->out);
+	if (lrt_is_root()) /* an unprivileged caller cannot drop the bounding set (nor use it) */
+		cr_expect(lrt_contains(r->out, "CapBnd:\t0000000000000000"), "%s", r->out);
+	lrt_free(r);
+}
+
+Test(process, capability_kept_when_asked)
+{
+	if (!lrt_is_root())
+		cr_skip_test("keeping a capability needs one to keep: runs as root");
+	char *pol = lrt_policy(T, "caps", "ro = /proc\n[process]\ncapabilities = CAP_NET_BIND_SERVICE\n");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "status"));
+	cr_expect(lrt_contains(r->out, "CapEff:\t0000000000000400"), "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->out, "CapBnd:\t0000000000000400"), "%s%s", r->out, r->err);
+	lrt_free(r);
+}
+
+/* Runs a shell line: fds and env set up by the shell, then exec landrun. */
+static struct lrt_result *sh(const char *script)
+{
+	/* no subshell: $$ must be the PID that exec hands to landrun */
+	char *out = lrt_fmt("%s/out", T);
+	char *cmd = NULL;
+	char *full = lrt_fmt("exec >%s 2>&1; cd %s && %s", out, T, script);
+	struct lrt_result *r = calloc(1, sizeof(*r));
+	int st = system(full);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	FILE *f = fopen(out, "r");
+	if (f) {
+		size_t n = fread(r->out, 1, sizeof(r->out) - 1, f);
+		r->out[n] = '\0';
+		fclose(f);
+	}
+	free(cmd);
+	free(out);
+	free(full);
+	return r;
+}
+
+Test(process, fds_above_2_are_closed)
+{
+	struct lrt_result *r = sh(lrt_fmt("exec 7</dev/null 9</dev/null; exec %s -p %s -- %s fds", lrt_landrun(), policy, lrt_probe()));
+	cr_expect_eq(r->status, 0, "%s", r->out);
+	cr_expect_str_empty(r->out, "leaked fds: %s", r->out);
+	lrt_free(r);
+	char *pol = lrt_policy(T, "keep", "[process]\nkeep_fds = 7\n");
+	r = sh(lrt_fmt("exec 7</dev/null 9</dev/null; exec %s -p %s -- %s fds", lrt_landrun(), pol, lrt_probe()));
+	cr_expect_str_eq(r->out, "7\n", "%s", r->out);
+	lrt_free(r);
+}
+
+Test(process, socket_activation_fds_pass)
+{
+	/* $$ is the shell's PID, which landrun (exec'd in place) keeps */
+	struct lrt_result *r = sh(lrt_fmt("exec 3</dev/null 4</dev/null 5</dev/null; LISTEN_FDS=2 LISTEN_PID=$$ exec %s -p %s -- %s fds",
+					  lrt_landrun(), policy, lrt_probe()));
+	cr_expect_str_eq(r->out, "3\n4\n", "%s", r->out);
+	lrt_free(r);
+}
+
+Test(process, same_pid_exec_in_place)
+{
+	struct lrt_result *r = sh(lrt_fmt("echo $$; exec %s -p %s -- %s pid", lrt_landrun(), policy, lrt_probe()));
+	char a[32], b[32];
+	cr_assert_eq(sscanf(r->out, "%31s %31s", a, b), 2, "%s", r->out);
+	cr_expect_str_eq(a, b);
+	lrt_free(r);
+}
+
+Test(process, environment_is_an_allowlist)
+{
+	char *const env[] = { "PATH=/home/evil/bin:/usr/bin", "LANG=C.UTF-8", "LD_PRELOAD=/tmp/evil.so",
+			      "LD_LIBRARY_PATH=/tmp", "GITHUB_TOKEN=ghp_secret", "AWS_SECRET=x",
+			      "DB_PASSWORD=x", "API_KEY=x", "BASH_ENV=/tmp/x", "RANDOM_VAR=1", "TERM=xterm", NULL };
+	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("-p", policy, "--env", "RANDOM_VAR", "--env", "SET_ME=yes",
+							   "--", lrt_probe(), "env"));
+	cr_assert_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "LANG=C.UTF-8"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "TERM=xterm"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "RANDOM_VAR=1"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "SET_ME=yes"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "PATH=/usr/local/bin:/usr/bin:/bin"), "%s", r->out);
+	const char *never[] = { "LD_PRELOAD", "LD_LIBRARY_PATH", "ghp_secret", "AWS_SECRET", "DB_PASSWORD",
+				"API_KEY", "BASH_ENV", "evil" };
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		cr_expect(!lrt_contains(r->out, never[i]), "%s leaked: %s", never[i], r->out);
+	lrt_free(r);
+	/* without --env, an unlisted variable is not passed */
+	r = lrt_run_env(T, env, LRT_ARGS("-p", policy, "--", lrt_probe(), "env"));
+	cr_expect(!lrt_contains(r->out, "RANDOM_VAR"), "%s", r->out);
+	lrt_free(r);
+}
+
+Test(process, keep_of_a_dangerous_variable_is_refused)
+{
+	char *pol = lrt_policy(T, "ld", "[env]\nkeep = LD_PRELOAD\n");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "env"));
+	cr_expect_eq(r->status, 125);
+	cr_expect(lrt_contains(r->err, "LD_PRELOAD is never passed"), "%s", r->err);
+	lrt_free(r);
+}
+
+Test(process, exit_status_passes_through)
+{
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", policy, "--", lrt_probe(), "exit", "42"));
+	cr_expect_eq(r->status, 42);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("-p", policy, "--", lrt_probe(), "signal", "15"));
+	cr_expect_eq(r->signal, SIGTERM, "status %d", r->status);
+	lrt_free(r);
+}
+
+Test(process, exit_codes_125_126_127)
+{
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", policy, "--", "no-such-command-xyz"));
+	cr_expect_eq(r->status, 127, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "not found"), "%s", r->err);
+	lrt_free(r);
+	char *noexec = lrt_fmt("%s/noexec", T);
+	lrt_write(noexec, "#!/bin/sh\n");
+	r = lrt_run(T, LRT_ARGS("-p", policy, "--", noexec));
+	cr_expect_eq(r->status, 126, "%s", r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("-p", "/nonexistent/policy.ini", "--", lrt_probe(), "pid"));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "landrun: "), "%s", r->err);
+	lrt_free(r);
+}
+
+Test(process, arguments_after_command_are_not_options)
+{
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", policy, lrt_probe(), "exit", "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err); /* atoi("--explain") == 0: the probe ran */
+	cr_expect(!lrt_contains(r->out, "[filesystem]"), "%s", r->out);
+	lrt_free(r);
+}

@@ -1,0 +1,169 @@
+/* The seccomp baseline and [syscalls]: each denial attempted, with a granted twin. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char *T;
+
+static void setup(void) { T = lrt_mkdtemp("/var/tmp"); }
+static void teardown(void) { lrt_rmrf(T); free(T); }
+TestSuite(syscalls, .init = setup, .fini = teardown);
+
+/* Runs the probe under base + extra; returns the result (caller frees). */
+static struct lrt_result *under(const char *extra, const char *const probe_args[])
+{
+	char *pol = lrt_policy(T, "sys", extra);
+	const char *args[16] = { "-p", pol, "--", lrt_probe() };
+	size_t n = 4;
+	for (size_t i = 0; probe_args[i] && n < 15; i++)
+		args[n++] = probe_args[i];
+	args[n] = NULL;
+	struct lrt_result *r = lrt_run(T, args);
+	free(pol);
+	return r;
+}
+
+#define EXPECT(r, st, text)                                                                        \
+	do {                                                                                       \
+		cr_expect_eq((r)->status, st, "status %d: %s%s", (r)->status, (r)->out, (r)->err); \
+		cr_expect(lrt_contains((r)->out, text), "want \"%s\": %s%s", text, (r)->out, (r)->err); \
+		lrt_free(r);                                                                       \
+	} while (0)
+
+Test(syscalls, tiocsti_denied_even_with_high_bits)
+{
+	EXPECT(under("", LRT_ARGS("tiocsti", "low")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("tiocsti", "high")), 1, "denied EPERM");
+	/* twin: other ioctls on the same fd reach the kernel (ENOTTY: stdin is /dev/null) */
+	EXPECT(under("", LRT_ARGS("tcgets")), 0, "passed-filter");
+	/* and removing the item by name lets TIOCSTI through to the kernel */
+	EXPECT(under("[syscalls]\nallow = ioctl\n", LRT_ARGS("tiocsti", "high")), 0, "passed-filter");
+}
+
+Test(syscalls, x32_abi_is_killed)
+{
+	struct lrt_result *r = under("", LRT_ARGS("x32"));
+	cr_expect_eq(r->signal, SIGSYS, "status %d: %s%s", r->status, r->out, r->err);
+	lrt_free(r);
+}
+
+Test(syscalls, namespaces_denied)
+{
+	EXPECT(under("", LRT_ARGS("unshare-user")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("clone-newuser")), 1, "denied EPERM");
+	/* twin: a plain fork works */
+	EXPECT(under("", LRT_ARGS("fork")), 0, "ok");
+}
+
+Test(syscalls, namespaces_allowed_by_name)
+{
+	struct lrt_result *r = under("[syscalls]\nallow = @namespaces\n", LRT_ARGS("clone-newuser"));
+	/* the filter no longer stops it: success, or a kernel refusal other than the filter's EPERM */
+	cr_expect(r->status == 0 || !lrt_contains(r->out, "EPERM"), "%s%s", r->out, r->err);
+	lrt_free(r);
+}
+
+Test(syscalls, clone3_and_io_uring_get_enosys)
+{
+	EXPECT(under("", LRT_ARGS("thread-clone3")), 1, "denied ENOSYS");
+	EXPECT(under("", LRT_ARGS("io_uring")), 1, "denied ENOSYS");
+}
+
+Test(syscalls, debug_and_kernel_interfaces_denied)
+{
+	char *ppid = lrt_fmt("%d", getpid());
+	EXPECT(under("", LRT_ARGS("ptrace", ppid)), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("bpf")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("mount")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("keyctl")), 1, "denied EPERM");
+	/* twin: the keyring group removed by name reaches the kernel */
+	struct lrt_result *r = under("[syscalls]\nallow = @keyring\n", LRT_ARGS("keyctl"));
+	cr_expect(!lrt_contains(r->out, "EPERM"), "%s", r->out);
+	lrt_free(r);
+	free(ppid);
+}
+
+Test(syscalls, personality_query_only)
+{
+	EXPECT(under("", LRT_ARGS("personality", "0xffffffff")), 0, "ok");
+	EXPECT(under("", LRT_ARGS("personality", "0x0040000")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("personality-hi", "0x0040000")), 1, "denied EPERM");
+}
+
+Test(syscalls, setuid_chmod_denied)
+{
+	char *f = lrt_fmt("%s/w/f", T);
+	char *d = lrt_fmt("%s/w", T);
+	cr_assert_eq(system(lrt_fmt("mkdir -p %s && touch %s", d, f)), 0);
+	char *rw = lrt_fmt("rw = %s\n", d);
+	EXPECT(under(rw, LRT_ARGS("chmod", f, "755")), 0, "ok");
+	EXPECT(under(rw, LRT_ARGS("chmod", f, "4755")), 1, "denied EPERM");
+	EXPECT(under(rw, LRT_ARGS("chmod", f, "2755")), 1, "denied EPERM");
+	EXPECT(under(rw, LRT_ARGS("chmod-hi", f, "4755")), 1, "denied EPERM");
+}
+
+Test(syscalls, socket_families_and_types)
+{
+	char af_packet[8], af_inet[8], af_inet6[8], raw[8], stream[8], dgram[8];
+	snprintf(af_packet, 8, "%d", AF_PACKET);
+	snprintf(af_inet, 8, "%d", AF_INET);
+	snprintf(af_inet6, 8, "%d", AF_INET6);
+	snprintf(raw, 8, "%d", SOCK_RAW);
+	snprintf(stream, 8, "%d", SOCK_STREAM);
+	snprintf(dgram, 8, "%d", SOCK_DGRAM);
+	EXPECT(under("", LRT_ARGS("socket", af_packet, raw)), 1, "denied EAFNOSUPPORT");
+	/* high bits set in every argument: the kernel ignores them, so must the filter */
+	EXPECT(under("", LRT_ARGS("socket", af_packet, raw, "0", "hi")), 1, "denied EAFNOSUPPORT");
+	EXPECT(under("", LRT_ARGS("socket", af_inet, stream, "262", "hi")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("socket", af_inet, dgram, "0", "hi")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("socket", af_inet, raw, "1")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("socket", af_inet, stream, "262")), 1, "denied EPERM"); /* MPTCP */
+	EXPECT(under("", LRT_ARGS("socket", af_inet, stream, "132")), 1, "denied EPERM"); /* SCTP */
+	EXPECT(under("", LRT_ARGS("socket", af_inet, dgram)), 1, "denied EPERM");        /* UDP */
+	EXPECT(under("", LRT_ARGS("socket", af_inet6, stream)), 0, "ok");
+	EXPECT(under("", LRT_ARGS("socket", af_inet, stream, "6")), 0, "ok");
+	EXPECT(under("[network]\nudp = yes\n", LRT_ARGS("socket", af_inet, dgram)), 0, "ok");
+	EXPECT(under("[network]\nudp = yes\n", LRT_ARGS("udp-send", "9")), 0, "ok");
+	EXPECT(under("[network]\nfamilies = unix\n", LRT_ARGS("socket", af_inet, stream)), 1, "denied EAFNOSUPPORT");
+	/* socket type flags share the field: SOCK_DGRAM|SOCK_CLOEXEC is still UDP */
+	char dgram_cloexec[16];
+	snprintf(dgram_cloexec, 16, "%d", SOCK_DGRAM | SOCK_CLOEXEC);
+	EXPECT(under("", LRT_ARGS("socket", af_inet, dgram_cloexec)), 1, "denied EPERM");
+	char unixs[8];
+	snprintf(unixs, 8, "%d", AF_UNIX);
+	EXPECT(under("", LRT_ARGS("socketpair", unixs)), 0, "ok");
+	EXPECT(under("", LRT_ARGS("socketpair", af_inet)), 1, "denied EAFNOSUPPORT");
+}
+
+Test(syscalls, deny_list_with_actions)
+{
+	char *ppid = lrt_fmt("%d", getpid());
+	EXPECT(under("[syscalls]\ndeny = getpid:errno:EACCES\n", LRT_ARGS("pid")), 0, "-1");
+	EXPECT(under("[syscalls]\ndeny = mkdir:errno:EROFS\n", LRT_ARGS("mkdir", "/tmp/x")), 1, "denied EROFS");
+	struct lrt_result *r = under("[syscalls]\ndeny = kill:kill\n", LRT_ARGS("kill", ppid));
+	cr_expect_eq(r->signal, SIGSYS, "status %d %s", r->status, r->out);
+	lrt_free(r);
+	EXPECT(under("[syscalls]\naction = errno:EACCES\n", LRT_ARGS("bpf")), 1, "denied EACCES");
+}
+
+Test(syscalls, default_deny_allowlist)
+{
+	const char *allow = "[syscalls]\ndefault = deny\nallow = @system-service\n";
+	EXPECT(under(allow, LRT_ARGS("fork")), 0, "ok");
+	/* the baseline still holds inside an allowlist that names the syscalls through a group */
+	EXPECT(under(allow, LRT_ARGS("tiocsti", "high")), 1, "denied EPERM");
+	EXPECT(under(allow, LRT_ARGS("tcgets")), 0, "passed-filter");
+	EXPECT(under(allow, LRT_ARGS("unshare-user")), 1, "denied EPERM");
+	char af_inet[8], stream[8], dgram[8];
+	snprintf(af_inet, 8, "%d", AF_INET);
+	snprintf(stream, 8, "%d", SOCK_STREAM);
+	snprintf(dgram, 8, "%d", SOCK_DGRAM);
+	EXPECT(under(allow, LRT_ARGS("socket", af_inet, stream)), 0, "ok");
+	EXPECT(under(allow, LRT_ARGS("socket", af_inet, dgram)), 1, "denied");
+	/* a syscall outside the allowlist gets the action */
+	EXPECT(under("[syscalls]\ndefault = deny\nallow = @system-service\ndeny = mkdir\n", LRT_ARGS("mkdir", "/tmp/y")), 1, "denied EPERM");
+}
