@@ -82,19 +82,19 @@ check: $(B)/src/landrun $(B)/tests/unit_tests $(B)/tests/integration_tests $(HEL
 	$(B)/tests/integration_tests
 	@if [ "$$(id -u)" = 0 ]; then \
 		echo "== integration tests as an unprivileged user (nobody) =="; \
-		chmod -R a+rX $(B)/tests $(B)/src policies 2>/dev/null; \
-		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-			env HOME=/nonexistent $(B)/tests/integration_tests; \
+		sh build-aux/check-unprivileged.sh $(B); \
 	fi
 	@$(MAKE) --no-print-directory check-man
 
 check-man:
 	mandoc -T lint -W warning man/landrun.1 man/landrun.ini.5
 
-# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan/.
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan/. The test
+# harness's own small leaks are not checked; landrun, started by the tests with a clean
+# environment, runs with leak detection on.
 check-asan: config.mk
-	$(MAKE) B=build-asan SAN_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		ASAN_OPTIONS=detect_leaks=1 check
+	ASAN_OPTIONS=detect_leaks=0 $(MAKE) B=build-asan \
+		SAN_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check
 
 demo: $(B)/src/landrun
 	@sh build-aux/demo.sh $(B)/src/landrun

@@ -11,8 +11,9 @@ mkdir -p "$HOME" "$D/work"
 echo "ghp_demo_secret_token" > "$HOME/.secret-token"
 cd "$D/work"
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
-ok() { printf '\033[32m=> %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then B='\033[1m' G='\033[32m' N='\033[0m'; else B='' G='' N=''; fi
+step() { printf "\n${B}\$ %s${N}\n" "$*"; }
+ok() { printf "${G}=> %s${N}\n" "$*"; }
 
 echo "landrun demo in $D (HOME=$HOME, cwd=$D/work)"
 
@@ -49,4 +50,4 @@ ok "under git.ini too, \$HOME stays out of reach"
 step landrun -p git --explain "(first lines)"
 "$LANDRUN" -p "$SRC/policies/git.ini" --explain | head -n 12
 
-printf '\n\033[1mdemo passed\033[0m: see README.md for what else landrun does.\n'
+printf "\n${B}demo passed${N}: see README.md for what else landrun does.\n"

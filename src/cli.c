@@ -246,7 +246,11 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	}
 	print_notes(c, &sb);
 	fflush(NULL);
-	return lr_exec_sandboxed(&sb, &c->policy, path, c->command, err);
+	status = lr_exec_sandboxed(&sb, &c->policy, path, c->command, err);
+	/* The sandbox may be in force now: leave without atexit handlers or sanitizer hooks, which
+	 * could need what it denies. */
+	fprintf(stderr, "landrun: %s\n", err->msg);
+	_exit(status);
 }
 
 int main(int argc, char **argv)
