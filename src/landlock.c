@@ -91,7 +91,8 @@ static int check_features(struct lr_sandbox *sb, const struct lr_policy *p, cons
 		if (!f[i].needed || sb->abi >= f[i].abi)
 			continue;
 		if (strict)
-			return lr_fail(err, f[i].at, "%s needs Landlock ABI %d but this kernel offers %d%s%s; "
+			return lr_fail(err, f[i].at->line ? f[i].at : NULL,
+				       "%s: requires Landlock ABI %d, this kernel offers %d%s%s; "
 				       "use compat = best-effort (or --best-effort) to run without it",
 				       f[i].what, f[i].abi, sb->abi, sb->landlock_missing ? ": " : "",
 				       sb->landlock_missing ? sb->landlock_missing : "");
@@ -132,7 +133,7 @@ static int detect_abi(struct lr_sandbox *sb, const struct lr_compile_opts *o)
 /* Decides what the ruleset handles; fails (strict) when the ABI cannot enforce the policy. */
 static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
 {
-	static const struct lr_origin implicit = { "policy", 0 };
+	static const struct lr_origin implicit = { NULL, 0 };
 	const struct lr_origin *rw_at = &implicit, *dev_at = &implicit;
 	bool fs = !p->fs_unrestricted.value;
 	bool tcp_connect = !p->connect_any.value, tcp_bind = !p->bind_any.value;

@@ -438,6 +438,11 @@ int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, struct 
 	struct compiler c = { .p = p, .sb = sb, .err = err };
 	int errnum = p->errnum.set ? p->errnum.value : EPERM;
 	c.deny = to_scmp(p->action.set ? (enum lr_action)p->action.value : LR_ACT_ERRNO, errnum);
+	/* Tell libseccomp the kernel API level instead of letting it probe: every kernel with Landlock
+	 * (5.13+) has level 3 (SECCOMP_RET_KILL_PROCESS), probing costs syscalls, and under valgrind
+	 * the probes fail. On an older kernel the load fails and landrun stops (exit 125). */
+	if (seccomp_api_set(3) < 0)
+		return lr_fail(err, NULL, "libseccomp does not support API level 3");
 	c.plan = calloc(1, sizeof(*c.plan));
 	if (!c.plan)
 		return lr_fail(err, NULL, "out of memory");

@@ -163,3 +163,21 @@ Test(process, arguments_after_command_are_not_options)
 	cr_expect(!lrt_contains(r->out, "[filesystem]"), "%s", r->out);
 	lrt_free(r);
 }
+
+Test(process, refuses_to_run_setuid)
+{
+	if (!lrt_is_root())
+		cr_skip_test("creating a binary setuid to another user needs root");
+	char *copy = lrt_fmt("%s/landrun-suid", T);
+	cr_assert_eq(system(lrt_fmt("cp %s %s && chmod 4755 %s", lrt_landrun(), copy, copy)), 0);
+	char *marker = lrt_fmt("%s/ran", T);
+	int st = system(lrt_fmt("setpriv --reuid=65534 --regid=65534 --clear-groups %s -- /usr/bin/touch %s 2>%s/err",
+				copy, marker, T));
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 125, "status %d", st);
+	cr_expect_neq(access(marker, F_OK), 0, "the command ran");
+	FILE *f = fopen(lrt_fmt("%s/err", T), "r");
+	char line[256] = "";
+	cr_assert(f && fgets(line, sizeof(line), f));
+	fclose(f);
+	cr_expect(lrt_contains(line, "refusing to run setuid"), "%s", line);
+}

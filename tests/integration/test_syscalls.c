@@ -51,6 +51,17 @@ Test(syscalls, x32_abi_is_killed)
 	lrt_free(r);
 }
 
+Test(syscalls, i386_entry_is_killed)
+{
+	/* twin first: outside the sandbox the i386 entry works (if the kernel has IA32 emulation) */
+	int st = system(lrt_fmt("%s i386 >/dev/null 2>&1", lrt_probe()));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		cr_skip_test("this kernel has no i386 emulation (int 0x80 fails outside the sandbox too)");
+	struct lrt_result *r = under("", LRT_ARGS("i386"));
+	cr_expect_eq(r->signal, SIGSYS, "status %d: %s%s", r->status, r->out, r->err);
+	lrt_free(r);
+}
+
 Test(syscalls, namespaces_denied)
 {
 	EXPECT(under("", LRT_ARGS("unshare-user")), 1, "denied EPERM");
