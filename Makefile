@@ -10,7 +10,7 @@ else
 endif
 
 SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/landlock.c src/seccomp.c \
-          src/env.c src/process.c src/sandbox.c src/exec.c src/explain.c
+          src/env.c src/process.c src/sandbox.c src/exec.c src/explain.c src/lib.c
 OBJ_LIB = $(SRC_LIB:%.c=$(B)/%.o) $(B)/src/default_policy.o
 OBJ_CLI = $(B)/src/cli.o
 HEADERS = $(wildcard src/*.h)
@@ -21,7 +21,7 @@ BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 POLICY_DIR = $(PREFIX)/share/landrun/policies
 WARN = -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes
-BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
 SAN_CFLAGS ?=
 ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_CFLAGS) $(SECCOMP_CFLAGS) $(CAPNG_CFLAGS) $(INIH_CFLAGS) \
              -DLANDRUN_VERSION='"$(VERSION)"' -DLANDRUN_POLICY_DIR='"$(POLICY_DIR)"' $(CFLAGS)
@@ -37,7 +37,7 @@ TEST_CFLAGS = $(ALL_CFLAGS) $(CRITERION_CFLAGS) -Isrc -Itests \
 
 .PHONY: all deps demo check check-asan check-man check-valgrind install clean distclean
 
-all: $(B)/src/landrun
+all: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 
 config.mk: configure.ac config.mk.in
 	@sh build-aux/deps.sh
@@ -61,6 +61,14 @@ $(B)/src/default_policy.o: $(B)/src/default_policy.c
 $(B)/src/liblandrun.a: $(OBJ_LIB)
 	rm -f $@
 	ar rcs $@ $^
+
+# The shared library exports landrun_* only (for C, cgo and Python ctypes users).
+$(B)/src/liblandrun.so: $(OBJ_LIB) build-aux/liblandrun.map
+	$(CC) -shared -Wl,-soname,liblandrun.so.1 -Wl,--version-script=build-aux/liblandrun.map \
+		-Wl,-z,relro,-z,now $(SAN_CFLAGS) -o $@ $(OBJ_LIB) $(LIBS)
+
+$(B)/src/landrun.pc: build-aux/landrun.pc.in config.mk
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' build-aux/landrun.pc.in > $@
 
 $(B)/src/landrun: $(OBJ_CLI) $(B)/src/liblandrun.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
@@ -118,15 +126,22 @@ check-asan: config.mk
 demo: $(B)/src/landrun
 	@sh build-aux/demo.sh $(B)/src/landrun
 
-install: $(B)/src/landrun
+install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(POLICY_DIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(B)/src/landrun $(DESTDIR)$(BINDIR)/landrun
 	install -m 644 policies/*.ini $(DESTDIR)$(POLICY_DIR)/
 	install -m 644 man/landrun.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/landrun.ini.5 $(DESTDIR)$(MANDIR)/man5/
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(MANDIR)/man3
+	install -m 644 $(B)/src/liblandrun.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(B)/src/liblandrun.so $(DESTDIR)$(PREFIX)/lib/liblandrun.so.1
+	ln -sf liblandrun.so.1 $(DESTDIR)$(PREFIX)/lib/liblandrun.so
+	install -m 644 src/landrun.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(B)/src/landrun.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	if [ -f man/landrun.3 ]; then install -m 644 man/landrun.3 $(DESTDIR)$(MANDIR)/man3/; fi
 
 clean:
-	rm -rf src/*.o src/default_policy.c src/liblandrun.a src/landrun tests/unit_tests \
+	rm -rf src/*.o src/default_policy.c src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
 		tests/integration_tests tests/helpers/bin build-asan
 	rm -f $(HELPERS)
 

@@ -81,7 +81,7 @@ int lr_exec_sandboxed(const struct lr_sandbox *sb, const struct lr_policy *p, co
 		      char *const argv[], struct lr_error *err)
 {
 	const char *step;
-	if (lr_sandbox_apply(sb, &step) < 0)
+	if (lr_sandbox_apply(sb, NULL, 0, &step) < 0)
 		return lr_fail(err, NULL, "%s failed: %s; the command was not run", step, strerror(errno)), 125;
 	execve(path, argv, sb->envp);
 	int e = errno;

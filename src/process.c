@@ -142,11 +142,13 @@ static int apply_caps(const struct lr_sandbox *sb)
 	return 0;
 }
 
-static int close_fds(const struct lr_sandbox *sb)
+/* Closes every fd > 2 except the two sorted keep lists (the sandbox's and the caller's). */
+static int close_fds(const struct lr_sandbox *sb, const int *extra, unsigned nextra)
 {
-	unsigned from = 3;
-	for (unsigned i = 0; i < sb->nkeep_fds; i++) {
-		unsigned fd = (unsigned)sb->keep_fds[i];
+	unsigned from = 3, i = 0, j = 0;
+	while (i < sb->nkeep_fds || j < nextra) {
+		int take_a = j >= nextra || (i < sb->nkeep_fds && sb->keep_fds[i] <= extra[j]);
+		unsigned fd = (unsigned)(take_a ? sb->keep_fds[i++] : extra[j++]);
 		if (fd > from && syscall(SYS_close_range, from, fd - 1, 0) < 0)
 			return -1;
 		if (fd + 1 > from)
@@ -155,7 +157,7 @@ static int close_fds(const struct lr_sandbox *sb)
 	return (int)syscall(SYS_close_range, from, ~0U, 0);
 }
 
-int lr_sandbox_apply(const struct lr_sandbox *sb, const char **step)
+int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, const char **step)
 {
 	*step = "setrlimit";
 	if (apply_rlimits(sb))
@@ -172,7 +174,7 @@ int lr_sandbox_apply(const struct lr_sandbox *sb, const char **step)
 			return -1;
 	}
 	*step = "close_range";
-	if (close_fds(sb))
+	if (close_fds(sb, keep, nkeep))
 		return -1;
 	if (sb->new_session) {
 		*step = "setsid";

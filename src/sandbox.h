@@ -76,8 +76,9 @@ uint64_t lr_fs_rights_for_abi(int abi);
 /* "read_file,read_dir" style list of the rights in mask, into buf. */
 const char *lr_fs_rights_str(uint64_t mask, char *buf, size_t size);
 
-/* The steps between compile and exec, in order. Async-signal-safe: raw syscalls only. On failure
- * they return -1 and set *step to a static string naming the step (errno is preserved). */
-int lr_sandbox_apply(const struct lr_sandbox *sb, const char **step);
+/* The steps between compile and exec, in order. Async-signal-safe: raw syscalls only. keep (sorted,
+ * may be NULL) lists more fds to leave open. On failure returns -1 with *step naming the step
+ * (a static string) and errno preserved. */
+int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, const char **step);
 
 #endif

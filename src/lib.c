@@ -1,0 +1,336 @@
+/* liblandrun's public API (landrun.h): policies, compiling, applying, spawning. */
+#include "landrun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "explain.h"
+#include "policy.h"
+#include "sandbox.h"
+
+#ifndef LANDRUN_POLICY_DIR
+#define LANDRUN_POLICY_DIR "/usr/local/share/landrun/policies"
+#endif
+
+extern char **environ;
+
+struct landrun_policy {
+	struct lr_policy p;
+	struct lr_env_ctx ctx;
+};
+
+struct landrun_sandbox {
+	struct lr_sandbox sb;
+	const struct landrun_policy *policy; /* for landrun_describe; must outlive the sandbox */
+};
+
+static int copy_error(landrun_error *out, const struct lr_error *in)
+{
+	if (out) {
+		out->set = 1;
+		snprintf(out->msg, sizeof(out->msg), "%s", in->msg);
+	}
+	return -1;
+}
+
+landrun_policy *landrun_policy_new(void)
+{
+	landrun_policy *lp = calloc(1, sizeof(*lp));
+	if (!lp)
+		return NULL;
+	lr_policy_init(&lp->p);
+	lp->ctx.environ = (const char *const *)environ;
+	lp->ctx.policy_dirs[0] = LANDRUN_POLICY_DIR;
+	return lp;
+}
+
+void landrun_policy_free(landrun_policy *lp)
+{
+	if (!lp)
+		return;
+	lr_policy_free(&lp->p);
+	free(lp);
+}
+
+int landrun_policy_load(landrun_policy *lp, const char *path_or_name, landrun_error *err)
+{
+	struct lr_error e = { 0 };
+	return lr_policy_load(&lp->p, &lp->ctx, path_or_name, &e) ? copy_error(err, &e) : 0;
+}
+
+int landrun_policy_load_string(landrun_policy *lp, const char *text, const char *name, landrun_error *err)
+{
+	struct lr_error e = { 0 };
+	return lr_policy_load_string(&lp->p, &lp->ctx, text, name ? name : "<string>", &e) ? copy_error(err, &e) : 0;
+}
+
+int landrun_policy_set(landrun_policy *lp, const char *section, const char *key, const char *value,
+		       landrun_error *err)
+{
+	struct lr_error e = { 0 };
+	struct lr_origin at = { "landrun_policy_set", 0 };
+	return lr_policy_set(&lp->p, &lp->ctx, section, key, value, &at, &e) ? copy_error(err, &e) : 0;
+}
+
+landrun_sandbox *landrun_compile(const landrun_policy *lp, const landrun_options *opts, landrun_error *err)
+{
+	landrun_sandbox *s = calloc(1, sizeof(*s));
+	struct lr_error e = { 0 };
+	if (!s) {
+		lr_fail(&e, NULL, "out of memory");
+		copy_error(err, &e);
+		return NULL;
+	}
+	lr_sandbox_init(&s->sb);
+	s->policy = lp;
+	struct lr_compile_opts o = { .abi_cap = opts ? opts->abi_cap : 0 };
+	char *const *envp = opts && opts->envp ? opts->envp : environ;
+	if (lr_sandbox_compile(&s->sb, &lp->p, &o, (const char *const *)envp, &e)) {
+		copy_error(err, &e);
+		landrun_sandbox_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void landrun_sandbox_free(landrun_sandbox *s)
+{
+	if (!s)
+		return;
+	lr_sandbox_free(&s->sb);
+	free(s);
+}
+
+void landrun_describe(const landrun_sandbox *s, FILE *out)
+{
+	lr_explain(out, &s->policy->p, &s->sb, NULL);
+}
+
+char *const *landrun_sandbox_envp(const landrun_sandbox *s)
+{
+	return s->sb.envp;
+}
+
+int landrun_apply(const landrun_sandbox *s, const char **step)
+{
+	const char *dummy;
+	return lr_sandbox_apply(&s->sb, NULL, 0, step ? step : &dummy);
+}
+
+/* ---- file actions ------------------------------------------------------------------------- */
+
+enum fa_kind { FA_DUP2, FA_OPEN, FA_CLOSE, FA_CHDIR };
+
+struct file_action {
+	enum fa_kind kind;
+	int fd, newfd, flags;
+	mode_t mode;
+	char *path;
+};
+
+struct landrun_file_actions {
+	struct file_action *v;
+	size_t n, cap;
+	int *keep; /* target fds > 2, sorted: the sandbox's fd closing spares them */
+	size_t nkeep;
+};
+
+landrun_file_actions *landrun_file_actions_new(void)
+{
+	return calloc(1, sizeof(landrun_file_actions));
+}
+
+void landrun_file_actions_free(landrun_file_actions *fa)
+{
+	if (!fa)
+		return;
+	for (size_t i = 0; i < fa->n; i++)
+		free(fa->v[i].path);
+	free(fa->v);
+	free(fa->keep);
+	free(fa);
+}
+
+static int keep_target(landrun_file_actions *fa, int fd)
+{
+	if (fd <= 2)
+		return 0;
+	int *k = realloc(fa->keep, (fa->nkeep + 1) * sizeof(int));
+	if (!k)
+		return -1;
+	fa->keep = k;
+	size_t i = fa->nkeep++;
+	while (i > 0 && k[i - 1] > fd) {
+		k[i] = k[i - 1];
+		i--;
+	}
+	k[i] = fd;
+	return 0;
+}
+
+static struct file_action *push(landrun_file_actions *fa, enum fa_kind kind)
+{
+	if (fa->n == fa->cap) {
+		size_t cap = fa->cap ? fa->cap * 2 : 4;
+		struct file_action *v = realloc(fa->v, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		fa->v = v;
+		fa->cap = cap;
+	}
+	struct file_action *a = &fa->v[fa->n++];
+	*a = (struct file_action){ .kind = kind };
+	return a;
+}
+
+int landrun_file_actions_adddup2(landrun_file_actions *fa, int fd, int newfd)
+{
+	struct file_action *a;
+	if (fd < 0 || newfd < 0)
+		return errno = EBADF, -1;
+	if (!(a = push(fa, FA_DUP2)) || keep_target(fa, newfd))
+		return errno = ENOMEM, -1;
+	a->fd = fd;
+	a->newfd = newfd;
+	return 0;
+}
+
+int landrun_file_actions_addopen(landrun_file_actions *fa, int fd, const char *path, int flags, mode_t mode)
+{
+	struct file_action *a;
+	if (fd < 0)
+		return errno = EBADF, -1;
+	if (!(a = push(fa, FA_OPEN)) || !(a->path = strdup(path)) || keep_target(fa, fd))
+		return errno = ENOMEM, -1;
+	a->fd = fd;
+	a->flags = flags;
+	a->mode = mode;
+	return 0;
+}
+
+int landrun_file_actions_addclose(landrun_file_actions *fa, int fd)
+{
+	struct file_action *a = push(fa, FA_CLOSE);
+	if (!a)
+		return errno = ENOMEM, -1;
+	a->fd = fd;
+	return 0;
+}
+
+int landrun_file_actions_addchdir(landrun_file_actions *fa, const char *path)
+{
+	struct file_action *a = push(fa, FA_CHDIR);
+	if (!a || !(a->path = strdup(path)))
+		return errno = ENOMEM, -1;
+	return 0;
+}
+
+/* ---- spawn -------------------------------------------------------------------------------- */
+
+/* Shared with the child (CLONE_VM): it reports a failure here before _exit, and the parent,
+ * suspended by CLONE_VFORK until then, reads it. */
+struct spawn_ctx {
+	const struct lr_sandbox *sb;
+	const char *path;
+	char *const *argv;
+	const landrun_file_actions *fa;
+	sigset_t parent_mask;
+	int error;
+	const char *step;
+};
+
+static int run_file_actions(const landrun_file_actions *fa, const char **step)
+{
+	for (size_t i = 0; fa && i < fa->n; i++) {
+		const struct file_action *a = &fa->v[i];
+		switch (a->kind) {
+		case FA_DUP2:
+			*step = "file action dup2";
+			if (a->fd == a->newfd ? fcntl(a->fd, F_SETFD, 0) < 0 : dup2(a->fd, a->newfd) < 0)
+				return -1;
+			break;
+		case FA_OPEN: {
+			*step = "file action open";
+			int fd = open(a->path, a->flags, a->mode);
+			if (fd < 0)
+				return -1;
+			if (fd != a->fd && (dup2(fd, a->fd) < 0 || close(fd) < 0))
+				return -1;
+			break;
+		}
+		case FA_CLOSE:
+			*step = "file action close";
+			if (close(a->fd) < 0 && errno != EBADF)
+				return -1;
+			break;
+		case FA_CHDIR:
+			*step = "file action chdir";
+			if (chdir(a->path) < 0)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The child: only async-signal-safe calls from here to execve. */
+static int spawn_child(void *arg)
+{
+	struct spawn_ctx *c = arg;
+	const char *step = "resetting signal handlers";
+	/* The parent's handlers must not run in a child that shares its memory. */
+	for (int sig = 1; sig < _NSIG; sig++) {
+		struct sigaction sa;
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN && sa.sa_handler != SIG_DFL) {
+			sa.sa_handler = SIG_DFL;
+			sa.sa_flags = 0;
+			sigaction(sig, &sa, NULL);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &c->parent_mask, NULL);
+	const landrun_file_actions *fa = c->fa;
+	if (run_file_actions(fa, &step) == 0 &&
+	    lr_sandbox_apply(c->sb, fa ? fa->keep : NULL, fa ? (unsigned)fa->nkeep : 0, &step) == 0) {
+		step = "execve";
+		execve(c->path, c->argv, c->sb->envp);
+	}
+	c->error = errno ? errno : EINVAL;
+	c->step = step;
+	_exit(127);
+}
+
+pid_t landrun_spawn(const landrun_sandbox *s, const char *path, char *const argv[],
+		    const landrun_file_actions *fa, landrun_error *err)
+{
+	/* The child runs on this buffer while this thread waits in clone (CLONE_VFORK). */
+	enum { CHILD_STACK = 32 * 1024 };
+	_Alignas(16) char stack[CHILD_STACK];
+	struct spawn_ctx c = { .sb = &s->sb, .path = path, .argv = argv, .fa = fa };
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &c.parent_mask);
+	pid_t pid = clone(spawn_child, stack + CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+	int clone_errno = errno;
+	pthread_sigmask(SIG_SETMASK, &c.parent_mask, NULL);
+	struct lr_error e = { 0 };
+	if (pid < 0) {
+		lr_fail(&e, NULL, "clone: %s", strerror(clone_errno));
+		copy_error(err, &e);
+		return -1;
+	}
+	if (c.error) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		lr_fail(&e, NULL, "%s: %s failed: %s; the command was not run", path, c.step, strerror(c.error));
+		copy_error(err, &e);
+		errno = c.error;
+		return -1;
+	}
+	return pid;
+}
