@@ -11,7 +11,8 @@ endif
 
 SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/landlock.c src/seccomp.c \
           src/env.c src/process.c src/sandbox.c src/exec.c src/explain.c src/lib.c
-OBJ_LIB = $(SRC_LIB:%.c=$(B)/%.o) $(B)/src/default_policy.o
+OBJ_CORE = $(SRC_LIB:%.c=$(B)/%.o) $(B)/src/default_policy.o
+OBJ_LIB = $(OBJ_CORE) $(B)/src/seccomp_prebuilt.o
 OBJ_CLI = $(B)/src/cli.o
 HEADERS = $(wildcard src/*.h)
 
@@ -58,6 +59,16 @@ $(B)/src/%.o: src/%.c $(HEADERS) config.mk
 $(B)/src/default_policy.o: $(B)/src/default_policy.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The seccomp programs of the common policies, compiled at build time by the runtime's own code.
+$(B)/src/gen_seccomp: $(B)/src/gen_seccomp.o $(OBJ_CORE) $(B)/src/seccomp_prebuilt_none.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/src/seccomp_prebuilt.c: $(B)/src/gen_seccomp
+	$< > $@.tmp && mv $@.tmp $@
+
+$(B)/src/seccomp_prebuilt.o: $(B)/src/seccomp_prebuilt.c
+	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+
 $(B)/src/liblandrun.a: $(OBJ_LIB)
 	rm -f $@
 	ar rcs $@ $^
@@ -70,8 +81,13 @@ $(B)/src/liblandrun.so: $(OBJ_LIB) build-aux/liblandrun.map
 $(B)/src/landrun.pc: build-aux/landrun.pc.in config.mk
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' build-aux/landrun.pc.in > $@
 
+# The CLI is linked static-pie: no shared objects to load and relocate on every run (the
+# sanitizer build cannot be static). glibc warns that getpwuid/initgroups need its NSS modules
+# at run time: landrun calls getpwuid only when ${HOME} or ${USER} cannot come from the
+# environment.
+CLI_LINK = $(if $(SAN_CFLAGS),$(ALL_LDFLAGS),-static-pie -Wl,-z,relro,-z,now $(LDFLAGS))
 $(B)/src/landrun: $(OBJ_CLI) $(B)/src/liblandrun.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CLI_LINK) -o $@ $^ $(LIBS) 2>&1 | { grep -v "statically linked applications requires\|in function .\(capng_change_id\|variable_value\)" || true; }
 
 $(B)/tests/unit_tests: $(UNIT_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a tests/common.h
 	@mkdir -p $(@D)
@@ -141,7 +157,7 @@ install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 	if [ -f man/landrun.3 ]; then install -m 644 man/landrun.3 $(DESTDIR)$(MANDIR)/man3/; fi
 
 clean:
-	rm -rf src/*.o src/default_policy.c src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
+	rm -rf src/*.o src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
 		tests/integration_tests tests/helpers/bin build-asan
 	rm -f $(HELPERS)
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exec.h"
@@ -27,6 +28,7 @@ enum { EXIT_LANDRUN = 125 };
 enum opt {
 	OPT_RO = 256, OPT_ROX, OPT_RW, OPT_RWX, OPT_CONNECT, OPT_BIND, OPT_ENV, OPT_BEST_EFFORT,
 	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
+	OPT_TIMING, OPT_UDP,
 };
 
 static const struct option long_options[] = {
@@ -48,12 +50,16 @@ static const struct option long_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "test-abi", required_argument, NULL, OPT_TEST_ABI },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "timing", no_argument, NULL, OPT_TIMING },
+	{ "udp", no_argument, NULL, OPT_UDP },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct cli {
 	int verbose; /* -1 quiet, 0 normal, 1 verbose */
 	bool explain;
+	bool timing; /* print how long each step took, from main() to execve */
+	struct timespec t0;
 	bool access_flags; /* any flag that replaces the embedded default */
 	int abi_cap;
 	char **command;
@@ -72,6 +78,7 @@ static void usage(FILE *out)
 		"      --rw PATH[,PATH]      read-write access      --rwx PATH   read-write + execute\n"
 		"      --connect-tcp PORTS   allow TCP connect      --bind-tcp PORTS  allow TCP bind\n"
 		"      --env NAME[=VALUE]    pass or set a variable\n"
+		"      --udp                 allow UDP sockets (DNS); Landlock cannot restrict them by port\n"
 		"      --best-effort         drop what this kernel cannot enforce (with a warning)\n"
 		"      --unrestricted-filesystem, --unrestricted-network\n"
 		"      --explain             print the resolved policy and what is enforced; run nothing\n"
@@ -108,11 +115,24 @@ static int flag_paths(struct cli *c, const char *key, const char *list, int argi
 	char item[PATH_MAX];
 	size_t len;
 	const char *w;
-	/* Go landrun splits on commas; a path containing a comma can be given in a policy file. */
+	/* Go landrun splits on commas (a path containing a comma can be given in a policy file) and
+	 * takes paths relative to the current directory. */
+	char cwd[PATH_MAX];
 	while ((w = lr_next_word(&list, &len, true))) {
-		if (len >= sizeof(item))
+		bool optional = w[0] == '?';
+		const char *path = w + optional;
+		size_t plen = len - optional;
+		int n;
+		if (plen == 1 && path[0] == '.')
+			plen = 0; /* "." is the current directory itself */
+		if (path[0] == '/' || path[0] == '$')
+			n = snprintf(item, sizeof(item), "%s%.*s", optional ? "?" : "", (int)plen, path);
+		else if (getcwd(cwd, sizeof(cwd)))
+			n = snprintf(item, sizeof(item), "%s%s/%.*s", optional ? "?" : "", cwd, (int)plen, path);
+		else
+			return lr_fail(err, &at, "--%s: cannot resolve %.*s: %s", key, (int)len, w, strerror(errno));
+		if (n < 0 || (size_t)n >= sizeof(item))
 			return lr_fail(err, &at, "--%s: path too long", key);
-		snprintf(item, sizeof(item), "%.*s", (int)len, w);
 		if (lr_policy_set(&c->policy, &c->ctx, "filesystem", key, item, &at, err))
 			return -1;
 	}
@@ -148,9 +168,15 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 			return -1;
 		return lr_policy_set(&c->policy, &c->ctx, "network", "udp", "yes", &at, err);
 	case OPT_EXPLAIN: c->explain = true; return 0;
+	case OPT_TIMING: c->timing = true; return 0;
 	case 'v': c->verbose = 1; return 0;
 	case 'q': c->verbose = -1; return 0;
-	case OPT_LOG_LEVEL: c->verbose = strcmp(arg, "debug") == 0 || strcmp(arg, "info") == 0; return 0;
+	case OPT_LOG_LEVEL: /* Go landrun's: debug and info mean -v; other levels change nothing */
+		if (strcmp(arg, "debug") == 0 || strcmp(arg, "info") == 0)
+			c->verbose = 1;
+		return 0;
+	case OPT_UDP:
+		return lr_policy_set(&c->policy, &c->ctx, "network", "udp", "yes", &at, err);
 	case OPT_TEST_ABI: {
 		unsigned long long n;
 		if (!lr_parse_uint(arg, 64, &n) || n < 1)
@@ -160,6 +186,19 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 	}
 	}
 	return lr_fail(err, &at, "unknown option");
+}
+
+static long elapsed_us(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000000L + (t.tv_nsec - t0->tv_nsec) / 1000;
+}
+
+static void timing(const struct cli *c, const char *what)
+{
+	if (c->timing)
+		fprintf(stderr, "landrun: timing: %6ld us  %s\n", elapsed_us(&c->t0), what);
 }
 
 struct parsed_opt {
@@ -219,6 +258,7 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	free(opts);
 	if (rc)
 		return rc > 0 ? 0 : EXIT_LANDRUN;
+	timing(c, "policy parsed");
 	if (!c->command[0] && !c->explain) {
 		usage(stderr);
 		return lr_fail(err, NULL, "no command given"), EXIT_LANDRUN;
@@ -233,6 +273,7 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	}
 	char path[PATH_MAX];
 	int status = 0;
+	timing(c, "sandbox compiled (Landlock ruleset, seccomp program, environment)");
 	if (c->command[0])
 		status = lr_resolve_command(c->command[0], sb.path_env, path, sizeof(path), err);
 	if (c->explain) {
@@ -245,6 +286,7 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 		return status;
 	}
 	print_notes(c, &sb);
+	timing(c, "command resolved; applying the sandbox and executing");
 	fflush(NULL);
 	status = lr_exec_sandboxed(&sb, &c->policy, path, c->command, err);
 	/* The sandbox may be in force now: leave without atexit handlers or sanitizer hooks, which
@@ -260,6 +302,7 @@ int main(int argc, char **argv)
 		return EXIT_LANDRUN;
 	}
 	struct cli c = { 0 };
+	clock_gettime(CLOCK_MONOTONIC, &c.t0);
 	struct lr_error err = { 0 };
 	lr_policy_init(&c.policy);
 	c.ctx.environ = (const char *const *)environ;

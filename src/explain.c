@@ -134,7 +134,7 @@ static void explain_syscalls(FILE *out, const struct lr_policy *p, const struct 
 	setting(out, "action", action_str(p, buf, sizeof(buf)), &p->action);
 	for (size_t i = 0; i < p->sys_rules.len; i++) {
 		const struct lr_sys_rule *r = lr_vec_at(&p->sys_rules, i);
-		fprintf(out, "  %-16s %s", r->allow ? "allow" : "deny", r->name);
+		fprintf(out, "  %-16s %s", r->except ? "baseline_except" : r->allow ? "allow" : "deny", r->name);
 		origin(out, &r->at);
 	}
 	fprintf(out, "  enforced: %u seccomp rules, %u BPF instructions", sb->seccomp_rules, sb->bpf_len[0]);

@@ -34,7 +34,6 @@ struct parse_state {
 	const char *cursor;
 	int lineno;
 	bool indented;  /* the line being handled is a continuation line */
-	const char *last_key; /* last key seen in this file: a continuation line repeats it */
 	struct lr_error *err;
 };
 
@@ -514,6 +513,19 @@ static int add_sys_rules(struct parse_state *st, const char *value, bool allow, 
 }
 
 static int key_sys_allow(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_sys_rules(st, v, true, at); }
+
+static int key_sys_except(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	size_t first = st->p->sys_rules.len;
+	if (add_sys_rules(st, v, true, at))
+		return -1;
+	for (size_t i = first; i < st->p->sys_rules.len; i++) {
+		struct lr_sys_rule *r = lr_vec_at(&st->p->sys_rules, i);
+		r->allow = false;
+		r->except = true;
+	}
+	return 0;
+}
 static int key_sys_deny(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_sys_rules(st, v, false, at); }
 
 static int key_sys_default(struct parse_state *st, const char *value, const struct lr_origin *at)
@@ -663,6 +675,7 @@ static const struct key_entry keys[] = {
 	{ "syscalls", "deny", key_sys_deny },
 	{ "syscalls", "action", key_sys_action },
 	{ "syscalls", "baseline", key_sys_baseline },
+	{ "syscalls", "baseline_except", key_sys_except },
 	{ "env", "keep", key_env_keep },
 	{ "env", "set", key_env_set },
 	{ "env", "unset", key_env_unset },
@@ -731,10 +744,14 @@ static char *ini_reader_cb(char *str, int num, void *stream)
 	const char *nl = strchr(st->cursor, '\n');
 	size_t len = nl ? (size_t)(nl - st->cursor) + 1 : strlen(st->cursor);
 	st->lineno++;
-	if (len + 1 > (size_t)num) {
+	/* inih's buffer holds num bytes including "\r\n\0": longer lines would be cut in two */
+	size_t content = len - (nl != NULL);
+	if (content > 0 && st->cursor[content - 1] == '\r')
+		content--;
+	if (content > (size_t)num - 3) {
 		struct lr_origin at = { st->file, st->lineno };
 		lr_fail(st->err, &at, "line is %zu bytes long; the INI parser reads at most %d: split the list over indented continuation lines",
-			len - (nl != NULL), num - 3);
+			content, num - 3);
 		return NULL;
 	}
 	memcpy(str, st->cursor, len);
@@ -835,9 +852,14 @@ static int load_file(struct lr_policy *p, const struct lr_env_ctx *ctx, const st
 		}
 	struct parse_frame frame = { parent, sb.st_dev, sb.st_ino };
 	char *file = lr_arena_strdup(&p->arena, path);
-	const char *slash = file ? strrchr(file, '/') : NULL;
-	char *dir = !file ? NULL : slash ? lr_arena_strndup(&p->arena, file, slash == file ? 1 : (size_t)(slash - file))
-					  : lr_arena_strdup(&p->arena, ".");
+	/* the directory is absolute, so that ${POLICY_DIR} makes absolute paths */
+	char cwd[PATH_MAX], abs[PATH_MAX * 2];
+	const char *slash = strrchr(path, '/');
+	int n = path[0] == '/' ? snprintf(abs, sizeof(abs), "%.*s", slash == path ? 1 : (int)(slash - path), path)
+	      : !getcwd(cwd, sizeof(cwd)) ? -1
+	      : slash ? snprintf(abs, sizeof(abs), "%s/%.*s", cwd, (int)(slash - path), path)
+		      : snprintf(abs, sizeof(abs), "%s", cwd);
+	char *dir = file && n > 0 && (size_t)n < sizeof(abs) ? lr_arena_strdup(&p->arena, abs) : NULL;
 	int rc = -1;
 	if (!dir)
 		lr_fail(err, at, "out of memory");

@@ -31,6 +31,7 @@ enum lr_action { LR_ACT_DEFAULT = 0, LR_ACT_ALLOW, LR_ACT_ERRNO, LR_ACT_KILL, LR
 struct lr_sys_rule {
 	const char *name; /* syscall name or "@group" */
 	bool allow;
+	bool except;           /* baseline_except: lifts the baseline item of that name */
 	enum lr_action action; /* for deny rules; LR_ACT_DEFAULT: the policy's action */
 	int errnum;            /* for LR_ACT_ERRNO */
 	struct lr_origin at;

@@ -96,6 +96,11 @@ int lr_process_compile(struct lr_sandbox *sb, const struct lr_policy *p, const c
 		sb->rlimit_set[LR_RLIMIT_CORE] = true;
 	}
 	sb->new_session = p->new_session.value == LR_YES;
+	if (sb->new_session && getpgrp() == getpid())
+		/* setsid() fails for a process group leader, and exec in place cannot fork */
+		return lr_fail(err, &p->new_session.at, "new_session = yes, but landrun is a process group leader "
+			       "(started as a shell job or a service), so it cannot start a session in place; "
+			       "start it with setsid(1) or drop new_session");
 	if (plan_fds(sb, p, environ, err) || plan_caps(sb, p, err))
 		return -1;
 	return 0;
@@ -185,7 +190,8 @@ int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkee
 		if (!sb->bpf_len[i])
 			continue;
 		*step = "seccomp(SECCOMP_SET_MODE_FILTER)";
-		struct sock_fprog prog = { .len = sb->bpf_len[i], .filter = sb->bpf[i] };
+		/* the kernel only reads the program: the cast drops const for the uapi struct */
+		struct sock_fprog prog = { .len = sb->bpf_len[i], .filter = (struct sock_filter *)sb->bpf[i] };
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 			return -1;
 	}

@@ -37,7 +37,7 @@ int lr_sandbox_note(struct lr_sandbox *sb, bool warning, const char *fmt, ...)
 int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
 		       const char *const *environ, struct lr_error *err)
 {
-	if (lr_landlock_compile(sb, p, o, err) || lr_seccomp_compile(sb, p, err) ||
+	if (lr_landlock_compile(sb, p, o, err) || lr_seccomp_compile(sb, p, !(o && o->no_prebuilt), err) ||
 	    lr_env_compile(sb, p, environ, err) || lr_process_compile(sb, p, environ, err))
 		return -1;
 	return 0;

@@ -13,6 +13,9 @@
 struct lr_compile_opts {
 	int abi_cap;   /* test only: pretend the kernel offers at most this ABI (0: no cap) */
 	bool verbose;  /* keep notes about optional items */
+	bool no_prebuilt;   /* always compile the seccomp program with libseccomp */
+	bool defer_close;   /* single-threaded exec-in-place: leave rule fds to O_CLOEXEC and
+			     * the fd closing step instead of closing each one */
 };
 
 /* A line for --explain / -v: something dropped, skipped or worth knowing. */
@@ -34,9 +37,10 @@ struct lr_sandbox {
 	unsigned fs_rules, net_rules;
 
 	/* seccomp: [0] the deny list (baseline, denials); [1] the allow list with default = deny */
-	struct sock_filter *bpf[2];
+	const struct sock_filter *bpf[2];
 	unsigned short bpf_len[2];
 	unsigned seccomp_rules;
+	bool seccomp_prebuilt; /* the program came from the build-time table */
 
 	/* process */
 	struct rlimit rlimits[6];
@@ -59,7 +63,19 @@ int lr_sandbox_note(struct lr_sandbox *sb, bool warning, const char *fmt, ...)
 /* Each step of compiling a policy; lr_sandbox_compile runs them all. */
 int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 			const struct lr_compile_opts *o, struct lr_error *err);
-int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err);
+int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, bool allow_prebuilt,
+		       struct lr_error *err);
+
+/* Programs compiled at build time for the common policies (baseline hardened, default
+ * families, no [syscalls] rules, EPERM), one per udp x TCP-restricted combination. */
+struct lr_seccomp_prebuilt {
+	bool udp, tcp_restricted;
+	unsigned short len;
+	unsigned rules;
+	const struct sock_filter *prog;
+};
+extern const struct lr_seccomp_prebuilt lr_seccomp_prebuilt[];
+extern const unsigned lr_seccomp_prebuilt_count;
 int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
 		   struct lr_error *err);
 int lr_process_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,

@@ -62,7 +62,7 @@ static const struct baseline_item baseline[] = {
 	{ "@raw-io", K_DENY, NULL },
 	{ "@obsolete", K_DENY, NULL },
 	{ "personality", K_PERSONALITY, NULL },
-	{ "@chmod-setid", K_CHMOD, MEMBERS("chmod", "fchmod", "fchmodat", "fchmodat2") },
+	{ "@chmod", K_CHMOD, NULL },
 };
 
 #define TIOCSTI_CMD 0x5412u
@@ -164,11 +164,18 @@ static void mark_enosys(struct compiler *c, int nr, const void *arg)
 	c->plan->enosys[nr] = 1;
 }
 
+/* A rule that lifts baseline items: baseline_except always; allow only when the default is
+ * allow (with default = deny, allow builds the allow list and lifts nothing). */
+static bool lifts_baseline(const struct compiler *c, const struct lr_sys_rule *r)
+{
+	return r->except || (r->allow && c->p->sys_default.value == LR_ACT_ALLOW);
+}
+
 static bool item_removed(const struct compiler *c, const struct baseline_item *it)
 {
 	for (size_t i = 0; i < c->p->sys_rules.len; i++) {
 		const struct lr_sys_rule *r = lr_vec_at(&c->p->sys_rules, i);
-		if (r->allow && strcmp(r->name, it->name) == 0)
+		if (lifts_baseline(c, r) && strcmp(r->name, it->name) == 0)
 			return true;
 	}
 	return false;
@@ -297,9 +304,10 @@ static void plan_rules(struct compiler *c)
 {
 	for (size_t i = 0; i < c->p->sys_rules.len; i++) {
 		const struct lr_sys_rule *r = lr_vec_at(&c->p->sys_rules, i);
-		if (r->allow) {
-			for_each_nr(c, r->name, mark_allow, NULL, 0);
-			if (r->name[0] != '@')
+		if (r->except || r->allow) {
+			if (r->allow)
+				for_each_nr(c, r->name, mark_allow, NULL, 0);
+			if (r->name[0] != '@' && lifts_baseline(c, r))
 				for_each_nr(c, r->name, mark_unbaselined, NULL, 0);
 		} else {
 			uint32_t act = r->action == LR_ACT_DEFAULT ? c->deny : to_scmp(r->action, r->errnum);
@@ -324,9 +332,10 @@ static emit_fn conditional_for(const struct compiler *c, int nr)
 	for (size_t i = 0; i < LR_ARRAY_LEN(conditionals); i++) {
 		if (lr_syscall_resolve(conditionals[i].syscall) != nr)
 			continue;
-		if (c->plan->unbaselined[nr])
-			return NULL;
-		if (conditionals[i].kind >= 0 && !c->p->baseline.value)
+		/* the socket rules are [network] policy: families, udp and the TCP ports change them */
+		if (conditionals[i].kind < 0)
+			return conditionals[i].fn;
+		if (c->plan->unbaselined[nr] || !c->p->baseline.value)
 			return NULL;
 		return conditionals[i].fn;
 	}
@@ -343,6 +352,14 @@ static int emit_denylist(struct compiler *c, int nr)
 {
 	const struct sysplan *pl = c->plan;
 	bool base = c->p->baseline.value && !pl->unbaselined[nr];
+	if (pl->explicit_verdict[nr] == V_DENY && pl->deny_action[nr] == SCMP_ACT_LOG &&
+	    ((base && (pl->enosys[nr] || pl->baseline_deny[nr])) || conditional_for(c, nr))) {
+		/* an unconditional log rule would replace a baseline or [network] denial */
+		const char *name = lr_syscall_name(nr);
+		return lr_fail(c->err, NULL, "deny = %s:log would let %s through where the baseline or [network] "
+			       "denies it; lift that first (baseline_except = %s) or use another action",
+			       name ? name : "?", name ? name : "?", name ? name : "?");
+	}
 	if (pl->explicit_verdict[nr] == V_DENY)
 		return add(c, pl->deny_action[nr], nr, 0, NULL);
 	if (base && pl->enosys[nr])
@@ -433,8 +450,33 @@ static int build(struct compiler *c)
 	return build_program(c, 1, c->deny, emit_allowlist);
 }
 
-int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
+/* The build-time program for this policy, if its seccomp inputs are the common ones. */
+static const struct lr_seccomp_prebuilt *find_prebuilt(const struct lr_policy *p)
 {
+	bool plain = p->sys_rules.len == 0 && p->baseline.value && p->sys_default.value == LR_ACT_ALLOW &&
+		     p->action.value == LR_ACT_ERRNO && p->errnum.value == EPERM &&
+		     (!p->families.set || p->families_mask == LR_DEFAULT_FAMILIES);
+	if (!plain)
+		return NULL;
+	bool udp = p->udp.value == LR_YES, tcp_restricted = !(p->connect_any.value && p->bind_any.value);
+	for (unsigned i = 0; i < lr_seccomp_prebuilt_count; i++)
+		if (lr_seccomp_prebuilt[i].udp == udp && lr_seccomp_prebuilt[i].tcp_restricted == tcp_restricted)
+			return &lr_seccomp_prebuilt[i];
+	return NULL;
+}
+
+int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, bool allow_prebuilt,
+		       struct lr_error *err)
+{
+	const struct lr_seccomp_prebuilt *pre = allow_prebuilt ? find_prebuilt(p) : NULL;
+	if (pre) {
+		/* Compiling with libseccomp costs as much as a whole small exec: skip it. */
+		sb->bpf[0] = pre->prog;
+		sb->bpf_len[0] = pre->len;
+		sb->seccomp_rules = pre->rules;
+		sb->seccomp_prebuilt = true;
+		return 0;
+	}
 	struct compiler c = { .p = p, .sb = sb, .err = err };
 	int errnum = p->errnum.set ? p->errnum.value : EPERM;
 	c.deny = to_scmp(p->action.set ? (enum lr_action)p->action.value : LR_ACT_ERRNO, errnum);

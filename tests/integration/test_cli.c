@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -175,4 +176,50 @@ Test(cli, version_and_help)
 	r = lrt_run(T, LRT_ARGS("--no-such-flag", "true"));
 	cr_expect_eq(r->status, 125);
 	lrt_free(r);
+}
+
+Test(cli, go_flags_take_relative_paths_and_udp)
+{
+	char *d = lrt_fmt("%s/rel", T);
+	mkdir(d, 0755);
+	lrt_write(lrt_fmt("%s/f", d), "x\n");
+	char *helpers = lrt_helpers_dir();
+	char *rox = lrt_fmt("/usr,/lib,/lib64,%s", helpers);
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--rox", rox, "--ro", "rel", "--", lrt_probe(), "read", "rel/f"));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+	char af_inet[8], dgram[8];
+	snprintf(af_inet, 8, "%d", AF_INET);
+	snprintf(dgram, 8, "%d", SOCK_DGRAM);
+	r = lrt_run(T, LRT_ARGS("--rox", rox, "--", lrt_probe(), "socket", af_inet, dgram));
+	cr_expect_eq(r->status, 1, "%s%s", r->out, r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("--rox", rox, "--udp", "--", lrt_probe(), "socket", af_inet, dgram));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+}
+
+Test(cli, policy_dir_variable_is_absolute)
+{
+	char *sub = lrt_fmt("%s/pd", T);
+	mkdir(sub, 0755);
+	lrt_write(lrt_fmt("%s/f", sub), "x\n");
+	lrt_write(lrt_fmt("%s/pd/p.ini", T), lrt_fmt("[policy]\ninclude = %s/base.ini\n[filesystem]\nrox = %s\nro = ${POLICY_DIR}\n",
+						  lrt_policies(), lrt_helpers_dir()));
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", "./pd/p.ini", "--", lrt_probe(), "read", lrt_fmt("%s/f", sub)));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+}
+
+Test(cli, new_session_as_group_leader_fails_closed_with_a_reason)
+{
+	char *pol = lrt_policy(T, "sess", "[process]\nnew_session = yes\n");
+	char *marker = lrt_fmt("%s/ran", T);
+	/* setsid(1) -w makes landrun a session and group leader: setsid() in place is impossible */
+	int st = system(lrt_fmt("setsid -w %s -p %s -- /usr/bin/touch %s 2>%s/err", lrt_landrun(), pol, marker, T));
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 125, "status %d", st);
+	cr_expect_neq(access(marker, F_OK), 0);
+	/* twin: started as a child of a shell (not a group leader), it works */
+	st = system(lrt_fmt("sh -c '%s -p %s -- %s pid; true' >/dev/null 2>&1", lrt_landrun(), pol, lrt_probe()));
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
 }

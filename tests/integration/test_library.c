@@ -211,3 +211,29 @@ Test(library, stress_32_threads_10000_children, .timeout = 600)
 	cr_expect_eq(errno, ECHILD);
 	landrun_sandbox_free(sb);
 }
+
+/* The build-time programs are exactly what libseccomp compiles at run time for those policies. */
+#include "sandbox.h"
+Test(library, prebuilt_seccomp_programs_match_runtime_compilation)
+{
+	cr_assert_eq(lr_seccomp_prebuilt_count, 4);
+	for (unsigned i = 0; i < lr_seccomp_prebuilt_count; i++) {
+		const struct lr_seccomp_prebuilt *pre = &lr_seccomp_prebuilt[i];
+		struct lr_policy p;
+		lr_policy_init(&p);
+		p.udp.value = pre->udp ? LR_YES : LR_NO;
+		p.connect_any.value = p.bind_any.value = !pre->tcp_restricted;
+		struct lr_sandbox a, b;
+		struct lr_error err = { 0 };
+		lr_sandbox_init(&a);
+		lr_sandbox_init(&b);
+		cr_assert_eq(lr_seccomp_compile(&a, &p, false, &err), 0, "%s", err.msg);
+		cr_assert_eq(lr_seccomp_compile(&b, &p, true, &err), 0, "%s", err.msg);
+		cr_expect(b.seccomp_prebuilt && !a.seccomp_prebuilt);
+		cr_assert_eq(a.bpf_len[0], pre->len);
+		cr_expect_eq(memcmp(a.bpf[0], b.bpf[0], pre->len * sizeof(struct sock_filter)), 0, "variant %u differs", i);
+		lr_sandbox_free(&a);
+		lr_sandbox_free(&b);
+		lr_policy_free(&p);
+	}
+}

@@ -178,3 +178,34 @@ Test(syscalls, default_deny_allowlist)
 	/* a syscall outside the allowlist gets the action */
 	EXPECT(under("[syscalls]\ndefault = deny\nallow = @system-service\ndeny = mkdir\n", LRT_ARGS("mkdir", "/tmp/y")), 1, "denied EPERM");
 }
+
+Test(syscalls, allow_lifts_baseline_only_when_default_is_allow)
+{
+	/* with default = deny, naming ioctl in the allow list keeps the TIOCSTI denial */
+	EXPECT(under("[syscalls]\ndefault = deny\nallow = @system-service ioctl\n", LRT_ARGS("tiocsti", "high")), 1, "denied EPERM");
+	/* baseline_except lifts it in either mode */
+	EXPECT(under("[syscalls]\ndefault = deny\nallow = @system-service\nbaseline_except = ioctl\n",
+		     LRT_ARGS("tiocsti", "high")), 0, "passed-filter");
+	EXPECT(under("[syscalls]\nbaseline_except = @chmod\n", LRT_ARGS("chmod", "/nonexistent", "4755")), 1, "ENOENT");
+	EXPECT(under("[syscalls]\nallow = @chmod\n", LRT_ARGS("chmod", "/nonexistent", "4755")), 1, "ENOENT");
+	EXPECT(under("", LRT_ARGS("chmod", "/nonexistent", "4755")), 1, "EPERM");
+}
+
+Test(syscalls, socket_rules_are_network_policy_not_liftable_by_allow)
+{
+	char af_inet[8], dgram[8];
+	snprintf(af_inet, 8, "%d", AF_INET);
+	snprintf(dgram, 8, "%d", SOCK_DGRAM);
+	EXPECT(under("[syscalls]\nallow = socket\n", LRT_ARGS("socket", af_inet, dgram)), 1, "denied EPERM");
+	EXPECT(under("[syscalls]\nbaseline_except = socket\n", LRT_ARGS("socket", af_inet, dgram)), 1, "denied EPERM");
+}
+
+Test(syscalls, log_action_cannot_weaken_a_denial)
+{
+	struct lrt_result *r = under("[syscalls]\ndeny = ioctl:log\n", LRT_ARGS("pid"));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "deny = ioctl:log would let ioctl through"), "%s", r->err);
+	lrt_free(r);
+	/* on a syscall the baseline does not deny, log is fine: the call goes through */
+	EXPECT(under("[syscalls]\ndeny = getppid:log\n", LRT_ARGS("pid")), 0, "");
+}
