@@ -266,7 +266,8 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 
 	struct lr_sandbox sb;
 	lr_sandbox_init(&sb);
-	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0 };
+	/* single-threaded and about to exec: rule fds can be left to the fd-closing step */
+	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0, .defer_close = !c->explain };
 	if (lr_sandbox_compile(&sb, &c->policy, &o, (const char *const *)environ, err)) {
 		lr_sandbox_free(&sb);
 		return EXIT_LANDRUN;

@@ -200,7 +200,8 @@ static int open_rule_path(struct lr_sandbox *sb, const struct lr_path_rule *r, s
 		       e == ENOENT ? " (prefix the path with ? if it may be absent)" : "");
 }
 
-static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
+static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool defer_close,
+			  struct lr_error *err)
 {
 	for (size_t i = 0; i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
@@ -224,7 +225,9 @@ static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, stru
 			sb->fs_rules++;
 		}
 		int e = errno;
-		close(fd);
+		/* exec in place: the fd is O_CLOEXEC and the fd-closing step closes it anyway */
+		if (!defer_close)
+			close(fd);
 		if (rc < 0)
 			return lr_fail(err, &r->at, "landlock_add_rule(%s): %s", r->path, strerror(e));
 	}
@@ -272,7 +275,7 @@ int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 	if (fd < 0)
 		return lr_fail(err, NULL, "landlock_create_ruleset: %s", strerror(errno));
 	sb->ruleset_fd = fd;
-	if (sb->handled_fs && add_path_rules(sb, p, err))
+	if (sb->handled_fs && add_path_rules(sb, p, o && o->defer_close, err))
 		return -1;
 	return add_port_rules(sb, p, err);
 }

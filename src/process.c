@@ -130,8 +130,11 @@ static int apply_caps(const struct lr_sandbox *sb)
 	for (unsigned cap = 0; can_setpcap && cap <= 63; cap++) {
 		if (sb->caps_keep & (1ULL << cap))
 			continue;
-		if (prctl(PR_CAPBSET_DROP, cap) < 0 && errno != EINVAL)
+		if (prctl(PR_CAPBSET_DROP, cap) < 0) {
+			if (errno == EINVAL)
+				break; /* past the kernel's last capability */
 			return -1;
+		}
 	}
 	for (int i = 0; i < 2; i++) {
 		uint32_t keep = (uint32_t)(sb->caps_keep >> (32 * i));

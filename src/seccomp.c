@@ -232,28 +232,72 @@ static int emit_chmod(struct compiler *c, int nr)
 /* socket(): families outside [network] families fail with EAFNOSUPPORT; for inet and inet6 only
  * TCP streams pass, UDP datagrams when udp = yes; raw, SCTP and MPTCP (which escapes Landlock's
  * TCP port rules) never do. */
+/* Calls fn for each aligned power-of-two block of values in set (bit v = value v, v < n): a set
+ * of denied values becomes a few masked comparisons instead of one rule per value. */
+static int for_each_block(struct compiler *c, uint64_t set, unsigned n, unsigned width_mask,
+			  int (*fn)(struct compiler *c, const void *ctx, uint32_t mask, uint32_t value),
+			  const void *ctx)
+{
+	for (unsigned v = 0; v < n;) {
+		if (!(set & (1ULL << v))) {
+			v++;
+			continue;
+		}
+		unsigned size = 1;
+		while (v % (size * 2) == 0 && v + size * 2 <= n) {
+			uint64_t block = ((size * 2 >= 64) ? ~0ULL : ((1ULL << (size * 2)) - 1)) << v;
+			if ((set & block) != block)
+				break;
+			size *= 2;
+		}
+		if (fn(c, ctx, width_mask & ~(size - 1), v))
+			return -1;
+		v += size;
+	}
+	return 0;
+}
+
+struct socket_ctx {
+	int nr;
+	uint32_t action;
+	unsigned af; /* for type blocks */
+};
+
+static int deny_family_block(struct compiler *c, const void *ctx, uint32_t mask, uint32_t value)
+{
+	const struct socket_ctx *s = ctx;
+	return RULE(c, s->action, s->nr, D_MASK(0, mask, value));
+}
+
+static int deny_type_block(struct compiler *c, const void *ctx, uint32_t mask, uint32_t value)
+{
+	const struct socket_ctx *s = ctx;
+	return RULE(c, s->action, s->nr, D_EQ(0, s->af), D_MASK(1, mask, value));
+}
+
+/* socket(): families outside [network] families fail with EAFNOSUPPORT; for inet and inet6 only
+ * TCP streams pass, UDP datagrams when udp = yes; raw, SCTP and MPTCP (which escapes Landlock's
+ * TCP port rules) never do. */
 static int emit_socket(struct compiler *c, int nr)
 {
 	uint64_t fams = c->p->families.set ? c->p->families_mask : LR_DEFAULT_FAMILIES;
 	bool udp = c->p->udp.value == LR_YES;
 	bool tcp_restricted = !(c->p->connect_any.value && c->p->bind_any.value);
-	uint32_t no_af = deny_with(c, EAFNOSUPPORT);
-	for (unsigned af = 0; af < AF_COUNT; af++)
-		if (!(fams & (1ULL << af)) && RULE(c, no_af, nr, D_EQ(0, af)))
-			return -1;
-	if (RULE(c, no_af, nr, D_GE(0, AF_COUNT)))
+	struct socket_ctx fam = { nr, deny_with(c, EAFNOSUPPORT), 0 };
+	uint64_t denied_fams = ~fams & ((1ULL << AF_COUNT) - 1);
+	if (for_each_block(c, denied_fams, AF_COUNT, 0xffffffffu, deny_family_block, &fam) ||
+	    RULE(c, fam.action, nr, D_GE(0, AF_COUNT)))
 		return -1;
 	const unsigned inet[] = { AF_INET, AF_INET6 };
 	for (size_t i = 0; i < 2; i++) {
 		unsigned af = inet[i];
 		if (!(fams & (1ULL << af)))
 			continue;
-		for (unsigned t = 0; t < 16; t++) {
-			if (t == SOCK_STREAM || (t == SOCK_DGRAM && udp))
-				continue;
-			if (RULE(c, c->deny, nr, D_EQ(0, af), D_MASK(1, 0xf, t)))
-				return -1;
-		}
+		/* socket types live in the low 4 bits (SOCK_CLOEXEC and SOCK_NONBLOCK above) */
+		uint64_t bad_types = 0xffff & ~(1ULL << SOCK_STREAM) & ~(udp ? 1ULL << SOCK_DGRAM : 0);
+		struct socket_ctx types = { nr, c->deny, af };
+		if (for_each_block(c, bad_types, 16, 0xf, deny_type_block, &types))
+			return -1;
 		if (tcp_restricted && RULE(c, c->deny, nr, D_EQ(0, af), D_MASK(1, 0xf, SOCK_STREAM), D_GT(2, IPPROTO_TCP)))
 			return -1;
 		if (udp && (RULE(c, c->deny, nr, D_EQ(0, af), D_MASK(1, 0xf, SOCK_DGRAM), D_EQ(2, IPPROTO_ICMP)) ||
