@@ -179,9 +179,9 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 		return lr_policy_set(&c->policy, &c->ctx, "network", "udp", "yes", &at, err);
 	case OPT_TEST_ABI: {
 		unsigned long long n;
-		if (!lr_parse_uint(arg, 64, &n) || n < 1)
-			return lr_fail(err, &at, "--test-abi: expected a Landlock ABI number >= 1");
-		c->abi_cap = (int)n;
+		if (!lr_parse_uint(arg, 64, &n))
+			return lr_fail(err, &at, "--test-abi: expected a Landlock ABI number (0: pretend there is no Landlock)");
+		c->abi_cap = n ? (int)n : -1;
 		return 0;
 	}
 	}

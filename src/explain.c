@@ -166,7 +166,7 @@ void lr_explain(FILE *out, const struct lr_policy *p, const struct lr_sandbox *s
 	fprintf(out, "compat: %s", p->compat.value == LR_BEST_EFFORT ? "best-effort" : "strict");
 	if (p->min_abi.set)
 		fprintf(out, ", min_abi %d", p->min_abi.value);
-	if (sb->kernel_abi)
+	if (sb->abi)
 		fprintf(out, "; Landlock ABI %d (kernel offers %d)\n", sb->abi, sb->kernel_abi);
 	else
 		fprintf(out, "; Landlock unavailable: %s\n", sb->landlock_missing);

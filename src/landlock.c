@@ -90,6 +90,12 @@ static int check_features(struct lr_sandbox *sb, const struct lr_policy *p, cons
 	for (size_t i = 0; i < n; i++) {
 		if (!f[i].needed || sb->abi >= f[i].abi)
 			continue;
+		if (sb->abi == 0 && strict)
+			return lr_fail(err, NULL, "Landlock is unavailable (%s), so the policy's %s cannot be enforced; "
+				       "use compat = best-effort (or --best-effort) to run with the syscall filter only",
+				       sb->landlock_missing ? sb->landlock_missing : "ABI 0", f[i].what);
+		if (sb->abi == 0)
+			continue; /* one loud warning below says it all */
 		if (strict)
 			return lr_fail(err, f[i].at->line ? f[i].at : NULL,
 				       "%s: requires Landlock ABI %d, this kernel offers %d%s%s; "
@@ -127,6 +133,10 @@ static int detect_abi(struct lr_sandbox *sb, const struct lr_compile_opts *o)
 	sb->abi = sb->kernel_abi;
 	if (o && o->abi_cap > 0 && sb->abi > o->abi_cap)
 		sb->abi = o->abi_cap;
+	if (o && o->abi_cap < 0) {
+		sb->abi = 0;
+		sb->landlock_missing = "pretended by --test-abi 0";
+	}
 	return 0;
 }
 

@@ -38,7 +38,8 @@ int landrun_policy_set(landrun_policy *p, const char *section, const char *key, 
 /* -- compiling ----------------------------------------------------------------------------- */
 
 typedef struct landrun_options {
-	int abi_cap;        /* testing: pretend the kernel offers at most this Landlock ABI (0: off) */
+	int abi_cap;        /* testing: pretend the kernel offers at most this Landlock ABI (0: off,
+			     * -1: pretend Landlock is missing) */
 	char *const *envp;  /* the environment to filter (NULL: environ) */
 } landrun_options;
 

@@ -11,7 +11,8 @@
 #include "util.h"
 
 struct lr_compile_opts {
-	int abi_cap;   /* test only: pretend the kernel offers at most this ABI (0: no cap) */
+	int abi_cap;   /* test only: pretend the kernel offers at most this ABI (0: no cap; -1: no
+			* Landlock at all) */
 	bool verbose;  /* keep notes about optional items */
 	bool no_prebuilt;   /* always compile the seccomp program with libseccomp */
 	bool defer_close;   /* single-threaded exec-in-place: leave rule fds to O_CLOEXEC and

@@ -223,3 +223,23 @@ Test(cli, new_session_as_group_leader_fails_closed_with_a_reason)
 	st = system(lrt_fmt("sh -c '%s -p %s -- %s pid; true' >/dev/null 2>&1", lrt_landrun(), pol, lrt_probe()));
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
 }
+
+Test(cli, no_landlock_strict_refuses_best_effort_keeps_seccomp)
+{
+	char *pol = lrt_policy(T, "nol", "");
+	char *marker = lrt_fmt("%s/ran", T);
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--test-abi", "0", "-p", pol, "--", "/usr/bin/touch", marker));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "Landlock is unavailable"), "%s", r->err);
+	cr_expect_neq(access(marker, F_OK), 0, "strict ran the command");
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("--test-abi", "0", "--best-effort", "-p", pol, "--", lrt_probe(), "bpf"));
+	cr_expect_eq(r->status, 1, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->out, "denied EPERM"), "seccomp must still apply: %s", r->out);
+	cr_expect(lrt_contains(r->err, "warning: Landlock is unavailable"), "%s", r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("--test-abi", "0", "--best-effort", "--explain", "-p", pol));
+	cr_expect(lrt_contains(r->out, "Landlock unavailable"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "enforced rights: none (NOT restricted)"), "%s", r->out);
+	lrt_free(r);
+}
