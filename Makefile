@@ -36,7 +36,7 @@ TEST_CFLAGS = $(ALL_CFLAGS) $(CRITERION_CFLAGS) -Isrc -Itests \
               -DLANDRUN_BIN='"$(abspath $(B))/src/landrun"' -DLANDRUN_SRCDIR='"$(CURDIR)"' \
               -DLANDRUN_TESTS_BIN='"$(abspath $(B))/tests"'
 
-.PHONY: all deps demo check check-asan check-man check-valgrind install clean distclean
+.PHONY: FORCE all deps demo check check-asan check-man check-valgrind install clean distclean
 
 all: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 
@@ -78,7 +78,14 @@ $(B)/src/liblandrun.so: $(OBJ_LIB) build-aux/liblandrun.map
 	$(CC) -shared -Wl,-soname,liblandrun.so.1 -Wl,--version-script=build-aux/liblandrun.map \
 		-Wl,-z,relro,-z,now $(SAN_CFLAGS) -o $@ $(OBJ_LIB) $(LIBS)
 
-$(B)/src/landrun.pc: build-aux/landrun.pc.in config.mk
+# What PREFIX was last built with: cli.o, lib.o (the policy directory) and landrun.pc follow it.
+$(B)/src/prefix.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+FORCE:
+$(B)/src/cli.o $(B)/src/lib.o: $(B)/src/prefix.stamp
+
+$(B)/src/landrun.pc: build-aux/landrun.pc.in config.mk $(B)/src/prefix.stamp
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' build-aux/landrun.pc.in > $@
 
 # The CLI is linked static-pie: no shared objects to load and relocate on every run (the
@@ -157,7 +164,7 @@ install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 	if [ -f man/landrun.3 ]; then install -m 644 man/landrun.3 $(DESTDIR)$(MANDIR)/man3/; fi
 
 clean:
-	rm -rf src/*.o src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
+	rm -rf src/*.o src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/prefix.stamp src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
 		tests/integration_tests tests/helpers/bin build-asan
 	rm -f $(HELPERS)
 
