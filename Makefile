@@ -36,7 +36,7 @@ TEST_CFLAGS = $(ALL_CFLAGS) $(CRITERION_CFLAGS) -Isrc -Itests \
               -DLANDRUN_BIN='"$(abspath $(B))/src/landrun"' -DLANDRUN_SRCDIR='"$(CURDIR)"' \
               -DLANDRUN_TESTS_BIN='"$(abspath $(B))/tests"'
 
-.PHONY: FORCE all deps demo check check-asan check-man check-valgrind install clean distclean
+.PHONY: FORCE all bench deps demo check check-asan check-man check-valgrind install clean distclean
 
 all: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 
@@ -96,7 +96,7 @@ CLI_LINK = $(if $(SAN_CFLAGS),$(ALL_LDFLAGS),-static-pie -Wl,-z,relro,-z,now $(L
 $(B)/src/landrun: $(OBJ_CLI) $(B)/src/liblandrun.a
 	$(CC) $(CLI_LINK) -o $@ $^ $(LIBS) 2>&1 | { grep -v "statically linked applications requires\|in function .\(capng_change_id\|variable_value\)" || true; }
 
-$(B)/tests/unit_tests: $(UNIT_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a tests/common.h
+$(B)/tests/unit_tests: $(UNIT_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a tests/common.h $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $(UNIT_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a $(LIBS) $(CRITERION_LIBS)
 
@@ -145,6 +145,10 @@ check-man:
 check-asan: config.mk
 	ASAN_OPTIONS=detect_leaks=0 $(MAKE) B=build-asan \
 		SAN_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check
+
+# Benchmarks, not tests: medians and ratios against the targets (tests/bench/run.sh).
+bench: $(B)/src/landrun $(B)/src/liblandrun.a
+	@sh tests/bench/run.sh $(B)
 
 demo: $(B)/src/landrun
 	@sh build-aux/demo.sh $(B)/src/landrun

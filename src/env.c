@@ -105,7 +105,7 @@ int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char 
 			return lr_fail(err, NULL, "out of memory");
 	}
 	bool path_unset = false;
-	for (size_t i = 0; i < p->env_rules.len; i++) {
+	for (size_t i = p->env_path ? p->env_path_index : 0; i < p->env_rules.len; i++) {
 		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
 		if (strcmp(r->name, "PATH") == 0)
 			path_unset = r->kind == LR_ENV_UNSET;

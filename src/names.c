@@ -71,6 +71,14 @@ enum { LR_ERRNO_MAX = 134 };
 
 int lr_errno_from_name(const char *name)
 {
+	/* names glibc's strerrorname_np never returns: they alias another errno */
+	static const struct {
+		const char *alias;
+		int e;
+	} aliases[] = { { "EWOULDBLOCK", EAGAIN }, { "ENOTSUP", EOPNOTSUPP }, { "EDEADLOCK", EDEADLK } };
+	for (size_t i = 0; i < LR_ARRAY_LEN(aliases); i++)
+		if (strcmp(name, aliases[i].alias) == 0)
+			return aliases[i].e;
 	for (int e = 1; e < LR_ERRNO_MAX; e++) {
 		const char *n = strerrorname_np(e);
 		if (n && strcmp(n, name) == 0)

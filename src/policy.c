@@ -33,7 +33,10 @@ struct parse_state {
 	const char *dir;  /* directory of file, for includes and ${POLICY_DIR}; NULL if embedded */
 	const char *cursor;
 	int lineno;
-	bool indented;  /* the line being handled is a continuation line */
+	bool indented;  /* the line being read starts with a blank */
+	bool continuation; /* ... and repeats the previous key of the same section */
+	char prev_key[64], prev_section[64];
+	int err_line;   /* line of the first error this file reported, for ordering against inih's */
 	struct lr_error *err;
 };
 
@@ -314,7 +317,7 @@ static int key_udp(struct parse_state *st, const char *v, const struct lr_origin
 static int key_families(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
 	/* A new "families =" line replaces the set; its continuation lines add to it. */
-	uint64_t mask = st->indented && st->p->families.set ? st->p->families_mask : 0;
+	uint64_t mask = st->continuation && st->p->families.set ? st->p->families_mask : 0;
 	size_t len;
 	const char *w;
 	while ((w = lr_next_word(&value, &len, false))) {
@@ -478,7 +481,8 @@ static int parse_action(struct parse_state *st, const char *s, enum lr_action *a
 	return lr_fail(st->err, at, "unknown action \"%s\": expected errno:ENAME (e.g. errno:EPERM), kill or log", s);
 }
 
-static int add_sys_rules(struct parse_state *st, const char *value, bool allow, const struct lr_origin *at)
+static int add_sys_rules(struct parse_state *st, const char *key, const char *value, bool allow,
+			 const struct lr_origin *at)
 {
 	size_t len;
 	const char *w;
@@ -492,7 +496,7 @@ static int add_sys_rules(struct parse_state *st, const char *value, bool allow, 
 		char *colon = strchr(item, ':');
 		if (colon) {
 			if (allow)
-				return lr_fail(st->err, at, "allow: \"%s\": an allowed syscall takes no action", item);
+				return lr_fail(st->err, at, "%s: \"%s\": takes a syscall or @group name, not an action", key, item);
 			*colon = '\0';
 			if (parse_action(st, colon + 1, &act, &errnum, at))
 				return -1;
@@ -512,12 +516,12 @@ static int add_sys_rules(struct parse_state *st, const char *value, bool allow, 
 	return 0;
 }
 
-static int key_sys_allow(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_sys_rules(st, v, true, at); }
+static int key_sys_allow(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_sys_rules(st, "allow", v, true, at); }
 
 static int key_sys_except(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
 	size_t first = st->p->sys_rules.len;
-	if (add_sys_rules(st, v, true, at))
+	if (add_sys_rules(st, "baseline_except", v, true, at))
 		return -1;
 	for (size_t i = first; i < st->p->sys_rules.len; i++) {
 		struct lr_sys_rule *r = lr_vec_at(&st->p->sys_rules, i);
@@ -526,7 +530,7 @@ static int key_sys_except(struct parse_state *st, const char *v, const struct lr
 	}
 	return 0;
 }
-static int key_sys_deny(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_sys_rules(st, v, false, at); }
+static int key_sys_deny(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_sys_rules(st, "deny", v, false, at); }
 
 static int key_sys_default(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
@@ -640,6 +644,7 @@ static int key_env_path(struct parse_state *st, const char *value, const struct 
 		return -1;
 	st->p->env_path = v;
 	st->p->env_path_at = *at;
+	st->p->env_path_index = st->p->env_rules.len; /* a later unset = PATH wins, an earlier one not */
 	return 0;
 }
 
@@ -731,7 +736,14 @@ static int ini_handler_cb(void *user, const char *section, const char *name, con
 	if (st->err->set)
 		return 0;
 	struct lr_origin at = { st->file, st->lineno };
-	return dispatch(st, section, name, value, &at) == 0;
+	/* inih hands an indented line after a key to the handler under that key's name */
+	st->continuation = st->indented && strcmp(name, st->prev_key) == 0 && strcmp(section, st->prev_section) == 0;
+	snprintf(st->prev_key, sizeof(st->prev_key), "%s", name);
+	snprintf(st->prev_section, sizeof(st->prev_section), "%s", section);
+	if (dispatch(st, section, name, value, &at) == 0)
+		return 1;
+	st->err_line = st->lineno;
+	return 0;
 }
 
 /* inih reads through this fgets-like reader so that we know the line of every key, and so that a
@@ -752,6 +764,7 @@ static char *ini_reader_cb(char *str, int num, void *stream)
 		struct lr_origin at = { st->file, st->lineno };
 		lr_fail(st->err, &at, "line is %zu bytes long; the INI parser reads at most %d: split the list over indented continuation lines",
 			content, num - 3);
+		st->err_line = st->lineno;
 		return NULL;
 	}
 	memcpy(str, st->cursor, len);
@@ -773,6 +786,8 @@ static int parse_text(struct lr_policy *p, const struct lr_env_ctx *ctx,
 		return lr_fail(err, NULL, "out of memory");
 	*src = file;
 	int rc = ini_parse_stream(ini_reader_cb, &st, ini_handler_cb, &st);
+	if (rc > 0 && err->set && rc < st.err_line)
+		err->set = false; /* inih goes on after a syntax error: the earlier line is the one to fix */
 	if (err->set)
 		return -1;
 	if (rc > 0) {
@@ -789,7 +804,8 @@ static int parse_text(struct lr_policy *p, const struct lr_env_ctx *ctx,
 /* Reads a whole policy file; NUL bytes are refused because inih would stop at them. */
 static char *read_policy(const char *path, struct stat *stp, struct lr_error *err, const struct lr_origin *at)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO must not hang; it is refused as not a regular file below */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		lr_fail(err, at, "cannot open policy %s: %s", path, strerror(errno));
 		return NULL;

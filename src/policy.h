@@ -100,6 +100,7 @@ struct lr_policy {
 	/* [env] */
 	struct lr_vec env_rules; /* struct lr_env_rule */
 	const char *env_path;    /* NULL: the safe default; "inherit"; or a value */
+	size_t env_path_index;   /* env_rules.len when path was set */
 	struct lr_origin env_path_at;
 
 	/* the policy files read, in order (for --explain) */

@@ -237,8 +237,8 @@ static const char *const g_timer[] = {
 const struct lr_syscall_group lr_syscall_groups[] = {
 	{ "@aio", "Asynchronous I/O (POSIX AIO and io_uring)", g_aio },
 	{ "@basic-io", "Reading, writing, seeking and closing file descriptors", g_basic_io },
-	{ "@chown", "Changing file ownership", g_chown },
 	{ "@chmod", "Changing file modes (the baseline refuses setuid/setgid bits)", g_chmod },
+	{ "@chown", "Changing file ownership", g_chown },
 	{ "@clock", "Setting the system clock", g_clock },
 	{ "@cpu-emulation", "CPU emulation and segment descriptor tweaks", g_cpu_emulation },
 	{ "@debug", "Debugging, tracing and performance monitoring", g_debug },

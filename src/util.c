@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int lr_vfail(struct lr_error *err, const struct lr_origin *at, const char *fmt, va_list ap)
 {
@@ -157,6 +158,11 @@ const char *lr_suggest(const char *word, const char *const *candidates, size_t n
 			best = candidates[i];
 		}
 	}
+	/* no close spelling: a candidate the word starts (at least 3 characters of it) */
+	size_t wl = strlen(word);
+	for (size_t i = 0; !best && wl >= 3 && i < n; i++)
+		if (candidates[i] && strlen(candidates[i]) > wl && strncasecmp(candidates[i], word, wl) == 0)
+			best = candidates[i];
 	return best;
 }
 

@@ -1,0 +1,113 @@
+#!/bin/sh
+# run.sh BUILDDIR: builds the benchmark programs into BUILDDIR/tests/bench/, runs them, and
+# prints a summary of each figure against its target. Benchmarks, not tests: a MISS is
+# information and the exit status stays 0; it is 1 only if something could not run at all.
+# ROUNDS (default 200) sets the rounds of the process start-up comparison.
+set -u
+cd "$(dirname "$0")/../.." || exit 1   # the repository root: policies/ and src/ are relative
+[ $# -eq 1 ] || { echo "usage: sh tests/bench/run.sh BUILDDIR" >&2; exit 2; }
+B=$(cd "$1" && pwd) || exit 1
+L=$B/src/landrun
+O=$B/tests/bench
+[ -x "$L" ] || { echo "bench: $L not built (run make)" >&2; exit 1; }
+mkdir -p "$O" || exit 1
+
+CC=${CC:-cc}
+CF="-std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes"
+# Static: the noop wrapper is the floor (no dynamic loader); the harness, because its RSS is
+# the floor of every peak-RSS figure it reports (see bench.c).
+$CC $CF -static -o "$O/noop_wrapper" tests/bench/noop_wrapper.c &&
+$CC $CF -static -o "$O/bench" tests/bench/bench.c &&
+$CC $CF -o "$O/sysloop" tests/bench/sysloop.c &&
+$CC $CF -o "$O/openbench" tests/bench/openbench.c || { echo "bench: build failed" >&2; exit 1; }
+spawnbench=yes   # liblandrun's API may not be complete yet: then only this part is skipped
+$CC $CF -Isrc -o "$O/spawnbench" tests/bench/spawnbench.c "$B/src/liblandrun.a" \
+	-lseccomp -lcap-ng -linih 2>"$O/spawnbench.log" || spawnbench=no
+
+T=$(mktemp -d /var/tmp/landrun-bench.XXXXXX) || exit 1
+trap 'rm -rf "$T"' EXIT
+trap 'exit 130' INT TERM
+status=0
+
+# section TITLE CMD...: runs CMD, shows its report, keeps its FIGURE lines for the summary.
+section() {
+	printf '\n== %s ==\n' "$1"
+	shift
+	start=$(date +%s)
+	"$@" >"$T/out" 2>&1
+	rc=$?
+	grep -v '^FIGURE|' "$T/out"
+	[ $rc -eq 0 ] || { status=1; echo "(could not run everything: exit status $rc)"; }
+	echo "($(($(date +%s) - start)) s)"
+	grep '^FIGURE|' "$T/out" >>"$T/figures"
+}
+: >"$T/figures"
+
+BWRAP=$(command -v bwrap || echo bwrap)   # bench skips it, with the reason, if not found
+section "process start-up: /bin/true through each wrapper, us" \
+	"$O/bench" -n "${ROUNDS:-200}" -b true \
+	-r 'landrun-git/noop-wrapper<=1.10' -r 'landrun-git/bwrap<=0.50' -r 'noop-wrapper/true' -- \
+	true /bin/true :: \
+	noop-wrapper "$O/noop_wrapper" /bin/true :: \
+	landrun-git "$L" --policy policies/git.ini -- /bin/true :: \
+	landrun-default "$L" -- /bin/true :: \
+	'?bwrap' "$BWRAP" --ro-bind / / /bin/true
+
+# ru_maxrss is the peak over the process's life, across exec: landrun -- /bin/true reports
+# max(landrun, /bin/true). Exec'ing the static noop wrapper (run without arguments it just
+# exits) instead shows landrun's own peak. noop-wrapper alone is the floor the harness sets.
+section "peak RSS (ru_maxrss)" \
+	"$O/bench" -n 20 -m true -m noop-wrapper -m 'landrun-default<=1024' -m 'landrun-itself<=1024' -- \
+	true /bin/true :: noop-wrapper "$O/noop_wrapper" :: landrun-default "$L" -- /bin/true :: \
+	landrun-itself "$L" -p default --rox "$O" -- "$O/noop_wrapper"
+
+N=100000
+section "per-syscall cost, ns per call, bare and under landrun -p git" \
+	"$O/bench" -V -u ns -n 21 \
+	-r 'getppid-landrun/getppid-bare<=1.05' -r 'ioctl-landrun/ioctl-bare<=1.25' -- \
+	getppid-bare "$O/sysloop" getppid $N :: \
+	getppid-landrun "$L" --policy policies/git.ini --rox "$O" -- "$O/sysloop" getppid $N :: \
+	ioctl-bare "$O/sysloop" ioctl $N :: \
+	ioctl-landrun "$L" --policy policies/git.ini --rox "$O" -- "$O/sysloop" ioctl $N
+
+# Landlock path walk: 1001 rules, the granting one 8 levels above the file. The 1-rule run
+# tells the rule count's share from the walk's.
+if "$O/openbench" setup "$T"; then
+	F=$T/d1/d2/d3/d4/d5/d6/d7/d8/file
+	N=20000
+	section "open()+close() of a file 8 levels deep, ns per pair" \
+		"$O/bench" -V -u ns -n 21 \
+		-r 'landrun-1001-rules/bare<=1.25' -r 'landrun-1-rule/bare' -- \
+		bare "$O/openbench" loop "$F" $N :: \
+		landrun-1-rule "$L" -p policies/base.ini --rox "$O" --ro "$T/d1" -- "$O/openbench" loop "$F" $N :: \
+		landrun-1001-rules "$L" -p policies/base.ini -p "$T/paths.ini" --rox "$O" -- \
+			"$O/openbench" loop "$F" $N
+
+	# BIG: the 1001 paths and 300 separate deny rules, named from the syscall group tables.
+	{ cat "$T/paths.ini"; echo '[syscalls]'
+	  grep -o '"[a-z_0-9]*"' src/syscall_groups.c | tr -d '"' | sort -u | head -300 | sed 's/^/deny = /'
+	} >"$T/big.ini"
+	printf '[filesystem]\nro = /usr\n' >"$T/tiny.ini"
+	# The whole process includes exec and dynamic linking; the difference to a one-rule policy
+	# in the same round is the parse+compile cost of BIG.
+	section "landrun --explain: 1001 paths + 300 deny rules (BIG) vs one rule, us" \
+		"$O/bench" -n 50 -a 'explain-big' -d 'explain-big - explain-tiny<=5000' -- \
+		explain-big "$L" --explain -p "$T/big.ini" :: explain-tiny "$L" --explain -p "$T/tiny.ini"
+else
+	status=1
+	echo "openbench setup failed"
+fi
+
+if [ $spawnbench = yes ]; then
+	section "library: landrun_spawn vs posix_spawn vs the CLI, /bin/true" \
+		"$O/spawnbench" "$L" 2000 "$T/big.ini"
+else
+	printf '\n== library ==\nskipped: spawnbench does not link against %s:\n' "$B/src/liblandrun.a"
+	head -n 5 "$O/spawnbench.log"
+fi
+
+printf '\n== summary ==\n'
+awk -F'|' 'BEGIN { printf "%-42s %12s %14s  %s\n", "figure", "value", "target", "" }
+	{ t = $4; sub(/^<= */, "<= ", t); sub(/^>= */, ">= ", t)
+	  printf "%-42s %12s %14s  %s\n", $2, $3, t, $5 }' "$T/figures"
+exit $status

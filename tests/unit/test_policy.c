@@ -1,0 +1,781 @@
+/* The INI parser, key by key: accepted values land in struct lr_policy, and every error message
+ * of src/policy.c comes out as exactly "FILE:LINE: message". */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "policy.h"
+#include "unit.h"
+
+static const char *const test_env[] = { "HOME=/home/tester", "TMPDIR=/scratch", "FOO=bar", NULL };
+static const struct lr_env_ctx CTX = { .environ = test_env };
+
+static struct lr_policy P;
+static struct lr_error E;
+
+static void setup(void)
+{
+	lr_policy_init(&P);
+	memset(&E, 0, sizeof(E));
+}
+static void teardown(void) { lr_policy_free(&P); }
+
+/* Parses text into P (adding to what it holds); asserts success. */
+static void load_ok(const char *text)
+{
+	int rc = lr_policy_load_string(&P, &CTX, text, "t.ini", &E);
+	cr_assert_eq(rc, 0, "input:\n%s\nerror: %s", text, E.msg);
+	cr_assert(!E.set);
+}
+
+static const struct lr_path_rule *path_at(size_t i)
+{
+	cr_assert_lt(i, P.paths.len);
+	return lr_vec_at(&P.paths, i);
+}
+static const struct lr_port_rule *port_at(size_t i)
+{
+	cr_assert_lt(i, P.ports.len);
+	return lr_vec_at(&P.ports, i);
+}
+static const struct lr_sys_rule *sys_at(size_t i)
+{
+	cr_assert_lt(i, P.sys_rules.len);
+	return lr_vec_at(&P.sys_rules, i);
+}
+static const struct lr_env_rule *env_at(size_t i)
+{
+	cr_assert_lt(i, P.env_rules.len);
+	return lr_vec_at(&P.env_rules, i);
+}
+
+TestSuite(policy, .init = setup, .fini = teardown);
+
+/* ---- defaults ------------------------------------------------------------------------------ */
+
+Test(policy, init_sets_documented_defaults)
+{
+	cr_expect_eq(P.baseline.value, 1);
+	cr_expect_eq(P.sys_default.value, LR_ACT_ALLOW);
+	cr_expect_eq(P.action.value, LR_ACT_ERRNO);
+	cr_expect_eq(P.errnum.value, EPERM);
+	cr_expect_eq(P.families_mask, (1ULL << 1) | (1ULL << 2) | (1ULL << 10) | (1ULL << 16));
+	cr_expect_eq(P.compat.value, LR_STRICT);
+	cr_expect_not(P.compat.set);
+	cr_expect_eq(P.paths.len, 0);
+	cr_expect_null(P.env_path);
+}
+
+Test(policy, empty_text_parses_and_is_recorded_as_a_source)
+{
+	load_ok("");
+	cr_assert_eq(P.sources.len, 1);
+	cr_expect_str_eq(*(const char **)lr_vec_at(&P.sources, 0), "t.ini");
+}
+
+Test(policy, comments_and_blank_lines_are_ignored)
+{
+	load_ok("; a comment\n# another\n\n[filesystem]\n\nro = /etc ; inline comment\n");
+	cr_assert_eq(P.paths.len, 1);
+	cr_expect_str_eq(path_at(0)->path, "/etc");
+	cr_expect_eq(path_at(0)->at.line, 6);
+}
+
+/* ---- sections, keys, syntax ---------------------------------------------------------------- */
+
+Test(policy, unknown_section_suggests_the_closest)
+{
+	UT_EXPECT_ERROR(&CTX, "[netwrk]\nudp = no\n", "t.ini:2: unknown section [netwrk]; did you mean [network]?");
+}
+
+Test(policy, unknown_section_without_a_close_match_lists_the_sections)
+{
+	UT_EXPECT_ERROR(&CTX, "[firewall-rules]\nx = 1\n",
+			"t.ini:2: unknown section [firewall-rules] (known: policy filesystem network process syscalls env)");
+}
+
+Test(policy, unknown_key_suggests_the_closest_in_its_section)
+{
+	UT_EXPECT_ERROR(&CTX, "[filesystem]\nrox = /usr\nr0 = /x\n",
+			"t.ini:3: unknown key \"r0\" in [filesystem]; did you mean ro?");
+	UT_EXPECT_ERROR(&CTX, "[process]\nkeep_fd = 3\n", "t.ini:2: unknown key \"keep_fd\" in [process]; did you mean keep_fds?");
+}
+
+Test(policy, unknown_key_without_a_close_match)
+{
+	UT_EXPECT_ERROR(&CTX, "[network]\nqwertyuiop = 1\n", "t.ini:2: unknown key \"qwertyuiop\" in [network]");
+}
+
+Test(policy, key_of_another_section_is_unknown_here)
+{
+	UT_EXPECT_ERROR(&CTX, "[network]\nro = /usr\n", "t.ini:2: unknown key \"ro\" in [network]");
+}
+
+Test(policy, key_outside_any_section)
+{
+	UT_EXPECT_ERROR(&CTX, "; header\nro = /usr\n",
+			"t.ini:2: \"ro\" is outside any section; start with a [section] line such as [filesystem]");
+}
+
+Test(policy, line_without_equals_is_a_syntax_error)
+{
+	UT_EXPECT_ERROR(&CTX, "; c\n[filesystem]\nro /usr\n",
+			"t.ini:3: syntax error: expected [section], key = value, an indented continuation line or a ; comment");
+}
+
+Test(policy, empty_section_header_line_is_a_syntax_error)
+{
+	UT_EXPECT_ERROR(&CTX, "[filesystem]\nro = /usr\n[network\n",
+			"t.ini:3: syntax error: expected [section], key = value, an indented continuation line or a ; comment");
+}
+
+/* BUG: inih keeps parsing after a syntax error, and parse_text (src/policy.c, parse_text: "if
+ * (err->set) return -1;" before looking at inih's rc) prefers any later handler error. A typo in a
+ * section header is then reported as a confusing error on the next line instead of the syntax
+ * error where the typo is. util.h promises "the first error wins". */
+Test(policy, syntax_error_is_reported_before_a_later_key_error)
+{
+	UT_EXPECT_ERROR(&CTX, "[filesystem\nro = /usr\n",
+			"t.ini:1: syntax error: expected [section], key = value, an indented continuation line or a ; comment");
+}
+
+Test(policy, scalar_keys_refuse_an_empty_value)
+{
+	static const char *const scalar[][2] = {
+		{ "policy", "compat" },        { "policy", "min_abi" },        { "filesystem", "unrestricted" },
+		{ "network", "udp" },          { "network", "abstract_unix" }, { "process", "signals" },
+		{ "process", "new_session" },  { "process", "rlimit_nofile" }, { "process", "rlimit_nproc" },
+		{ "process", "rlimit_as" },    { "process", "rlimit_cpu" },    { "process", "rlimit_fsize" },
+		{ "process", "rlimit_core" },  { "syscalls", "default" },      { "syscalls", "action" },
+		{ "syscalls", "baseline" },    { "env", "path" },
+	};
+	for (size_t i = 0; i < LR_ARRAY_LEN(scalar); i++) {
+		char *text = lrt_fmt("[%s]\n%s =\n", scalar[i][0], scalar[i][1]);
+		char *want = lrt_fmt("t.ini:2: %s: empty value", scalar[i][1]);
+		UT_EXPECT_ERROR(&CTX, text, want);
+		free(text);
+		free(want);
+	}
+}
+
+Test(policy, list_keys_accept_an_empty_value)
+{
+	static const char *const list[][2] = {
+		{ "policy", "include" },    { "filesystem", "ro" },  { "filesystem", "rox" },
+		{ "filesystem", "rw" },     { "filesystem", "rwx" }, { "filesystem", "dev" },
+		{ "network", "connect_tcp" }, { "network", "bind_tcp" }, { "process", "keep_fds" },
+		{ "syscalls", "allow" },    { "syscalls", "deny" },  { "env", "keep" },
+		{ "env", "set" },           { "env", "unset" },
+	};
+	for (size_t i = 0; i < LR_ARRAY_LEN(list); i++) {
+		char *text = lrt_fmt("[%s]\n%s =\n", list[i][0], list[i][1]);
+		UT_EXPECT_OK(&CTX, text);
+		free(text);
+	}
+}
+
+/* ---- [policy] ------------------------------------------------------------------------------ */
+
+Test(policy, compat_values)
+{
+	load_ok("[policy]\ncompat = best-effort\n");
+	cr_expect(P.compat.set);
+	cr_expect_eq(P.compat.value, LR_BEST_EFFORT);
+	load_ok("[policy]\ncompat = strict\n");
+	cr_expect_eq(P.compat.value, LR_STRICT);
+}
+
+Test(policy, compat_bad_value)
+{
+	UT_EXPECT_ERROR(&CTX, "[policy]\ncompat = lax\n", "t.ini:2: compat = \"lax\": expected strict or best-effort");
+	UT_EXPECT_ERROR(&CTX, "[policy]\ncompat = strict strict\n",
+			"t.ini:2: compat = \"strict strict\": expected strict or best-effort");
+}
+
+Test(policy, min_abi_accepts_1_to_64)
+{
+	load_ok("[policy]\nmin_abi = 1\n");
+	cr_expect_eq(P.min_abi.value, 1);
+	load_ok("[policy]\nmin_abi = 64\n");
+	cr_expect_eq(P.min_abi.value, 64);
+	cr_expect(P.min_abi.set);
+}
+
+Test(policy, min_abi_bad_values)
+{
+	UT_EXPECT_ERROR(&CTX, "[policy]\nmin_abi = 0\n", "t.ini:2: min_abi = \"0\": expected a Landlock ABI number (1, 2, ...)");
+	UT_EXPECT_ERROR(&CTX, "[policy]\nmin_abi = 65\n", "t.ini:2: min_abi = \"65\": expected a Landlock ABI number (1, 2, ...)");
+	UT_EXPECT_ERROR(&CTX, "[policy]\nmin_abi = three\n",
+			"t.ini:2: min_abi = \"three\": expected a Landlock ABI number (1, 2, ...)");
+	UT_EXPECT_ERROR(&CTX, "[policy]\nmin_abi = -1\n", "t.ini:2: min_abi = \"-1\": expected a Landlock ABI number (1, 2, ...)");
+}
+
+/* ---- [filesystem] -------------------------------------------------------------------------- */
+
+Test(policy, each_access_key_records_its_access)
+{
+	load_ok("[filesystem]\nro = /a\nrox = /b\nrw = /c\nrwx = /d\ndev = /dev/null\n");
+	cr_assert_eq(P.paths.len, 5);
+	static const enum lr_access want[] = { LR_RO, LR_ROX, LR_RW, LR_RWX, LR_DEV };
+	static const char *const paths[] = { "/a", "/b", "/c", "/d", "/dev/null" };
+	for (size_t i = 0; i < 5; i++) {
+		cr_expect_eq(path_at(i)->access, want[i], "rule %zu", i);
+		cr_expect_str_eq(path_at(i)->path, paths[i]);
+		cr_expect_not(path_at(i)->optional);
+		cr_expect_eq(path_at(i)->at.line, (int)i + 2);
+	}
+}
+
+Test(policy, question_mark_marks_a_path_optional_and_is_removed)
+{
+	load_ok("[filesystem]\nro = ?/maybe /sure\n");
+	cr_assert_eq(P.paths.len, 2);
+	cr_expect_str_eq(path_at(0)->path, "/maybe");
+	cr_expect(path_at(0)->optional);
+	cr_expect_str_eq(path_at(1)->path, "/sure");
+	cr_expect_not(path_at(1)->optional);
+}
+
+Test(policy, relative_path_is_refused)
+{
+	UT_EXPECT_ERROR(&CTX, "[filesystem]\nro = /ok usr/bin\n",
+			"t.ini:2: \"usr/bin\" is not an absolute path (start it with / or a variable like ${CWD})");
+	UT_EXPECT_ERROR(&CTX, "[filesystem]\nrw = ?tmp\n",
+			"t.ini:2: \"tmp\" is not an absolute path (start it with / or a variable like ${CWD})");
+}
+
+Test(policy, unrestricted_values)
+{
+	load_ok("[filesystem]\nunrestricted = yes\n");
+	cr_expect_eq(P.fs_unrestricted.value, LR_YES);
+	load_ok("[filesystem]\nunrestricted = no\n");
+	cr_expect_eq(P.fs_unrestricted.value, LR_NO);
+}
+
+Test(policy, bad_yes_no_values)
+{
+	UT_EXPECT_ERROR(&CTX, "[filesystem]\nunrestricted = true\n", "t.ini:2: unrestricted = \"true\": expected yes or no");
+	UT_EXPECT_ERROR(&CTX, "[network]\nudp = maybe\n", "t.ini:2: udp = \"maybe\": expected yes or no");
+	UT_EXPECT_ERROR(&CTX, "[network]\nudp = yes no\n", "t.ini:2: udp = \"yes no\": expected yes or no");
+	UT_EXPECT_ERROR(&CTX, "[process]\nnew_session = 1\n", "t.ini:2: new_session = \"1\": expected yes or no");
+}
+
+Test(policy, bad_isolated_shared_values)
+{
+	UT_EXPECT_ERROR(&CTX, "[network]\nabstract_unix = open\n",
+			"t.ini:2: abstract_unix = \"open\": expected isolated or shared");
+	UT_EXPECT_ERROR(&CTX, "[process]\nsignals = yes\n", "t.ini:2: signals = \"yes\": expected isolated or shared");
+}
+
+/* ---- [network] ----------------------------------------------------------------------------- */
+
+Test(policy, ports_single_list_and_range)
+{
+	load_ok("[network]\nconnect_tcp = 80,443 8000-8080\nbind_tcp = 0 65535\n");
+	cr_assert_eq(P.ports.len, 5);
+	cr_expect_eq(port_at(0)->lo, 80);
+	cr_expect_eq(port_at(0)->hi, 80);
+	cr_expect_eq(port_at(1)->lo, 443);
+	cr_expect_eq(port_at(2)->lo, 8000);
+	cr_expect_eq(port_at(2)->hi, 8080);
+	cr_expect_not(port_at(2)->bind);
+	cr_expect_eq(port_at(3)->lo, 0);
+	cr_expect(port_at(3)->bind);
+	cr_expect_eq(port_at(4)->hi, 65535);
+	cr_expect_eq(port_at(4)->at.line, 3);
+	cr_expect_not(P.connect_any.set);
+}
+
+Test(policy, port_errors)
+{
+	UT_EXPECT_ERROR(&CTX, "[network]\nconnect_tcp = http\n",
+			"t.ini:2: connect_tcp: \"http\" is not a port (0-65535), a range LO-HI, any or none");
+	UT_EXPECT_ERROR(&CTX, "[network]\nbind_tcp = 9000-8000\n",
+			"t.ini:2: bind_tcp: \"9000-8000\" is not a port (0-65535), a range LO-HI, any or none");
+	UT_EXPECT_ERROR(&CTX, "[network]\nconnect_tcp = 65536\n",
+			"t.ini:2: connect_tcp: \"65536\" is not a port (0-65535), a range LO-HI, any or none");
+	UT_EXPECT_ERROR(&CTX, "[network]\nconnect_tcp = 80-\n",
+			"t.ini:2: connect_tcp: \"80-\" is not a port (0-65535), a range LO-HI, any or none");
+	UT_EXPECT_ERROR(&CTX, "[network]\nconnect_tcp = -80\n",
+			"t.ini:2: connect_tcp: \"-80\" is not a port (0-65535), a range LO-HI, any or none");
+	UT_EXPECT_ERROR(&CTX, "[network]\nconnect_tcp = 1-65536\n",
+			"t.ini:2: connect_tcp: \"1-65536\" is not a port (0-65535), a range LO-HI, any or none");
+	UT_EXPECT_ERROR(&CTX, "[network]\nconnect_tcp = 443 any\n",
+			"t.ini:2: connect_tcp: \"any\" is not a port (0-65535), a range LO-HI, any or none");
+}
+
+Test(policy, ports_any_sets_the_any_flag)
+{
+	load_ok("[network]\nconnect_tcp = any\n");
+	cr_expect(P.connect_any.set);
+	cr_expect_eq(P.connect_any.value, 1);
+	cr_expect_not(P.bind_any.set);
+	load_ok("[network]\nbind_tcp = any\n");
+	cr_expect_eq(P.bind_any.value, 1);
+	cr_expect_eq(P.ports.len, 0);
+}
+
+Test(policy, ports_none_clears_earlier_ports_of_its_direction_only)
+{
+	load_ok("[network]\nconnect_tcp = any\nconnect_tcp = 80 443\nbind_tcp = 8080\n");
+	load_ok("[network]\nconnect_tcp = none\n");
+	cr_expect(P.connect_any.set);
+	cr_expect_eq(P.connect_any.value, 0);
+	cr_assert_eq(P.ports.len, 1);
+	cr_expect(port_at(0)->bind);
+	cr_expect_eq(port_at(0)->lo, 8080);
+	load_ok("[network]\nconnect_tcp = 22\nbind_tcp = none\n");
+	cr_assert_eq(P.ports.len, 1);
+	cr_expect_not(port_at(0)->bind);
+	cr_expect_eq(port_at(0)->lo, 22);
+	cr_expect_eq(P.bind_any.value, 0);
+}
+
+Test(policy, udp_values)
+{
+	load_ok("[network]\nudp = yes\n");
+	cr_expect_eq(P.udp.value, LR_YES);
+	load_ok("[network]\nudp = no\n");
+	cr_expect_eq(P.udp.value, LR_NO);
+}
+
+Test(policy, families_names_and_alias)
+{
+	load_ok("[network]\nfamilies = unix INET6 local\n");
+	cr_expect(P.families.set);
+	cr_expect_eq(P.families_mask, (1ULL << 1) | (1ULL << 10));
+}
+
+Test(policy, families_unknown_with_and_without_suggestion)
+{
+	UT_EXPECT_ERROR(&CTX, "[network]\nfamilies = unix inett\n",
+			"t.ini:2: families: unknown address family \"inett\"; did you mean inet?");
+	UT_EXPECT_ERROR(&CTX, "[network]\nfamilies = zzzzzzzz\n", "t.ini:2: families: unknown address family \"zzzzzzzz\"");
+}
+
+Test(policy, families_continuation_adds_and_a_new_line_replaces)
+{
+	load_ok("[network]\nfamilies = unix\n  inet\n");
+	cr_expect_eq(P.families_mask, (1ULL << 1) | (1ULL << 2));
+	load_ok("[network]\nfamilies = netlink\n");
+	cr_expect_eq(P.families_mask, 1ULL << 16);
+	load_ok("[network]\nfamilies = inet6\nfamilies = packet\n");
+	cr_expect_eq(P.families_mask, 1ULL << 17);
+}
+
+/* BUG: key_families (src/policy.c) decides "continuation adds, a new line replaces" from
+ * st->indented, i.e. from whether the line starts with a blank. inih only treats an indented line
+ * as a continuation when a key came before it in the same section; an indented *first* key of a
+ * section is a new "families =" line, yet it adds to the families set by an earlier file instead
+ * of replacing them. */
+Test(policy, indented_first_families_line_of_a_section_replaces)
+{
+	load_ok("[network]\nfamilies = unix\n");
+	cr_assert_eq(lr_policy_load_string(&P, &CTX, "[network]\n  families = inet\n", "u.ini", &E), 0, "%s", E.msg);
+	cr_expect_eq(P.families_mask, 1ULL << 2);
+}
+
+Test(policy, families_empty_allows_none)
+{
+	load_ok("[network]\nfamilies =\n");
+	cr_expect(P.families.set);
+	cr_expect_eq(P.families_mask, 0);
+}
+
+Test(policy, abstract_unix_and_signals_values)
+{
+	load_ok("[network]\nabstract_unix = isolated\n[process]\nsignals = shared\nnew_session = yes\n");
+	cr_expect_eq(P.abstract_unix.value, LR_YES);
+	cr_expect_eq(P.signals.value, LR_NO);
+	cr_expect_eq(P.new_session.value, LR_YES);
+}
+
+/* ---- [process] ----------------------------------------------------------------------------- */
+
+Test(policy, keep_fds_values)
+{
+	load_ok("[process]\nkeep_fds = 3 10\n  2147483647\n");
+	cr_assert_eq(P.keep_fds.len, 3);
+	cr_expect_eq(*(int *)lr_vec_at(&P.keep_fds, 0), 3);
+	cr_expect_eq(*(int *)lr_vec_at(&P.keep_fds, 1), 10);
+	cr_expect_eq(*(int *)lr_vec_at(&P.keep_fds, 2), 2147483647);
+}
+
+Test(policy, keep_fds_below_3_and_garbage)
+{
+	UT_EXPECT_ERROR(&CTX, "[process]\nkeep_fds = 3 2\n",
+			"t.ini:2: keep_fds: \"2\" is not a file descriptor number >= 3 (0, 1 and 2 are always kept)");
+	UT_EXPECT_ERROR(&CTX, "[process]\nkeep_fds = 0\n",
+			"t.ini:2: keep_fds: \"0\" is not a file descriptor number >= 3 (0, 1 and 2 are always kept)");
+	UT_EXPECT_ERROR(&CTX, "[process]\nkeep_fds = x4\n",
+			"t.ini:2: keep_fds: \"x4\" is not a file descriptor number >= 3 (0, 1 and 2 are always kept)");
+	UT_EXPECT_ERROR(&CTX, "[process]\nkeep_fds = 2147483648\n",
+			"t.ini:2: keep_fds: \"2147483648\" is not a file descriptor number >= 3 (0, 1 and 2 are always kept)");
+	UT_EXPECT_ERROR(&CTX, "[process]\nkeep_fds = 00000000000000000005\n",
+			"t.ini:2: keep_fds: \"00000000000000000005\" is not a file descriptor number >= 3 (0, 1 and 2 are always kept)");
+}
+
+Test(policy, capabilities_names_with_and_without_prefix)
+{
+	load_ok("[process]\ncapabilities = net_admin CAP_SYS_TIME\n  cap_kill\n");
+	cr_expect(P.caps_set.set);
+	cr_expect_eq(P.caps_keep, (1ULL << 12) | (1ULL << 25) | (1ULL << 5));
+}
+
+Test(policy, capabilities_none_clears_earlier_ones)
+{
+	load_ok("[process]\ncapabilities = net_admin\n");
+	load_ok("[process]\ncapabilities = none\n");
+	cr_expect(P.caps_set.set);
+	cr_expect_eq(P.caps_keep, 0);
+	cr_expect_eq(P.caps_set.at.line, 2);
+}
+
+Test(policy, capabilities_unknown)
+{
+	UT_EXPECT_ERROR(&CTX, "[process]\ncapabilities = net_admn\n",
+			"t.ini:2: capabilities: unknown capability \"net_admn\"; did you mean net_admin?");
+	UT_EXPECT_ERROR(&CTX, "[process]\ncapabilities = CAP_SYS_TIMEX\n",
+			"t.ini:2: capabilities: unknown capability \"CAP_SYS_TIMEX\"; did you mean sys_time?");
+	UT_EXPECT_ERROR(&CTX, "[process]\ncapabilities = zzzzzzzzzzzz\n",
+			"t.ini:2: capabilities: unknown capability \"zzzzzzzzzzzz\"");
+	UT_EXPECT_ERROR(&CTX, "[process]\ncapabilities = net_admin none\n",
+			"t.ini:2: capabilities: unknown capability \"none\"");
+}
+
+Test(policy, rlimits_numbers_suffixes_and_unlimited)
+{
+	load_ok("[process]\nrlimit_nofile = 1024\nrlimit_nproc = 0\nrlimit_as = 2G\nrlimit_cpu = unlimited\n"
+		"rlimit_fsize = 10K\nrlimit_core = 3M\n");
+	cr_expect_eq(P.rlimits[LR_RLIMIT_NOFILE].value, 1024);
+	cr_expect_eq(P.rlimits[LR_RLIMIT_NPROC].value, 0);
+	cr_expect(P.rlimits[LR_RLIMIT_NPROC].set);
+	cr_expect_eq(P.rlimits[LR_RLIMIT_AS].value, 2ULL << 30);
+	cr_expect_eq(P.rlimits[LR_RLIMIT_CPU].value, RLIM_INFINITY);
+	cr_expect_eq(P.rlimits[LR_RLIMIT_FSIZE].value, 10ULL << 10);
+	cr_expect_eq(P.rlimits[LR_RLIMIT_CORE].value, 3ULL << 20);
+	cr_expect_eq(P.rlimits[LR_RLIMIT_CORE].at.line, 7);
+	load_ok("[process]\nrlimit_cpu = infinity\nrlimit_nofile = 16777216K\n");
+	cr_expect_eq(P.rlimits[LR_RLIMIT_CPU].value, RLIM_INFINITY);
+	cr_expect_eq(P.rlimits[LR_RLIMIT_NOFILE].value, 16777216ULL << 10);
+}
+
+Test(policy, rlimit_garbage)
+{
+	static const char *const bad[] = { "10x", "1.5G", "10k", "G", "-1", "1 2", "unlimitedd", "17179869184G",
+					   "18446744073709551616", "123456789012345678901234567890123" };
+	for (size_t i = 0; i < LR_ARRAY_LEN(bad); i++) {
+		char *text = lrt_fmt("[process]\nrlimit_nproc = %s\n", bad[i]);
+		char *want = lrt_fmt("t.ini:2: rlimit_nproc = \"%s\": expected a number (K, M, G suffixes allowed) or unlimited",
+				     bad[i]);
+		UT_EXPECT_ERROR(&CTX, text, want);
+		free(text);
+		free(want);
+	}
+}
+
+Test(policy, rlimit_error_names_its_key)
+{
+	UT_EXPECT_ERROR(&CTX, "[process]\nrlimit_as = lots\n",
+			"t.ini:2: rlimit_as = \"lots\": expected a number (K, M, G suffixes allowed) or unlimited");
+}
+
+/* ---- [syscalls] ---------------------------------------------------------------------------- */
+
+Test(policy, syscall_rules_and_actions)
+{
+	load_ok("[syscalls]\nallow = read @basic-io\ndeny = ptrace mount:kill\n  bpf:log reboot:errno:EACCES\n");
+	cr_assert_eq(P.sys_rules.len, 6);
+	cr_expect_str_eq(sys_at(0)->name, "read");
+	cr_expect(sys_at(0)->allow);
+	cr_expect_eq(sys_at(0)->action, LR_ACT_ALLOW);
+	cr_expect_str_eq(sys_at(1)->name, "@basic-io");
+	cr_expect_str_eq(sys_at(2)->name, "ptrace");
+	cr_expect_not(sys_at(2)->allow);
+	cr_expect_eq(sys_at(2)->action, LR_ACT_DEFAULT);
+	cr_expect_str_eq(sys_at(3)->name, "mount");
+	cr_expect_eq(sys_at(3)->action, LR_ACT_KILL);
+	cr_expect_str_eq(sys_at(4)->name, "bpf");
+	cr_expect_eq(sys_at(4)->action, LR_ACT_LOG);
+	cr_expect_str_eq(sys_at(5)->name, "reboot");
+	cr_expect_eq(sys_at(5)->action, LR_ACT_ERRNO);
+	cr_expect_eq(sys_at(5)->errnum, EACCES);
+	cr_expect_eq(sys_at(5)->at.line, 4);
+}
+
+Test(policy, syscall_newer_than_libseccomp_is_accepted)
+{
+	load_ok("[syscalls]\ndeny = statmount listmount:kill\n");
+	cr_assert_eq(P.sys_rules.len, 2);
+	cr_expect_str_eq(sys_at(1)->name, "listmount");
+}
+
+Test(policy, unknown_syscall_suggests)
+{
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\ndeny = ptrce\n", "t.ini:2: unknown syscall \"ptrce\"; did you mean ptrace?");
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\nallow = opennat\n", "t.ini:2: unknown syscall \"opennat\"; did you mean openat?");
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\ndeny = qqqqqqqqqqqq\n", "t.ini:2: unknown syscall \"qqqqqqqqqqqq\"");
+}
+
+Test(policy, unknown_group_suggests)
+{
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\ndeny = @mout\n", "t.ini:2: unknown syscall group \"@mout\"; did you mean @mount?");
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\nallow = @zzzzzzzzzz\n",
+			"t.ini:2: unknown syscall group \"@zzzzzzzzzz\" (see landrun.ini(5) for the list)");
+}
+
+Test(policy, unknown_errno_and_action)
+{
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\ndeny = ptrace:errno:EPRM\n", "t.ini:2: unknown errno name \"EPRM\"; did you mean EPERM?");
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\ndeny = ptrace:errno:\n", "t.ini:2: unknown errno name \"\"");
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\ndeny = ptrace:explode\n",
+			"t.ini:2: unknown action \"explode\": expected errno:ENAME (e.g. errno:EPERM), kill or log");
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\ndeny = ptrace:\n",
+			"t.ini:2: unknown action \"\": expected errno:ENAME (e.g. errno:EPERM), kill or log");
+}
+
+Test(policy, allow_with_an_action_is_an_error)
+{
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\nallow = read write:kill\n",
+			"t.ini:2: allow: \"write:kill\": takes a syscall or @group name, not an action");
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\nallow = @io-event:errno:EPERM\n",
+			"t.ini:2: allow: \"@io-event:errno:EPERM\": takes a syscall or @group name, not an action");
+}
+
+Test(policy, syscall_item_too_long)
+{
+	char long_name[97];
+	memset(long_name, 'a', 96);
+	long_name[96] = '\0';
+	char *text = lrt_fmt("[syscalls]\ndeny = %s\n", long_name);
+	UT_EXPECT_ERROR(&CTX, text, "t.ini:2: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is too long for a syscall name");
+	free(text);
+}
+
+Test(policy, baseline_except_rules)
+{
+	load_ok("[syscalls]\nbaseline_except = ioctl @chmod\n");
+	cr_assert_eq(P.sys_rules.len, 2);
+	cr_expect_str_eq(sys_at(0)->name, "ioctl");
+	cr_expect(sys_at(0)->except);
+	cr_expect_not(sys_at(0)->allow);
+	cr_expect_str_eq(sys_at(1)->name, "@chmod");
+	cr_expect(sys_at(1)->except);
+	load_ok("[syscalls]\nallow = read\ndeny = write\n");
+	cr_expect_not(sys_at(2)->except);
+	cr_expect_not(sys_at(3)->except);
+}
+
+Test(policy, baseline_except_checks_names)
+{
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\nbaseline_except = ioctll\n", "t.ini:2: unknown syscall \"ioctll\"; did you mean ioctl?");
+	UT_EXPECT_OK(&CTX, "[syscalls]\nbaseline_except =\n");
+}
+
+/* BUG (message): key_sys_except (src/policy.c) reuses add_sys_rules(..., allow = true, ...), whose
+ * error names the key "allow": "baseline_except = ioctl:kill" is reported as
+ * 'allow: "ioctl:kill": an allowed syscall takes no action', a key the line does not contain. */
+Test(policy, baseline_except_with_an_action_names_its_key)
+{
+	char *msg = ut_parse_error(&CTX, "[syscalls]\nbaseline_except = ioctl:kill\n");
+	cr_assert_not_null(msg);
+	cr_expect_eq(strncmp(msg, "t.ini:2: baseline_except: \"ioctl:kill\": ", 40), 0, "got: %s", msg);
+	free(msg);
+}
+
+Test(policy, syscalls_default_values)
+{
+	load_ok("[syscalls]\ndefault = deny\n");
+	cr_expect_eq(P.sys_default.value, LR_ACT_ERRNO);
+	load_ok("[syscalls]\ndefault = allow\n");
+	cr_expect_eq(P.sys_default.value, LR_ACT_ALLOW);
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\ndefault = maybe\n", "t.ini:2: default = \"maybe\": expected allow or deny");
+}
+
+Test(policy, syscalls_action_values)
+{
+	load_ok("[syscalls]\naction = errno:EACCES\n");
+	cr_expect_eq(P.action.value, LR_ACT_ERRNO);
+	cr_expect_eq(P.errnum.value, EACCES);
+	load_ok("[syscalls]\naction = kill\n");
+	cr_expect_eq(P.action.value, LR_ACT_KILL);
+	cr_expect_eq(P.errnum.value, EPERM);
+	load_ok("[syscalls]\naction = log\n");
+	cr_expect_eq(P.action.value, LR_ACT_LOG);
+}
+
+Test(policy, syscalls_action_errors)
+{
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\naction = deny\n",
+			"t.ini:2: unknown action \"deny\": expected errno:ENAME (e.g. errno:EPERM), kill or log");
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\naction = errno:EACCESS\n", "t.ini:2: unknown errno name \"EACCESS\"; did you mean EACCES?");
+	char word[65];
+	memset(word, 'k', 64);
+	word[64] = '\0';
+	char *text = lrt_fmt("[syscalls]\naction = %s\n", word);
+	UT_EXPECT_ERROR(&CTX, text, "t.ini:2: action: expected errno:ENAME, kill or log");
+	free(text);
+}
+
+Test(policy, syscalls_baseline_values)
+{
+	load_ok("[syscalls]\nbaseline = none\n");
+	cr_expect_eq(P.baseline.value, 0);
+	load_ok("[syscalls]\nbaseline = hardened\n");
+	cr_expect_eq(P.baseline.value, 1);
+	UT_EXPECT_ERROR(&CTX, "[syscalls]\nbaseline = soft\n", "t.ini:2: baseline = \"soft\": expected hardened or none");
+}
+
+/* ---- [env] --------------------------------------------------------------------------------- */
+
+Test(policy, env_rules_in_order)
+{
+	load_ok("[env]\nkeep = MY_* EDITOR\nunset = LANG\nset = A=1\n  B=x=y\n");
+	cr_assert_eq(P.env_rules.len, 5);
+	cr_expect_eq(env_at(0)->kind, LR_ENV_KEEP);
+	cr_expect_str_eq(env_at(0)->name, "MY_*");
+	cr_expect_str_eq(env_at(1)->name, "EDITOR");
+	cr_expect_eq(env_at(2)->kind, LR_ENV_UNSET);
+	cr_expect_str_eq(env_at(2)->name, "LANG");
+	cr_expect_eq(env_at(3)->kind, LR_ENV_SET);
+	cr_expect_str_eq(env_at(3)->name, "A");
+	cr_expect_str_eq(env_at(3)->value, "1");
+	cr_expect_str_eq(env_at(4)->name, "B");
+	cr_expect_str_eq(env_at(4)->value, "x=y");
+	cr_expect_eq(env_at(4)->at.line, 5);
+}
+
+Test(policy, env_set_expands_variables)
+{
+	load_ok("[env]\nset = CFG=${HOME}/.cfg:${env:FOO}:${TMPDIR}\n  EMPTY=\n");
+	cr_assert_eq(P.env_rules.len, 2);
+	cr_expect_str_eq(env_at(0)->value, "/home/tester/.cfg:bar:/scratch");
+	cr_expect_str_eq(env_at(1)->name, "EMPTY");
+	cr_expect_str_eq(env_at(1)->value, "");
+}
+
+Test(policy, env_set_keeps_a_lone_dollar)
+{
+	load_ok("[env]\nset = PRICE=$5 and $\n");
+	cr_expect_str_eq(env_at(0)->value, "$5 and $");
+}
+
+Test(policy, env_bad_names)
+{
+	UT_EXPECT_ERROR(&CTX, "[env]\nkeep = 1FOO\n", "t.ini:2: keep: \"1FOO\" is not a variable name or PREFIX*");
+	UT_EXPECT_ERROR(&CTX, "[env]\nkeep = *\n", "t.ini:2: keep: \"*\" is not a variable name or PREFIX*");
+	UT_EXPECT_ERROR(&CTX, "[env]\nkeep = A*B\n", "t.ini:2: keep: \"A*B\" is not a variable name or PREFIX*");
+	UT_EXPECT_ERROR(&CTX, "[env]\nkeep = MY-VAR\n", "t.ini:2: keep: \"MY-VAR\" is not a variable name or PREFIX*");
+	UT_EXPECT_ERROR(&CTX, "[env]\nunset = FOO*\n", "t.ini:2: unset: \"FOO*\" is not a variable name");
+	UT_EXPECT_ERROR(&CTX, "[env]\nunset = A.B\n", "t.ini:2: unset: \"A.B\" is not a variable name");
+	UT_EXPECT_ERROR(&CTX, "[env]\nset = FOO\n", "t.ini:2: set: expected NAME=VALUE, got \"FOO\"");
+	UT_EXPECT_ERROR(&CTX, "[env]\nset = =x\n", "t.ini:2: set: expected NAME=VALUE, got \"=x\"");
+	UT_EXPECT_ERROR(&CTX, "[env]\nset = 9A=x\n", "t.ini:2: set: expected NAME=VALUE, got \"9A=x\"");
+}
+
+Test(policy, env_dangerous_keep_is_refused_but_a_pattern_is_not)
+{
+	static const char *const names[] = { "LD_PRELOAD", "LD_LIBRARY_PATH", "GCONV_PATH", "BASH_ENV", "ENV",
+					     "GITHUB_TOKEN", "AWS_SECRET", "API_KEY", "DB_PASSWORD", "db_password" };
+	for (size_t i = 0; i < LR_ARRAY_LEN(names); i++) {
+		char *text = lrt_fmt("[env]\nkeep = %s\n", names[i]);
+		char *want = lrt_fmt("t.ini:2: keep: %s is never passed through; if the command really needs it, write set = %s=VALUE",
+				     names[i], names[i]);
+		UT_EXPECT_ERROR(&CTX, text, want);
+		free(text);
+		free(want);
+	}
+	UT_EXPECT_OK(&CTX, "[env]\nkeep = LD_* MY_* GITHUB_TOKEN*\n");
+}
+
+Test(policy, env_dangerous_set_is_allowed)
+{
+	load_ok("[env]\nset = LD_PRELOAD=/lib/x.so\n");
+	cr_expect_str_eq(env_at(0)->name, "LD_PRELOAD");
+}
+
+Test(policy, env_path_values)
+{
+	load_ok("[env]\npath = inherit\n");
+	cr_expect_str_eq(P.env_path, "inherit");
+	load_ok("[env]\npath = ${HOME}/bin:/usr/bin\n");
+	cr_expect_str_eq(P.env_path, "/home/tester/bin:/usr/bin");
+	cr_expect_eq(P.env_path_at.line, 2);
+}
+
+Test(policy, env_path_with_spaces)
+{
+	UT_EXPECT_ERROR(&CTX, "[env]\npath = /a /b\n", "t.ini:2: path: expected A:B:C (no spaces) or inherit");
+}
+
+/* ---- continuation lines, later files, command line ----------------------------------------- */
+
+Test(policy, continuation_lines_add_to_the_key_with_their_own_line)
+{
+	load_ok("[filesystem]\nro = /a\n  /b ?/c\n\t/d\n");
+	cr_assert_eq(P.paths.len, 4);
+	cr_expect_str_eq(path_at(1)->path, "/b");
+	cr_expect_eq(path_at(1)->at.line, 3);
+	cr_expect(path_at(2)->optional);
+	cr_expect_eq(path_at(2)->access, LR_RO);
+	cr_expect_eq(path_at(3)->at.line, 4);
+}
+
+Test(policy, continuation_after_a_comment_line_still_continues)
+{
+	load_ok("[filesystem]\nrw = /a\n; note\n  /b\n");
+	cr_assert_eq(P.paths.len, 2);
+	cr_expect_eq(path_at(1)->access, LR_RW);
+	cr_expect_eq(path_at(1)->at.line, 4);
+}
+
+Test(policy, later_texts_add_to_earlier_ones)
+{
+	load_ok("[filesystem]\nro = /a\n[network]\nconnect_tcp = 80\n");
+	cr_assert_eq(lr_policy_load_string(&P, &CTX, "[filesystem]\nrw = /b\n[network]\nconnect_tcp = 443\n", "u.ini", &E), 0,
+		     "%s", E.msg);
+	cr_assert_eq(P.paths.len, 2);
+	cr_expect_str_eq(path_at(1)->path, "/b");
+	cr_expect_str_eq(path_at(1)->at.file, "u.ini");
+	cr_expect_str_eq(path_at(0)->at.file, "t.ini");
+	cr_assert_eq(P.ports.len, 2);
+	cr_expect_eq(port_at(1)->lo, 443);
+	cr_assert_eq(P.sources.len, 2);
+	cr_expect_str_eq(*(const char **)lr_vec_at(&P.sources, 1), "u.ini");
+}
+
+Test(policy, later_scalar_setting_overrides_and_records_its_origin)
+{
+	load_ok("[network]\nudp = yes\n");
+	cr_assert_eq(lr_policy_load_string(&P, &CTX, "\n\n[network]\nudp = no\n", "u.ini", &E), 0, "%s", E.msg);
+	cr_expect_eq(P.udp.value, LR_NO);
+	cr_expect_str_eq(P.udp.at.file, "u.ini");
+	cr_expect_eq(P.udp.at.line, 4);
+}
+
+Test(policy, set_from_command_line)
+{
+	struct lr_origin at = { "command line", 0 };
+	cr_assert_eq(lr_policy_set(&P, &CTX, "filesystem", "rw", "/x ?/y", &at, &E), 0, "%s", E.msg);
+	cr_assert_eq(P.paths.len, 2);
+	cr_expect_str_eq(path_at(0)->at.file, "command line");
+	cr_expect_eq(path_at(0)->at.line, 0);
+	cr_expect(path_at(1)->optional);
+}
+
+Test(policy, set_from_command_line_error_has_no_line)
+{
+	struct lr_origin at = { "command line", 0 };
+	cr_expect_eq(lr_policy_set(&P, &CTX, "network", "udp", "maybe", &at, &E), -1);
+	cr_expect_str_eq(E.msg, "command line: udp = \"maybe\": expected yes or no");
+}
+
+Test(policy, first_error_wins)
+{
+	cr_expect_eq(lr_policy_load_string(&P, &CTX, "[network]\nudp = 1\nbind_tcp = x\n", "t.ini", &E), -1);
+	cr_expect_str_eq(E.msg, "t.ini:2: udp = \"1\": expected yes or no");
+	cr_expect_eq(lr_policy_load_string(&P, &CTX, "[network]\nudp = 2\n", "u.ini", &E), -1);
+	cr_expect_str_eq(E.msg, "t.ini:2: udp = \"1\": expected yes or no");
+}
