@@ -10,7 +10,7 @@ else
 endif
 
 SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/landlock.c src/seccomp.c \
-          src/env.c src/process.c src/sandbox.c src/exec.c src/explain.c src/lib.c
+          src/env.c src/process.c src/sandbox.c src/exec.c src/explain.c src/lib.c src/execctl.c
 OBJ_CORE = $(SRC_LIB:%.c=$(B)/%.o) $(B)/src/default_policy.o
 OBJ_LIB = $(OBJ_CORE) $(B)/src/seccomp_prebuilt.o
 OBJ_CLI = $(B)/src/cli.o
@@ -24,10 +24,10 @@ POLICY_DIR = $(PREFIX)/share/landrun/policies
 WARN = -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes
 BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
 SAN_CFLAGS ?=
-ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_CFLAGS) $(SECCOMP_CFLAGS) $(CAPNG_CFLAGS) $(INIH_CFLAGS) \
+ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_CFLAGS) $(SECCOMP_CFLAGS) $(CAPNG_CFLAGS) $(INIH_CFLAGS) $(NETTLE_CFLAGS) \
              -DLANDRUN_VERSION='"$(VERSION)"' -DLANDRUN_POLICY_DIR='"$(POLICY_DIR)"' $(CFLAGS)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN_CFLAGS) $(LDFLAGS)
-LIBS = $(SECCOMP_LIBS) $(CAPNG_LIBS) $(INIH_LIBS)
+LIBS = $(SECCOMP_LIBS) $(CAPNG_LIBS) $(INIH_LIBS) $(NETTLE_LIBS)
 
 TEST_COMMON = tests/common.c
 UNIT_SRC = $(wildcard tests/unit/*.c)

@@ -1,5 +1,6 @@
 /* landrun(1): parse the command line, compile the policy, apply it and exec the command in place. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "execctl.h"
 #include "explain.h"
 #include "policy.h"
 #include "sandbox.h"
@@ -267,27 +269,23 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	struct lr_sandbox sb;
 	lr_sandbox_init(&sb);
 	/* single-threaded and about to exec: rule fds can be left to the fd-closing step */
-	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0, .defer_close = !c->explain };
+	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0, .defer_close = !c->explain,
+				     .socket_activation = true, .command = c->command[0] };
 	if (lr_sandbox_compile(&sb, &c->policy, &o, (const char *const *)environ, err)) {
-		lr_sandbox_free(&sb);
-		return EXIT_LANDRUN;
-	}
-	char path[PATH_MAX];
-	int status = 0;
-	timing(c, "sandbox compiled (Landlock ruleset, seccomp program, environment)");
-	if (c->command[0])
-		status = lr_resolve_command(c->command[0], sb.path_env, path, sizeof(path), err);
-	if (c->explain) {
-		lr_explain(stdout, &c->policy, &sb, c->command[0] ? (status ? c->command[0] : path) : NULL);
-		lr_sandbox_free(&sb);
-		return 0;
-	}
-	if (status) {
+		int status = sb.command_status ? sb.command_status : EXIT_LANDRUN;
 		lr_sandbox_free(&sb);
 		return status;
 	}
+	timing(c, "sandbox compiled (command resolved, Landlock ruleset, seccomp program, environment)");
+	if (c->explain) {
+		lr_explain(stdout, &c->policy, &sb, sb.command_path);
+		lr_sandbox_free(&sb);
+		return 0;
+	}
+	const char *path = sb.command_path;
+	int status;
 	print_notes(c, &sb);
-	timing(c, "command resolved; applying the sandbox and executing");
+	timing(c, "applying the sandbox and executing");
 	fflush(NULL);
 	status = lr_exec_sandboxed(&sb, &c->policy, path, c->command, err);
 	/* The sandbox may be in force now: leave without atexit handlers or sanitizer hooks, which
@@ -296,12 +294,40 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	_exit(status);
 }
 
+/* landrun digest PATH...: ready-to-paste [exec] verify lines. */
+static int digest_main(int argc, char **argv)
+{
+	int status = 0;
+	for (int i = 2; i < argc; i++) {
+		unsigned char d[32];
+		char hex[65];
+		int fd = open(argv[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0 || lr_sha256_fd(fd, -1, d) < 0) {
+			fprintf(stderr, "landrun: digest: %s: %s%s\n", argv[i], strerror(errno),
+				errno == ELOOP ? " (a symbolic link: give its target)" : "");
+			status = EXIT_LANDRUN;
+		} else {
+			lr_sha256_hex(d, hex);
+			printf("verify = %s sha256:%s\n", argv[i], hex);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (argc < 3) {
+		fprintf(stderr, "usage: landrun digest PATH...\n");
+		return EXIT_LANDRUN;
+	}
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	if (getauxval(AT_SECURE) || getuid() != geteuid() || getgid() != getegid()) {
 		fprintf(stderr, "landrun: refusing to run setuid or setgid: landrun is unprivileged by design\n");
 		return EXIT_LANDRUN;
 	}
+	if (argc > 1 && strcmp(argv[1], "digest") == 0)
+		return digest_main(argc, argv);
 	struct cli c = { 0 };
 	clock_gettime(CLOCK_MONOTONIC, &c.t0);
 	struct lr_error err = { 0 };

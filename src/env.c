@@ -13,9 +13,10 @@
 static const char *const default_keep[] = {
 	"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "LC_*", "TERM", "TZ", "TMPDIR",
 	"COLORTERM", "NO_COLOR",
-	/* systemd socket activation: the fds are kept, so the variables that describe them are too */
-	"LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES",
 };
+
+/* systemd socket activation: when landrun keeps the fds, the variables describing them pass too */
+static const char *const activation_vars[] = { "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES" };
 
 static bool name_matches(const char *pattern, const char *name, size_t len)
 {
@@ -26,19 +27,54 @@ static bool name_matches(const char *pattern, const char *name, size_t len)
 }
 
 /* The last rule about a name wins: keep/unset in policy order, then set. */
-static bool kept(const struct lr_policy *p, const char *name, size_t len)
+static bool kept(const struct lr_sandbox *sb, const struct lr_policy *p, const char *name, size_t len)
 {
 	bool keep = false;
 	for (size_t i = 0; i < LR_ARRAY_LEN(default_keep); i++)
 		keep |= name_matches(default_keep[i], name, len);
+	for (size_t i = 0; sb->socket_activation && i < LR_ARRAY_LEN(activation_vars); i++)
+		keep |= name_matches(activation_vars[i], name, len);
+	bool secret = false;
 	for (size_t i = 0; i < p->env_rules.len; i++) {
 		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
 		if (r->kind == LR_ENV_KEEP && name_matches(r->name, name, len))
 			keep = true;
+		else if (r->kind == LR_ENV_SECRET && name_matches(r->name, name, len))
+			keep = secret = true; /* named exactly: passes although it looks like a secret */
 		else if (r->kind == LR_ENV_UNSET && name_matches(r->name, name, len))
-			keep = false;
+			keep = secret = false;
 	}
-	return keep && !lr_env_name_is_dangerous(name, len);
+	return keep && (secret || !lr_env_name_is_dangerous(name, len));
+}
+
+static bool is_proxy_variable(const char *name, size_t len)
+{
+	static const char *const names[] = { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+					     "ALL_PROXY", "all_proxy", "ftp_proxy", "FTP_PROXY" };
+	for (size_t i = 0; i < LR_ARRAY_LEN(names); i++)
+		if (strlen(names[i]) == len && strncmp(names[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+/* "scheme://user:pass@host:port/" -> "scheme://host:port/": the proxy stays usable, the
+ * credentials do not reach the sandbox. NULL when there is nothing to strip. */
+static char *strip_credentials(struct lr_sandbox *sb, const char *var)
+{
+	const char *eq = strchr(var, '=');
+	const char *auth = strstr(eq, "://");
+	auth = auth ? auth + 3 : eq + 1;
+	size_t hostpart = strcspn(auth, "/?#");
+	const char *at = memrchr(auth, '@', hostpart);
+	if (!at)
+		return NULL;
+	size_t head = (size_t)(auth - var), tail = strlen(at + 1);
+	char *s = lr_arena_alloc(&sb->arena, head + tail + 1);
+	if (s) {
+		memcpy(s, var, head);
+		memcpy(s + head, at + 1, tail + 1);
+	}
+	return s;
 }
 
 static const struct lr_env_rule *set_rule(const struct lr_policy *p, const char *name, size_t len)
@@ -87,8 +123,10 @@ int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char 
 				path = eq + 1;
 			continue;
 		}
-		if (!set_rule(p, *e, len) && kept(p, *e, len))
-			envp[k++] = (char *)*e;
+		if (set_rule(p, *e, len) || !kept(sb, p, *e, len))
+			continue;
+		char *stripped = p->strip_proxy_credentials.value != LR_NO && is_proxy_variable(*e, len) ? strip_credentials(sb, *e) : NULL;
+		envp[k++] = stripped ? stripped : (char *)*e;
 	}
 	if (strcmp(path, "inherit") == 0)
 		path = LR_SAFE_PATH; /* "inherit" with no PATH set */
@@ -113,6 +151,14 @@ int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char 
 	if (!path_unset && !(envp[k++] = make_var(sb, "PATH", 4, path)))
 		return lr_fail(err, NULL, "out of memory");
 	envp[k] = NULL;
+	for (size_t i = 0; i < p->env_rules.len; i++) {
+		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
+		bool found = false;
+		for (size_t j = 0; r->kind == LR_ENV_SECRET && j < k; j++)
+			found |= strncmp(envp[j], r->name, strlen(r->name)) == 0 && envp[j][strlen(r->name)] == '=';
+		if (r->kind == LR_ENV_SECRET && !found)
+			lr_sandbox_note(sb, false, "secret %s is not set: not passed (%s:%d)", r->name, r->at.file, r->at.line);
+	}
 	sb->envp = envp;
 	sb->path_env = path;
 	return 0;

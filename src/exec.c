@@ -2,6 +2,8 @@
 #include "exec.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,9 +83,14 @@ int lr_exec_sandboxed(const struct lr_sandbox *sb, const struct lr_policy *p, co
 		      char *const argv[], struct lr_error *err)
 {
 	const char *step;
-	if (lr_sandbox_apply(sb, NULL, 0, &step) < 0)
+	int keep = sb->exec_fd;
+	if (lr_sandbox_apply(sb, keep >= 0 ? &keep : NULL, keep >= 0, &step) < 0)
 		return lr_fail(err, NULL, "%s failed: %s; the command was not run", step, strerror(errno)), 125;
-	execve(path, argv, sb->envp);
+	if (sb->exec_fd >= 0)
+		/* the verified, sealed copy: the bytes that were hashed are the bytes that run */
+		syscall(SYS_execveat, sb->exec_fd, "", argv, sb->envp, AT_EMPTY_PATH);
+	else
+		execve(path, argv, sb->envp);
 	int e = errno;
 	if (e == EACCES && (sb->handled_fs & LR_FS_EXECUTE)) {
 		if (!execute_granted(p, path))

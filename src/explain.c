@@ -65,6 +65,31 @@ static void explain_ports(FILE *out, const struct lr_policy *p, bool bind)
 		setting(out, key, "none", any);
 }
 
+/* [exec]: what may be executed, and the interpreters that can run any readable file anyway. */
+static void explain_exec(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
+{
+	if (!p->exec_control.set)
+		return;
+	fprintf(out, "[exec]  may execute:\n");
+	for (size_t i = 0; !p->exec_none && i < p->paths.len; i++) {
+		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
+		if (r->access == LR_ROX || r->access == LR_RWX || r->access == LR_EXEC) {
+			fprintf(out, "  %s", r->path);
+			origin(out, &r->at);
+		}
+	}
+	for (unsigned i = sb->exec_fd >= 0 ? 1 : 0; i < sb->nexec_chain; i++)
+		fprintf(out, "  %s  (%s)\n", sb->exec_chain[i], i == 0 ? "the command" : "its interpreter");
+	if (sb->exec_fd >= 0)
+		fprintf(out, "  %s  (the command: its verified copy, sealed in memory)\n", sb->command_path);
+	for (unsigned i = 1; i < sb->nexec_chain; i++)
+		fprintf(out, "warning: %s is an interpreter: it can run any file it can read (\"%s FILE\"), "
+			"whatever the execute grants say\n", sb->exec_chain[i], sb->exec_chain[i]);
+	if (!p->exec_none)
+		fprintf(out, "warning: rox/rwx directories may hold interpreters (sh, python3, ld.so) that run any "
+			"readable file\n");
+}
+
 static void explain_network(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
 	fprintf(out, "[network]\n");
@@ -143,14 +168,30 @@ static void explain_syscalls(FILE *out, const struct lr_policy *p, const struct 
 	fprintf(out, "; native architecture only (others killed)\n");
 }
 
+static bool is_secret(const struct lr_policy *p, const char *name, size_t len)
+{
+	for (size_t i = 0; i < p->env_rules.len; i++) {
+		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
+		if (r->kind == LR_ENV_SECRET && strlen(r->name) == len && strncmp(r->name, name, len) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void explain_env(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
-	fprintf(out, "[env]\n  passed:");
+	fprintf(out, "[env]  passed to the command:\n");
 	for (char **e = sb->envp; e && *e; e++) {
 		const char *eq = strchr(*e, '=');
-		fprintf(out, " %.*s", (int)(eq ? eq - *e : (long)strlen(*e)), *e);
+		size_t len = eq ? (size_t)(eq - *e) : strlen(*e);
+		if (len == 4 && strncmp(*e, "PATH", 4) == 0)
+			continue; /* below, with where it came from */
+		if (eq && is_secret(p, *e, len))
+			fprintf(out, "  %.*s=******** (secret)\n", (int)len, *e);
+		else
+			fprintf(out, "  %s\n", *e);
 	}
-	fprintf(out, "\n  PATH=%s", sb->path_env);
+	fprintf(out, "  PATH=%s", sb->path_env);
 	if (p->env_path)
 		origin(out, &p->env_path_at);
 	else
@@ -173,6 +214,7 @@ void lr_explain(FILE *out, const struct lr_policy *p, const struct lr_sandbox *s
 	if (command)
 		fprintf(out, "command: %s\n", command);
 	explain_filesystem(out, p, sb);
+	explain_exec(out, p, sb);
 	explain_network(out, p, sb);
 	explain_process(out, p, sb);
 	explain_syscalls(out, p, sb);

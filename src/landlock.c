@@ -60,6 +60,7 @@ uint64_t lr_access_rights(enum lr_access a)
 	case LR_RW: return LR_RIGHTS_RW;
 	case LR_RWX: return LR_RIGHTS_RW | LR_FS_EXECUTE;
 	case LR_DEV: return LR_FS_IOCTL_DEV;
+	case LR_EXEC: return LR_RIGHTS_RO | LR_FS_EXECUTE;
 	}
 	return 0;
 }
@@ -222,6 +223,8 @@ static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool
 		if (fd < 0)
 			return -1;
 		uint64_t rights = lr_access_rights(r->access) & sb->handled_fs;
+		if (p->exec_none)
+			rights &= ~LR_FS_EXECUTE; /* [exec] allow = none: only the command and its interpreters */
 		if (!S_ISDIR(st.st_mode))
 			rights &= LR_FS_FILE_RIGHTS;
 		if (r->access == LR_DEV && !S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
@@ -240,6 +243,33 @@ static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool
 			close(fd);
 		if (rc < 0)
 			return lr_fail(err, &r->at, "landlock_add_rule(%s): %s", r->path, strerror(e));
+	}
+	return 0;
+}
+
+/* [exec]: the command and its interpreter chain, exactly those files (a verified command runs from
+ * its sealed copy, so its path on disk is not made executable). */
+static int add_exec_chain_rules(struct lr_sandbox *sb, struct lr_error *err)
+{
+	for (unsigned i = sb->exec_fd >= 0 ? 1 : 0; i < sb->nexec_chain; i++) {
+		const char *f = sb->exec_chain[i];
+		int fd = open(f, O_PATH | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			int e = errno;
+			if (fd >= 0)
+				close(fd);
+			return lr_fail(err, NULL, "[exec]: %s: %s", f, fd < 0 ? strerror(e) : "not a regular file");
+		}
+		struct lr_landlock_path_beneath_attr attr = {
+			.allowed_access = (LR_FS_READ_FILE | LR_FS_EXECUTE) & sb->handled_fs, .parent_fd = fd
+		};
+		int rc = (int)syscall(LR_SYS_landlock_add_rule, sb->ruleset_fd, LR_LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
+		int e = errno;
+		close(fd);
+		if (rc < 0)
+			return lr_fail(err, NULL, "landlock_add_rule(%s): %s", f, strerror(e));
+		sb->fs_rules++;
 	}
 	return 0;
 }
@@ -286,6 +316,8 @@ int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 		return lr_fail(err, NULL, "landlock_create_ruleset: %s", strerror(errno));
 	sb->ruleset_fd = fd;
 	if (sb->handled_fs && add_path_rules(sb, p, o && o->defer_close, err))
+		return -1;
+	if (sb->handled_fs && add_exec_chain_rules(sb, err))
 		return -1;
 	return add_port_rules(sb, p, err);
 }

@@ -567,6 +567,48 @@ static int key_sys_baseline(struct parse_state *st, const char *v, const struct 
 	return lr_fail(st->err, at, "baseline = \"%s\": expected hardened or none", v);
 }
 
+/* ---- [exec] ------------------------------------------------------------------------------- */
+
+static int key_exec_allow(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	set_setting(&st->p->exec_control, 1, at);
+	if (is_word(value, "none")) {
+		st->p->exec_none = true;
+		return 0;
+	}
+	return add_paths(st, value, LR_EXEC, at);
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static int key_exec_verify(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	size_t plen, dlen;
+	const char *path = lr_next_word(&value, &plen, false);
+	const char *digest = path ? lr_next_word(&value, &dlen, false) : NULL;
+	size_t extra;
+	if (!path && !digest)
+		return 0; /* "verify =" with continuation lines below */
+	if (!digest || lr_next_word(&value, &extra, false) || dlen != 7 + 64 || strncmp(digest, "sha256:", 7) != 0)
+		return lr_fail(st->err, at, "verify: expected PATH sha256:HEX (64 hex digits; landrun digest PATH prints the line)");
+	struct lr_verify_rule *r = lr_vec_push(&st->p->verify);
+	if (!r || !(r->path = expand(st, path, plen, at)))
+		return r ? -1 : lr_fail(st->err, at, "out of memory");
+	if (r->path[0] != '/')
+		return lr_fail(st->err, at, "verify: \"%s\" is not an absolute path", r->path);
+	for (int i = 0; i < 32; i++) {
+		int hi = hexval(digest[7 + 2 * i]), lo = hexval(digest[8 + 2 * i]);
+		if (hi < 0 || lo < 0)
+			return lr_fail(st->err, at, "verify: \"%.*s\" is not a hex SHA-256 digest", (int)dlen - 7, digest + 7);
+		r->sha256[i] = (unsigned char)(hi << 4 | lo);
+	}
+	r->at = *at;
+	return 0;
+}
+
 /* ---- [env] -------------------------------------------------------------------------------- */
 
 static bool valid_env_name(const char *s, size_t len, bool allow_star)
@@ -648,6 +690,33 @@ static int key_env_path(struct parse_state *st, const char *value, const struct 
 	return 0;
 }
 
+/* Names a secret may never have: loader and landrun variables, and anything unusual. */
+static bool secret_name_refused(const char *s, size_t len)
+{
+	return !valid_env_name(s, len, false) || s[0] == '_' || (len >= 3 && strncmp(s, "LD_", 3) == 0) ||
+	       (len >= 5 && strncmp(s, "DYLD_", 5) == 0) || (len >= 8 && strncmp(s, "LANDRUN_", 8) == 0);
+}
+
+static int key_env_secrets(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	size_t len;
+	const char *w;
+	while ((w = lr_next_word(&value, &len, false))) {
+		if (secret_name_refused(w, len))
+			return lr_fail(st->err, at, "secrets: \"%.*s\" is refused (a secret is a plain NAME, not LD_*, DYLD_*, LANDRUN_* or _*)",
+				       (int)len, w);
+		if (add_env(st, LR_ENV_SECRET, w, len, NULL, at))
+			return -1;
+	}
+	return 0;
+}
+
+static int key_env_strip_proxy(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	return parse_choice(st, "strip_proxy_credentials", v, "yes", "no", &st->p->strip_proxy_credentials, at);
+}
+
+
 /* ---- dispatch ----------------------------------------------------------------------------- */
 
 static const struct key_entry keys[] = {
@@ -685,15 +754,20 @@ static const struct key_entry keys[] = {
 	{ "env", "set", key_env_set },
 	{ "env", "unset", key_env_unset },
 	{ "env", "path", key_env_path },
+	{ "env", "secrets", key_env_secrets },
+	{ "env", "strip_proxy_credentials", key_env_strip_proxy },
+	{ "exec", "allow", key_exec_allow },
+	{ "exec", "verify", key_exec_verify },
 };
 
-static const char *const sections[] = { "policy", "filesystem", "network", "process", "syscalls", "env" };
+static const char *const sections[] = { "policy", "filesystem", "network", "process", "syscalls", "env", "exec" };
 
 /* Keys whose values may be empty (a list introduced on the following lines). */
 static bool key_takes_list(const char *key)
 {
 	static const char *const scalar[] = { "compat", "min_abi", "unrestricted", "udp", "abstract_unix",
-					      "signals", "new_session", "default", "action", "baseline", "path" };
+					      "signals", "new_session", "default", "action", "baseline", "path",
+					      "strip_proxy_credentials" };
 	for (size_t i = 0; i < LR_ARRAY_LEN(scalar); i++)
 		if (strcmp(key, scalar[i]) == 0)
 			return false;
@@ -961,6 +1035,8 @@ void lr_policy_init(struct lr_policy *p)
 	lr_vec_init(&p->sys_rules, sizeof(struct lr_sys_rule));
 	lr_vec_init(&p->env_rules, sizeof(struct lr_env_rule));
 	lr_vec_init(&p->sources, sizeof(const char *));
+	lr_vec_init(&p->verify, sizeof(struct lr_verify_rule));
+	p->strip_proxy_credentials.value = LR_YES;
 	p->baseline.value = 1;
 	p->sys_default.value = LR_ACT_ALLOW;
 	p->action.value = LR_ACT_ERRNO;
@@ -976,6 +1052,7 @@ void lr_policy_free(struct lr_policy *p)
 	lr_vec_free(&p->sys_rules);
 	lr_vec_free(&p->env_rules);
 	lr_vec_free(&p->sources);
+	lr_vec_free(&p->verify);
 	lr_arena_free(&p->arena);
 }
 
@@ -1011,6 +1088,6 @@ int lr_policy_set(struct lr_policy *p, const struct lr_env_ctx *ctx, const char 
 
 const char *lr_access_name(enum lr_access a)
 {
-	static const char *const names[] = { "ro", "rox", "rw", "rwx", "dev" };
+	static const char *const names[] = { "ro", "rox", "rw", "rwx", "dev", "exec" };
 	return names[a];
 }

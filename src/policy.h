@@ -8,7 +8,7 @@
 
 #include "util.h"
 
-enum lr_access { LR_RO, LR_ROX, LR_RW, LR_RWX, LR_DEV };
+enum lr_access { LR_RO, LR_ROX, LR_RW, LR_RWX, LR_DEV, LR_EXEC };
 
 struct lr_path_rule {
 	const char *path; /* variables expanded, '?' removed */
@@ -37,7 +37,13 @@ struct lr_sys_rule {
 	struct lr_origin at;
 };
 
-enum lr_env_kind { LR_ENV_KEEP, LR_ENV_SET, LR_ENV_UNSET };
+enum lr_env_kind { LR_ENV_KEEP, LR_ENV_SET, LR_ENV_UNSET, LR_ENV_SECRET };
+
+struct lr_verify_rule {
+	const char *path;
+	unsigned char sha256[32];
+	struct lr_origin at;
+};
 
 struct lr_env_rule {
 	enum lr_env_kind kind;
@@ -97,8 +103,14 @@ struct lr_policy {
 	struct lr_setting baseline;    /* bool: hardened (default true) */
 	struct lr_vec sys_rules;       /* struct lr_sys_rule */
 
+	/* [exec] */
+	struct lr_setting exec_control; /* set by any [exec] allow: execution is an allow list */
+	bool exec_none;                 /* allow = none: nothing but the command and its interpreters */
+	struct lr_vec verify;           /* struct lr_verify_rule */
+
 	/* [env] */
 	struct lr_vec env_rules; /* struct lr_env_rule */
+	struct lr_setting strip_proxy_credentials; /* default yes */
 	const char *env_path;    /* NULL: the safe default; "inherit"; or a value */
 	size_t env_path_index;   /* env_rules.len when path was set */
 	struct lr_origin env_path_at;

@@ -49,7 +49,7 @@ static int cmp_int(const void *a, const void *b)
 static int plan_fds(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
 		    struct lr_error *err)
 {
-	unsigned nlisten = listen_fds(environ);
+	unsigned nlisten = sb->socket_activation ? listen_fds(environ) : 0;
 	size_t n = p->keep_fds.len + nlisten;
 	if (!n)
 		return 0;

@@ -1,13 +1,17 @@
 /* Compiling a policy into a sandbox: the steps in order, and the sandbox's own bookkeeping. */
+#include <limits.h>
 #include <stdarg.h>
+#include <string.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include "exec.h"
+#include "execctl.h"
 #include "sandbox.h"
 
 void lr_sandbox_init(struct lr_sandbox *sb)
 {
-	*sb = (struct lr_sandbox){ .ruleset_fd = -1 };
+	*sb = (struct lr_sandbox){ .ruleset_fd = -1, .exec_fd = -1 };
 	lr_vec_init(&sb->notes, sizeof(struct lr_note));
 }
 
@@ -15,6 +19,9 @@ void lr_sandbox_free(struct lr_sandbox *sb)
 {
 	if (sb->ruleset_fd >= 0)
 		close(sb->ruleset_fd);
+	if (sb->exec_fd >= 0)
+		close(sb->exec_fd);
+	sb->exec_fd = -1;
 	lr_vec_free(&sb->notes);
 	lr_arena_free(&sb->arena);
 	sb->ruleset_fd = -1;
@@ -34,11 +41,52 @@ int lr_sandbox_note(struct lr_sandbox *sb, bool warning, const char *fmt, ...)
 	return 0;
 }
 
+/* Resolves the command with the sandbox's PATH; with [exec] verify, makes the verified copy; with
+ * [exec], lists the files that must be executable for it. */
+static int compile_command(struct lr_sandbox *sb, const struct lr_policy *p, const char *command,
+			   struct lr_error *err)
+{
+	char path[PATH_MAX];
+	int st = lr_resolve_command(command, sb->path_env, path, sizeof(path), err);
+	if (st) {
+		sb->command_status = st;
+		return -1;
+	}
+	if (!(sb->command_path = lr_arena_strdup(&sb->arena, path)))
+		return lr_fail(err, NULL, "out of memory");
+	for (size_t i = 0; i < p->verify.len; i++) {
+		const struct lr_verify_rule *v = lr_vec_at(&p->verify, i);
+		if (strcmp(v->path, path) != 0)
+			continue;
+		sb->exec_fd = lr_verified_copy(path, v->sha256, &st, err);
+		if (sb->exec_fd < 0) {
+			sb->command_status = st;
+			return -1;
+		}
+		break;
+	}
+	if (!p->exec_control.set)
+		return 0;
+	char chain[6][PATH_MAX];
+	int n = lr_exec_chain(sb->exec_fd, path, chain, 6, err);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (!(sb->exec_chain[sb->nexec_chain++] = lr_arena_strdup(&sb->arena, chain[i])))
+			return lr_fail(err, NULL, "out of memory");
+	return 0;
+}
+
 int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
 		       const char *const *environ, struct lr_error *err)
 {
+	sb->socket_activation = o && o->socket_activation;
+	if (lr_env_compile(sb, p, environ, err))
+		return -1;
+	if (o && o->command && compile_command(sb, p, o->command, err))
+		return -1;
 	if (lr_landlock_compile(sb, p, o, err) || lr_seccomp_compile(sb, p, !(o && o->no_prebuilt), err) ||
-	    lr_env_compile(sb, p, environ, err) || lr_process_compile(sb, p, environ, err))
+	    lr_process_compile(sb, p, environ, err))
 		return -1;
 	return 0;
 }

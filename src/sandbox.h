@@ -17,6 +17,9 @@ struct lr_compile_opts {
 	bool no_prebuilt;   /* always compile the seccomp program with libseccomp */
 	bool defer_close;   /* single-threaded exec-in-place: leave rule fds to O_CLOEXEC and
 			     * the fd closing step instead of closing each one */
+	bool socket_activation; /* keep LISTEN_FDS fds and variables (the CLI, not the library) */
+	const char *command;    /* the command as given: resolved with the sandbox's PATH, verified
+				 * if [exec] verify names it, its interpreters allowed by [exec] */
 };
 
 /* A line for --explain / -v: something dropped, skipped or worth knowing. */
@@ -50,10 +53,19 @@ struct lr_sandbox {
 	int *keep_fds; /* sorted, ascending */
 	unsigned nkeep_fds;
 	bool new_session;
+	bool socket_activation;
 
 	/* environment: NULL-terminated, strings in the arena */
 	char **envp;
 	const char *path_env; /* the PATH the command is resolved with */
+	const char *const *secret_names; /* NULL-terminated names whose values --explain masks */
+
+	/* the command (when compiled for one) */
+	const char *command_path; /* resolved */
+	int command_status;       /* 126 / 127 when resolving or verifying it failed */
+	int exec_fd;              /* >= 0: the verified copy to execute instead of command_path */
+	const char *exec_chain[6]; /* files [exec] made executable for it: itself, interpreters */
+	unsigned nexec_chain;
 };
 
 void lr_sandbox_init(struct lr_sandbox *sb);

@@ -317,6 +317,14 @@ static int emit_socketpair(struct compiler *c, int nr)
 }
 typedef int (*emit_fn)(struct compiler *c, int nr);
 
+/* [exec]: a memfd that could become executable runs code with no Landlock execute check
+ * (memfd_create + execveat): only MFD_NOEXEC_SEAL memfds may be created. */
+#define LR_MFD_NOEXEC_SEAL 0x0008u
+static int emit_memfd(struct compiler *c, int nr)
+{
+	return RULE(c, c->deny, nr, D_MASK(1, LR_MFD_NOEXEC_SEAL, 0));
+}
+
 /* Syscalls with argument rules: baseline items (by item kind) and the [network] socket rules. */
 static const struct {
 	const char *syscall;
@@ -332,6 +340,7 @@ static const struct {
 	{ "fchmodat2", K_CHMOD, emit_chmod },
 	{ "socket", -1, emit_socket },
 	{ "socketpair", -1, emit_socketpair },
+	{ "memfd_create", -2, emit_memfd },
 };
 
 static void for_each_member(struct compiler *c, const struct baseline_item *it, nr_fn fn)
@@ -376,7 +385,10 @@ static emit_fn conditional_for(const struct compiler *c, int nr)
 	for (size_t i = 0; i < LR_ARRAY_LEN(conditionals); i++) {
 		if (lr_syscall_resolve(conditionals[i].syscall) != nr)
 			continue;
-		/* the socket rules are [network] policy: families, udp and the TCP ports change them */
+		/* the socket rules are [network] policy: families, udp and the TCP ports change them;
+		 * the memfd rule comes with [exec] */
+		if (conditionals[i].kind == -2)
+			return c->p->exec_control.set ? conditionals[i].fn : NULL;
 		if (conditionals[i].kind < 0)
 			return conditionals[i].fn;
 		if (c->plan->unbaselined[nr] || !c->p->baseline.value)
@@ -499,7 +511,7 @@ static const struct lr_seccomp_prebuilt *find_prebuilt(const struct lr_policy *p
 {
 	bool plain = p->sys_rules.len == 0 && p->baseline.value && p->sys_default.value == LR_ACT_ALLOW &&
 		     p->action.value == LR_ACT_ERRNO && p->errnum.value == EPERM &&
-		     (!p->families.set || p->families_mask == LR_DEFAULT_FAMILIES);
+		     (!p->families.set || p->families_mask == LR_DEFAULT_FAMILIES) && !p->exec_control.set;
 	if (!plain)
 		return NULL;
 	bool udp = p->udp.value == LR_YES, tcp_restricted = !(p->connect_any.value && p->bind_any.value);

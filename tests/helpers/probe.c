@@ -91,6 +91,21 @@ int main(int argc, char **argv)
 		execv(arg, argv + 2);
 		return report(-1);
 	}
+	if (OP("memfd-exec")) {
+		/* copy a binary into a memfd and execute it: no Landlock execute check applies */
+		int m = (int)syscall(SYS_memfd_create, "probe", 1U /* MFD_CLOEXEC */);
+		int src = open(arg, O_RDONLY);
+		if (m < 0 || src < 0)
+			return report(-1);
+		char buf[65536];
+		for (ssize_t n; (n = read(src, buf, sizeof(buf))) > 0;)
+			if (write(m, buf, (size_t)n) != n)
+				return report(-1);
+		char *const av[] = { (char *)arg, NULL };
+		char *const ev[] = { NULL };
+		syscall(SYS_execveat, m, "", av, ev, 0x1000 /* AT_EMPTY_PATH */);
+		return report(-1);
+	}
 	if (OP("tiocsti")) {
 		/* argv[2]: "low" for the plain request, "high" with bits above 32 set (CVE-2019-7303) */
 		unsigned long req = TIOCSTI;

@@ -22,7 +22,7 @@ Test(cli, explain_prints_rules_with_origins_and_runs_nothing)
 	cr_expect(lrt_contains(r->out, lrt_fmt("connect_tcp      443  (%s:6)", pol)), "%s", r->out);
 	cr_expect(lrt_contains(r->out, "base.ini:"), "%s", r->out);
 	cr_expect(lrt_contains(r->out, "seccomp rules"), "%s", r->out);
-	cr_expect(lrt_contains(r->out, "passed:"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "passed to the command:"), "%s", r->out);
 	cr_expect_eq(access(marker, F_OK), -1, "--explain ran the command");
 	lrt_free(r);
 }

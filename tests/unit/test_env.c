@@ -62,8 +62,7 @@ Test(env, default_keep_list)
 {
 	static const char *const env[] = {
 		"HOME=/h", "USER=u", "LOGNAME=l", "LANG=C.UTF-8", "LANGUAGE=en", "LC_ALL=C", "LC_CTYPE=x",
-		"TERM=xterm", "TZ=UTC", "TMPDIR=/t", "COLORTERM=truecolor", "NO_COLOR=1", "LISTEN_FDS=1",
-		"LISTEN_PID=5", "LISTEN_FDNAMES=a", NULL,
+		"TERM=xterm", "TZ=UTC", "TMPDIR=/t", "COLORTERM=truecolor", "NO_COLOR=1", NULL,
 	};
 	compile(NULL, env);
 	for (size_t i = 0; env[i]; i++) {
@@ -75,7 +74,17 @@ Test(env, default_keep_list)
 			cr_expect_str_eq(v, eq + 1);
 		free(name);
 	}
-	cr_expect_eq(count(), 16); /* the 15 and PATH */
+	cr_expect_eq(count(), 13); /* the 12 and PATH */
+}
+
+Test(env, socket_activation_variables_only_with_socket_activation)
+{
+	/* the library (no socket activation) does not hand its LISTEN_* to children */
+	static const char *const env[] = { "LISTEN_FDS=1", "LISTEN_PID=5", "LISTEN_FDNAMES=a", NULL };
+	compile(NULL, env);
+	cr_expect_null(get("LISTEN_FDS"));
+	cr_expect_null(get("LISTEN_PID"));
+	cr_expect_eq(count(), 1);
 }
 
 Test(env, variables_outside_the_keep_list_are_dropped)

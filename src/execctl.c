@@ -1,0 +1,164 @@
+/* Exec control: the files a command needs executable (itself, its ELF interpreter, a #! chain),
+ * and verified execution: the bytes hashed are the bytes executed, from a sealed memfd. */
+#include "execctl.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+/* PT_INTERP of an ELF file into buf: 1 found, 0 none (static), -1 not ELF. */
+static int elf_interp(int fd, char *buf, size_t size)
+{
+	Elf64_Ehdr eh;
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
+		return -1;
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr))
+		return 0; /* 32-bit binaries cannot run here anyway (no IA32 in the filter) */
+	for (unsigned i = 0; i < eh.e_phnum && i < 128; i++) {
+		Elf64_Phdr ph;
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) != (ssize_t)sizeof(ph))
+			return 0;
+		if (ph.p_type != PT_INTERP)
+			continue;
+		if (ph.p_filesz == 0 || ph.p_filesz >= size)
+			return 0;
+		if (pread(fd, buf, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
+			return 0;
+		buf[ph.p_filesz] = '\0';
+		return buf[0] == '/' ? 1 : 0;
+	}
+	return 0;
+}
+
+/* The interpreter of a "#!" script into buf: 1 found, 0 not a script. */
+static int shebang(int fd, char *buf, size_t size)
+{
+	char line[256];
+	ssize_t n = pread(fd, line, sizeof(line) - 1, 0);
+	if (n < 3 || line[0] != '#' || line[1] != '!')
+		return 0;
+	line[n] = '\0';
+	char *p = line + 2;
+	p += strspn(p, " \t");
+	size_t len = strcspn(p, " \t\n");
+	if (len == 0 || len >= size)
+		return 0;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	return 1;
+}
+
+int lr_exec_chain(int fd, const char *path, char out[][PATH_MAX], int max, struct lr_error *err)
+{
+	int n = 0;
+	char cur[PATH_MAX];
+	snprintf(cur, sizeof(cur), "%s", path);
+	while (n < max) {
+		snprintf(out[n++], PATH_MAX, "%s", cur);
+		int f = fd >= 0 && n == 1 ? fd : open(cur, O_RDONLY | O_CLOEXEC);
+		if (f < 0)
+			return lr_fail(err, NULL, "%s: cannot read it to find its interpreter: %s", cur, strerror(errno));
+		char next[PATH_MAX];
+		int script = shebang(f, next, sizeof(next));
+		int elf = script ? -1 : elf_interp(f, next, sizeof(next));
+		if (f != fd)
+			close(f);
+		if (!script && elf <= 0)
+			return n; /* static ELF, or not a format we know: nothing more to allow */
+		if (!script) {
+			if (n < max)
+				snprintf(out[n++], PATH_MAX, "%s", next); /* the ELF loader is the last link */
+			return n;
+		}
+		snprintf(cur, sizeof(cur), "%s", next);
+	}
+	return lr_fail(err, NULL, "%s: interpreter chain deeper than %d", path, max);
+}
+
+int lr_sha256_fd(int fd, int copy_fd, unsigned char digest[32])
+{
+	struct sha256_ctx ctx;
+	sha256_init(&ctx);
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		sha256_update(&ctx, (size_t)n, (const uint8_t *)buf);
+		for (ssize_t off = 0; copy_fd >= 0 && off < n;) {
+			ssize_t w = write(copy_fd, buf + off, (size_t)(n - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				return -1;
+			off += w;
+		}
+	}
+	sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
+	return 0;
+}
+
+void lr_sha256_hex(const unsigned char digest[32], char hex[65])
+{
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}
+
+static int make_memfd(void)
+{
+	/* MFD_EXEC: where vm.memfd_noexec makes memfds non-executable by default; older kernels
+	 * do not know the flag and refuse it with EINVAL. */
+	int fd = memfd_create("landrun-verified", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("landrun-verified", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	return fd;
+}
+
+int lr_verified_copy(const char *path, const unsigned char want[32], int *status, struct lr_error *err)
+{
+	*status = 125;
+	int src = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (src < 0)
+		return lr_fail(err, NULL, "verify: cannot open %s: %s%s", path, strerror(errno),
+			       errno == ELOOP ? " (a symbolic link: name its target in verify)" : "");
+	struct stat st;
+	int mfd = -1;
+	unsigned char got[32];
+	if (fstat(src, &st) < 0 || !S_ISREG(st.st_mode)) {
+		lr_fail(err, NULL, "verify: %s is not a regular file", path);
+	} else if ((mfd = make_memfd()) < 0) {
+		lr_fail(err, NULL, "verify: memfd_create: %s", strerror(errno));
+	} else if (lr_sha256_fd(src, mfd, got) < 0) {
+		lr_fail(err, NULL, "verify: copying %s: %s", path, strerror(errno));
+	} else if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+		lr_fail(err, NULL, "verify: sealing the copy of %s: %s", path, strerror(errno));
+	} else if (memcmp(got, want, 32) != 0) {
+		char g[65], w[65];
+		lr_sha256_hex(got, g);
+		lr_sha256_hex(want, w);
+		*status = 126;
+		lr_fail(err, NULL, "verify: %s has sha256:%s but the policy expects sha256:%s; not running it", path, g, w);
+	} else {
+		close(src);
+		*status = 0;
+		return mfd;
+	}
+	if (mfd >= 0)
+		close(mfd);
+	close(src);
+	return -1;
+}

@@ -1,0 +1,627 @@
+/* Supervised runs: the command in a child under the sandbox, landrun waiting as its parent to
+ * forward signals, mirror job control, enforce a timeout and clean up. See supervise.h. */
+#include "supervise.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "landlock_abi.h"
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+
+enum { DEFAULT_KILL_GRACE_MS = 5000 };
+
+/* Received by landrun, passed on to the sandbox's process group. */
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+				 SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU };
+
+/* The supervisor's own parent-death signal (die_with_parent): not forwarded, not used by glibc. */
+#define PARENT_DIED_SIG (SIGRTMAX - 1)
+
+/* What the child writes to the CLOEXEC pipe when it fails before the command runs. */
+struct child_report {
+	int error;
+	char step[120];
+};
+
+/* Everything the child needs, prepared before fork. */
+struct child_ctx {
+	const struct lr_sandbox *sb;
+	const char *path;
+	char *const *argv;
+	int report_fd;
+	int tty_fd;      /* the controlling terminal to take, or -1 */
+	bool die_with_parent;
+	pid_t supervisor;
+	const sigset_t *mask;                /* the caller's signal mask, for the command */
+	const struct sigaction *old_sigchld; /* the caller's SIGCHLD disposition */
+};
+
+struct sup {
+	const struct lr_sandbox *sb;
+	pid_t pid;          /* the child; also its process group */
+	int sigfd;
+	int tty_fd;         /* our controlling terminal (one of 0, 1, 2), or -1 */
+	bool tty_given;     /* the sandbox's group is the terminal's foreground group */
+	bool die_with_parent;
+	pid_t parent;       /* the supervisor's parent when it started */
+	bool timed_out, parent_died;
+	int status;         /* wait status once reaped */
+};
+
+/* ---- the child: async-signal-safe calls only, from fork to execve ---------------------------- */
+
+static _Noreturn void child_fail(const struct child_ctx *c, const char *step)
+{
+	struct child_report r = { .error = errno ? errno : EINVAL };
+	size_t n = strlen(step);
+	if (n >= sizeof(r.step))
+		n = sizeof(r.step) - 1;
+	memcpy(r.step, step, n);
+	r.step[n] = '\0';
+	ssize_t w = write(c->report_fd, &r, sizeof(r));
+	(void)w;
+	_exit(127);
+}
+
+static _Noreturn void run_child(const struct child_ctx *c)
+{
+	/* Caught signals get their default action back (exec would do it), so nothing of the
+	 * caller's runs here; an ignored SIGCHLD is ignored again, as the command would inherit. */
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &sa) < 0)
+			continue;
+		if (sig == SIGCHLD)
+			sa = *c->old_sigchld;
+		bool plain = !(sa.sa_flags & SA_SIGINFO);
+		bool ignored = plain && sa.sa_handler == SIG_IGN;
+		if (sig != SIGCHLD && plain && (ignored || sa.sa_handler == SIG_DFL))
+			continue;
+		struct sigaction set = { .sa_handler = ignored ? SIG_IGN : SIG_DFL };
+		sigemptyset(&set.sa_mask);
+		sigaction(sig, &set, NULL);
+	}
+	if (c->die_with_parent) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+			child_fail(c, "prctl(PR_SET_PDEATHSIG)");
+		if (getppid() != c->supervisor)
+			_exit(127); /* the supervisor is already gone: nobody to report to */
+	}
+	if (!c->sb->new_session) {
+		/* new_session: the sandbox's setsid makes the group, and a group leader could not */
+		if (setpgid(0, 0) < 0)
+			child_fail(c, "setpgid");
+		if (c->tty_fd >= 0)
+			tcsetpgrp(c->tty_fd, getpid()); /* best effort: the supervisor does it too */
+	}
+	if (sigprocmask(SIG_SETMASK, c->mask, NULL) < 0)
+		child_fail(c, "sigprocmask");
+	int keep[2] = { c->report_fd, c->sb->exec_fd };
+	unsigned nkeep = c->sb->exec_fd >= 0 ? 2 : 1;
+	if (nkeep == 2 && keep[1] < keep[0]) {
+		keep[0] = keep[1];
+		keep[1] = c->report_fd;
+	}
+	const char *step;
+	if (lr_sandbox_apply(c->sb, keep, nkeep, &step) < 0)
+		child_fail(c, step);
+	if (c->sb->exec_fd >= 0)
+		/* the verified, sealed copy: the bytes that were hashed are the bytes that run */
+		syscall(SYS_execveat, c->sb->exec_fd, "", c->argv, c->sb->envp, AT_EMPTY_PATH);
+	else
+		execve(c->path, c->argv, c->sb->envp);
+	child_fail(c, "execve");
+}
+
+/* ---- the supervisor -------------------------------------------------------------------------- */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* To the sandbox's group; to the child alone while that group does not exist yet (new_session:
+ * before its setsid). Only before the child is reaped: its pid cannot be reused until then. */
+static void signal_sandbox(const struct sup *s, int sig)
+{
+	if (killpg(s->pid, sig) < 0 && errno == ESRCH)
+		kill(s->pid, sig);
+}
+
+static bool in_foreground(const struct sup *s)
+{
+	return s->tty_fd >= 0 && tcgetpgrp(s->tty_fd) == getpgrp();
+}
+
+static void give_terminal(struct sup *s)
+{
+	if (!s->sb->new_session && in_foreground(s) && tcsetpgrp(s->tty_fd, s->pid) == 0)
+		s->tty_given = true;
+}
+
+static void take_terminal(struct sup *s)
+{
+	if (s->tty_given)
+		tcsetpgrp(s->tty_fd, getpgrp()); /* SIGTTOU is blocked: allowed from the background */
+	s->tty_given = false;
+}
+
+/* Continued (fg, bg, or a SIGCONT to landrun): the terminal back to the sandbox if we are in the
+ * foreground, then the sandbox's group continued. */
+static void resume_sandbox(struct sup *s)
+{
+	give_terminal(s);
+	signal_sandbox(s, SIGCONT);
+}
+
+/* Stops landrun the way the sandbox stopped, so that its parent (the shell) sees the job stopped
+ * by the same signal; returns once continued. The terminal stop signals are discarded by the
+ * kernel in an orphaned process group: then this returns at once, as the command would have run
+ * on without landrun. */
+static void stop_like(int sig)
+{
+	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU) {
+		kill(getpid(), SIGSTOP);
+		return;
+	}
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	sigemptyset(&dfl.sa_mask);
+	sigset_t one;
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	sigaction(sig, &dfl, &old);
+	kill(getpid(), sig);                  /* pending: it is blocked */
+	sigprocmask(SIG_UNBLOCK, &one, NULL); /* delivered here: we stop */
+	sigprocmask(SIG_BLOCK, &one, NULL);
+	sigaction(sig, &old, NULL);
+}
+
+static void mirror_stop(struct sup *s, int sig)
+{
+	if (s->timed_out || s->parent_died) {
+		signal_sandbox(s, SIGCONT); /* being killed: let it run into the signal */
+		return;
+	}
+	take_terminal(s);
+	stop_like(sig);
+	/* The SIGCONT that woke us is queued for the signalfd: take it here, handled once. */
+	sigset_t cont;
+	sigemptyset(&cont);
+	sigaddset(&cont, SIGCONT);
+	struct timespec zero = { 0, 0 };
+	while (sigtimedwait(&cont, NULL, &zero) == SIGCONT)
+		;
+	resume_sandbox(s);
+}
+
+/* Looks at the child without reaping it first, so that its group can still be signalled. Returns
+ * true once it has ended and is reaped. */
+static bool check_child(struct sup *s)
+{
+	for (;;) {
+		siginfo_t si;
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)s->pid, &si, WEXITED | WSTOPPED | WNOHANG | WNOWAIT) < 0) {
+			if (errno == EINTR)
+				continue;
+			return false; /* not ours to wait for (cannot happen: SIGCHLD is SIG_DFL) */
+		}
+		if (si.si_pid == 0)
+			return false;
+		if (si.si_code == CLD_STOPPED || si.si_code == CLD_TRAPPED) {
+			memset(&si, 0, sizeof(si));
+			if (waitid(P_PID, (id_t)s->pid, &si, WSTOPPED | WNOHANG) == 0 && si.si_pid == s->pid)
+				mirror_stop(s, si.si_status);
+			continue;
+		}
+		/* Ended. After a timeout or the parent's death, nothing of the sandbox may outlive it. */
+		if (s->timed_out || s->parent_died)
+			signal_sandbox(s, SIGKILL);
+		while (waitpid(s->pid, &s->status, 0) < 0 && errno == EINTR)
+			;
+		return true;
+	}
+}
+
+static void handle_signals(struct sup *s)
+{
+	struct signalfd_siginfo buf[16];
+	ssize_t n;
+	while ((n = read(s->sigfd, buf, sizeof(buf))) > 0) {
+		for (size_t i = 0; i < (size_t)n / sizeof(buf[0]); i++) {
+			int sig = (int)buf[i].ssi_signo;
+			if (sig == SIGCHLD)
+				continue; /* check_child looks after every wake-up */
+			if (sig == PARENT_DIED_SIG) {
+				if (s->die_with_parent && !s->parent_died && getppid() != s->parent) {
+					s->parent_died = true;
+					signal_sandbox(s, SIGKILL);
+				}
+				continue;
+			}
+			if (sig == SIGCONT)
+				resume_sandbox(s);
+			else
+				signal_sandbox(s, sig);
+		}
+	}
+}
+
+static int poll_timeout(int64_t deadline)
+{
+	if (deadline < 0)
+		return -1;
+	int64_t left = deadline - now_ms();
+	return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+}
+
+static void supervise_loop(struct sup *s, const struct lr_supervise_opts *o)
+{
+	long grace = o->kill_grace_ms > 0 ? o->kill_grace_ms : DEFAULT_KILL_GRACE_MS;
+	int64_t term_at = o->timeout_ms > 0 ? now_ms() + o->timeout_ms : -1, kill_at = -1;
+	for (;;) {
+		if (check_child(s))
+			return;
+		struct pollfd p = { .fd = s->sigfd, .events = POLLIN };
+		poll(&p, 1, poll_timeout(kill_at >= 0 ? kill_at : term_at)); /* EINTR: as a wake-up */
+		int64_t now = now_ms();
+		if (term_at >= 0 && now >= term_at) {
+			s->timed_out = true;
+			term_at = -1;
+			signal_sandbox(s, SIGTERM);
+			signal_sandbox(s, SIGCONT); /* a stopped sandbox must run to die of it */
+			kill_at = now + grace;
+		} else if (kill_at >= 0 && now >= kill_at) {
+			kill_at = -1;
+			signal_sandbox(s, SIGKILL);
+		}
+		handle_signals(s);
+	}
+}
+
+/* ---- removing the private tmp directory ------------------------------------------------------ */
+
+/* fd-relative and never following a symlink: nftw hands out paths, so a sandbox process still
+ * running could swap a directory for a symlink between its lstat and our unlink and have files
+ * outside removed; its callback takes no context either. At most RM_DEPTH directories are open
+ * at a time: deeper ones are moved up to the top and removed on a later pass. */
+enum { RM_DEPTH = 32, RM_MAX_PASSES = 1000 };
+
+struct rm_ctx {
+	int root;
+	dev_t dev;
+	unsigned long moved;
+	int error;                  /* the first failure, 0: none */
+	char failed[NAME_MAX + 32]; /* and what failed */
+};
+
+static void rm_note(struct rm_ctx *c, const char *what, const char *name)
+{
+	if (c->error || errno == ENOENT)
+		return;
+	c->error = errno;
+	snprintf(c->failed, sizeof(c->failed), "%s %s", what, name);
+}
+
+/* Opens a directory to empty: on the same filesystem, and made rwx for us (the sandbox may have
+ * chmod'ed it: Landlock does not restrict chmod). */
+static DIR *rm_open(struct rm_ctx *c, int parent, const char *name)
+{
+	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	int fd = openat(parent, name, flags);
+	if (fd < 0 && errno == EACCES && fchmodat(parent, name, S_IRWXU, AT_SYMLINK_NOFOLLOW) == 0)
+		fd = openat(parent, name, flags);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) < 0) {
+		close(fd);
+		fd = -1;
+	} else if (fd >= 0 && st.st_dev != c->dev) {
+		close(fd);
+		fd = -1;
+		errno = EXDEV; /* a mount point: not ours to empty */
+	}
+	if (fd < 0) {
+		rm_note(c, "cannot open", name);
+		return NULL;
+	}
+	if ((st.st_mode & S_IRWXU) != S_IRWXU)
+		fchmod(fd, (st.st_mode & 07777) | S_IRWXU);
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		rm_note(c, "cannot read", name);
+		close(fd);
+	}
+	return d;
+}
+
+/* One walk of the tree; true if it removed or moved anything. */
+static bool rm_pass(struct rm_ctx *c)
+{
+	struct {
+		DIR *dir;
+		char name[NAME_MAX + 1]; /* in the level above */
+	} lv[RM_DEPTH];
+	bool progress = false;
+	int depth = 0;
+	if (!(lv[0].dir = rm_open(c, c->root, ".")))
+		return false;
+	while (depth >= 0) {
+		errno = 0;
+		struct dirent *e = readdir(lv[depth].dir);
+		if (!e) {
+			if (errno)
+				rm_note(c, "cannot read directory", depth ? lv[depth].name : ".");
+			closedir(lv[depth].dir);
+			if (--depth >= 0) {
+				if (unlinkat(dirfd(lv[depth].dir), lv[depth + 1].name, AT_REMOVEDIR) == 0)
+					progress = true;
+				else
+					rm_note(c, "cannot remove", lv[depth + 1].name);
+			}
+			continue;
+		}
+		const char *name = e->d_name;
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		int dfd = dirfd(lv[depth].dir);
+		bool is_dir = e->d_type == DT_DIR;
+		struct stat st;
+		if (e->d_type == DT_UNKNOWN)
+			is_dir = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+		if (unlinkat(dfd, name, is_dir ? AT_REMOVEDIR : 0) == 0) {
+			progress = true;
+			continue;
+		}
+		if (!is_dir || (errno != ENOTEMPTY && errno != EEXIST)) {
+			/* a directory swapped in for a file is found again on the next pass */
+			if (errno != EISDIR)
+				rm_note(c, "cannot remove", name);
+			continue;
+		}
+		if (depth + 1 == RM_DEPTH) {
+			char top[32];
+			int rc;
+			do {
+				snprintf(top, sizeof(top), ".landrun-rm.%lu", c->moved++);
+				rc = renameat2(dfd, name, c->root, top, RENAME_NOREPLACE);
+				if (rc < 0 && errno == EINVAL)
+					rc = renameat(dfd, name, c->root, top);
+			} while (rc < 0 && errno == EEXIST);
+			if (rc == 0)
+				progress = true;
+			else
+				rm_note(c, "cannot move", name);
+			continue;
+		}
+		DIR *d = rm_open(c, dfd, name);
+		if (!d)
+			continue;
+		depth++;
+		lv[depth].dir = d;
+		snprintf(lv[depth].name, sizeof(lv[depth].name), "%s", name);
+	}
+	return progress;
+}
+
+static void remove_private_tmp(const char *path, struct lr_error *err)
+{
+	if (!*path || strcmp(path, "/") == 0) {
+		lr_fail(err, NULL, "private tmp \"%s\": refusing to remove it", path);
+		return;
+	}
+	struct rm_ctx c = { .root = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) };
+	struct stat st;
+	if (c.root < 0 || fstat(c.root, &st) < 0) {
+		if (errno != ENOENT)
+			lr_fail(err, NULL, "private tmp %s: cannot open it: %s; not removed", path, strerror(errno));
+		if (c.root >= 0)
+			close(c.root);
+		return;
+	}
+	c.dev = st.st_dev;
+	for (int pass = 0; pass < RM_MAX_PASSES; pass++) {
+		c.error = 0; /* only the last pass's failures count: earlier ones may have been races */
+		if (!rm_pass(&c))
+			break;
+	}
+	close(c.root);
+	if (rmdir(path) < 0 && errno != ENOENT) {
+		if (c.error)
+			lr_fail(err, NULL, "private tmp %s not removed: %s: %s", path, c.failed, strerror(c.error));
+		else
+			lr_fail(err, NULL, "private tmp %s not removed: %s", path, strerror(errno));
+	}
+}
+
+/* ---- setting up and tearing down ------------------------------------------------------------- */
+
+/* Closes every fd > 2 but keep (any order, entries < 3 ignored). */
+static void close_fds_except(int *keep, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	unsigned from = 3;
+	for (unsigned i = 0; i < n; i++) {
+		if (keep[i] < 3)
+			continue;
+		unsigned fd = (unsigned)keep[i];
+		if (fd > from)
+			syscall(SYS_close_range, from, fd - 1, 0);
+		if (fd + 1 > from)
+			from = fd + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
+}
+
+/* The first of 0, 1, 2 that is our controlling terminal, or -1. */
+static int controlling_tty(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (tcgetpgrp(fd) >= 0)
+			return fd;
+	return -1;
+}
+
+static int child_status(struct sup *s, int report_fd, int *signal_out, struct lr_error *err,
+			const char *path)
+{
+	struct child_report r;
+	ssize_t n = read(report_fd, &r, sizeof(r));
+	if (n == (ssize_t)sizeof(r)) {
+		r.step[sizeof(r.step) - 1] = '\0';
+		if (strcmp(r.step, "execve") != 0) {
+			lr_fail(err, NULL, "%s failed: %s; the command was not run", r.step, strerror(r.error));
+			return 125;
+		}
+		if (r.error == ENOENT) {
+			lr_fail(err, NULL, "%s: cannot execute: %s (a missing ELF interpreter or #! interpreter?)",
+				path, strerror(r.error));
+			return 127;
+		}
+		if (r.error == EACCES && (s->sb->handled_fs & LR_FS_EXECUTE)) {
+			lr_fail(err, NULL, "%s: permission denied: the policy does not grant execute on it or on "
+				"its interpreter (add them to rox = or rwx = in [filesystem])", path);
+			return 126;
+		}
+		lr_fail(err, NULL, "%s: cannot execute: %s", path, strerror(r.error));
+		return 126;
+	}
+	if (s->timed_out)
+		return 124;
+	if (WIFSIGNALED(s->status)) {
+		if (signal_out)
+			*signal_out = WTERMSIG(s->status);
+		return 128 + WTERMSIG(s->status);
+	}
+	return WEXITSTATUS(s->status);
+}
+
+int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv[],
+		 const struct lr_supervise_opts *o, int *signal_out, struct lr_error *err)
+{
+	const struct lr_supervise_opts none = { 0 };
+	struct lr_error dummy = { 0 };
+	if (!o)
+		o = &none;
+	if (!err)
+		err = &dummy;
+	if (signal_out)
+		*signal_out = 0;
+
+	sigset_t block, old_mask;
+	sigemptyset(&block);
+	for (size_t i = 0; i < LR_ARRAY_LEN(forwarded); i++)
+		sigaddset(&block, forwarded[i]);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, PARENT_DIED_SIG);
+	sigprocmask(SIG_BLOCK, &block, &old_mask);
+	/* SIGCHLD must be neither ignored (no zombie to wait for) nor SA_NOCLDSTOP (no stop reports) */
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_sigchld;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &old_sigchld);
+
+	struct sup s = { .sb = sb, .pid = -1, .sigfd = -1, .tty_fd = controlling_tty(),
+			 .die_with_parent = o->die_with_parent, .parent = getppid() };
+	int old_pdeath = 0, status = 125, report[2] = { -1, -1 };
+	if (s.die_with_parent) {
+		prctl(PR_GET_PDEATHSIG, &old_pdeath, 0, 0, 0);
+		if (prctl(PR_SET_PDEATHSIG, PARENT_DIED_SIG, 0, 0, 0) < 0) {
+			lr_fail(err, NULL, "prctl(PR_SET_PDEATHSIG) failed: %s; the command was not run", strerror(errno));
+			goto out;
+		}
+		if (getppid() != s.parent) {
+			lr_fail(err, NULL, "landrun's parent has exited; the command was not run");
+			goto out;
+		}
+	}
+	s.sigfd = signalfd(-1, &block, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s.sigfd < 0 || pipe2(report, O_CLOEXEC | O_NONBLOCK) < 0) {
+		lr_fail(err, NULL, "%s failed: %s; the command was not run", s.sigfd < 0 ? "signalfd" : "pipe",
+			strerror(errno));
+		goto out;
+	}
+	bool take_tty = !sb->new_session && in_foreground(&s);
+	struct child_ctx c = { .sb = sb, .path = path, .argv = argv, .report_fd = report[1],
+			       .tty_fd = take_tty ? s.tty_fd : -1, .die_with_parent = o->die_with_parent,
+			       .supervisor = getpid(), .mask = &old_mask, .old_sigchld = &old_sigchld };
+	s.pid = fork();
+	if (s.pid == 0)
+		run_child(&c);
+	if (s.pid < 0) {
+		lr_fail(err, NULL, "fork failed: %s; the command was not run", strerror(errno));
+		goto out;
+	}
+	close(report[1]);
+	report[1] = -1;
+	if (!sb->new_session) {
+		/* both sides, as shells do: whichever runs first, the group exists from here on */
+		setpgid(s.pid, s.pid);
+		if (take_tty)
+			give_terminal(&s);
+	}
+	int keep[] = { s.sigfd, report[0], sb->ruleset_fd, sb->exec_fd };
+	close_fds_except(keep, LR_ARRAY_LEN(keep));
+
+	supervise_loop(&s, o);
+	take_terminal(&s);
+	status = child_status(&s, report[0], signal_out, err, path);
+out:
+	if (o->private_tmp)
+		remove_private_tmp(o->private_tmp, err);
+	if (s.die_with_parent)
+		prctl(PR_SET_PDEATHSIG, old_pdeath, 0, 0, 0);
+	if (s.sigfd >= 0) {
+		struct signalfd_siginfo buf[16];
+		while (read(s.sigfd, buf, sizeof(buf)) > 0)
+			; /* for the command, which has ended */
+		close(s.sigfd);
+	}
+	for (int i = 0; i < 2; i++)
+		if (report[i] >= 0)
+			close(report[i]);
+	sigaction(SIGCHLD, &old_sigchld, NULL);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	return status;
+}
+
+_Noreturn void lr_die_by_signal(int sig)
+{
+	if (sig > 0 && sig < NSIG) {
+		/* landrun's memory is no business of a core file */
+		struct rlimit no_core = { 0, 0 };
+		setrlimit(RLIMIT_CORE, &no_core);
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+		sigemptyset(&dfl.sa_mask);
+		sigaction(sig, &dfl, NULL);
+		sigset_t one;
+		sigemptyset(&one);
+		sigaddset(&one, sig);
+		sigprocmask(SIG_UNBLOCK, &one, NULL);
+		kill(getpid(), sig);
+	}
+	_exit(128 + sig);
+}

@@ -1,0 +1,66 @@
+/* Supervised runs: landrun stays alive as the command's parent, for what exec in place cannot do
+ * (a private tmp directory removed at the end, a timeout, die-with-parent).
+ *
+ * Process groups and the terminal. The sandbox always runs in a process group of its own (the
+ * child's pid; with [process] new_session = yes, in a session of its own), so that a timeout can
+ * signal everything the command started without touching landrun's own job (other members of a
+ * shell pipeline). For Ctrl-C and Ctrl-Z to behave as without landrun:
+ *  - when landrun's group is the foreground group of its controlling terminal (the first of fds
+ *    0, 1, 2 that is one), the terminal is handed to the sandbox's group (tcsetpgrp, by both the
+ *    child and the supervisor, with SIGTTOU blocked) and taken back when the command ends;
+ *  - when the sandbox stops (Ctrl-Z, or a background read: SIGTTIN), the supervisor takes the
+ *    terminal back and stops itself with the same signal, so the shell sees the job stopped and
+ *    prints the usual message; when continued (fg, bg) it gives the terminal back to the sandbox
+ *    if it is in the foreground again, and continues the sandbox's group;
+ *  - INT TERM HUP QUIT USR1 USR2 WINCH CONT TSTP TTIN TTOU sent to landrun are forwarded to the
+ *    sandbox's group.
+ * Known limit: in a shell pipeline, handing the terminal to the sandbox puts landrun's job (the
+ * other pipeline members) in the background, so one of them that reads the terminal (`landrun
+ * cmd | less`) gets SIGTTIN; exec in place has no such limit. The timeout keeps running while
+ * the job is stopped (as with timeout(1)).
+ *
+ * Signals are received through a signalfd: no handlers, no global state. lr_supervise blocks the
+ * signals above (and SIGCHLD) while it runs, so call it from a single-threaded process. */
+#ifndef LANDRUN_SUPERVISE_H
+#define LANDRUN_SUPERVISE_H
+
+#include <stdbool.h>
+
+#include "sandbox.h"
+#include "util.h"
+
+struct lr_supervise_opts {
+	long timeout_ms;         /* 0: none. On expiry: SIGTERM (then SIGCONT) to the sandbox's process
+				  * group, SIGKILL after kill_grace_ms; when the command has ended, the rest
+				  * of its group is killed too */
+	long kill_grace_ms;      /* default used when 0: 5000 */
+	bool die_with_parent;    /* PR_SET_PDEATHSIG(SIGKILL) in the child, checked against a parent
+				  * (the supervisor) that already died. The supervisor also asks to be told
+				  * when its own parent dies (PR_SET_PDEATHSIG, a real-time signal, restored
+				  * on return): it then kills the sandbox's group, cleans up and returns 137
+				  * with *signal_out = SIGKILL */
+	const char *private_tmp; /* a directory to remove recursively (without following symlinks,
+				  * not crossing mount points) when the command ends, whatever the outcome:
+				  * also when it was killed, timed out or could not start; NULL: none */
+};
+
+/* Starts path/argv (envp = sb->envp; sb->exec_fd, when >= 0, is executed instead of path) in a
+ * child under the sandbox and supervises it. Returns the status landrun should exit with: the
+ * child's exit code; 124 on timeout (like timeout(1)); 128+N when the child died of signal N (and
+ * *signal_out = N so the caller can re-raise it to die the same way: lr_die_by_signal); 125 with
+ * err set when landrun itself failed before the command ran (fork failed, or the child's sandbox
+ * step failed: reported with errno through a CLOEXEC pipe); 126/127 with err set when execve failed
+ * (EACCES / ENOENT), as the in-place path does. err may also be set while the command's status is
+ * returned: a warning that private_tmp could not be removed entirely.
+ *
+ * Meant for a process that exits right after (the CLI): once the child is started, the supervisor
+ * closes every fd > 2 it does not need (it leaves sb->ruleset_fd and sb->exec_fd, which sb owns).
+ * signal_out may be NULL; o may be NULL (no timeout, no private tmp). */
+int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv[],
+		 const struct lr_supervise_opts *o, int *signal_out, struct lr_error *err);
+
+/* Dies like a process killed by sig (default action, unblocked, no core dump), else
+ * _exit(128+sig). */
+_Noreturn void lr_die_by_signal(int sig);
+
+#endif
