@@ -270,7 +270,7 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	lr_sandbox_init(&sb);
 	/* single-threaded and about to exec: rule fds can be left to the fd-closing step */
 	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0, .defer_close = !c->explain,
-				     .socket_activation = true, .command = c->command[0] };
+				     .socket_activation = true, .in_place = true, .command = c->command[0] };
 	if (lr_sandbox_compile(&sb, &c->policy, &o, (const char *const *)environ, err)) {
 		int status = sb.command_status ? sb.command_status : EXIT_LANDRUN;
 		lr_sandbox_free(&sb);

@@ -28,7 +28,8 @@ landrun_policy *landrun_policy_new(void);
 void landrun_policy_free(landrun_policy *p);
 /* A file path, or a NAME looked up as NAME.ini in the policy directory ("default" is embedded). */
 int landrun_policy_load(landrun_policy *p, const char *path_or_name, landrun_error *err);
-/* Policy text; name is used in messages and for relative includes. */
+/* Policy text; name is used in messages. Relative includes are looked up in the policy
+ * directory (the text has no directory of its own). */
 int landrun_policy_load_string(landrun_policy *p, const char *text, const char *name, landrun_error *err);
 /* One "key = value" of [section], as in a policy file: ("filesystem", "rw", "/srv/job") or
  * ("syscalls", "deny", "ptrace"). Adds to what the policy holds. */

@@ -61,12 +61,14 @@ void landrun_policy_free(landrun_policy *lp)
 int landrun_policy_load(landrun_policy *lp, const char *path_or_name, landrun_error *err)
 {
 	struct lr_error e = { 0 };
+	lp->ctx.environ = (const char *const *)environ; /* setenv may have moved it since */
 	return lr_policy_load(&lp->p, &lp->ctx, path_or_name, &e) ? copy_error(err, &e) : 0;
 }
 
 int landrun_policy_load_string(landrun_policy *lp, const char *text, const char *name, landrun_error *err)
 {
 	struct lr_error e = { 0 };
+	lp->ctx.environ = (const char *const *)environ;
 	return lr_policy_load_string(&lp->p, &lp->ctx, text, name ? name : "<string>", &e) ? copy_error(err, &e) : 0;
 }
 
@@ -74,6 +76,7 @@ int landrun_policy_set(landrun_policy *lp, const char *section, const char *key,
 		       landrun_error *err)
 {
 	struct lr_error e = { 0 };
+	lp->ctx.environ = (const char *const *)environ;
 	struct lr_origin at = { "landrun_policy_set", 0 };
 	return lr_policy_set(&lp->p, &lp->ctx, section, key, value, &at, &e) ? copy_error(err, &e) : 0;
 }

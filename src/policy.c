@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "names.h"
+#include "sandbox.h"
 #include "syscall_groups.h"
 
 enum { LR_MAX_INCLUDE_DEPTH = 8, LR_MAX_POLICY_BYTES = 16 << 20 };
@@ -95,6 +96,7 @@ static const char *variable_value(struct parse_state *st, const char *name, size
 		snprintf(buf, size, "%u", (unsigned)getuid());
 		v = buf;
 	} else if (IS("USER")) {
+		/* the process's user, not a variable the caller could set to anything */
 		struct passwd *pw = getpwuid(getuid());
 		v = pw ? pw->pw_name : env_lookup(ctx, "USER", 4);
 	} else if (IS("POLICY_DIR")) {
@@ -525,6 +527,10 @@ static int key_sys_except(struct parse_state *st, const char *v, const struct lr
 		return -1;
 	for (size_t i = first; i < st->p->sys_rules.len; i++) {
 		struct lr_sys_rule *r = lr_vec_at(&st->p->sys_rules, i);
+		if (r->name[0] == '@' && !lr_seccomp_is_baseline_item(r->name))
+			return lr_fail(st->err, at, "baseline_except: %s is a group but not a baseline item (see landrun.ini(5): "
+				       "the items are @namespaces @mount @io_uring @keyring @module @reboot @swap @clock "
+				       "@raw-io @obsolete @chmod and single syscalls)", r->name);
 		r->allow = false;
 		r->except = true;
 	}
@@ -952,7 +958,7 @@ static int load_file(struct lr_policy *p, const struct lr_env_ctx *ctx, const st
 	char *dir = file && n > 0 && (size_t)n < sizeof(abs) ? lr_arena_strdup(&p->arena, abs) : NULL;
 	int rc = -1;
 	if (!dir)
-		lr_fail(err, at, "out of memory");
+		lr_fail(err, at, "%s: cannot make its directory absolute: %s", path, n < 0 ? strerror(errno) : "name too long");
 	else {
 		p->depth++;
 		rc = parse_text(p, ctx, &frame, text, file, dir, err);
@@ -1059,7 +1065,7 @@ void lr_policy_free(struct lr_policy *p)
 int lr_policy_load(struct lr_policy *p, const struct lr_env_ctx *ctx, const char *name_or_path,
 		   struct lr_error *err)
 {
-	struct lr_origin at = { "command line", 0 };
+	struct lr_origin at = { NULL, 0 };
 	if (is_plain_name(name_or_path))
 		return load_name(p, ctx, NULL, name_or_path, err, &at);
 	return load_file(p, ctx, NULL, name_or_path, err, &at);

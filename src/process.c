@@ -96,11 +96,12 @@ int lr_process_compile(struct lr_sandbox *sb, const struct lr_policy *p, const c
 		sb->rlimit_set[LR_RLIMIT_CORE] = true;
 	}
 	sb->new_session = p->new_session.value == LR_YES;
-	if (sb->new_session && getpgrp() == getpid())
-		/* setsid() fails for a process group leader, and exec in place cannot fork */
+	if (sb->new_session && sb->in_place && getpgrp() == getpid() && getsid(0) != getpid())
+		/* exec in place (the CLI): setsid() fails for a process group leader that does not lead
+		 * its session already, and there is no fork to get around it */
 		return lr_fail(err, &p->new_session.at, "new_session = yes, but landrun is a process group leader "
 			       "(started as a shell job or a service), so it cannot start a session in place; "
-			       "start it with setsid(1) or drop new_session");
+			       "start it as setsid landrun ... or drop new_session");
 	if (plan_fds(sb, p, environ, err) || plan_caps(sb, p, err))
 		return -1;
 	return 0;
@@ -186,7 +187,8 @@ int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkee
 		return -1;
 	if (sb->new_session) {
 		*step = "setsid";
-		if (setsid() < 0)
+		/* already leading its own session (setsid(1) started it): nothing to do */
+		if (setsid() < 0 && !(errno == EPERM && getsid(0) == getpid()))
 			return -1;
 	}
 	for (int i = 0; i < 2; i++) {

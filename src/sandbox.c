@@ -81,6 +81,7 @@ int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const s
 		       const char *const *environ, struct lr_error *err)
 {
 	sb->socket_activation = o && o->socket_activation;
+	sb->in_place = o && o->in_place;
 	if (lr_env_compile(sb, p, environ, err))
 		return -1;
 	if (o && o->command && compile_command(sb, p, o->command, err))

@@ -18,6 +18,7 @@ struct lr_compile_opts {
 	bool defer_close;   /* single-threaded exec-in-place: leave rule fds to O_CLOEXEC and
 			     * the fd closing step instead of closing each one */
 	bool socket_activation; /* keep LISTEN_FDS fds and variables (the CLI, not the library) */
+	bool in_place;          /* the caller itself will exec (the CLI), not a child */
 	const char *command;    /* the command as given: resolved with the sandbox's PATH, verified
 				 * if [exec] verify names it, its interpreters allowed by [exec] */
 };
@@ -54,6 +55,7 @@ struct lr_sandbox {
 	unsigned nkeep_fds;
 	bool new_session;
 	bool socket_activation;
+	bool in_place;
 
 	/* environment: NULL-terminated, strings in the arena */
 	char **envp;
@@ -87,6 +89,9 @@ struct lr_seccomp_prebuilt {
 	unsigned rules;
 	const struct sock_filter *prog;
 };
+/* Is name a baseline item (what baseline_except takes besides syscall names)? */
+bool lr_seccomp_is_baseline_item(const char *name);
+
 extern const struct lr_seccomp_prebuilt lr_seccomp_prebuilt[];
 extern const unsigned lr_seccomp_prebuilt_count;
 int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,

@@ -22,6 +22,7 @@ enum verdict { V_NONE = 0, V_ALLOW, V_DENY };
 struct sysplan {
 	uint8_t explicit_verdict[MAX_NR]; /* from [syscalls] allow/deny */
 	uint32_t deny_action[MAX_NR];     /* libseccomp action for explicit denies */
+	const struct lr_origin *deny_at[MAX_NR]; /* where that deny was written */
 	uint8_t unbaselined[MAX_NR];      /* removed from the baseline by name */
 	uint8_t baseline_deny[MAX_NR];    /* unconditional baseline denial */
 	uint8_t enosys[MAX_NR];           /* baseline: fail with ENOSYS so callers fall back */
@@ -64,6 +65,14 @@ static const struct baseline_item baseline[] = {
 	{ "personality", K_PERSONALITY, NULL },
 	{ "@chmod", K_CHMOD, NULL },
 };
+
+bool lr_seccomp_is_baseline_item(const char *name)
+{
+	for (size_t i = 0; i < LR_ARRAY_LEN(baseline); i++)
+		if (strcmp(baseline[i].name, name) == 0)
+			return true;
+	return false;
+}
 
 #define TIOCSTI_CMD 0x5412u
 #define TIOCLINUX_CMD 0x541Cu
@@ -137,11 +146,18 @@ static void mark_allow(struct compiler *c, int nr, const void *arg)
 		c->plan->explicit_verdict[nr] = V_ALLOW;
 }
 
+struct deny_arg {
+	uint32_t action;
+	const struct lr_origin *at;
+};
+
 static void mark_deny(struct compiler *c, int nr, const void *arg)
 {
+	const struct deny_arg *d = arg;
 	c->plan->touched[nr] = 1;
 	c->plan->explicit_verdict[nr] = V_DENY;
-	c->plan->deny_action[nr] = *(const uint32_t *)arg;
+	c->plan->deny_action[nr] = d->action;
+	c->plan->deny_at[nr] = d->at;
 }
 
 static void mark_unbaselined(struct compiler *c, int nr, const void *arg)
@@ -363,8 +379,8 @@ static void plan_rules(struct compiler *c)
 			if (r->name[0] != '@' && lifts_baseline(c, r))
 				for_each_nr(c, r->name, mark_unbaselined, NULL, 0);
 		} else {
-			uint32_t act = r->action == LR_ACT_DEFAULT ? c->deny : to_scmp(r->action, r->errnum);
-			for_each_nr(c, r->name, mark_deny, &act, 0);
+			struct deny_arg d = { r->action == LR_ACT_DEFAULT ? c->deny : to_scmp(r->action, r->errnum), &r->at };
+			for_each_nr(c, r->name, mark_deny, &d, 0);
 		}
 	}
 	if (!c->p->baseline.value)
@@ -408,13 +424,17 @@ static int emit_denylist(struct compiler *c, int nr)
 {
 	const struct sysplan *pl = c->plan;
 	bool base = c->p->baseline.value && !pl->unbaselined[nr];
-	if (pl->explicit_verdict[nr] == V_DENY && pl->deny_action[nr] == SCMP_ACT_LOG &&
+	bool network = is_syscall(nr, "socket") || is_syscall(nr, "socketpair") || is_syscall(nr, "memfd_create");
+	if (pl->explicit_verdict[nr] == V_DENY && pl->deny_action[nr] == SCMP_ACT_LOG && c->deny != SCMP_ACT_LOG &&
 	    ((base && (pl->enosys[nr] || pl->baseline_deny[nr])) || conditional_for(c, nr))) {
-		/* an unconditional log rule would replace a baseline or [network] denial */
+		/* an unconditional log rule would replace a baseline or [network] denial (with
+		 * action = log everything only logs anyway) */
 		const char *name = lr_syscall_name(nr);
-		return lr_fail(c->err, NULL, "deny = %s:log would let %s through where the baseline or [network] "
-			       "denies it; lift that first (baseline_except = %s) or use another action",
-			       name ? name : "?", name ? name : "?", name ? name : "?");
+		if (network)
+			return lr_fail(c->err, pl->deny_at[nr], "deny = %s:log would let %s through where [network] or "
+				       "[exec] denies it; change those sections instead", name, name);
+		return lr_fail(c->err, pl->deny_at[nr], "deny = %s:log would let %s through where the baseline "
+			       "denies it; lift that first (baseline_except = %s) or use another action", name, name, name);
 	}
 	if (pl->explicit_verdict[nr] == V_DENY)
 		return add(c, pl->deny_action[nr], nr, 0, NULL);

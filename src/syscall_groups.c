@@ -130,11 +130,11 @@ static const char *const g_mount[] = {
 	NULL,
 };
 
-/* unshare/setns only: clone's CLONE_NEW* flags are checked by the filter compiler instead. */
 static const char *const g_chmod[] = {
 	"chmod", "fchmod", "fchmodat", "fchmodat2", NULL,
 };
 
+/* unshare/setns only: clone's CLONE_NEW* flags are checked by the filter compiler instead. */
 static const char *const g_namespaces[] = {
 	"unshare", "setns", NULL,
 };

@@ -100,7 +100,7 @@ Test(files, load_missing_file)
 {
 	char *path = lrt_fmt("%s/nope.ini", T);
 	cr_expect_eq(lr_policy_load(&P, &CTX, path, &E), -1);
-	char *want = lrt_fmt("command line: cannot open policy %s: No such file or directory", path);
+	char *want = lrt_fmt("cannot open policy %s: No such file or directory", path);
 	cr_expect_str_eq(E.msg, want);
 	free(want);
 	free(path);
@@ -109,7 +109,7 @@ Test(files, load_missing_file)
 Test(files, load_a_directory)
 {
 	cr_expect_eq(lr_policy_load(&P, &CTX, DIRS, &E), -1);
-	char *want = lrt_fmt("command line: policy %s is not a regular file", DIRS);
+	char *want = lrt_fmt("policy %s is not a regular file", DIRS);
 	cr_expect_str_eq(E.msg, want);
 	free(want);
 }
@@ -119,7 +119,7 @@ Test(files, load_a_file_over_16_MiB)
 	char *path = put("big.ini", "");
 	cr_assert_eq(truncate(path, (16 << 20) + 1), 0);
 	cr_expect_eq(lr_policy_load(&P, &CTX, path, &E), -1);
-	char *want = lrt_fmt("command line: policy %s is larger than 16777216 bytes", path);
+	char *want = lrt_fmt("policy %s is larger than 16777216 bytes", path);
 	cr_expect_str_eq(E.msg, want);
 	free(want);
 	free(path);
@@ -134,7 +134,7 @@ Test(files, a_fifo_is_refused_without_blocking, .timeout = 5)
 	char *path = lrt_fmt("%s/fifo.ini", T);
 	cr_assert_eq(mkfifo(path, 0644), 0);
 	cr_expect_eq(lr_policy_load(&P, &CTX, path, &E), -1);
-	char *want = lrt_fmt("command line: policy %s is not a regular file", path);
+	char *want = lrt_fmt("policy %s is not a regular file", path);
 	cr_expect_str_eq(E.msg, want);
 	free(want);
 	free(path);
@@ -184,7 +184,7 @@ Test(files, plain_name_searches_dirs_in_order)
 Test(files, unknown_name_lists_where_it_looked)
 {
 	cr_expect_eq(lr_policy_load(&P, &CTX, "nosuch", &E), -1);
-	char *want = lrt_fmt("command line: no policy named \"nosuch\" (looked for nosuch.ini in %s)", DIRS);
+	char *want = lrt_fmt("no policy named \"nosuch\" (looked for nosuch.ini in %s)", DIRS);
 	cr_expect_str_eq(E.msg, want);
 	free(want);
 }
@@ -193,7 +193,7 @@ Test(files, unknown_name_with_two_dirs_and_with_none)
 {
 	CTX.policy_dirs[1] = "/nonexistent/b";
 	cr_expect_eq(lr_policy_load(&P, &CTX, "nosuch", &E), -1);
-	char *want = lrt_fmt("command line: no policy named \"nosuch\" (looked for nosuch.ini in %s and /nonexistent/b)", DIRS);
+	char *want = lrt_fmt("no policy named \"nosuch\" (looked for nosuch.ini in %s and /nonexistent/b)", DIRS);
 	cr_expect_str_eq(E.msg, want);
 	free(want);
 	struct lr_env_ctx none = { .environ = test_env };
