@@ -77,6 +77,7 @@ $(B)/src/liblandrun.a: $(OBJ_LIB)
 $(B)/src/liblandrun.so: $(OBJ_LIB) build-aux/liblandrun.map
 	$(CC) -shared -Wl,-soname,liblandrun.so.1 -Wl,--version-script=build-aux/liblandrun.map \
 		-Wl,-z,relro,-z,now $(SAN_CFLAGS) -o $@ $(OBJ_LIB) $(LIBS)
+	ln -sf liblandrun.so $(B)/src/liblandrun.so.1 # the soname, for programs run from the build tree
 
 # What PREFIX was last built with: cli.o, lib.o (the policy directory) and landrun.pc follow it.
 $(B)/src/prefix.stamp: FORCE
@@ -121,6 +122,8 @@ check: $(B)/src/landrun $(B)/tests/unit_tests $(B)/tests/integration_tests $(HEL
 	fi
 	@$(MAKE) --no-print-directory check-man
 	@if [ -z "$(SAN_CFLAGS)" ]; then $(MAKE) --no-print-directory check-valgrind; fi
+	@# the library examples of landrun(3): C, Python (ctypes), Go (when installed)
+	@if [ -z "$(SAN_CFLAGS)" ]; then sh tests/examples/run.sh $(CURDIR) $(B); fi
 
 # The parser and CLI under valgrind (valgrind does not know the Landlock syscalls: best-effort).
 check-valgrind: $(B)/src/landrun
@@ -137,7 +140,7 @@ check-valgrind: $(B)/src/landrun
 	echo "check-valgrind: shipped and broken policies clean under valgrind"
 
 check-man:
-	mandoc -T lint -W warning man/landrun.1 man/landrun.ini.5
+	mandoc -T lint -W warning man/landrun.1 man/landrun.ini.5 man/landrun.3
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan/. The test
 # harness's own small leaks are not checked; landrun, started by the tests with a clean
@@ -168,7 +171,7 @@ install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 	if [ -f man/landrun.3 ]; then install -m 644 man/landrun.3 $(DESTDIR)$(MANDIR)/man3/; fi
 
 clean:
-	rm -rf src/*.o src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/prefix.stamp src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
+	rm -rf src/*.o src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/prefix.stamp src/liblandrun.so.1 src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
 		tests/integration_tests tests/helpers/bin build-asan
 	rm -f $(HELPERS)
 

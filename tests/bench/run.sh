@@ -22,7 +22,7 @@ $CC $CF -o "$O/sysloop" tests/bench/sysloop.c &&
 $CC $CF -o "$O/openbench" tests/bench/openbench.c || { echo "bench: build failed" >&2; exit 1; }
 spawnbench=yes   # liblandrun's API may not be complete yet: then only this part is skipped
 $CC $CF -Isrc -o "$O/spawnbench" tests/bench/spawnbench.c "$B/src/liblandrun.a" \
-	-lseccomp -lcap-ng -linih 2>"$O/spawnbench.log" || spawnbench=no
+	-lseccomp -lcap-ng -linih -lnettle 2>"$O/spawnbench.log" || spawnbench=no
 
 T=$(mktemp -d /var/tmp/landrun-bench.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
