@@ -15,6 +15,7 @@
 #include "explain.h"
 #include "policy.h"
 #include "sandbox.h"
+#include "supervise.h"
 
 #ifndef LANDRUN_VERSION
 #define LANDRUN_VERSION "0.1"
@@ -269,8 +270,12 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	struct lr_sandbox sb;
 	lr_sandbox_init(&sb);
 	/* single-threaded and about to exec: rule fds can be left to the fd-closing step */
+	/* what exec in place cannot do makes landrun stay as the command's parent */
+	const struct lr_policy *p = &c->policy;
+	bool supervise = p->private_tmp.value == LR_YES || p->timeout_ms.value > 0 || p->die_with_parent.value == LR_YES;
 	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0, .defer_close = !c->explain,
-				     .socket_activation = true, .in_place = true, .command = c->command[0] };
+				     .socket_activation = true, .in_place = !supervise, .supervised = supervise,
+				     .command = c->command[0] };
 	if (lr_sandbox_compile(&sb, &c->policy, &o, (const char *const *)environ, err)) {
 		int status = sb.command_status ? sb.command_status : EXIT_LANDRUN;
 		lr_sandbox_free(&sb);
@@ -287,6 +292,21 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	print_notes(c, &sb);
 	timing(c, "applying the sandbox and executing");
 	fflush(NULL);
+	if (supervise) {
+		struct lr_supervise_opts so = {
+			.timeout_ms = p->timeout_ms.value,
+			.die_with_parent = p->die_with_parent.value == LR_YES,
+			.private_tmp = sb.private_tmp,
+		};
+		int sig = 0;
+		status = lr_supervise(&sb, path, c->command, &so, &sig, err);
+		if (err->set)
+			fprintf(stderr, "landrun: %s\n", err->msg);
+		err->set = false;
+		if (sig)
+			lr_die_by_signal(sig);
+		return status;
+	}
 	status = lr_exec_sandboxed(&sb, &c->policy, path, c->command, err);
 	/* The sandbox may be in force now: leave without atexit handlers or sanitizer hooks, which
 	 * could need what it denies. */

@@ -123,6 +123,8 @@ int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char 
 				path = eq + 1;
 			continue;
 		}
+		if (sb->private_tmp && len == 6 && strncmp(*e, "TMPDIR", 6) == 0)
+			continue; /* replaced by the private one below */
 		if (set_rule(p, *e, len) || !kept(sb, p, *e, len))
 			continue;
 		char *stripped = p->strip_proxy_credentials.value != LR_NO && is_proxy_variable(*e, len) ? strip_credentials(sb, *e) : NULL;
@@ -142,6 +144,8 @@ int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char 
 		if (!(envp[k++] = make_var(sb, r->name, len, r->value)))
 			return lr_fail(err, NULL, "out of memory");
 	}
+	if (sb->private_tmp && !(envp[k++] = make_var(sb, "TMPDIR", 6, sb->private_tmp)))
+		return lr_fail(err, NULL, "out of memory");
 	bool path_unset = false;
 	for (size_t i = p->env_path ? p->env_path_index : 0; i < p->env_rules.len; i++) {
 		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);

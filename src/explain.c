@@ -114,6 +114,15 @@ static void explain_process(FILE *out, const struct lr_policy *p, const struct l
 	fprintf(out, "[process]\n");
 	setting(out, "signals", sb->scoped & LR_SCOPE_SIGNAL ? "isolated" : "shared (not enforced)", &p->signals);
 	setting(out, "new_session", sb->new_session ? "yes" : "no", &p->new_session);
+	if (p->timeout_ms.value > 0) {
+		char t[64];
+		snprintf(t, sizeof(t), "%d ms (supervised: exit 124)", p->timeout_ms.value);
+		setting(out, "timeout", t, &p->timeout_ms);
+	}
+	if (p->die_with_parent.value == LR_YES)
+		setting(out, "die_with_parent", "yes (supervised)", &p->die_with_parent);
+	if (sb->private_tmp)
+		setting(out, "private_tmp", sb->private_tmp, &p->private_tmp);
 	char caps[512] = "none";
 	size_t off = 0;
 	for (unsigned c = 0; c <= CAP_LAST_CAP; c++)

@@ -223,8 +223,8 @@ static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool
 		if (fd < 0)
 			return -1;
 		uint64_t rights = lr_access_rights(r->access) & sb->handled_fs;
-		if (p->exec_none)
-			rights &= ~LR_FS_EXECUTE; /* [exec] allow = none: only the command and its interpreters */
+		if (p->exec_none && r->access != LR_EXEC)
+			rights &= ~LR_FS_EXECUTE; /* [exec] allow = none: rox/rwx grant no execution */
 		if (!S_ISDIR(st.st_mode))
 			rights &= LR_FS_FILE_RIGHTS;
 		if (r->access == LR_DEV && !S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
@@ -291,6 +291,25 @@ static int add_port_rules(struct lr_sandbox *sb, const struct lr_policy *p, stru
 	return 0;
 }
 
+/* [filesystem] private_tmp: the run's own directory, read-write. */
+static int add_private_tmp_rule(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
+{
+	struct lr_path_rule tmp = { .path = sb->private_tmp, .access = LR_RW, .at = p->private_tmp.at };
+	struct stat st;
+	int fd = open_rule_path(sb, &tmp, &st, err);
+	if (fd < 0)
+		return -1;
+	struct lr_landlock_path_beneath_attr attr = { .allowed_access = lr_access_rights(LR_RW) & sb->handled_fs,
+						      .parent_fd = fd };
+	int rc = (int)syscall(LR_SYS_landlock_add_rule, sb->ruleset_fd, LR_LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
+	int e = errno;
+	close(fd);
+	if (rc < 0)
+		return lr_fail(err, NULL, "landlock_add_rule(%s): %s", sb->private_tmp, strerror(e));
+	sb->fs_rules++;
+	return 0;
+}
+
 int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 			const struct lr_compile_opts *o, struct lr_error *err)
 {
@@ -318,6 +337,8 @@ int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 	if (sb->handled_fs && add_path_rules(sb, p, o && o->defer_close, err))
 		return -1;
 	if (sb->handled_fs && add_exec_chain_rules(sb, err))
+		return -1;
+	if (sb->handled_fs && sb->private_tmp && add_private_tmp_rule(sb, p, err))
 		return -1;
 	return add_port_rules(sb, p, err);
 }

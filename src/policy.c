@@ -245,6 +245,11 @@ static int key_rw(struct parse_state *st, const char *v, const struct lr_origin 
 static int key_rwx(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_paths(st, v, LR_RWX, at); }
 static int key_dev(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_paths(st, v, LR_DEV, at); }
 
+static int key_private_tmp(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	return parse_choice(st, "private_tmp", v, "yes", "no", &st->p->private_tmp, at);
+}
+
 static int key_fs_unrestricted(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
 	return parse_choice(st, "unrestricted", v, "yes", "no", &st->p->fs_unrestricted, at);
@@ -352,6 +357,26 @@ static int key_signals(struct parse_state *st, const char *v, const struct lr_or
 static int key_new_session(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
 	return parse_choice(st, "new_session", v, "yes", "no", &st->p->new_session, at);
+}
+
+static int key_die_with_parent(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	return parse_choice(st, "die_with_parent", v, "yes", "no", &st->p->die_with_parent, at);
+}
+
+/* 30s, 5m, 1h, 500ms; a plain number is seconds; 0 or none: no timeout. */
+static int key_timeout(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	if (is_word(value, "none"))
+		return set_setting(&st->p->timeout_ms, 0, at);
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(value, &end, 10);
+	unsigned long long mult = !*end || strcmp(end, "s") == 0 ? 1000 : strcmp(end, "ms") == 0 ? 1
+				: strcmp(end, "m") == 0 ? 60000 : strcmp(end, "h") == 0 ? 3600000 : 0;
+	if (!isdigit((unsigned char)value[0]) || errno || !mult || n > INT_MAX / mult)
+		return lr_fail(st->err, at, "timeout = \"%s\": expected a duration like 500ms, 30s, 5m or 2h (at most 24 days), or none", value);
+	return set_setting(&st->p->timeout_ms, (int)(n * mult), at);
 }
 
 static int key_keep_fds(struct parse_state *st, const char *value, const struct lr_origin *at)
@@ -699,6 +724,10 @@ static int key_env_path(struct parse_state *st, const char *value, const struct 
 /* Names a secret may never have: loader and landrun variables, and anything unusual. */
 static bool secret_name_refused(const char *s, size_t len)
 {
+	static const char *const never[] = { "GCONV_PATH", "BASH_ENV", "ENV" }; /* code, not secrets */
+	for (size_t i = 0; i < LR_ARRAY_LEN(never); i++)
+		if (strlen(never[i]) == len && strncmp(s, never[i], len) == 0)
+			return true;
 	return !valid_env_name(s, len, false) || s[0] == '_' || (len >= 3 && strncmp(s, "LD_", 3) == 0) ||
 	       (len >= 5 && strncmp(s, "DYLD_", 5) == 0) || (len >= 8 && strncmp(s, "LANDRUN_", 8) == 0);
 }
@@ -709,7 +738,7 @@ static int key_env_secrets(struct parse_state *st, const char *value, const stru
 	const char *w;
 	while ((w = lr_next_word(&value, &len, false))) {
 		if (secret_name_refused(w, len))
-			return lr_fail(st->err, at, "secrets: \"%.*s\" is refused (a secret is a plain NAME, not LD_*, DYLD_*, LANDRUN_* or _*)",
+			return lr_fail(st->err, at, "secrets: \"%.*s\" is refused (a secret is a plain NAME, not LD_*, DYLD_*, LANDRUN_*, _*, GCONV_PATH, BASH_ENV or ENV)",
 				       (int)len, w);
 		if (add_env(st, LR_ENV_SECRET, w, len, NULL, at))
 			return -1;
@@ -735,6 +764,7 @@ static const struct key_entry keys[] = {
 	{ "filesystem", "rwx", key_rwx },
 	{ "filesystem", "dev", key_dev },
 	{ "filesystem", "unrestricted", key_fs_unrestricted },
+	{ "filesystem", "private_tmp", key_private_tmp },
 	{ "network", "connect_tcp", key_connect_tcp },
 	{ "network", "bind_tcp", key_bind_tcp },
 	{ "network", "udp", key_udp },
@@ -742,6 +772,8 @@ static const struct key_entry keys[] = {
 	{ "network", "abstract_unix", key_abstract_unix },
 	{ "process", "signals", key_signals },
 	{ "process", "new_session", key_new_session },
+	{ "process", "timeout", key_timeout },
+	{ "process", "die_with_parent", key_die_with_parent },
 	{ "process", "keep_fds", key_keep_fds },
 	{ "process", "capabilities", key_capabilities },
 	{ "process", "rlimit_nofile", key_rlimit_nofile },
@@ -773,6 +805,7 @@ static bool key_takes_list(const char *key)
 {
 	static const char *const scalar[] = { "compat", "min_abi", "unrestricted", "udp", "abstract_unix",
 					      "signals", "new_session", "default", "action", "baseline", "path",
+					      "private_tmp", "timeout", "die_with_parent",
 					      "strip_proxy_credentials" };
 	for (size_t i = 0; i < LR_ARRAY_LEN(scalar); i++)
 		if (strcmp(key, scalar[i]) == 0)

@@ -80,6 +80,7 @@ struct lr_policy {
 	/* [filesystem] */
 	struct lr_vec paths; /* struct lr_path_rule */
 	struct lr_setting fs_unrestricted;
+	struct lr_setting private_tmp;  /* LR_YES: a fresh 0700 TMPDIR, removed at the end (supervised) */
 
 	/* [network] */
 	struct lr_vec ports;                     /* struct lr_port_rule */
@@ -91,6 +92,8 @@ struct lr_policy {
 	/* [process] */
 	struct lr_setting signals;     /* LR_YES: isolated */
 	struct lr_setting new_session; /* bool */
+	struct lr_setting timeout_ms;  /* 0: none (supervised) */
+	struct lr_setting die_with_parent; /* LR_YES (supervised) */
 	struct lr_vec keep_fds;        /* int */
 	struct lr_setting caps_set;    /* value unused; set when "capabilities" was given */
 	uint64_t caps_keep;            /* bit per CAP_* */

@@ -1,8 +1,11 @@
 /* Compiling a policy into a sandbox: the steps in order, and the sandbox's own bookkeeping. */
 #include <limits.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "exec.h"
@@ -22,6 +25,8 @@ void lr_sandbox_free(struct lr_sandbox *sb)
 	if (sb->exec_fd >= 0)
 		close(sb->exec_fd);
 	sb->exec_fd = -1;
+	if (sb->private_tmp)
+		rmdir(sb->private_tmp); /* still empty: the command never ran */
 	lr_vec_free(&sb->notes);
 	lr_arena_free(&sb->arena);
 	sb->ruleset_fd = -1;
@@ -56,7 +61,10 @@ static int compile_command(struct lr_sandbox *sb, const struct lr_policy *p, con
 		return lr_fail(err, NULL, "out of memory");
 	for (size_t i = 0; i < p->verify.len; i++) {
 		const struct lr_verify_rule *v = lr_vec_at(&p->verify, i);
-		if (strcmp(v->path, path) != 0)
+		char a[PATH_MAX], b[PATH_MAX];
+		/* the same file by another spelling (/bin/x and /usr/bin/x on merged /usr) counts too */
+		if (strcmp(v->path, path) != 0 &&
+		    !(realpath(v->path, a) && realpath(path, b) && strcmp(a, b) == 0))
 			continue;
 		sb->exec_fd = lr_verified_copy(path, v->sha256, &st, err);
 		if (sb->exec_fd < 0) {
@@ -77,15 +85,48 @@ static int compile_command(struct lr_sandbox *sb, const struct lr_policy *p, con
 	return 0;
 }
 
+/* [filesystem] private_tmp: a fresh directory only this run can see, created 0700 with a 077 umask
+ * (never loosened by a chmod after), under $TMPDIR or /tmp. */
+static int make_private_tmp(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
+			    struct lr_error *err)
+{
+	const char *base = "/tmp";
+	for (const char *const *e = environ; e && *e; e++)
+		if (strncmp(*e, "TMPDIR=/", 8) == 0)
+			base = *e + 7;
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof(path), "%s/landrun-tmp.XXXXXX", base) >= (int)sizeof(path))
+		return lr_fail(err, &p->private_tmp.at, "private_tmp: TMPDIR is too long");
+	mode_t old = umask(077);
+	char *made = mkdtemp(path);
+	int e = errno;
+	umask(old);
+	if (!made)
+		return lr_fail(err, &p->private_tmp.at, "private_tmp: cannot create %s: %s", path, strerror(e));
+	if (!(sb->private_tmp = lr_arena_strdup(&sb->arena, path))) {
+		rmdir(path);
+		return lr_fail(err, NULL, "out of memory");
+	}
+	return 0;
+}
+
 int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
 		       const char *const *environ, struct lr_error *err)
 {
+	if (p->private_tmp.value == LR_YES) {
+		if (!(o && o->supervised))
+			lr_sandbox_note(sb, true, "private_tmp needs a supervising landrun: ignored here");
+		else if (make_private_tmp(sb, p, environ, err))
+			return -1;
+	}
 	sb->socket_activation = o && o->socket_activation;
 	sb->in_place = o && o->in_place;
 	if (lr_env_compile(sb, p, environ, err))
 		return -1;
 	if (o && o->command && compile_command(sb, p, o->command, err))
 		return -1;
+	if (!(o && o->command) && p->verify.len)
+		lr_sandbox_note(sb, true, "[exec] verify applies to the command landrun runs itself: ignored here");
 	if (lr_landlock_compile(sb, p, o, err) || lr_seccomp_compile(sb, p, !(o && o->no_prebuilt), err) ||
 	    lr_process_compile(sb, p, environ, err))
 		return -1;

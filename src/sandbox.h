@@ -19,6 +19,7 @@ struct lr_compile_opts {
 			     * the fd closing step instead of closing each one */
 	bool socket_activation; /* keep LISTEN_FDS fds and variables (the CLI, not the library) */
 	bool in_place;          /* the caller itself will exec (the CLI), not a child */
+	bool supervised;        /* the CLI stays as the command's parent: private_tmp applies */
 	const char *command;    /* the command as given: resolved with the sandbox's PATH, verified
 				 * if [exec] verify names it, its interpreters allowed by [exec] */
 };
@@ -56,6 +57,7 @@ struct lr_sandbox {
 	bool new_session;
 	bool socket_activation;
 	bool in_place;
+	const char *private_tmp; /* created for this run (0700), removed by the supervisor */
 
 	/* environment: NULL-terminated, strings in the arena */
 	char **envp;

@@ -228,7 +228,7 @@ static bool check_child(struct sup *s)
 		}
 		if (si.si_pid == 0)
 			return false;
-		if (si.si_code == CLD_STOPPED || si.si_code == CLD_TRAPPED) {
+		if (si.si_code == CLD_STOPPED) {
 			memset(&si, 0, sizeof(si));
 			if (waitid(P_PID, (id_t)s->pid, &si, WSTOPPED | WNOHANG) == 0 && si.si_pid == s->pid)
 				mirror_stop(s, si.si_status);
@@ -429,7 +429,10 @@ static void remove_private_tmp(const char *path, struct lr_error *err)
 		lr_fail(err, NULL, "private tmp \"%s\": refusing to remove it", path);
 		return;
 	}
-	struct rm_ctx c = { .root = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) };
+	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	struct rm_ctx c = { .root = open(path, flags) };
+	if (c.root < 0 && errno == EACCES && fchmodat(AT_FDCWD, path, S_IRWXU, AT_SYMLINK_NOFOLLOW) == 0)
+		c.root = open(path, flags); /* chmod'ed by the sandbox */
 	struct stat st;
 	if (c.root < 0 || fstat(c.root, &st) < 0) {
 		if (errno != ENOENT)
@@ -531,6 +534,10 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 		err = &dummy;
 	if (signal_out)
 		*signal_out = 0;
+	if (!sb || !path || !argv) {
+		lr_fail(err, NULL, "lr_supervise: no sandbox or no command");
+		return 125;
+	}
 
 	sigset_t block, old_mask;
 	sigemptyset(&block);

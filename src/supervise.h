@@ -14,10 +14,12 @@
  *    if it is in the foreground again, and continues the sandbox's group;
  *  - INT TERM HUP QUIT USR1 USR2 WINCH CONT TSTP TTIN TTOU sent to landrun are forwarded to the
  *    sandbox's group.
- * Known limit: in a shell pipeline, handing the terminal to the sandbox puts landrun's job (the
+ * Known limits: in a shell pipeline, handing the terminal to the sandbox puts landrun's job (the
  * other pipeline members) in the background, so one of them that reads the terminal (`landrun
- * cmd | less`) gets SIGTTIN; exec in place has no such limit. The timeout keeps running while
- * the job is stopped (as with timeout(1)).
+ * cmd | less`) gets SIGTTIN (the shell then shows the job stopped and `fg` resumes it); exec in
+ * place has no such limit. The timeout's clock keeps running while the job is stopped (as with
+ * timeout(1)); an expired timeout is acted on once landrun is continued. A process of the sandbox
+ * that leaves its process group (setsid, setpgid) escapes the group signals.
  *
  * Signals are received through a signalfd: no handlers, no global state. lr_supervise blocks the
  * signals above (and SIGCHLD) while it runs, so call it from a single-threaded process. */

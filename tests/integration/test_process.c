@@ -181,3 +181,31 @@ Test(process, refuses_to_run_setuid)
 	fclose(f);
 	cr_expect(lrt_contains(line, "refusing to run setuid"), "%s", line);
 }
+
+Test(process, supervised_timeout_private_tmp_and_status)
+{
+	char *pol = lrt_policy(T, "sv", "[filesystem]\nprivate_tmp = yes\n[process]\ntimeout = 300ms\n");
+	/* the command sees a fresh 0700 TMPDIR it can write; landrun removes it afterwards */
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", "/bin/sh", "-c",
+					       "stat -c %a \"$TMPDIR\" && touch \"$TMPDIR/f\" && echo \"$TMPDIR\""));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	char dir[256] = "";
+	cr_assert_eq(sscanf(r->out, "700\n%255s", dir), 1, "%s", r->out);
+	cr_expect_neq(access(dir, F_OK), 0, "%s was left behind", dir);
+	lrt_free(r);
+	/* timeout: 124, like timeout(1) */
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", "/bin/sh", "-c", "sleep 30"));
+	cr_expect_eq(r->status, 124, "%s", r->err);
+	lrt_free(r);
+	/* exit status and signal death pass through the supervisor */
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "exit", "42"));
+	cr_expect_eq(r->status, 42, "%s", r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "signal", "15"));
+	cr_expect_eq(r->signal, SIGTERM, "status %d", r->status);
+	lrt_free(r);
+	/* and the sandbox still applies to the supervised command */
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "bpf"));
+	cr_expect(lrt_contains(r->out, "denied EPERM"), "%s", r->out);
+	lrt_free(r);
+}
