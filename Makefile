@@ -113,7 +113,7 @@ HELPERS = $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%,$(wildcard tests/hel
 
 # The suite: unit tests, then the integration tests as root and, when root, again as an
 # unprivileged user (nobody) whose sandbox cannot lean on root's privileges.
-check: $(B)/src/landrun $(B)/tests/unit_tests $(B)/tests/integration_tests $(HELPERS)
+check: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc $(B)/tests/unit_tests $(B)/tests/integration_tests $(HELPERS)
 	$(B)/tests/unit_tests
 	$(B)/tests/integration_tests
 	@if [ "$$(id -u)" = 0 ]; then \

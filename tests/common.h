@@ -38,6 +38,14 @@ bool lrt_contains(const char *haystack, const char *needle);
 
 #define LRT_ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
+/* In a Criterion test: r exited with st and its stdout contains text; frees r. */
+#define LRT_EXPECT(r, st, text)                                                                    \
+	do {                                                                                       \
+		cr_expect_eq((r)->status, st, "status %d: %s%s", (r)->status, (r)->out, (r)->err); \
+		cr_expect(lrt_contains((r)->out, text), "want \"%s\": %s%s", text, (r)->out, (r)->err); \
+		lrt_free(r);                                                                       \
+	} while (0)
+
 
 
 /* Writes dir/name.ini: `include` of policies/base.ini, rox on the helpers directory, then extra

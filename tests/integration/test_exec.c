@@ -31,12 +31,7 @@ static struct lrt_result *run(const char *pol, const char *const probe_args[])
 	return lrt_run(T, args);
 }
 
-#define EXPECT(r, st, text)                                                                        \
-	do {                                                                                       \
-		cr_expect_eq((r)->status, st, "status %d: %s%s", (r)->status, (r)->out, (r)->err); \
-		cr_expect(lrt_contains((r)->out, text), "want \"%s\": %s%s", text, (r)->out, (r)->err); \
-		lrt_free(r);                                                                       \
-	} while (0)
+#define EXPECT LRT_EXPECT
 
 Test(exec, allow_none_runs_the_command_but_nothing_else)
 {

@@ -27,12 +27,7 @@ static struct lrt_result *under(const char *extra, const char *const probe_args[
 	return r;
 }
 
-#define EXPECT(r, st, text)                                                                        \
-	do {                                                                                       \
-		cr_expect_eq((r)->status, st, "status %d: %s%s", (r)->status, (r)->out, (r)->err); \
-		cr_expect(lrt_contains((r)->out, text), "want \"%s\": %s%s", text, (r)->out, (r)->err); \
-		lrt_free(r);                                                                       \
-	} while (0)
+#define EXPECT LRT_EXPECT
 
 Test(syscalls, tiocsti_denied_even_with_high_bits)
 {
