@@ -253,13 +253,15 @@ static int add_exec_chain_rules(struct lr_sandbox *sb, struct lr_error *err)
 {
 	for (unsigned i = sb->exec_fd >= 0 ? 1 : 0; i < sb->nexec_chain; i++) {
 		const char *f = sb->exec_chain[i];
-		int fd = open(f, O_PATH | O_CLOEXEC);
+		/* the same symlink rule as policy paths: a final link is followed only when root owns it */
+		struct lr_path_rule r = { .path = f, .access = LR_EXEC, .at = { "[exec] command chain", 0 } };
 		struct stat st;
-		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-			int e = errno;
-			if (fd >= 0)
-				close(fd);
-			return lr_fail(err, NULL, "[exec]: %s: %s", f, fd < 0 ? strerror(e) : "not a regular file");
+		int fd = open_rule_path(sb, &r, &st, err);
+		if (fd < 0)
+			return -1;
+		if (!S_ISREG(st.st_mode)) {
+			close(fd);
+			return lr_fail(err, NULL, "[exec]: %s is not a regular file", f);
 		}
 		struct lr_landlock_path_beneath_attr attr = {
 			.allowed_access = (LR_FS_READ_FILE | LR_FS_EXECUTE) & sb->handled_fs, .parent_fd = fd
