@@ -85,6 +85,8 @@ $(B)/src/prefix.stamp: FORCE
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
 FORCE:
 $(B)/src/cli.o $(B)/src/lib.o: $(B)/src/prefix.stamp
+# landrun run from its build directory also finds NAME.ini in the source tree's policies/
+$(B)/src/cli.o: ALL_CFLAGS += -DLANDRUN_BUILD_BINDIR='"$(abspath $(B))/src"' -DLANDRUN_SOURCE_POLICIES='"$(CURDIR)/policies"'
 
 $(B)/src/landrun.pc: build-aux/landrun.pc.in config.mk $(B)/src/prefix.stamp
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' build-aux/landrun.pc.in > $@

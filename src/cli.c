@@ -101,6 +101,15 @@ static void find_policy_dirs(struct cli *c)
 	if (n > 12) {
 		exe[n] = '\0';
 		char *slash = strrchr(exe, '/');
+#ifdef LANDRUN_BUILD_BINDIR
+		/* a build directory other than the source tree (make B=build-asan): its binary is
+		 * recognised by where the build put it */
+		if (slash && (size_t)(slash - exe) == strlen(LANDRUN_BUILD_BINDIR) &&
+		    strncmp(exe, LANDRUN_BUILD_BINDIR, (size_t)(slash - exe)) == 0 &&
+		    access(LANDRUN_SOURCE_POLICIES "/default.ini", F_OK) == 0) {
+			c->ctx.policy_dirs[k++] = LANDRUN_SOURCE_POLICIES;
+		} else
+#endif
 		if (slash && slash - exe >= 4 && strncmp(slash - 4, "/src", 4) == 0) {
 			snprintf(c->src_policies, sizeof(c->src_policies), "%.*s/policies", (int)(slash - 4 - exe), exe);
 			char probe[PATH_MAX + 16];
@@ -303,6 +312,8 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 		if (err->set)
 			fprintf(stderr, "landrun: %s\n", err->msg);
 		err->set = false;
+		sb.private_tmp = NULL; /* the supervisor removed it */
+		lr_sandbox_free(&sb);
 		if (sig)
 			lr_die_by_signal(sig);
 		return status;
