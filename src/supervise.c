@@ -587,8 +587,10 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 	if (!sb->new_session) {
 		/* both sides, as shells do: whichever runs first, the group exists from here on */
 		setpgid(s.pid, s.pid);
-		if (take_tty)
-			give_terminal(&s);
+		/* not give_terminal(): the child may have taken the terminal already, and then we
+		 * no longer look like the foreground, yet must take it back at the end */
+		if (take_tty && tcsetpgrp(s.tty_fd, s.pid) == 0)
+			s.tty_given = true;
 	}
 	int keep[] = { s.sigfd, report[0], sb->ruleset_fd, sb->exec_fd };
 	close_fds_except(keep, LR_ARRAY_LEN(keep));
