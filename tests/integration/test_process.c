@@ -184,7 +184,7 @@ Test(process, refuses_to_run_setuid)
 
 Test(process, supervised_timeout_private_tmp_and_status)
 {
-	char *pol = lrt_policy(T, "sv", "[filesystem]\nprivate_tmp = yes\n[process]\ntimeout = 300ms\n");
+	char *pol = lrt_policy(T, "sv", "[filesystem]\nprivate_tmp = yes\n[process]\ntimeout = 2s\n");
 	/* the command sees a fresh 0700 TMPDIR it can write; landrun removes it afterwards */
 	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", "/bin/sh", "-c",
 					       "stat -c %a \"$TMPDIR\" && touch \"$TMPDIR/f\" && echo \"$TMPDIR\""));

@@ -277,7 +277,7 @@ Test(supervise, timeout_terminates_the_command)
 {
 	struct lr_sandbox *sb = compile("");
 	char *const argv[] = { helper("sv_sleep"), "30", NULL };
-	struct lr_supervise_opts o = { .timeout_ms = 200 };
+	struct lr_supervise_opts o = { .timeout_ms = 2000 }; /* long enough to start under load */
 	struct sv_run r = start(sb, argv, &o, NULL);
 	char line[64];
 	read_line(r.out, line, sizeof(line));
@@ -285,7 +285,7 @@ Test(supervise, timeout_terminates_the_command)
 	struct sv_shared *sh = finish(&r, r.supervisor);
 	cr_expect_eq(sh->status, 124);
 	cr_expect_eq(sh->sig, 0);
-	cr_expect(sh->elapsed_ms >= 200 && sh->elapsed_ms < 5000, "%lld ms", sh->elapsed_ms);
+	cr_expect(sh->elapsed_ms >= 2000 && sh->elapsed_ms < 6500, "%lld ms", sh->elapsed_ms);
 	cr_expect(gone(pid), "the command (%d) is still there", (int)pid);
 	cr_expect(!sh->err_set, "%s", sh->msg);
 	lr_sandbox_free(sb);
@@ -296,7 +296,7 @@ Test(supervise, timeout_kills_what_ignores_sigterm_and_its_group)
 	cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 	struct lr_sandbox *sb = compile("");
 	char *const argv[] = { helper("sv_sleep"), "30", "if", NULL };
-	struct lr_supervise_opts o = { .timeout_ms = 200, .kill_grace_ms = 300 };
+	struct lr_supervise_opts o = { .timeout_ms = 2000, .kill_grace_ms = 300 };
 	struct sv_run r = start(sb, argv, &o, NULL);
 	char line[64];
 	read_line(r.out, line, sizeof(line));
@@ -304,7 +304,7 @@ Test(supervise, timeout_kills_what_ignores_sigterm_and_its_group)
 	cr_assert_eq(sscanf(line, "%d %d", &pid, &grandchild), 2, "%s", line);
 	struct sv_shared *sh = finish(&r, r.supervisor);
 	cr_expect_eq(sh->status, 124);
-	cr_expect(sh->elapsed_ms >= 500 && sh->elapsed_ms < 5000, "%lld ms", sh->elapsed_ms);
+	cr_expect(sh->elapsed_ms >= 2300 && sh->elapsed_ms < 6500, "%lld ms", sh->elapsed_ms);
 	cr_expect(gone(pid));
 	/* the grandchild, orphaned, came to this process: it must have been killed */
 	int st = reap_adopted(grandchild);
@@ -318,14 +318,14 @@ Test(supervise, timeout_kills_the_rest_of_the_group_when_the_command_ends)
 	struct lr_sandbox *sb = compile("");
 	/* sv_sleep dies of SIGTERM; the grandchild it forks ignores it */
 	char *const argv[] = { "/bin/sh", "-c", lrt_fmt("%s 30 i & wait", helper("sv_sleep")), NULL };
-	struct lr_supervise_opts o = { .timeout_ms = 300 };
+	struct lr_supervise_opts o = { .timeout_ms = 2000 };
 	struct sv_run r = start(sb, argv, &o, NULL);
 	char line[64];
 	read_line(r.out, line, sizeof(line));
 	int grandchild = atoi(line);
 	struct sv_shared *sh = finish(&r, r.supervisor);
 	cr_expect_eq(sh->status, 124);
-	cr_expect(sh->elapsed_ms < 4000, "%lld ms: waited for the grace period", sh->elapsed_ms);
+	cr_expect(sh->elapsed_ms < 6500, "%lld ms: waited for the grace period", sh->elapsed_ms);
 	int st = reap_adopted(grandchild);
 	cr_expect(st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "grandchild status %#x", st);
 	lr_sandbox_free(sb);
@@ -419,7 +419,7 @@ Test(supervise, new_session_gets_its_own_session_and_group)
 	struct lr_sandbox *sb = compile("");
 	sb->new_session = true; /* compiled in place this fails in a group leader: set it directly */
 	char *const argv[] = { helper("sv_sleep"), "30", "f", NULL };
-	struct lr_supervise_opts o = { .timeout_ms = 300 };
+	struct lr_supervise_opts o = { .timeout_ms = 2000 };
 	struct sv_run r = start(sb, argv, &o, NULL);
 	char line[64];
 	read_line(r.out, line, sizeof(line));
