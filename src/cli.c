@@ -258,7 +258,12 @@ static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *o
 
 static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 {
-	struct parsed_opt *opts = calloc((size_t)argc + 1, sizeof(*opts));
+	/* Every option getopt returns uses up at least one character of the arguments (clustered
+	 * short options such as -vvv: one each), so this many slots always suffice. */
+	size_t max = 1;
+	for (int i = 1; i < argc; i++)
+		max += strlen(argv[i]);
+	struct parsed_opt *opts = calloc(max, sizeof(*opts));
 	size_t nopts = 0;
 	if (!opts)
 		return lr_fail(err, NULL, "out of memory"), EXIT_LANDRUN;

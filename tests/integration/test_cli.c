@@ -247,3 +247,11 @@ Test(cli, no_landlock_strict_refuses_best_effort_keeps_seccomp)
 	cr_expect(lrt_contains(r->out, "enforced rights: none (NOT restricted)"), "%s", r->out);
 	lrt_free(r);
 }
+
+Test(cli, clustered_short_options_do_not_overflow)
+{
+	/* found by the fuzzer: -vvvvvvvv is eight options in one argument */
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-vvvvvvvvqqqqvvvv", "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	lrt_free(r);
+}
