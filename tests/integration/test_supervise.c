@@ -122,8 +122,9 @@ static struct sv_run start(struct lr_sandbox *sb, char *const argv[], const stru
 			/* the supervisor's parent, which the test kills */
 			pid_t pid = fork();
 			if (pid != 0) {
+				close(pfd[1]);
 				if (pid > 0)
-					pause();
+					sleep(60);
 				_exit(0);
 			}
 		}
@@ -376,8 +377,11 @@ Test(supervise, stop_and_continue_are_mirrored)
 	pid_t pid = atoi(line);
 	/* as a shell's job: the supervisor stops when the sandbox does, with the same signal */
 	cr_assert_eq(kill(r.supervisor, SIGTSTP), 0);
-	int st;
-	cr_assert_eq(waitpid(r.supervisor, &st, WUNTRACED), r.supervisor);
+	int st = 0;
+	pid_t got = 0;
+	for (int i = 0; i < 1000 && got == 0; i++, usleep(10000))
+		got = waitpid(r.supervisor, &st, WUNTRACED | WNOHANG);
+	cr_assert_eq(got, r.supervisor, "the supervisor did not stop");
 	cr_expect(WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP, "supervisor status %#x", st);
 	cr_expect_eq(proc_state(pid), 'T');
 	cr_assert_eq(kill(r.supervisor, SIGCONT), 0);
@@ -507,6 +511,10 @@ static char *make_private_tmp(const char *outside)
 	lrt_write(lrt_fmt("%s/inside", locked), "x");
 	cr_assert_eq(mkdir(lrt_fmt("%s/sub", locked), 0700), 0);
 	chmod(locked, 0);
+	char *readonly = lrt_fmt("%s/readonly", tmp); /* can be read, but not emptied as it is */
+	cr_assert_eq(mkdir(readonly, 0700), 0);
+	lrt_write(lrt_fmt("%s/inside", readonly), "x");
+	chmod(readonly, 0500);
 	char *deep = lrt_fmt("%s", tmp);
 	for (int i = 0; i < 80; i++) {
 		deep = lrt_fmt("%s/d%d", deep, i);
