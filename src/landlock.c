@@ -211,6 +211,22 @@ static int open_rule_path(struct lr_sandbox *sb, const struct lr_path_rule *r, s
 		       e == ENOENT ? " (prefix the path with ? if it may be absent)" : "");
 }
 
+/* One path-beneath rule on an opened path; the fd is closed unless keep_fd (exec in place: it is
+ * O_CLOEXEC and the fd-closing step closes it anyway). */
+static int add_path_beneath(struct lr_sandbox *sb, int fd, uint64_t rights, bool keep_fd, const char *path,
+			    const struct lr_origin *at, struct lr_error *err)
+{
+	struct lr_landlock_path_beneath_attr attr = { .allowed_access = rights, .parent_fd = fd };
+	int rc = (int)syscall(LR_SYS_landlock_add_rule, sb->ruleset_fd, LR_LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
+	int e = errno;
+	if (!keep_fd)
+		close(fd);
+	if (rc < 0)
+		return lr_fail(err, at, "landlock_add_rule(%s): %s", path, strerror(e));
+	sb->fs_rules++;
+	return 0;
+}
+
 static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool defer_close,
 			  struct lr_error *err)
 {
@@ -231,18 +247,13 @@ static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool
 			close(fd);
 			return lr_fail(err, &r->at, "dev = %s: not a device file", r->path);
 		}
-		int rc = 0;
-		if (rights) {
-			struct lr_landlock_path_beneath_attr attr = { .allowed_access = rights, .parent_fd = fd };
-			rc = (int)syscall(LR_SYS_landlock_add_rule, sb->ruleset_fd, LR_LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
-			sb->fs_rules++;
+		if (!rights) {
+			if (!defer_close)
+				close(fd);
+			continue;
 		}
-		int e = errno;
-		/* exec in place: the fd is O_CLOEXEC and the fd-closing step closes it anyway */
-		if (!defer_close)
-			close(fd);
-		if (rc < 0)
-			return lr_fail(err, &r->at, "landlock_add_rule(%s): %s", r->path, strerror(e));
+		if (add_path_beneath(sb, fd, rights, defer_close, r->path, &r->at, err))
+			return -1;
 	}
 	return 0;
 }
@@ -263,15 +274,8 @@ static int add_exec_chain_rules(struct lr_sandbox *sb, struct lr_error *err)
 			close(fd);
 			return lr_fail(err, NULL, "[exec]: %s is not a regular file", f);
 		}
-		struct lr_landlock_path_beneath_attr attr = {
-			.allowed_access = (LR_FS_READ_FILE | LR_FS_EXECUTE) & sb->handled_fs, .parent_fd = fd
-		};
-		int rc = (int)syscall(LR_SYS_landlock_add_rule, sb->ruleset_fd, LR_LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
-		int e = errno;
-		close(fd);
-		if (rc < 0)
-			return lr_fail(err, NULL, "landlock_add_rule(%s): %s", f, strerror(e));
-		sb->fs_rules++;
+		if (add_path_beneath(sb, fd, (LR_FS_READ_FILE | LR_FS_EXECUTE) & sb->handled_fs, false, f, NULL, err))
+			return -1;
 	}
 	return 0;
 }
@@ -301,15 +305,7 @@ static int add_private_tmp_rule(struct lr_sandbox *sb, const struct lr_policy *p
 	int fd = open_rule_path(sb, &tmp, &st, err);
 	if (fd < 0)
 		return -1;
-	struct lr_landlock_path_beneath_attr attr = { .allowed_access = lr_access_rights(LR_RW) & sb->handled_fs,
-						      .parent_fd = fd };
-	int rc = (int)syscall(LR_SYS_landlock_add_rule, sb->ruleset_fd, LR_LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
-	int e = errno;
-	close(fd);
-	if (rc < 0)
-		return lr_fail(err, NULL, "landlock_add_rule(%s): %s", sb->private_tmp, strerror(e));
-	sb->fs_rules++;
-	return 0;
+	return add_path_beneath(sb, fd, lr_access_rights(LR_RW) & sb->handled_fs, false, sb->private_tmp, NULL, err);
 }
 
 int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
