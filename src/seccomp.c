@@ -98,6 +98,8 @@ struct compiler {
 	struct lr_error *err;
 	struct sysplan *plan;
 	uint32_t deny;      /* the policy's action for denials */
+	int cond_nr[12];    /* conditionals[i]'s syscall number, resolved once per compile */
+	int nr_execve, nr_clone3;
 	uint32_t def;       /* the filter's default action */
 };
 
@@ -396,27 +398,32 @@ static void plan_rules(struct compiler *c)
 	}
 }
 
-static emit_fn conditional_for(const struct compiler *c, int nr)
+_Static_assert(LR_ARRAY_LEN(conditionals) <= LR_ARRAY_LEN(((struct compiler *)0)->cond_nr),
+	       "cond_nr holds every conditional");
+
+/* conditionals[] entry for nr, or -1 */
+static int conditional_index(const struct compiler *c, int nr)
 {
-	for (size_t i = 0; i < LR_ARRAY_LEN(conditionals); i++) {
-		if (lr_syscall_resolve(conditionals[i].syscall) != nr)
-			continue;
-		/* the socket rules are [network] policy: families, udp and the TCP ports change them;
-		 * the memfd rule comes with [exec] */
-		if (conditionals[i].kind == -2)
-			return c->p->exec_control.set ? conditionals[i].fn : NULL;
-		if (conditionals[i].kind < 0)
-			return conditionals[i].fn;
-		if (c->plan->unbaselined[nr] || !c->p->baseline.value)
-			return NULL;
-		return conditionals[i].fn;
-	}
-	return NULL;
+	for (size_t i = 0; i < LR_ARRAY_LEN(conditionals); i++)
+		if (c->cond_nr[i] == nr)
+			return (int)i;
+	return -1;
 }
 
-static bool is_syscall(int nr, const char *name)
+static emit_fn conditional_for(const struct compiler *c, int nr)
 {
-	return lr_syscall_resolve(name) == nr;
+	int i = conditional_index(c, nr);
+	if (i < 0)
+		return NULL;
+	/* the socket rules are [network] policy: families, udp and the TCP ports change them;
+	 * the memfd rule comes with [exec] */
+	if (conditionals[i].kind == -2)
+		return c->p->exec_control.set ? conditionals[i].fn : NULL;
+	if (conditionals[i].kind < 0)
+		return conditionals[i].fn;
+	if (c->plan->unbaselined[nr] || !c->p->baseline.value)
+		return NULL;
+	return conditionals[i].fn;
 }
 
 /* The deny-list program (default allow): explicit denials, the baseline, the socket rules. */
@@ -424,7 +431,8 @@ static int emit_denylist(struct compiler *c, int nr)
 {
 	const struct sysplan *pl = c->plan;
 	bool base = c->p->baseline.value && !pl->unbaselined[nr];
-	bool network = is_syscall(nr, "socket") || is_syscall(nr, "socketpair") || is_syscall(nr, "memfd_create");
+	int ci = conditional_index(c, nr);
+	bool network = ci >= 0 && conditionals[ci].kind < 0; /* [network] or [exec] rules */
 	if (pl->explicit_verdict[nr] == V_DENY && pl->deny_action[nr] == SCMP_ACT_LOG && c->deny != SCMP_ACT_LOG &&
 	    ((base && (pl->enosys[nr] || pl->baseline_deny[nr])) || conditional_for(c, nr))) {
 		/* an unconditional log rule would replace a baseline or [network] denial (with
@@ -454,9 +462,9 @@ static int emit_allowlist(struct compiler *c, int nr)
 	const struct sysplan *pl = c->plan;
 	if (pl->explicit_verdict[nr] == V_DENY)
 		return add(c, pl->deny_action[nr], nr, 0, NULL);
-	if (pl->explicit_verdict[nr] == V_ALLOW || is_syscall(nr, "execve"))
+	if (pl->explicit_verdict[nr] == V_ALLOW || nr == c->nr_execve)
 		return add(c, SCMP_ACT_ALLOW, nr, 0, NULL);
-	if (pl->enosys[nr] || is_syscall(nr, "clone3"))
+	if (pl->enosys[nr] || nr == c->nr_clone3)
 		return add(c, SCMP_ACT_ERRNO(ENOSYS), nr, 0, NULL);
 	return 0;
 }
@@ -509,8 +517,10 @@ static int build_program(struct compiler *c, int i, uint32_t def, int (*emit)(st
 static int build(struct compiler *c)
 {
 	plan_rules(c);
+	c->nr_execve = lr_syscall_resolve("execve");
+	c->nr_clone3 = lr_syscall_resolve("clone3");
 	for (size_t i = 0; i < LR_ARRAY_LEN(conditionals); i++) {
-		int nr = lr_syscall_resolve(conditionals[i].syscall);
+		int nr = c->cond_nr[i] = lr_syscall_resolve(conditionals[i].syscall);
 		if (nr >= 0 && nr < MAX_NR)
 			c->plan->touched[nr] = 1;
 	}
@@ -521,8 +531,8 @@ static int build(struct compiler *c)
 	/* default = deny: a second program. libseccomp cannot put argument-checked denials under a
 	 * deny default without an unconditional allow swallowing them, and stacked filters combine
 	 * safely: the kernel applies the strictest verdict of the two. */
-	c->plan->touched[lr_syscall_resolve("execve")] = 1;
-	c->plan->touched[lr_syscall_resolve("clone3")] = 1;
+	c->plan->touched[c->nr_execve] = 1;
+	c->plan->touched[c->nr_clone3] = 1;
 	return build_program(c, 1, c->deny, emit_allowlist);
 }
 
