@@ -2,7 +2,7 @@
 # Installs what building and testing landrun needs on Debian, when it is missing.
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -eu
-pkgs="gcc make autoconf pkg-config libseccomp-dev libcap-ng-dev libinih-dev nettle-dev libcriterion-dev git mandoc valgrind"
+pkgs="gcc make autoconf pkg-config libseccomp-dev libinih-dev nettle-dev libcriterion-dev git mandoc valgrind"
 missing=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_pc() { have_cmd pkg-config && pkg-config --exists "$1"; }
@@ -11,7 +11,6 @@ have_cmd make || missing="$missing make"
 have_cmd autoconf || missing="$missing autoconf"
 have_cmd pkg-config || missing="$missing pkg-config"
 have_pc libseccomp || missing="$missing libseccomp-dev"
-have_pc libcap-ng || missing="$missing libcap-ng-dev"
 have_pc inih || missing="$missing libinih-dev"
 have_pc nettle || missing="$missing nettle-dev"
 have_pc criterion || missing="$missing libcriterion-dev"

@@ -1,7 +1,6 @@
 /* --explain: every rule with where it came from, then what the kernel will enforce. */
 #include "explain.h"
 
-#include <cap-ng.h>
 #include <linux/capability.h>
 #include <string.h>
 
@@ -128,7 +127,7 @@ static void explain_process(FILE *out, const struct lr_policy *p, const struct l
 	for (unsigned c = 0; c <= CAP_LAST_CAP; c++)
 		if (sb->caps_keep & (1ULL << c))
 			off += (size_t)snprintf(caps + off, sizeof(caps) - off, "%sCAP_%s", off ? " " : "",
-						capng_capability_to_name(c));
+						lr_cap_name(c));
 	setting(out, "capabilities", caps, &p->caps_set);
 	for (int i = 0; i < LR_RLIMIT_COUNT; i++) {
 		if (!sb->rlimit_set[i])

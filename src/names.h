@@ -10,6 +10,7 @@ const char *lr_family_suggest(const char *name);
 
 int lr_cap_from_name(const char *name); /* "CAP_NET_ADMIN" or "net_admin"; -1 if unknown */
 const char *lr_cap_suggest(const char *name);
+const char *lr_cap_name(unsigned cap); /* "net_admin" */
 
 int lr_errno_from_name(const char *name); /* "EPERM" -> 1; -1 if unknown */
 const char *lr_errno_suggest(const char *name);

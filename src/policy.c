@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <ini.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,10 +56,7 @@ static int parse_text(struct lr_policy *p, const struct lr_env_ctx *ctx,
 
 static const char *env_lookup(const struct lr_env_ctx *ctx, const char *name, size_t len)
 {
-	for (const char *const *e = ctx->environ; e && *e; e++)
-		if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
-			return *e + len + 1;
-	return NULL;
+	return lr_env_lookup(ctx->environ, name, len);
 }
 
 static const char *const variable_names[] = { "HOME", "CWD",  "TMPDIR",     "UID",
@@ -82,10 +78,8 @@ static const char *variable_value(struct parse_state *st, const char *name, size
 #define IS(lit) (len == sizeof(lit) - 1 && memcmp(name, lit, len) == 0)
 	if (IS("HOME")) {
 		v = env_lookup(ctx, "HOME", 4);
-		if (!v || !*v) {
-			struct passwd *pw = getpwuid(getuid());
-			v = pw ? pw->pw_dir : NULL;
-		}
+		if ((!v || !*v) && lr_passwd_lookup(getuid(), NULL, 0, buf, size))
+			v = buf;
 	} else if (IS("CWD") || IS("PWD")) {
 		v = getcwd(buf, size);
 	} else if (IS("TMPDIR")) {
@@ -97,8 +91,7 @@ static const char *variable_value(struct parse_state *st, const char *name, size
 		v = buf;
 	} else if (IS("USER")) {
 		/* the process's user, not a variable the caller could set to anything */
-		struct passwd *pw = getpwuid(getuid());
-		v = pw ? pw->pw_name : env_lookup(ctx, "USER", 4);
+		v = lr_passwd_lookup(getuid(), buf, size, NULL, 0) ? buf : env_lookup(ctx, "USER", 4);
 	} else if (IS("POLICY_DIR")) {
 		v = st->dir;
 		if (!v)

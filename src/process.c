@@ -1,6 +1,5 @@
 /* Process state for the sandbox: rlimits, capabilities, inherited fds, session; and the ordered
  * apply step that runs between compile and exec using raw syscalls only. */
-#include <cap-ng.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -24,11 +23,7 @@
 
 static const char *env_get(const char *const *environ, const char *name)
 {
-	size_t len = strlen(name);
-	for (const char *const *e = environ; e && *e; e++)
-		if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
-			return *e + len + 1;
-	return NULL;
+	return lr_env_lookup(environ, name, strlen(name));
 }
 
 /* systemd socket activation: fds 3 .. 3+LISTEN_FDS-1 are ours when LISTEN_PID is this process. */
@@ -73,12 +68,16 @@ static int plan_caps(struct lr_sandbox *sb, const struct lr_policy *p, struct lr
 	sb->caps_keep = p->caps_keep;
 	if (!sb->caps_keep)
 		return 0;
-	if (capng_get_caps_process() < 0)
-		return lr_fail(err, &p->caps_set.at, "cannot read this process's capabilities");
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return lr_fail(err, &p->caps_set.at, "cannot read this process's capabilities: %s", strerror(errno));
+	uint64_t permitted = data[0].permitted | (uint64_t)data[1].permitted << 32;
 	for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++)
-		if ((sb->caps_keep & (1ULL << cap)) && !capng_have_capability(CAPNG_PERMITTED, cap))
+		if ((sb->caps_keep & (1ULL << cap)) && !(permitted & (1ULL << cap)))
 			return lr_fail(err, &p->caps_set.at, "capabilities: cannot keep CAP_%s: landrun does not have it",
-				       capng_capability_to_name(cap));
+				       lr_cap_name(cap));
 	return 0;
 }
 

@@ -90,10 +90,9 @@ static int compile_command(struct lr_sandbox *sb, const struct lr_policy *p, con
 static int make_private_tmp(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
 			    struct lr_error *err)
 {
-	const char *base = "/tmp";
-	for (const char *const *e = environ; e && *e; e++)
-		if (strncmp(*e, "TMPDIR=/", 8) == 0)
-			base = *e + 7;
+	const char *base = lr_env_lookup(environ, "TMPDIR", 6);
+	if (!base || base[0] != '/')
+		base = "/tmp";
 	char path[PATH_MAX];
 	if (snprintf(path, sizeof(path), "%s/landrun-tmp.XXXXXX", base) >= (int)sizeof(path))
 		return lr_fail(err, &p->private_tmp.at, "private_tmp: TMPDIR is too long");

@@ -55,4 +55,11 @@ bool lr_parse_uint(const char *s, unsigned long long max, unsigned long long *ou
 /* Splits the next whitespace- or comma-separated word from *s; NULL at the end. */
 const char *lr_next_word(const char **s, size_t *len, bool commas);
 
+/* The value of name (len bytes, not NUL-terminated) in a NULL-terminated environment, or NULL. */
+const char *lr_env_lookup(const char *const *environ, const char *name, size_t len);
+
+/* The /etc/passwd entry of uid: its name and home directory (either buffer may be NULL). False
+ * when uid is not listed or a field does not fit. */
+bool lr_passwd_lookup(unsigned uid, char *name, size_t nsize, char *home, size_t hsize);
+
 #endif

@@ -22,7 +22,7 @@ $CC $CF -o "$O/sysloop" tests/bench/sysloop.c &&
 $CC $CF -o "$O/openbench" tests/bench/openbench.c || { echo "bench: build failed" >&2; exit 1; }
 spawnbench=yes   # liblandrun's API may not be complete yet: then only this part is skipped
 $CC $CF -Isrc -o "$O/spawnbench" tests/bench/spawnbench.c "$B/src/liblandrun.a" \
-	-lseccomp -lcap-ng -linih -lnettle 2>"$O/spawnbench.log" || spawnbench=no
+	-lseccomp -linih -lnettle 2>"$O/spawnbench.log" || spawnbench=no
 
 T=$(mktemp -d /var/tmp/landrun-bench.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
@@ -96,6 +96,25 @@ if "$O/openbench" setup "$T"; then
 else
 	status=1
 	echo "openbench setup failed"
+fi
+
+# git log -1 in a real repository (a clone of this one when it is a git checkout, else a small
+# synthetic history), bare and under git.ini with the clone granted.
+if command -v git >/dev/null; then
+	R=$T/repo
+	if [ -d .git ] && git clone -q --no-hardlinks . "$R" 2>/dev/null; then :; else
+		rm -rf "$R" && git init -q "$R" && for i in 1 2 3 4 5 6 7 8 9 10; do
+			echo "$i" >"$R/f$i" && git -C "$R" add "f$i" &&
+			git -C "$R" -c user.name=b -c user.email=b@b commit -qm "c$i" || break
+		done
+	fi
+	G=$(command -v git)
+	section "git log -1 in a real repository, us" \
+		"$O/bench" -n "${ROUNDS:-200}" -r 'landrun-git/bare<=1.40' -- \
+		bare "$G" -C "$R" log -1 :: \
+		landrun-git "$L" --policy policies/git.ini --rw "$R" -- "$G" -C "$R" log -1
+else
+	printf '\n== git log -1 ==\nskipped: git is not installed\n'
 fi
 
 if [ $spawnbench = yes ]; then

@@ -97,8 +97,8 @@ if ! command -v "$CC" >/dev/null 2>&1; then
 	echo "SKIP: C example: $CC not installed"
 else
 	if "$CC" -std=gnu11 -Wall -Wextra -Werror -I"$REPO/src" -o "$T/fetch-all" "$EX/fetch-all.c" \
-		"$BUILD/src/liblandrun.a" -lseccomp -lcap-ng -linih -lnettle 2>"$T/stderr"; then
-		pass "C: fetch-all.c links statically (liblandrun.a -lseccomp -lcap-ng -linih -lnettle)"
+		"$BUILD/src/liblandrun.a" -lseccomp -linih -lnettle 2>"$T/stderr"; then
+		pass "C: fetch-all.c links statically (liblandrun.a -lseccomp -linih -lnettle)"
 	else
 		fail "C: static link"
 		cat "$T/stderr" >&2

@@ -22,7 +22,7 @@ lib=$(ls src/*.c | grep -v -e src/cli.c -e src/gen_seccomp.c -e src/seccomp_preb
 	-e src/default_policy.c -e src/seccomp_prebuilt.c)
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE -Isrc"
 flags="$flags -DLANDRUN_VERSION=\"fuzz\" -DLANDRUN_POLICY_DIR=\"$root/policies\" -DFUZZ_POLICY_DIR=\"$root/policies\""
-libs="-lseccomp -lcap-ng -linih -lnettle"
+libs="-lseccomp -linih -lnettle"
 mkdir -p "$out"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}

@@ -1,5 +1,6 @@
 /* util.c (suggestions, numbers, words, errors, arena, vectors) and names.c (name tables). */
 #include <criterion/criterion.h>
+#include <linux/capability.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -220,6 +221,30 @@ Test(names, capabilities)
 	cr_expect_eq(lr_cap_from_name("chown"), 0);
 	cr_expect_eq(lr_cap_from_name("net_admn"), -1);
 	cr_expect_str_eq(lr_cap_suggest("CAP_NET_ADMN"), "net_admin");
+	for (unsigned c = 0; c <= CAP_LAST_CAP; c++)
+		cr_expect_eq(lr_cap_from_name(lr_cap_name(c)), (int)c, "CAP %u: %s", c, lr_cap_name(c));
+	cr_expect_str_eq(lr_cap_name(CAP_LAST_CAP + 1), "?");
+}
+
+Test(util, passwd_lookup)
+{
+	char name[64], home[256], tiny[3];
+	cr_assert(lr_passwd_lookup(0, name, sizeof(name), home, sizeof(home)));
+	cr_expect_str_eq(name, "root");
+	cr_expect_str_eq(home, "/root");
+	cr_expect(lr_passwd_lookup(0, NULL, 0, home, sizeof(home)));
+	cr_expect_not(lr_passwd_lookup(0, tiny, sizeof(tiny), NULL, 0), "a name that does not fit");
+	cr_expect_not(lr_passwd_lookup(4000000000u, name, sizeof(name), NULL, 0), "an unlisted uid");
+}
+
+Test(util, env_lookup)
+{
+	static const char *const env[] = { "A=1", "AB=2", "B=", NULL };
+	cr_expect_str_eq(lr_env_lookup(env, "AB", 2), "2");
+	cr_expect_str_eq(lr_env_lookup(env, "A", 1), "1");
+	cr_expect_str_eq(lr_env_lookup(env, "B", 1), "");
+	cr_expect_null(lr_env_lookup(env, "C", 1));
+	cr_expect_null(lr_env_lookup(NULL, "A", 1));
 }
 
 Test(names, errnos)
