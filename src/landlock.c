@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "landlock_abi.h"
+#include "policy_guard.h"
 #include "sandbox.h"
 
 static const char *const fs_right_names[] = {
@@ -227,8 +228,20 @@ static int add_path_beneath(struct lr_sandbox *sb, int fd, uint64_t rights, bool
 	return 0;
 }
 
-static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool defer_close,
-			  struct lr_error *err)
+/* A grant that lets the sandbox write one of the policy files it was built from. */
+static int refuse_writable_policy(const struct lr_policy_guard *g, const struct lr_policy *p,
+				  const struct lr_path_rule *r, const struct stat *st, uint64_t rights,
+				  struct lr_error *err)
+{
+	const char *file = rights & LR_FS_WRITE_RIGHTS ? lr_policy_guard_match(g, p, st) : NULL;
+	if (!file)
+		return 0;
+	return lr_fail(err, &r->at, "the policy file %s is writable inside its own sandbox (by this grant): the sandboxed "
+		       "command could rewrite its own policy; move the policy out of it or narrow the grant", file);
+}
+
+static int add_guarded_path_rules(struct lr_sandbox *sb, const struct lr_policy *p,
+				  const struct lr_policy_guard *guard, bool defer_close, struct lr_error *err)
 {
 	for (size_t i = 0; i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
@@ -247,6 +260,10 @@ static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool
 			close(fd);
 			return lr_fail(err, &r->at, "dev = %s: not a device file", r->path);
 		}
+		if (refuse_writable_policy(guard, p, r, &st, rights, err)) {
+			close(fd);
+			return -1;
+		}
 		if (!rights) {
 			if (!defer_close)
 				close(fd);
@@ -256,6 +273,19 @@ static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool
 			return -1;
 	}
 	return 0;
+}
+
+/* The guard is built only here, where each grant is opened and fstat'ed anyway. */
+static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool defer_close,
+			  struct lr_error *err)
+{
+	struct lr_policy_guard guard;
+	lr_policy_guard_init(&guard);
+	int rc = lr_policy_guard_build(&guard, p, err);
+	if (rc == 0)
+		rc = add_guarded_path_rules(sb, p, &guard, defer_close, err);
+	lr_policy_guard_free(&guard);
+	return rc;
 }
 
 /* [exec]: the command and its interpreter chain, exactly those files (a verified command runs from

@@ -1,0 +1,33 @@
+/* A sandbox must not be able to rewrite its own policy: the next run would obey the new text. */
+#ifndef LANDRUN_POLICY_GUARD_H
+#define LANDRUN_POLICY_GUARD_H
+
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "landlock_abi.h"
+#include "policy.h"
+#include "util.h"
+
+/* Landlock rights that let the sandbox change a file, or what a directory holds. */
+#define LR_FS_WRITE_RIGHTS                                                                         \
+	(LR_FS_WRITE_FILE | LR_FS_REMOVE_DIR | LR_FS_REMOVE_FILE | LR_FS_MAKE_CHAR | LR_FS_MAKE_DIR |   \
+	 LR_FS_MAKE_REG | LR_FS_MAKE_SOCK | LR_FS_MAKE_FIFO | LR_FS_MAKE_BLOCK | LR_FS_MAKE_SYM |      \
+	 LR_FS_REFER | LR_FS_TRUNCATE)
+
+/* The directories that hold the policy files, and all their parents, by device and inode (so any
+ * spelling of them, symbolic links included, is recognised). */
+struct lr_policy_guard {
+	struct lr_vec dirs; /* struct lr_guarded_dir */
+};
+
+void lr_policy_guard_init(struct lr_policy_guard *g);
+void lr_policy_guard_free(struct lr_policy_guard *g);
+/* Walks up from each policy file's directory. Nothing to do for a policy that read no file. */
+int lr_policy_guard_build(struct lr_policy_guard *g, const struct lr_policy *p, struct lr_error *err);
+/* The policy file a grant on st (a directory holding it, or the file itself) could rewrite, or
+ * NULL. */
+const char *lr_policy_guard_match(const struct lr_policy_guard *g, const struct lr_policy *p,
+				  const struct stat *st);
+
+#endif
