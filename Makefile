@@ -130,6 +130,8 @@ check: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc $(B)/tests/un
 
 # The parser and CLI under valgrind (valgrind does not know the Landlock syscalls: best-effort),
 # on a dynamically linked build: valgrind's glibc suppressions do not apply to a static one.
+# The policies are explained from tests/: rw ${CWD} on the repository would cover policies/,
+# a policy file its sandbox could rewrite, which landrun refuses.
 $(B)/src/landrun-dynamic: $(OBJ_CLI) $(B)/src/liblandrun.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -137,7 +139,7 @@ check-valgrind: $(B)/src/landrun-dynamic
 	@if ! command -v valgrind >/dev/null; then echo "check-valgrind: valgrind not installed, skipped"; exit 0; fi; \
 	vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"; \
 	for p in policies/*.ini; do \
-		$$vg $(B)/src/landrun-dynamic --best-effort --explain -p $$p >/dev/null 2>&1; \
+		(cd tests && $$vg $(abspath $(B))/src/landrun-dynamic --best-effort --explain -p $(CURDIR)/$$p) >/dev/null 2>&1; \
 		[ $$? -eq 0 ] || { echo "valgrind: --explain -p $$p failed"; exit 1; }; \
 	done; \
 	for bad in tests/policies/bad-*.ini; do \
