@@ -2,6 +2,7 @@
  * exposure (check). */
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -123,4 +124,118 @@ Test(guard, a_policy_reached_through_a_symlinked_directory_is_refused)
 	lrt_policy(pol_dir, "p", "");
 	char *pol = lrt_fmt("%s/p.ini", alias);
 	expect_refused(write_marker(pol, "--rw", pol_dir), pol);
+}
+
+/* ---- landrun check ------------------------------------------------------------------------- */
+
+static struct lrt_result *check(const char *const args[])
+{
+	char *const env[] = { "PATH=/usr/bin:/bin", "HOME=/nonexistent", "LANG=C", NULL };
+	return lrt_run_env(T, env, args);
+}
+
+static char *shipped(const char *name)
+{
+	return lrt_fmt("%s/%s.ini", lrt_policies(), name);
+}
+
+Test(check, embedded_default_is_checked_without_a_policy)
+{
+	struct lrt_result *r = check(LRT_ARGS("check"));
+	cr_expect(lrt_contains(r->out, "<embedded default>\n"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "read-etc"), "%s", r->out);
+	LRT_EXPECT(r, 0, "exposure 1.5 OK\n");
+}
+
+Test(check, shipped_policies_scores_in_order)
+{
+	struct lrt_result *r = check(LRT_ARGS("check", shipped("base"), shipped("default"), shipped("git"), shipped("shell")));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	/* base is the tightest; default adds a read of /etc; git UDP (DNS); shell /etc and the tty */
+	const char *want[] = { "base.ini\n", "exposure 1.0 OK\n", "default.ini\n", "exposure 1.5 OK\n",
+			       "git.ini\n", "exposure 2.5 OK\n", "shell.ini\n", "exposure 2.5 OK\n" };
+	const char *at = r->out;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const char *next = strstr(at, want[i]);
+		cr_expect(next != NULL, "want \"%s\" after: %s", want[i], at);
+		at = next ? next + strlen(want[i]) : at;
+	}
+	lrt_free(r);
+}
+
+Test(check, a_finding_names_weight_id_origin_and_fix)
+{
+	char *git = shipped("git");
+	struct lrt_result *r = check(LRT_ARGS("check", git));
+	char *line = lrt_fmt("  1.5  udp                  %s:23: UDP is allowed", git);
+	cr_expect(lrt_contains(r->out, line), "want \"%s\": %s", line, r->out);
+	LRT_EXPECT(r, 0, "; fix: udp = no, unless the command resolves names itself (DNS)\n");
+}
+
+Test(check, threshold_exit_status)
+{
+	char *git = shipped("git");
+	struct lrt_result *r = check(LRT_ARGS("check", "--threshold", "2.4", git));
+	LRT_EXPECT(r, 1, "exposure 2.5 OK");
+	r = check(LRT_ARGS("check", "--threshold", "2.5", git));
+	LRT_EXPECT(r, 0, "exposure 2.5 OK");
+	r = check(LRT_ARGS("check", "--threshold", "10", git));
+	LRT_EXPECT(r, 0, "exposure 2.5 OK");
+	const char *bad[] = { "10.5", "11", "x", "1.", "-1", "2.55" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = check(LRT_ARGS("check", "--threshold", bad[i], git));
+		cr_expect_eq(r->status, 125, "%s: %d", bad[i], r->status);
+		cr_expect(lrt_contains(r->err, "expected a score from 0.0 to 10.0"), "%s", r->err);
+		lrt_free(r);
+	}
+	r = check(LRT_ARGS("check", "--no-such-option"));
+	cr_expect_eq(r->status, 125);
+	cr_expect(lrt_contains(r->err, "usage: landrun check"), "%s", r->err);
+	lrt_free(r);
+}
+
+Test(check, a_policy_without_a_sandbox_is_unsafe)
+{
+	char *pol = lrt_fmt("%s/open.ini", T);
+	lrt_write(pol, "[filesystem]\nunrestricted = yes\n[network]\nconnect_tcp = any\nbind_tcp = any\n"
+		       "udp = yes\n[syscalls]\nbaseline = none\n[process]\ncapabilities = net_admin\n");
+	struct lrt_result *r = check(LRT_ARGS("check", pol));
+	char *line = lrt_fmt("fs-unrestricted      %s:2: the filesystem is not restricted", pol);
+	cr_expect(lrt_contains(r->out, line), "%s", r->out);
+	LRT_EXPECT(r, 0, "exposure 10.0 UNSAFE\n");
+	r = check(LRT_ARGS("check", "--threshold", "9.9", pol));
+	LRT_EXPECT(r, 1, "exposure 10.0 UNSAFE\n");
+}
+
+Test(check, a_policy_error_is_125_with_its_line)
+{
+	char *bad = lrt_fmt("%s/bad.ini", T);
+	lrt_write(bad, "[network]\nconnect_tcp = 99999\n");
+	struct lrt_result *r = check(LRT_ARGS("check", shipped("base"), bad));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	char *where = lrt_fmt("landrun: %s:2: ", bad);
+	cr_expect(lrt_contains(r->err, where), "%s", r->err);
+	cr_expect(lrt_contains(r->out, "exposure 1.0 OK"), "the good policy is still reported: %s", r->out);
+	lrt_free(r);
+}
+
+Test(check, reports_a_policy_its_sandbox_could_rewrite)
+{
+	char *pol = lrt_policy(pol_dir, "p", lrt_fmt("rw = %s\n", pol_dir));
+	struct lrt_result *r = check(LRT_ARGS("check", pol));
+	char *line = lrt_fmt("5.0  policy-writable      %s:5: rw = %s: the policy file %s is writable", pol, pol_dir, pol);
+	cr_expect(lrt_contains(r->out, line), "want \"%s\": %s", line, r->out);
+	LRT_EXPECT(r, 0, "exposure 6.0 EXPOSED\n");
+}
+
+Test(check, json_output)
+{
+	struct lrt_result *r = check(LRT_ARGS("check", "--json", shipped("git"), shipped("base")));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect_eq(strncmp(r->out, "[\n{\"policy\":", 12), 0, "%s", r->out);
+	cr_expect(lrt_contains(r->out, "\"score\":2.5,\"verdict\":\"OK\",\"findings\":[{\"weight\":1.5,\"id\":\"udp\""), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "\"line\":23,"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "]},\n{\"policy\":"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "]}\n]\n"), "%s", r->out);
+	lrt_free(r);
 }
