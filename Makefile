@@ -142,11 +142,14 @@ check-valgrind: $(B)/src/landrun-dynamic
 		(cd tests && $$vg $(abspath $(B))/src/landrun-dynamic --best-effort --explain -p $(CURDIR)/$$p) >/dev/null 2>&1; \
 		[ $$? -eq 0 ] || { echo "valgrind: --explain -p $$p failed"; exit 1; }; \
 	done; \
+	(cd tests && $$vg $(abspath $(B))/src/landrun-dynamic check --json $(addprefix $(CURDIR)/,$(wildcard policies/*.ini)) \
+		$(CURDIR)/tests/policies/bad-port.ini) >/dev/null 2>&1; \
+	[ $$? -eq 125 ] || { echo "valgrind: landrun check failed"; exit 1; }; \
 	for bad in tests/policies/bad-*.ini; do \
 		$$vg $(B)/src/landrun-dynamic -p $$bad -- /bin/true >/dev/null 2>&1; \
 		[ $$? -eq 125 ] || { echo "valgrind: $$bad did not fail cleanly with 125"; exit 1; }; \
 	done; \
-	echo "check-valgrind: shipped and broken policies clean under valgrind"
+	echo "check-valgrind: shipped and broken policies (explained, checked, run) clean under valgrind"
 
 check-man:
 	mandoc -T lint -W warning man/landrun.1 man/landrun.ini.5 man/landrun.3

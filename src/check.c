@@ -111,9 +111,11 @@ static int add(struct check *c, const char *id, const struct lr_origin *at, cons
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (!rule)
+		return lr_fail(c->err, NULL, "check: unknown finding %s", id);
 	struct lr_finding *f = lr_vec_push(&c->r->findings);
-	if (!rule || !f || !(f->what = lr_arena_strdup(&c->r->arena, buf)))
-		return lr_fail(c->err, NULL, rule ? "out of memory" : "check: unknown finding %s", id);
+	if (!f || !(f->what = lr_arena_strdup(&c->r->arena, buf)))
+		return lr_fail(c->err, NULL, "out of memory");
 	f->id = rule->id;
 	f->weight = rule->weight;
 	f->fix = rule->fix;
