@@ -304,15 +304,16 @@ static int check_interpreters(struct check *c, size_t i)
 }
 
 /* The same question landrun asks before running (policy_guard.h), by stat rather than open. */
-static int check_policy_writable(struct check *c, const struct lr_policy_guard *g, size_t i)
+static int check_policy_writable(struct check *c, struct lr_policy_guard *g, size_t i)
 {
 	const struct lr_path_rule *r = rule_at(c, i);
 	struct stat st;
+	const char *file;
 	if (!writes(r->access) || stat(r->path, &st) < 0)
 		return 0;
-	const char *file = lr_policy_guard_match(g, c->p, &st);
-	if (!file)
-		return 0;
+	int hit = lr_policy_guard_check(g, c->p, &st, &file, c->err);
+	if (hit <= 0)
+		return hit;
 	return add(c, "policy-writable", &r->at, "%s = %s: the policy file %s is writable inside its own sandbox",
 		   lr_access_name(r->access), r->path, file);
 }
@@ -329,7 +330,7 @@ static int check_paths(struct check *c)
 			return lr_fail(c->err, NULL, "out of memory");
 	struct lr_policy_guard g;
 	lr_policy_guard_init(&g);
-	int rc = lr_policy_guard_build(&g, p, c->err);
+	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < p->paths.len; i++)
 		rc = check_policy_writable(c, &g, i) || check_system_dirs(c, i) || check_home(c, i) ||
 		     check_path_dirs(c, i) || check_devices(c, i) || check_write_exec(c, i) ||

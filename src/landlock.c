@@ -229,19 +229,20 @@ static int add_path_beneath(struct lr_sandbox *sb, int fd, uint64_t rights, bool
 }
 
 /* A grant that lets the sandbox write one of the policy files it was built from. */
-static int refuse_writable_policy(const struct lr_policy_guard *g, const struct lr_policy *p,
+static int refuse_writable_policy(struct lr_policy_guard *g, const struct lr_policy *p,
 				  const struct lr_path_rule *r, const struct stat *st, uint64_t rights,
 				  struct lr_error *err)
 {
-	const char *file = rights & LR_FS_WRITE_RIGHTS ? lr_policy_guard_match(g, p, st) : NULL;
-	if (!file)
-		return 0;
+	const char *file;
+	int hit = rights & LR_FS_WRITE_RIGHTS ? lr_policy_guard_check(g, p, st, &file, err) : 0;
+	if (hit <= 0)
+		return hit;
 	return lr_fail(err, &r->at, "the policy file %s is writable inside its own sandbox (by this grant): the sandboxed "
 		       "command could rewrite its own policy; move the policy out of it or narrow the grant", file);
 }
 
 static int add_guarded_path_rules(struct lr_sandbox *sb, const struct lr_policy *p,
-				  const struct lr_policy_guard *guard, bool defer_close, struct lr_error *err)
+				  struct lr_policy_guard *guard, bool defer_close, struct lr_error *err)
 {
 	for (size_t i = 0; i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
@@ -275,15 +276,13 @@ static int add_guarded_path_rules(struct lr_sandbox *sb, const struct lr_policy 
 	return 0;
 }
 
-/* The guard is built only here, where each grant is opened and fstat'ed anyway. */
+/* The guard compares each grant's fstat (done anyway to open it) with the policy files. */
 static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool defer_close,
 			  struct lr_error *err)
 {
 	struct lr_policy_guard guard;
 	lr_policy_guard_init(&guard);
-	int rc = lr_policy_guard_build(&guard, p, err);
-	if (rc == 0)
-		rc = add_guarded_path_rules(sb, p, &guard, defer_close, err);
+	int rc = add_guarded_path_rules(sb, p, &guard, defer_close, err);
 	lr_policy_guard_free(&guard);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #ifndef LANDRUN_POLICY_GUARD_H
 #define LANDRUN_POLICY_GUARD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -16,18 +17,20 @@
 	 LR_FS_REFER | LR_FS_TRUNCATE)
 
 /* The directories that hold the policy files, and all their parents, by device and inode (so any
- * spelling of them, symbolic links included, is recognised). */
+ * spelling of them, symbolic links included, is recognised). Found the first time a directory
+ * grant is checked: a policy whose write grants are all files (base.ini's /dev/null) costs no
+ * extra syscall. */
 struct lr_policy_guard {
 	struct lr_vec dirs; /* struct lr_guarded_dir */
+	bool built;
 };
 
 void lr_policy_guard_init(struct lr_policy_guard *g);
 void lr_policy_guard_free(struct lr_policy_guard *g);
-/* Walks up from each policy file's directory. Nothing to do for a policy that read no file. */
-int lr_policy_guard_build(struct lr_policy_guard *g, const struct lr_policy *p, struct lr_error *err);
-/* The policy file a grant on st (a directory holding it, or the file itself) could rewrite, or
- * NULL. */
-const char *lr_policy_guard_match(const struct lr_policy_guard *g, const struct lr_policy *p,
-				  const struct stat *st);
+/* Could a grant on st (a directory holding a policy file or above it, or the file itself) rewrite
+ * one of p's policy files? 1 (*file names it), 0, or -1 when a policy file's directory cannot be
+ * examined. */
+int lr_policy_guard_check(struct lr_policy_guard *g, const struct lr_policy *p, const struct stat *st,
+			  const char **file, struct lr_error *err);
 
 #endif
