@@ -207,3 +207,29 @@ Test(check, policy_writable_by_its_sandbox)
 	lr_policy_free(&p);
 	lrt_rmrf(T);
 }
+
+Test(check, policy_files_are_recorded_with_their_identity)
+{
+	char *T = lrt_mkdtemp("/var/tmp");
+	char *a = lrt_fmt("%s/a.ini", T), *b = lrt_fmt("%s/b.ini", T);
+	lrt_write(a, "[policy]\ninclude = b\n");
+	lrt_write(b, "[network]\nudp = no\n");
+	struct lr_policy p;
+	struct lr_error err = { 0 };
+	lr_policy_init(&p);
+	cr_assert_eq(lr_policy_load(&p, &CTX, a, &err), 0, "%s", err.msg);
+	/* embedded text is not a file: nothing a sandbox could rewrite */
+	cr_assert_eq(lr_policy_load_string(&p, &CTX, "[network]\nudp = no\n", "<text>", &err), 0, "%s", err.msg);
+	cr_assert_eq(p.files.len, 2);
+	const char *want[] = { a, b };
+	for (size_t i = 0; i < 2; i++) {
+		const struct lr_policy_file *f = lr_vec_at(&p.files, i);
+		struct stat st;
+		cr_assert_eq(stat(want[i], &st), 0);
+		cr_expect_str_eq(f->path, want[i]);
+		cr_expect_str_eq(f->dir, T);
+		cr_expect(f->dev == st.st_dev && f->ino == st.st_ino, "%s", want[i]);
+	}
+	lr_policy_free(&p);
+	lrt_rmrf(T);
+}
