@@ -4,7 +4,9 @@
 # usage: check-unprivileged.sh BUILDDIR
 set -eu
 B=$1
-S=$(mktemp -d /tmp/landrun-check.XXXXXX)
+# not under /tmp: the shipped policies grant rw /tmp, and landrun refuses a policy file its
+# own sandbox could rewrite
+S=$(mktemp -d /var/tmp/landrun-check.XXXXXX)
 trap 'rm -rf "$S"' EXIT
 mkdir -p "$S/src" "$S/tests/helpers" "$S/policies"
 cp "$B/src/landrun" "$S/src/"

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "exec.h"
 #include "execctl.h"
 #include "explain.h"
@@ -75,6 +76,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: landrun [OPTIONS] [--] COMMAND [ARG...]\n"
+		"       landrun check [--threshold N] [--json] [POLICY...]   a policy's exposure report\n"
 		"Run COMMAND in place under a Landlock + seccomp sandbox.\n\n"
 		"  -p, --policy FILE|NAME    read a policy (repeatable; NAME: NAME.ini in the policy dir)\n"
 		"      --ro PATH[,PATH]      read-only access       --rox PATH   read + execute\n"
@@ -370,6 +372,12 @@ int main(int argc, char **argv)
 	lr_policy_init(&c.policy);
 	c.ctx.environ = (const char *const *)environ;
 	find_policy_dirs(&c);
+	/* landrun check POLICY...: a report, nothing is sandboxed or run (to run a command named
+	 * check: landrun -- check) */
+	if (argc > 1 && strcmp(argv[1], "check") == 0) {
+		lr_policy_free(&c.policy);
+		return lr_check_main(argc - 1, argv + 1, &c.ctx);
+	}
 	int status = run(&c, argc, argv, &err);
 	if (err.set)
 		fprintf(stderr, "landrun: %s\n", err.msg);

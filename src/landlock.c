@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "landlock_abi.h"
+#include "policy_guard.h"
 #include "sandbox.h"
 
 static const char *const fs_right_names[] = {
@@ -146,7 +147,7 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 {
 	static const struct lr_origin implicit = { NULL, 0 };
 	const struct lr_origin *rw_at = &implicit, *dev_at = &implicit;
-	bool fs = !p->fs_unrestricted.value;
+	bool fs = p->fs_unrestricted.value != LR_YES;
 	bool tcp_connect = !p->connect_any.value, tcp_bind = !p->bind_any.value;
 	bool has_rw = has_access(p, LR_RW, &rw_at);
 	bool has_dev = has_access(p, LR_DEV, &dev_at);
@@ -227,8 +228,21 @@ static int add_path_beneath(struct lr_sandbox *sb, int fd, uint64_t rights, bool
 	return 0;
 }
 
-static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool defer_close,
-			  struct lr_error *err)
+/* A grant that lets the sandbox write one of the policy files it was built from. */
+static int refuse_writable_policy(struct lr_policy_guard *g, const struct lr_policy *p,
+				  const struct lr_path_rule *r, const struct stat *st, uint64_t rights,
+				  struct lr_error *err)
+{
+	const char *file;
+	int hit = rights & LR_FS_WRITE_RIGHTS ? lr_policy_guard_check(g, p, st, &file, err) : 0;
+	if (hit <= 0)
+		return hit;
+	return lr_fail(err, &r->at, "the policy file %s is writable inside its own sandbox (by this grant): the sandboxed "
+		       "command could rewrite its own policy; move the policy out of it or narrow the grant", file);
+}
+
+static int add_guarded_path_rules(struct lr_sandbox *sb, const struct lr_policy *p,
+				  struct lr_policy_guard *guard, bool defer_close, struct lr_error *err)
 {
 	for (size_t i = 0; i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
@@ -247,6 +261,10 @@ static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool
 			close(fd);
 			return lr_fail(err, &r->at, "dev = %s: not a device file", r->path);
 		}
+		if (refuse_writable_policy(guard, p, r, &st, rights, err)) {
+			close(fd);
+			return -1;
+		}
 		if (!rights) {
 			if (!defer_close)
 				close(fd);
@@ -256,6 +274,17 @@ static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool
 			return -1;
 	}
 	return 0;
+}
+
+/* The guard compares each grant's fstat (done anyway to open it) with the policy files. */
+static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool defer_close,
+			  struct lr_error *err)
+{
+	struct lr_policy_guard guard;
+	lr_policy_guard_init(&guard);
+	int rc = add_guarded_path_rules(sb, p, &guard, defer_close, err);
+	lr_policy_guard_free(&guard);
+	return rc;
 }
 
 /* [exec]: the command and its interpreter chain, exactly those files (a verified command runs from
@@ -316,7 +345,7 @@ int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 		return -1;
 	if (sb->abi == 0) {
 		/* Best-effort without Landlock: say so loudly, seccomp still applies. */
-		if (!p->fs_unrestricted.value || !p->connect_any.value || !p->bind_any.value)
+		if (p->fs_unrestricted.value != LR_YES || !p->connect_any.value || !p->bind_any.value)
 			lr_sandbox_note(sb, true, "Landlock is unavailable (%s): files and network are NOT restricted, only the syscall filter applies",
 					sb->landlock_missing ? sb->landlock_missing : "ABI 0");
 		return 0;

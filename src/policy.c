@@ -958,6 +958,16 @@ out:
 	return buf;
 }
 
+static int remember_file(struct lr_policy *p, const char *file, const char *dir, const struct stat *st,
+			 struct lr_error *err)
+{
+	struct lr_policy_file *f = lr_vec_push(&p->files);
+	if (!f)
+		return lr_fail(err, NULL, "out of memory");
+	*f = (struct lr_policy_file){ file, dir, st->st_dev, st->st_ino };
+	return 0;
+}
+
 static int load_file(struct lr_policy *p, const struct lr_env_ctx *ctx, const struct parse_frame *parent,
 		     const char *path, struct lr_error *err, const struct lr_origin *at)
 {
@@ -985,7 +995,7 @@ static int load_file(struct lr_policy *p, const struct lr_env_ctx *ctx, const st
 	int rc = -1;
 	if (!dir)
 		lr_fail(err, at, "%s: cannot make its directory absolute: %s", path, n < 0 ? strerror(errno) : "name too long");
-	else {
+	else if (remember_file(p, file, dir, &sb, err) == 0) {
 		p->depth++;
 		rc = parse_text(p, ctx, &frame, text, file, dir, err);
 		p->depth--;
@@ -1067,6 +1077,7 @@ void lr_policy_init(struct lr_policy *p)
 	lr_vec_init(&p->sys_rules, sizeof(struct lr_sys_rule));
 	lr_vec_init(&p->env_rules, sizeof(struct lr_env_rule));
 	lr_vec_init(&p->sources, sizeof(const char *));
+	lr_vec_init(&p->files, sizeof(struct lr_policy_file));
 	lr_vec_init(&p->verify, sizeof(struct lr_verify_rule));
 	p->strip_proxy_credentials.value = LR_YES;
 	p->baseline.value = 1;
@@ -1084,6 +1095,7 @@ void lr_policy_free(struct lr_policy *p)
 	lr_vec_free(&p->sys_rules);
 	lr_vec_free(&p->env_rules);
 	lr_vec_free(&p->sources);
+	lr_vec_free(&p->files);
 	lr_vec_free(&p->verify);
 	lr_arena_free(&p->arena);
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/resource.h>
+#include <sys/types.h>
 
 #include "util.h"
 
@@ -52,6 +53,14 @@ struct lr_env_rule {
 	struct lr_origin at;
 };
 
+/* A policy file read from disk: a sandbox must not be able to rewrite it (policy_guard.h). */
+struct lr_policy_file {
+	const char *path; /* as given (arena) */
+	const char *dir;  /* its directory, absolute (arena) */
+	dev_t dev;        /* of the file opened and read */
+	ino_t ino;
+};
+
 /* A scalar setting remembers where it was last set, for --explain and errors. */
 struct lr_setting {
 	int value;
@@ -79,7 +88,7 @@ struct lr_policy {
 
 	/* [filesystem] */
 	struct lr_vec paths; /* struct lr_path_rule */
-	struct lr_setting fs_unrestricted;
+	struct lr_setting fs_unrestricted; /* LR_YES: not restricted */
 	struct lr_setting private_tmp;  /* LR_YES: a fresh 0700 TMPDIR, removed at the end (supervised) */
 
 	/* [network] */
@@ -120,6 +129,7 @@ struct lr_policy {
 
 	/* the policy files read, in order (for --explain) */
 	struct lr_vec sources; /* const char * */
+	struct lr_vec files;   /* struct lr_policy_file: those read from disk (not embedded text) */
 	int depth;             /* include depth while parsing */
 };
 

@@ -28,6 +28,10 @@ T=$(mktemp -d /var/tmp/landrun-bench.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 status=0
+# landrun runs from the scratch directory: git.ini's rw ${CWD} on the repository would make the
+# policy files writable by the sandbox, which landrun refuses
+R=$(pwd)
+cd "$T" || exit 1
 
 # section TITLE CMD...: runs CMD, shows its report, keeps its FIGURE lines for the summary.
 section() {
@@ -49,7 +53,7 @@ section "process start-up: /bin/true through each wrapper, us" \
 	-r 'landrun-git/noop-wrapper<=1.10' -r 'landrun-git/bwrap<=0.50' -r 'noop-wrapper/true' -- \
 	true /bin/true :: \
 	noop-wrapper "$O/noop_wrapper" /bin/true :: \
-	landrun-git "$L" --policy policies/git.ini -- /bin/true :: \
+	landrun-git "$L" --policy "$R/policies/git.ini" -- /bin/true :: \
 	landrun-default "$L" -- /bin/true :: \
 	'?bwrap' "$BWRAP" --ro-bind / / /bin/true
 
@@ -66,9 +70,9 @@ section "per-syscall cost, ns per call, bare and under landrun -p git" \
 	"$O/bench" -V -u ns -n 21 \
 	-r 'getppid-landrun/getppid-bare<=1.05' -r 'ioctl-landrun/ioctl-bare<=1.25' -- \
 	getppid-bare "$O/sysloop" getppid $N :: \
-	getppid-landrun "$L" --policy policies/git.ini --rox "$O" -- "$O/sysloop" getppid $N :: \
+	getppid-landrun "$L" --policy "$R/policies/git.ini" --rox "$O" -- "$O/sysloop" getppid $N :: \
 	ioctl-bare "$O/sysloop" ioctl $N :: \
-	ioctl-landrun "$L" --policy policies/git.ini --rox "$O" -- "$O/sysloop" ioctl $N
+	ioctl-landrun "$L" --policy "$R/policies/git.ini" --rox "$O" -- "$O/sysloop" ioctl $N
 
 # Landlock path walk: 1001 rules, the granting one 8 levels above the file. The 1-rule run
 # tells the rule count's share from the walk's.
@@ -79,14 +83,15 @@ if "$O/openbench" setup "$T"; then
 		"$O/bench" -V -u ns -n 21 \
 		-r 'landrun-1001-rules/bare<=1.25' -r 'landrun-1-rule/bare' -- \
 		bare "$O/openbench" loop "$F" $N :: \
-		landrun-1-rule "$L" -p policies/base.ini --rox "$O" --ro "$T/d1" -- "$O/openbench" loop "$F" $N :: \
-		landrun-1001-rules "$L" -p policies/base.ini -p "$T/paths.ini" --rox "$O" -- \
+		landrun-1-rule "$L" -p "$R/policies/base.ini" --rox "$O" --ro "$T/d1" -- "$O/openbench" loop "$F" $N :: \
+		landrun-1001-rules "$L" -p "$R/policies/base.ini" -p "$T/paths.ini" --rox "$O" -- \
 			"$O/openbench" loop "$F" $N
 
 	# BIG: the 1001 paths and 300 separate deny rules, named from the syscall group tables (not
 	# the calls every process needs to start and end).
 	{ cat "$T/paths.ini"; echo '[syscalls]'
-	  grep -o '"[a-z_0-9]*"' src/syscall_groups.c | tr -d '"' | sort -u | grep -vx "execve\|exit\|exit_group\|rt_sigreturn\|restart_syscall" | head -300 | sed 's/^/deny = /'
+	  grep -o '"[a-z_0-9]*"' "$R/src/syscall_groups.c" | tr -d '"' | sort -u |
+		grep -vx "execve\|exit\|exit_group\|rt_sigreturn\|restart_syscall" | head -300 | sed 's/^/deny = /'
 	} >"$T/big.ini"
 	printf '[filesystem]\nro = /usr\n' >"$T/tiny.ini"
 	# The whole process includes exec and dynamic linking; the difference to a one-rule policy
@@ -102,18 +107,18 @@ fi
 # git log -1 in a real repository (a clone of this one when it is a git checkout, else a small
 # synthetic history), bare and under git.ini with the clone granted.
 if command -v git >/dev/null; then
-	R=$T/repo
-	if [ -d .git ] && git clone -q --no-hardlinks . "$R" 2>/dev/null; then :; else
-		rm -rf "$R" && git init -q "$R" && for i in 1 2 3 4 5 6 7 8 9 10; do
-			echo "$i" >"$R/f$i" && git -C "$R" add "f$i" &&
-			git -C "$R" -c user.name=b -c user.email=b@b commit -qm "c$i" || break
+	GR=$T/repo
+	if [ -e "$R/.git" ] && git clone -q --no-hardlinks "$R" "$GR" 2>/dev/null; then :; else
+		rm -rf "$GR" && git init -q "$GR" && for i in 1 2 3 4 5 6 7 8 9 10; do
+			echo "$i" >"$GR/f$i" && git -C "$GR" add "f$i" &&
+			git -C "$GR" -c user.name=b -c user.email=b@b commit -qm "c$i" || break
 		done
 	fi
 	G=$(command -v git)
 	section "git log -1 in a real repository, us" \
 		"$O/bench" -n "${ROUNDS:-200}" -r 'landrun-git/bare<=1.40' -- \
-		bare "$G" -C "$R" log -1 :: \
-		landrun-git "$L" --policy policies/git.ini --rw "$R" -- "$G" -C "$R" log -1
+		bare "$G" -C "$GR" log -1 :: \
+		landrun-git "$L" --policy "$R/policies/git.ini" --rw "$GR" -- "$G" -C "$GR" log -1
 else
 	printf '\n== git log -1 ==\nskipped: git is not installed\n'
 fi

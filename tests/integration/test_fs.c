@@ -168,3 +168,15 @@ Test(fs, planted_symlink_in_policy_is_refused)
 	cr_expect(lrt_contains(r->err, "symbolic link"), "%s", r->err);
 	lrt_free(r);
 }
+
+Test(fs, unrestricted_no_keeps_the_filesystem_restricted)
+{
+	/* "unrestricted = no" once turned the restriction off: the setting is a yes/no, not a flag */
+	char *pol = lrt_policy(T, "restricted", P("ro = %s/ro\nunrestricted = no\n", T));
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	cr_expect_eq(r->status, 1, "%s%s", r->out, r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/ro/file", T)));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+}

@@ -1,0 +1,241 @@
+/* A policy its own sandbox could rewrite is refused (guard), and `landrun check` reports a policy's
+ * exposure (check). */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char *T, *pol_dir, *work;
+
+/* T/pol holds the policies, T/work is where the command may write. */
+static void setup(void)
+{
+	T = lrt_mkdtemp("/var/tmp");
+	pol_dir = lrt_fmt("%s/pol", T);
+	work = lrt_fmt("%s/work", T);
+	mkdir(pol_dir, 0755);
+	mkdir(work, 0755);
+}
+
+static void teardown(void)
+{
+	lrt_rmrf(T);
+	free(T);
+	free(pol_dir);
+	free(work);
+}
+
+TestSuite(guard, .init = setup, .fini = teardown);
+TestSuite(check, .init = setup, .fini = teardown);
+
+/* Runs `probe write T/pol/ran` under policy, from T. */
+static struct lrt_result *write_marker(const char *policy, const char *more_flag, const char *more_arg)
+{
+	char *marker = lrt_fmt("%s/ran", pol_dir);
+	struct lrt_result *r = more_flag
+		? lrt_run(T, LRT_ARGS("-p", policy, more_flag, more_arg, "--", lrt_probe(), "write", marker))
+		: lrt_run(T, LRT_ARGS("-p", policy, "--", lrt_probe(), "write", marker));
+	free(marker);
+	return r;
+}
+
+static void expect_refused(struct lrt_result *r, const char *policy_file)
+{
+	cr_expect_eq(r->status, 125, "status %d: %s", r->status, r->err);
+	char *want = lrt_fmt("the policy file %s is writable inside its own sandbox (by this grant)", policy_file);
+	cr_expect(lrt_contains(r->err, want), "want \"%s\": %s", want, r->err);
+	cr_expect(lrt_contains(r->err, "move the policy out of it or narrow the grant"), "%s", r->err);
+	free(want);
+	char *marker = lrt_fmt("%s/ran", pol_dir);
+	cr_expect_eq(access(marker, F_OK), -1, "the command ran");
+	free(marker);
+	lrt_free(r);
+}
+
+Test(guard, policy_in_its_own_rw_grant_is_refused)
+{
+	char *pol = lrt_policy(pol_dir, "p", lrt_fmt("rw = %s\n", pol_dir));
+	struct lrt_result *r = write_marker(pol, NULL, NULL);
+	char *line = lrt_fmt("landrun: %s:5: the policy file", pol);
+	cr_expect(lrt_contains(r->err, line), "the grant's FILE:LINE: %s", r->err);
+	expect_refused(r, pol);
+}
+
+Test(guard, read_only_grant_on_the_policy_directory_runs)
+{
+	char *pol = lrt_policy(pol_dir, "p", lrt_fmt("ro = %s\nrw = %s\n", pol_dir, work));
+	/* the granted twin: writing in work succeeds, writing beside the policy does not */
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "write", lrt_fmt("%s/ok", work)));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+	r = write_marker(pol, NULL, NULL);
+	cr_expect_eq(r->status, 1, "%s%s", r->out, r->err);
+	lrt_free(r);
+}
+
+Test(guard, a_grant_on_a_parent_directory_is_refused)
+{
+	char *pol = lrt_policy(pol_dir, "p", lrt_fmt("rw = %s\n", T));
+	expect_refused(write_marker(pol, NULL, NULL), pol);
+}
+
+Test(guard, a_file_grant_on_the_policy_itself_is_refused)
+{
+	char *pol = lrt_fmt("%s/p.ini", pol_dir);
+	char *text = lrt_fmt("rw = %s\n", pol);
+	lrt_policy(pol_dir, "p", text);
+	expect_refused(write_marker(pol, NULL, NULL), pol);
+}
+
+Test(guard, an_included_policy_in_a_rw_grant_is_refused)
+{
+	/* the main policy sits in T (not granted); the file it includes sits in the writable T/pol */
+	char *inc = lrt_fmt("%s/inc.ini", pol_dir);
+	lrt_write(inc, "[network]\nudp = no\n");
+	char *pol = lrt_policy(T, "main", lrt_fmt("rw = %s\n[policy]\ninclude = %s\n", pol_dir, inc));
+	expect_refused(write_marker(pol, NULL, NULL), inc);
+}
+
+Test(guard, a_symlinked_spelling_of_the_directory_is_refused)
+{
+	char *alias = lrt_fmt("%s/alias", T);
+	cr_assert_eq(symlink(pol_dir, alias), 0);
+	if (lrt_is_root())
+		cr_assert_eq(lchown(alias, 0, 0), 0); /* a link root owns is followed in a grant */
+	char *pol = lrt_policy(pol_dir, "p", "");
+	struct lrt_result *r = write_marker(pol, "--rw", alias);
+	if (!lrt_is_root()) {
+		/* a link owned by the user is refused before the guard is reached: also no run */
+		cr_expect_eq(r->status, 125, "%s", r->err);
+		lrt_free(r);
+		return;
+	}
+	expect_refused(r, pol);
+}
+
+Test(guard, a_policy_reached_through_a_symlinked_directory_is_refused)
+{
+	/* the policy is read as T/alias/p.ini, the grant names the real T/pol */
+	char *alias = lrt_fmt("%s/alias", T);
+	cr_assert_eq(symlink(pol_dir, alias), 0);
+	lrt_policy(pol_dir, "p", "");
+	char *pol = lrt_fmt("%s/p.ini", alias);
+	expect_refused(write_marker(pol, "--rw", pol_dir), pol);
+}
+
+/* ---- landrun check ------------------------------------------------------------------------- */
+
+static struct lrt_result *check(const char *const args[])
+{
+	char *const env[] = { "PATH=/usr/bin:/bin", "HOME=/nonexistent", "LANG=C", NULL };
+	return lrt_run_env(T, env, args);
+}
+
+static char *shipped(const char *name)
+{
+	return lrt_fmt("%s/%s.ini", lrt_policies(), name);
+}
+
+Test(check, embedded_default_is_checked_without_a_policy)
+{
+	struct lrt_result *r = check(LRT_ARGS("check"));
+	cr_expect(lrt_contains(r->out, "<embedded default>\n"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "read-etc"), "%s", r->out);
+	LRT_EXPECT(r, 0, "exposure 1.5 OK\n");
+}
+
+Test(check, shipped_policies_scores_in_order)
+{
+	struct lrt_result *r = check(LRT_ARGS("check", shipped("base"), shipped("default"), shipped("git"), shipped("shell")));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	/* base is the tightest; default adds a read of /etc; git UDP (DNS); shell /etc and the tty */
+	const char *want[] = { "base.ini\n", "exposure 1.0 OK\n", "default.ini\n", "exposure 1.5 OK\n",
+			       "git.ini\n", "exposure 2.5 OK\n", "shell.ini\n", "exposure 2.5 OK\n" };
+	const char *at = r->out;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const char *next = strstr(at, want[i]);
+		cr_expect(next != NULL, "want \"%s\" after: %s", want[i], at);
+		at = next ? next + strlen(want[i]) : at;
+	}
+	lrt_free(r);
+}
+
+Test(check, a_finding_names_weight_id_origin_and_fix)
+{
+	char *git = shipped("git");
+	struct lrt_result *r = check(LRT_ARGS("check", git));
+	char *line = lrt_fmt("  1.5  udp                  %s:23: UDP is allowed", git);
+	cr_expect(lrt_contains(r->out, line), "want \"%s\": %s", line, r->out);
+	LRT_EXPECT(r, 0, "; fix: udp = no, unless the command resolves names itself (DNS)\n");
+}
+
+Test(check, threshold_exit_status)
+{
+	char *git = shipped("git");
+	struct lrt_result *r = check(LRT_ARGS("check", "--threshold", "2.4", git));
+	LRT_EXPECT(r, 1, "exposure 2.5 OK");
+	r = check(LRT_ARGS("check", "--threshold", "2.5", git));
+	LRT_EXPECT(r, 0, "exposure 2.5 OK");
+	r = check(LRT_ARGS("check", "--threshold", "10", git));
+	LRT_EXPECT(r, 0, "exposure 2.5 OK");
+	const char *bad[] = { "10.5", "11", "x", "1.", "-1", "2.55" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = check(LRT_ARGS("check", "--threshold", bad[i], git));
+		cr_expect_eq(r->status, 125, "%s: %d", bad[i], r->status);
+		cr_expect(lrt_contains(r->err, "expected a score from 0.0 to 10.0"), "%s", r->err);
+		lrt_free(r);
+	}
+	r = check(LRT_ARGS("check", "--no-such-option"));
+	cr_expect_eq(r->status, 125);
+	cr_expect(lrt_contains(r->err, "usage: landrun check"), "%s", r->err);
+	lrt_free(r);
+}
+
+Test(check, a_policy_without_a_sandbox_is_unsafe)
+{
+	char *pol = lrt_fmt("%s/open.ini", T);
+	lrt_write(pol, "[filesystem]\nunrestricted = yes\n[network]\nconnect_tcp = any\nbind_tcp = any\n"
+		       "udp = yes\n[syscalls]\nbaseline = none\n[process]\ncapabilities = net_admin\n");
+	struct lrt_result *r = check(LRT_ARGS("check", pol));
+	char *line = lrt_fmt("fs-unrestricted      %s:2: the filesystem is not restricted", pol);
+	cr_expect(lrt_contains(r->out, line), "%s", r->out);
+	LRT_EXPECT(r, 0, "exposure 10.0 UNSAFE\n");
+	r = check(LRT_ARGS("check", "--threshold", "9.9", pol));
+	LRT_EXPECT(r, 1, "exposure 10.0 UNSAFE\n");
+}
+
+Test(check, a_policy_error_is_125_with_its_line)
+{
+	char *bad = lrt_fmt("%s/bad.ini", T);
+	lrt_write(bad, "[network]\nconnect_tcp = 99999\n");
+	struct lrt_result *r = check(LRT_ARGS("check", shipped("base"), bad));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	char *where = lrt_fmt("landrun: %s:2: ", bad);
+	cr_expect(lrt_contains(r->err, where), "%s", r->err);
+	cr_expect(lrt_contains(r->out, "exposure 1.0 OK"), "the good policy is still reported: %s", r->out);
+	lrt_free(r);
+}
+
+Test(check, reports_a_policy_its_sandbox_could_rewrite)
+{
+	char *pol = lrt_policy(pol_dir, "p", lrt_fmt("rw = %s\n", pol_dir));
+	struct lrt_result *r = check(LRT_ARGS("check", pol));
+	char *line = lrt_fmt("5.0  policy-writable      %s:5: rw = %s: the policy file %s is writable", pol, pol_dir, pol);
+	cr_expect(lrt_contains(r->out, line), "want \"%s\": %s", line, r->out);
+	LRT_EXPECT(r, 0, "exposure 6.0 EXPOSED\n");
+}
+
+Test(check, json_output)
+{
+	struct lrt_result *r = check(LRT_ARGS("check", "--json", shipped("git"), shipped("base")));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect_eq(strncmp(r->out, "[\n{\"policy\":", 12), 0, "%s", r->out);
+	cr_expect(lrt_contains(r->out, "\"score\":2.5,\"verdict\":\"OK\",\"findings\":[{\"weight\":1.5,\"id\":\"udp\""), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "\"line\":23,"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "]},\n{\"policy\":"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "]}\n]\n"), "%s", r->out);
+	lrt_free(r);
+}
