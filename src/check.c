@@ -4,8 +4,8 @@
  * once (the first rule that causes it is named), so a policy cannot look worse by repeating a
  * mistake, and the fix of one line removes its whole weight. */
 #include "check.h"
+#include "names.h"
 
-#include <cap-ng.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -386,8 +386,8 @@ static int check_process(struct check *c)
 	const struct lr_policy *p = c->p;
 	if (p->caps_keep) {
 		char names[512] = "";
-		for (int cap = 0; cap < 64; cap++) {
-			const char *name = p->caps_keep & (1ULL << cap) ? capng_capability_to_name((unsigned)cap) : NULL;
+		for (unsigned cap = 0; cap < 64; cap++) {
+			const char *name = p->caps_keep & (1ULL << cap) ? lr_cap_name(cap) : NULL;
 			size_t n = strlen(names);
 			if (name)
 				snprintf(names + n, sizeof(names) - n, "%s%s", n ? " " : "", name);
