@@ -14,6 +14,7 @@
 #include "exec.h"
 #include "execctl.h"
 #include "explain.h"
+#include "learn.h"
 #include "policy.h"
 #include "sandbox.h"
 #include "supervise.h"
@@ -388,6 +389,13 @@ int main(int argc, char **argv)
 	lr_policy_init(&c.policy);
 	c.ctx.environ = (const char *const *)environ;
 	find_policy_dirs(&c);
+	if (argc > 1 && strcmp(argv[1], "learn") == 0) {
+		int sig = 0, st = lr_learn_main(argc - 1, argv + 1, &c.ctx, &sig);
+		lr_policy_free(&c.policy);
+		if (sig)
+			lr_die_by_signal(sig);
+		return st;
+	}
 	int status = run(&c, argc, argv, &err);
 	if (err.set)
 		fprintf(stderr, "landrun: %s\n", err.msg);
