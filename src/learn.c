@@ -196,11 +196,16 @@ static void record_exec(struct learn *l, const struct lr_trace_call *c)
 		record(l, chain[i], U_EXEC | U_READ, c->pid);
 }
 
+static void on_entry_call(void *ctx, const struct lr_trace_call *c)
+{
+	struct learn *l = ctx;
+	if (c->nr >= 0 && c->nr < MAX_NR)
+		l->syscalls[c->nr] = 1;
+}
+
 static void on_exit_call(void *ctx, const struct lr_trace_call *c)
 {
 	struct learn *l = ctx;
-	if (l->want_syscalls && c->nr >= 0 && c->nr < MAX_NR)
-		l->syscalls[c->nr] = 1;
 	bool ok = c->ret >= 0 || (c->op == LR_OP_CONNECT && c->ret == -EINPROGRESS);
 	if (!ok)
 		return;
@@ -537,6 +542,7 @@ static int run_traced(struct learn *l, const struct learn_args *a, const struct 
 		t.syscall_stops = true;
 		t.all_calls = a->syscalls;
 		t.on_exit = on_exit_call;
+		t.on_entry = on_entry_call;
 		t.ctx = l;
 		struct lr_supervise_opts so = { .tracer = &t, .timeout_ms = p.timeout_ms.value,
 						.private_tmp = sb.private_tmp };

@@ -294,6 +294,8 @@ static void syscall_stop(struct lr_tracer *t, pid_t pid)
 			c->nr = (int)info.entry.nr;
 			memcpy(c->args, info.entry.args, sizeof(c->args));
 			decode_call(pid, c);
+			if (t->all_calls && t->on_entry)
+				t->on_entry(t->ctx, c);
 		}
 		if (info.op == PTRACE_SYSCALL_INFO_SECCOMP && t->on_seccomp) {
 			int e = t->on_seccomp(t->ctx, c, info.seccomp.ret_data);
@@ -307,7 +309,7 @@ static void syscall_stop(struct lr_tracer *t, pid_t pid)
 	if (info.op != PTRACE_SYSCALL_INFO_EXIT || c->pid != pid)
 		return;
 	c->ret = (long)info.exit.rval;
-	if (t->on_exit && !c->seccomp_denied && (c->op != LR_OP_NONE || t->all_calls))
+	if (t->on_exit && !c->seccomp_denied && c->op != LR_OP_NONE)
 		t->on_exit(t->ctx, c);
 	c->pid = 0; /* answered: a stray exit stop (after exec) finds nothing */
 }

@@ -46,11 +46,12 @@ struct lr_trace_call {
 
 struct lr_tracer {
 	bool syscall_stops; /* stop at each syscall's entry and exit (on_exit is called) */
-	bool all_calls;     /* on_exit for every syscall, not only those with an op */
+	bool all_calls;     /* on_entry for every syscall (exit and exit_group have no exit stop) */
 	/* At PTRACE_EVENT_SECCOMP: data is the filter's 16-bit SECCOMP_RET_DATA. Returns the errno the
 	 * call fails with (the call is skipped), or 0 to let it run. */
 	int (*on_seccomp)(void *ctx, const struct lr_trace_call *call, unsigned data);
-	void (*on_exit)(void *ctx, const struct lr_trace_call *call);
+	void (*on_exit)(void *ctx, const struct lr_trace_call *call);  /* calls with an op */
+	void (*on_entry)(void *ctx, const struct lr_trace_call *call); /* with all_calls */
 	void *ctx;
 	struct lr_vec procs; /* internal: struct lr_trace_proc */
 };
