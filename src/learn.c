@@ -346,6 +346,9 @@ static void write_filesystem(FILE *out, struct learn *l)
 			u[m++] = u[i];
 	}
 	struct bucket trees[LR_ARRAY_LEN(system_trees)] = { 0 }, cwd = { .path = l->cwd }, tmp = { .path = l->tmp };
+	/* a directory above $HOME is never granted whole: its paths are taken one by one */
+	bool fold_cwd = l->cwd[0] && !(l->home[0] && beneath(l->home, l->cwd));
+	bool fold_tmp = l->tmp[0] && !(l->home[0] && beneath(l->home, l->tmp));
 	struct use *others = calloc(m ? m : 1, sizeof(*others));
 	size_t nothers = 0;
 	for (size_t i = 0; i < m; i++) {
@@ -354,11 +357,11 @@ static void write_filesystem(FILE *out, struct learn *l)
 				others[nothers++] = u[i];
 			continue;
 		}
-		if (beneath(u[i].path, l->cwd)) {
+		if (fold_cwd && beneath(u[i].path, l->cwd)) {
 			add_to(&cwd, &u[i]);
 			continue;
 		}
-		if (l->tmp[0] && beneath(u[i].path, l->tmp)) {
+		if (fold_tmp && beneath(u[i].path, l->tmp)) {
 			add_to(&tmp, &u[i]);
 			continue;
 		}
