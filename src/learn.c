@@ -455,12 +455,15 @@ static void write_syscalls(FILE *out, const struct learn *l)
 	fputc('\n', out);
 }
 
-static void write_policy(FILE *out, struct learn *l, char **command, int status)
+static void write_policy(FILE *out, struct learn *l, char **command, int status, int sig)
 {
 	fprintf(out, "; learned by landrun learn from:");
 	for (char **a = command; *a; a++)
 		fprintf(out, " %s", *a);
-	fprintf(out, "\n; the command exited with status %d\n\n", status);
+	if (sig)
+		fprintf(out, "\n; the command was killed by signal %d (%s)\n\n", sig, strsignal(sig));
+	else
+		fprintf(out, "\n; the command exited with status %d\n\n", status);
 	write_filesystem(out, l);
 	write_network(out, l);
 	if (l->want_syscalls)
@@ -587,7 +590,7 @@ int lr_learn_main(int argc, char **argv, const struct lr_env_ctx *ctx, int *sign
 			fprintf(stderr, "landrun: learn: cannot write %s: %s\n", a.output, strerror(errno));
 			status = EXIT_LANDRUN;
 		} else {
-			write_policy(out, l, a.command, status);
+			write_policy(out, l, a.command, status, *signal_out);
 			if ((a.output ? fclose(out) : fflush(out)) != 0) {
 				fprintf(stderr, "landrun: learn: cannot write %s\n", a.output ? a.output : "stdout");
 				status = EXIT_LANDRUN;
