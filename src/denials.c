@@ -102,6 +102,10 @@ static void decode_args(const struct lr_trace_call *c, char *buf, size_t size)
 				off += (size_t)snprintf(buf + off, size - off, "%s%s", off ? "|" : "", ns_flags[i].name);
 	} else if (strcmp(name, "personality") == 0) {
 		snprintf(buf, size, "%#x", (unsigned)c->args[0]);
+	} else if (c->path[0]) {
+		int n = snprintf(buf, size, "\"%s\"", c->path);
+		if (n < 0 || (size_t)n >= size)
+			buf[0] = '\0';
 	}
 }
 
@@ -294,6 +298,6 @@ void lr_denials_tracer(struct lr_tracer *t, struct lr_denials *d)
 	t->on_seccomp = on_seccomp;
 	t->on_exit = on_exit_call;
 	t->ctx = d;
-	/* exit stops only when Landlock restricts something a denial could come from */
-	t->syscall_stops = d->sb->handled_fs || d->sb->handled_net;
+	/* the filter marks the path and port syscalls (LR_TRACE_OBSERVE): only they stop at exit */
+	t->syscall_stops = false;
 }

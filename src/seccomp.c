@@ -15,6 +15,7 @@
 
 #include "sandbox.h"
 #include "syscall_groups.h"
+#include "trace.h"
 
 enum { MAX_NR = 1024 };
 
@@ -582,6 +583,29 @@ static int export_bpf(struct compiler *c, int i)
 	return 0;
 }
 
+/* --log-denials: the path and port syscalls the filter lets through are marked so the tracer
+ * watches their result (a Landlock denial shows there); the others run without a stop. Only a
+ * call that no rule of either program denies is marked: a denial keeps its own action. */
+static int emit_observe(struct compiler *c)
+{
+	int nrs[32];
+	int n = lr_trace_observed_syscalls(nrs, (int)LR_ARRAY_LEN(nrs));
+	const struct sysplan *pl = c->plan;
+	bool deny_default = c->p->sys_default.value == LR_ACT_ERRNO;
+	for (int i = 0; i < n; i++) {
+		int nr = nrs[i];
+		bool base = c->p->baseline.value && !pl->unbaselined[nr];
+		if (nr < 0 || nr >= MAX_NR || pl->explicit_verdict[nr] == V_DENY ||
+		    (base && (pl->enosys[nr] || pl->baseline_deny[nr])) || conditional_for(c, nr) ||
+		    (deny_default && pl->explicit_verdict[nr] != V_ALLOW && nr != c->nr_execve))
+			continue;
+		int rc = seccomp_rule_add_array(c->ctx, SCMP_ACT_TRACE(LR_TRACE_OBSERVE), nr, 0, NULL);
+		if (rc < 0)
+			return lr_fail(c->err, NULL, "seccomp rule to observe syscall %d: %s", nr, strerror(-rc));
+	}
+	return 0;
+}
+
 static int build_program(struct compiler *c, int i, uint32_t def, int (*emit)(struct compiler *, int))
 {
 	c->def = def;
@@ -597,6 +621,8 @@ static int build_program(struct compiler *c, int i, uint32_t def, int (*emit)(st
 	for (int nr = 0; rc == 0 && nr < MAX_NR; nr++)
 		if (c->plan->touched[nr])
 			rc = emit(c, nr);
+	if (rc == 0 && i == 0 && c->sb->trace_denials)
+		rc = emit_observe(c);
 	if (rc == 0)
 		rc = export_bpf(c, i);
 	seccomp_release(c->ctx);

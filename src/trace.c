@@ -20,6 +20,7 @@
 /* Per traced thread: the call it is in. */
 struct lr_trace_proc {
 	pid_t pid;
+	bool want_exit; /* an observed call: stop at its exit */
 	struct lr_trace_call call;
 };
 
@@ -59,6 +60,20 @@ static const struct path_sys {
 	{ SYS_socket, LR_OP_SOCKET, -1, -1, -1, -1, -1 },
 };
 #endif
+
+int lr_trace_observed_syscalls(int *out, int max)
+{
+	int n = 0;
+#if defined(__x86_64__)
+	for (size_t i = 0; i < LR_ARRAY_LEN(path_syscalls) && n < max; i++)
+		if (path_syscalls[i].op != LR_OP_SOCKET)
+			out[n++] = path_syscalls[i].nr;
+#else
+	(void)out;
+	(void)max;
+#endif
+	return n;
+}
 
 void lr_trace_init(struct lr_tracer *t)
 {
@@ -155,8 +170,10 @@ static void forget(struct lr_tracer *t, pid_t pid)
 {
 	for (size_t i = 0; i < t->procs.len; i++) {
 		struct lr_trace_proc *p = lr_vec_at(&t->procs, i);
-		if (p->pid == pid)
+		if (p->pid == pid) {
 			p->pid = 0;
+			p->want_exit = false;
+		}
 	}
 }
 
@@ -297,6 +314,10 @@ static void syscall_stop(struct lr_tracer *t, pid_t pid)
 			if (t->all_calls && t->on_entry)
 				t->on_entry(t->ctx, c);
 		}
+		if (info.op == PTRACE_SYSCALL_INFO_SECCOMP && info.seccomp.ret_data == LR_TRACE_OBSERVE) {
+			p->want_exit = true;
+			return;
+		}
 		if (info.op == PTRACE_SYSCALL_INFO_SECCOMP && t->on_seccomp) {
 			int e = t->on_seccomp(t->ctx, c, info.seccomp.ret_data);
 			if (e > 0) {
@@ -308,15 +329,21 @@ static void syscall_stop(struct lr_tracer *t, pid_t pid)
 	}
 	if (info.op != PTRACE_SYSCALL_INFO_EXIT || c->pid != pid)
 		return;
+	p->want_exit = false;
 	c->ret = (long)info.exit.rval;
 	if (t->on_exit && !c->seccomp_denied && c->op != LR_OP_NONE)
 		t->on_exit(t->ctx, c);
 	c->pid = 0; /* answered: a stray exit stop (after exec) finds nothing */
 }
 
-static void resume(const struct lr_tracer *t, pid_t pid, int sig)
+static void resume(struct lr_tracer *t, pid_t pid, int sig)
 {
-	ptrace(t->syscall_stops ? PTRACE_SYSCALL : PTRACE_CONT, pid, 0, sig);
+	bool stop_next = t->syscall_stops;
+	for (size_t i = 0; !stop_next && i < t->procs.len; i++) {
+		const struct lr_trace_proc *p = lr_vec_at(&t->procs, i);
+		stop_next = p->pid == pid && p->want_exit;
+	}
+	ptrace(stop_next ? PTRACE_SYSCALL : PTRACE_CONT, pid, 0, sig);
 }
 
 static void handle_stop(struct lr_tracer *t, pid_t pid, int st)

@@ -44,8 +44,16 @@ struct lr_trace_call {
 	bool seccomp_denied;   /* failed by the tracer at PTRACE_EVENT_SECCOMP */
 };
 
+/* SECCOMP_RET_TRACE data that asks the tracer to watch the call's result (--log-denials compiles it
+ * for the path and port syscalls): only those calls stop twice, the others run untraced. */
+#define LR_TRACE_OBSERVE 0xffffu
+
+/* The syscalls whose results are worth observing for Landlock denials; returns how many. */
+int lr_trace_observed_syscalls(int *out, int max);
+
 struct lr_tracer {
-	bool syscall_stops; /* stop at each syscall's entry and exit (on_exit is called) */
+	bool syscall_stops; /* stop at every syscall's entry and exit; without it, on_exit is called
+			     * for the calls the filter marks with LR_TRACE_OBSERVE */
 	bool all_calls;     /* on_entry for every syscall (exit and exit_group have no exit stop) */
 	/* At PTRACE_EVENT_SECCOMP: data is the filter's 16-bit SECCOMP_RET_DATA. Returns the errno the
 	 * call fails with (the call is skipped), or 0 to let it run. */

@@ -147,3 +147,24 @@ Test(denials, threads_and_children_are_followed)
 	free(cmd);
 	free(pol);
 }
+
+Test(denials, allow_list_default_deny)
+{
+	/* with default = deny, a call off the list is named with that rule; a call on it still has
+	 * its Landlock result watched */
+	const char *list = "[syscalls]\ndefault = deny\nallow = read write close exit_group execve mmap brk arch_prctl "
+			   "set_tid_address set_robust_list rseq prlimit64 mprotect getrandom munmap newfstatat fstat "
+			   "pread64 access openat\n";
+	expect_denied(logged(list, LRT_ARGS("personality", "0xffffffff")), "EPERM",
+		      "personality(0xffffffff) by [syscalls] default = deny");
+	char *secret = lrt_fmt("%s/secret", T);
+	lrt_write(secret, "s3cret\n");
+	char *what = lrt_fmt("openat(\"%s\", O_RDONLY): read_file not granted; add \"ro = %s\" to [filesystem]",
+			     secret, secret);
+	expect_denied(logged(list, LRT_ARGS("read", secret)), "EACCES", what);
+	char *extra = lrt_fmt("[filesystem]\nro = %s\n%s", secret, list);
+	expect_no_line(logged(extra, LRT_ARGS("read", secret)), 0, "ok");
+	free(extra);
+	free(what);
+	free(secret);
+}
