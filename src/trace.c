@@ -281,15 +281,18 @@ static void decode_call(pid_t pid, struct lr_trace_call *c)
 	}
 }
 
-/* Skips the call the tracee is stopped in and makes it return -errnum. */
+/* Skips the call the tracee is stopped in and makes it return -errnum. A denied call must never
+ * run: if the registers cannot be changed, the tracee is killed instead. */
 static void fail_call(pid_t pid, int errnum)
 {
 	struct user_regs_struct regs;
-	if (ptrace(PTRACE_GETREGS, pid, NULL, &regs) < 0)
-		return;
-	regs.orig_rax = (unsigned long long)-1;
-	regs.rax = (unsigned long long)(long long)-errnum;
-	ptrace(PTRACE_SETREGS, pid, NULL, &regs);
+	if (ptrace(PTRACE_GETREGS, pid, NULL, &regs) == 0) {
+		regs.orig_rax = (unsigned long long)-1;
+		regs.rax = (unsigned long long)(long long)-errnum;
+		if (ptrace(PTRACE_SETREGS, pid, NULL, &regs) == 0)
+			return;
+	}
+	kill(pid, SIGKILL);
 }
 
 static void syscall_stop(struct lr_tracer *t, pid_t pid)
