@@ -1,6 +1,9 @@
 /* landrun learn: the policy learned from a real program runs that program again, and stays tight
  * enough that an unrelated secret under $HOME cannot be read under it. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -195,11 +198,49 @@ Test(learn, policy_written_when_the_command_fails)
 Test(learn, tcp_ports_connected)
 {
 	char *probe = lrt_fmt("%s", lrt_probe());
-	const char *const cmd[] = { probe, "connect", "4243", NULL };
 	/* nothing listens: the connect fails (ECONNREFUSED) and no port is learned */
-	expect_status(learn(NULL, cmd), 1);
+	const char *const refused[] = { probe, "connect", "4243", NULL };
+	expect_status(learn(NULL, refused), 1);
 	char *text = policy_text();
 	cr_expect(!lrt_contains(text, "connect_tcp"), "%s", text);
+	free(text);
+
+	/* a listener of ours: the connect succeeds and its port is learned, and only that port */
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	cr_assert(l >= 0 && bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 8) == 0 &&
+		  getsockname(l, (struct sockaddr *)&a, &len) == 0);
+	char *port = lrt_fmt("%u", ntohs(a.sin_port));
+	const char *const cmd[] = { probe, "connect", port, NULL };
+	expect_status(learn(NULL, cmd), 0);
+	text = policy_text();
+	char *line = lrt_fmt("connect_tcp = %s\n", port);
+	cr_expect(lrt_contains(text, line), "want \"%s\": %s", line, text);
+	struct lrt_result *r = under_learned(cmd);
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+	/* the attack: another port, refused by Landlock (EACCES), not by the kernel */
+	char *other = lrt_fmt("%u", ntohs(a.sin_port) == 4244 ? 4245 : 4244);
+	r = under_learned(LRT_ARGS(probe, "connect", other));
+	cr_expect(lrt_contains(r->out, "denied EACCES"), "%s%s", r->out, r->err);
+	lrt_free(r);
+	close(l);
+	free(other);
+	free(line);
+	free(text);
+	free(port);
+	free(probe);
+}
+
+Test(learn, udp_use_is_learned)
+{
+	char *probe = lrt_fmt("%s", lrt_probe());
+	const char *const cmd[] = { probe, "udp-send", "4246", NULL };
+	expect_status(learn(NULL, cmd), 0);
+	char *text = policy_text();
+	cr_expect(lrt_contains(text, "udp = yes\n") && !lrt_contains(text, "connect_tcp"), "%s", text);
+	expect_status(under_learned(cmd), 0);
 	free(text);
 	free(probe);
 }
