@@ -267,7 +267,8 @@ struct bucket {
 	const char *path;
 	unsigned flags;
 	unsigned files, written, executed;
-	const char *exe;
+	const char *exe;   /* the first program that used it */
+	bool more_exes;    /* and others did too */
 };
 
 static void add_to(struct bucket *b, const struct use *u)
@@ -278,12 +279,14 @@ static void add_to(struct bucket *b, const struct use *u)
 	b->executed += !!(u->flags & U_EXEC);
 	if (!b->exe)
 		b->exe = u->exe;
+	else if (strcmp(b->exe, u->exe) != 0)
+		b->more_exes = true;
 }
 
 static void comment(FILE *out, const struct bucket *b, const char *why)
 {
-	fprintf(out, "; %s: %s by %s: %u file%s", why, (b->flags & U_WRITE) ? "used" : "read", b->exe ? b->exe : "?",
-		b->files, b->files == 1 ? "" : "s");
+	fprintf(out, "; %s: %s by %s%s: %u file%s", why, (b->flags & U_WRITE) ? "used" : "read", b->exe ? b->exe : "?",
+		b->more_exes ? " and others" : "", b->files, b->files == 1 ? "" : "s");
 	if (b->written)
 		fprintf(out, ", %u written or created", b->written);
 	if (b->executed)
