@@ -502,6 +502,10 @@ static int parse_learn_args(int argc, char **argv, struct learn_args *a, struct 
 			a->output = argv[++i];
 		else if ((strcmp(s, "-p") == 0 || strcmp(s, "--policy") == 0) && i + 1 < argc)
 			a->base = argv[++i];
+		else if (strncmp(s, "--policy=", 9) == 0)
+			a->base = s + 9;
+		else if (strncmp(s, "--output=", 9) == 0)
+			a->output = s + 9;
 		else if (strcmp(s, "--syscalls") == 0)
 			a->syscalls = true;
 		else

@@ -256,3 +256,30 @@ Test(learn, usage_errors)
 	cr_expect(lrt_contains(r->err, "--bogus: unknown option"), "%s", r->err);
 	lrt_free(r);
 }
+
+Test(learn, base_policy_restricts_the_observed_run)
+{
+	/* under BASE the secret read fails, so it is not learned: the command still runs otherwise */
+	char *base = lrt_policy(T, "base", "");
+	char *grant = lrt_fmt("[policy]\ninclude = %s\n[filesystem]\nrw = %s\n", base, WORK);
+	char *base2 = lrt_fmt("%s/base2.ini", T);
+	lrt_write(base2, grant);
+	char *script = lrt_fmt("cat f > /dev/null; cat %s", SECRET);
+	const char *const cmd[] = { "/bin/sh", "-c", script, NULL };
+	char *opt = lrt_fmt("--policy=%s", base2);
+	struct lrt_result *r = learn(opt, cmd);
+	free(opt);
+	cr_expect_neq(r->status, 0, "%s%s", r->out, r->err);
+	cr_expect(!lrt_contains(r->out, "s3cret"), "%s", r->out);
+	lrt_free(r);
+	char *text = policy_text();
+	char *g1 = lrt_fmt("= %s\n", SECRET), *g2 = lrt_fmt("= ?%s\n", SECRET);
+	cr_expect(!lrt_contains(text, g1) && !lrt_contains(text, g2) && lrt_contains(text, WORK), "%s", text);
+	free(g1);
+	free(g2);
+	free(text);
+	free(script);
+	free(base2);
+	free(grant);
+	free(base);
+}
