@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "denials.h"
 #include "exec.h"
 #include "execctl.h"
 #include "explain.h"
+#include "learn.h"
 #include "policy.h"
 #include "sandbox.h"
 #include "supervise.h"
@@ -32,7 +34,7 @@ enum { EXIT_LANDRUN = 125 };
 enum opt {
 	OPT_RO = 256, OPT_ROX, OPT_RW, OPT_RWX, OPT_CONNECT, OPT_BIND, OPT_ENV, OPT_BEST_EFFORT,
 	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
-	OPT_TIMING, OPT_UDP,
+	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS,
 };
 
 static const struct option long_options[] = {
@@ -56,6 +58,7 @@ static const struct option long_options[] = {
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "timing", no_argument, NULL, OPT_TIMING },
 	{ "udp", no_argument, NULL, OPT_UDP },
+	{ "log-denials", no_argument, NULL, OPT_LOG_DENIALS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -77,6 +80,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: landrun [OPTIONS] [--] COMMAND [ARG...]\n"
 		"       landrun check [--threshold N] [--json] [POLICY...]   a policy's exposure report\n"
+		"       landrun learn [-o FILE] [--policy BASE] [--syscalls] -- COMMAND [ARG...]\n"
 		"Run COMMAND in place under a Landlock + seccomp sandbox.\n\n"
 		"  -p, --policy FILE|NAME    read a policy (repeatable; NAME: NAME.ini in the policy dir)\n"
 		"      --ro PATH[,PATH]      read-only access       --rox PATH   read + execute\n"
@@ -84,6 +88,7 @@ static void usage(FILE *out)
 		"      --connect-tcp PORTS   allow TCP connect      --bind-tcp PORTS  allow TCP bind\n"
 		"      --env NAME[=VALUE]    pass or set a variable\n"
 		"      --udp                 allow UDP sockets (DNS); Landlock cannot restrict them by port\n"
+		"      --log-denials         report each denied call on stderr (traced, supervised run)\n"
 		"      --best-effort         drop what this kernel cannot enforce (with a warning)\n"
 		"      --unrestricted-filesystem, --unrestricted-network\n"
 		"      --explain             print the resolved policy and what is enforced; run nothing\n"
@@ -191,6 +196,8 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 		return 0;
 	case OPT_UDP:
 		return lr_policy_set(&c->policy, &c->ctx, "network", "udp", "yes", &at, err);
+	case OPT_LOG_DENIALS:
+		return lr_policy_set(&c->policy, &c->ctx, "process", "log_denials", "yes", &at, err);
 	case OPT_TEST_ABI: {
 		unsigned long long n;
 		if (!lr_parse_uint(arg, 64, &n))
@@ -288,10 +295,14 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	/* single-threaded and about to exec: rule fds can be left to the fd-closing step */
 	/* what exec in place cannot do makes landrun stay as the command's parent */
 	const struct lr_policy *p = &c->policy;
-	bool supervise = p->private_tmp.value == LR_YES || p->timeout_ms.value > 0 || p->die_with_parent.value == LR_YES;
+	bool log_denials = p->log_denials.value == LR_YES;
+	bool supervise = p->private_tmp.value == LR_YES || p->timeout_ms.value > 0 || p->die_with_parent.value == LR_YES ||
+			 log_denials;
+	if (log_denials && !c->explain && lr_trace_supported(err))
+		return EXIT_LANDRUN;
 	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0, .defer_close = !c->explain,
 				     .socket_activation = true, .in_place = !supervise, .supervised = supervise,
-				     .command = c->command[0] };
+				     .trace_denials = log_denials, .command = c->command[0] };
 	if (lr_sandbox_compile(&sb, &c->policy, &o, (const char *const *)environ, err)) {
 		int status = sb.command_status ? sb.command_status : EXIT_LANDRUN;
 		lr_sandbox_free(&sb);
@@ -314,8 +325,16 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 			.die_with_parent = p->die_with_parent.value == LR_YES,
 			.private_tmp = sb.private_tmp,
 		};
+		struct lr_tracer tracer;
+		struct lr_denials denials = { .sb = &sb, .p = p, .out = stderr };
+		lr_trace_init(&tracer);
+		if (log_denials) {
+			lr_denials_tracer(&tracer, &denials);
+			so.tracer = &tracer;
+		}
 		int sig = 0;
 		status = lr_supervise(&sb, path, c->command, &so, &sig, err);
+		lr_trace_free(&tracer);
 		if (err->set)
 			fprintf(stderr, "landrun: %s\n", err->msg);
 		err->set = false;
@@ -377,6 +396,13 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "check") == 0) {
 		lr_policy_free(&c.policy);
 		return lr_check_main(argc - 1, argv + 1, &c.ctx);
+	}
+	if (argc > 1 && strcmp(argv[1], "learn") == 0) {
+		int sig = 0, st = lr_learn_main(argc - 1, argv + 1, &c.ctx, &sig);
+		lr_policy_free(&c.policy);
+		if (sig)
+			lr_die_by_signal(sig);
+		return st;
 	}
 	int status = run(&c, argc, argv, &err);
 	if (err.set)

@@ -357,6 +357,11 @@ static int key_die_with_parent(struct parse_state *st, const char *v, const stru
 	return parse_choice(st, "die_with_parent", v, "yes", "no", &st->p->die_with_parent, at);
 }
 
+static int key_log_denials(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	return parse_choice(st, "log_denials", v, "yes", "no", &st->p->log_denials, at);
+}
+
 /* 30s, 5m, 1h, 500ms; a plain number is seconds; 0 or none: no timeout. */
 static int key_timeout(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
@@ -767,6 +772,7 @@ static const struct key_entry keys[] = {
 	{ "process", "new_session", key_new_session },
 	{ "process", "timeout", key_timeout },
 	{ "process", "die_with_parent", key_die_with_parent },
+	{ "process", "log_denials", key_log_denials },
 	{ "process", "keep_fds", key_keep_fds },
 	{ "process", "capabilities", key_capabilities },
 	{ "process", "rlimit_nofile", key_rlimit_nofile },
@@ -798,7 +804,7 @@ static bool key_takes_list(const char *key)
 {
 	static const char *const scalar[] = { "compat", "min_abi", "unrestricted", "udp", "abstract_unix",
 					      "signals", "new_session", "default", "action", "baseline", "path",
-					      "private_tmp", "timeout", "die_with_parent",
+					      "private_tmp", "timeout", "die_with_parent", "log_denials",
 					      "strip_proxy_credentials" };
 	for (size_t i = 0; i < LR_ARRAY_LEN(scalar); i++)
 		if (strcmp(key, scalar[i]) == 0)

@@ -120,13 +120,14 @@ int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const s
 	}
 	sb->socket_activation = o && o->socket_activation;
 	sb->in_place = o && o->in_place;
+	sb->trace_denials = o && o->trace_denials;
 	if (lr_env_compile(sb, p, environ, err))
 		return -1;
 	if (o && o->command && compile_command(sb, p, o->command, err))
 		return -1;
 	if (!(o && o->command) && p->verify.len)
 		lr_sandbox_note(sb, true, "[exec] verify applies to the command landrun runs itself: ignored here");
-	if (lr_landlock_compile(sb, p, o, err) || lr_seccomp_compile(sb, p, !(o && o->no_prebuilt), err) ||
+	if (lr_landlock_compile(sb, p, o, err) || lr_seccomp_compile(sb, p, !(o && (o->no_prebuilt || o->trace_denials)), err) ||
 	    lr_process_compile(sb, p, environ, err))
 		return -1;
 	return 0;

@@ -20,8 +20,16 @@ struct lr_compile_opts {
 	bool socket_activation; /* keep LISTEN_FDS fds and variables (the CLI, not the library) */
 	bool in_place;          /* the caller itself will exec (the CLI), not a child */
 	bool supervised;        /* the CLI stays as the command's parent: private_tmp applies */
+	bool trace_denials;     /* --log-denials: seccomp denials become SECCOMP_RET_TRACE (a traced
+				 * child only; implies no_prebuilt) */
 	const char *command;    /* the command as given: resolved with the sandbox's PATH, verified
 				 * if [exec] verify names it, its interpreters allowed by [exec] */
+};
+
+/* What a traced seccomp denial stands for: the rule that denied it and the errno it fails with. */
+struct lr_deny_origin {
+	const char *rule; /* "[syscalls] baseline ptrace", "[syscalls] deny = x (FILE:LINE)" */
+	int errnum;
 };
 
 /* A line for --explain / -v: something dropped, skipped or worth knowing. */
@@ -47,6 +55,10 @@ struct lr_sandbox {
 	unsigned short bpf_len[2];
 	unsigned seccomp_rules;
 	bool seccomp_prebuilt; /* the program came from the build-time table */
+	/* trace_denials: SECCOMP_RET_TRACE's data indexes this table (which rule, which errno) */
+	bool trace_denials;
+	const struct lr_deny_origin *deny_origins;
+	unsigned ndeny_origins;
 
 	/* process */
 	struct rlimit rlimits[6];

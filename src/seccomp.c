@@ -4,6 +4,8 @@
 #include <linux/sched.h>
 #include <netinet/in.h>
 #include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -13,6 +15,7 @@
 
 #include "sandbox.h"
 #include "syscall_groups.h"
+#include "trace.h"
 
 enum { MAX_NR = 1024 };
 
@@ -101,6 +104,8 @@ struct compiler {
 	int cond_nr[12];    /* conditionals[i]'s syscall number, resolved once per compile */
 	int nr_execve, nr_clone3;
 	uint32_t def;       /* the filter's default action */
+	char origin[160];   /* trace_denials: the rule being emitted, for the origins table */
+	struct lr_vec origins; /* trace_denials: struct lr_deny_origin, indexed by RET_TRACE data */
 };
 
 static uint32_t to_scmp(enum lr_action a, int errnum)
@@ -199,10 +204,42 @@ static bool item_removed(const struct compiler *c, const struct baseline_item *i
 	return false;
 }
 
+/* --log-denials: an errno denial becomes SECCOMP_RET_TRACE whose data indexes the origins table,
+ * so the tracer can name the rule and fail the call with the same errno. clone3's ENOSYS is the
+ * fallback glibc expects on every thread start, not worth a line: it stays as it is. */
+static uint32_t traced(struct compiler *c, uint32_t action, int nr)
+{
+	if (!c->sb->trace_denials || (action & 0xffff0000u) != SCMP_ACT_ERRNO(0) || nr == c->nr_clone3)
+		return action;
+	int errnum = (int)(action & 0xffffu);
+	for (size_t i = 0; i < c->origins.len; i++) {
+		const struct lr_deny_origin *o = lr_vec_at(&c->origins, i);
+		if (o->errnum == errnum && strcmp(o->rule, c->origin) == 0)
+			return SCMP_ACT_TRACE((uint32_t)i);
+	}
+	struct lr_deny_origin *o = c->origins.len < 0xffff ? lr_vec_push(&c->origins) : NULL;
+	if (!o || !(o->rule = lr_arena_strdup(&c->sb->arena, c->origin)))
+		return action; /* out of table: the denial still happens, unreported */
+	o->errnum = errnum;
+	return SCMP_ACT_TRACE((uint32_t)(c->origins.len - 1));
+}
+
+static void set_origin(struct compiler *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_origin(struct compiler *c, const char *fmt, ...)
+{
+	if (!c->sb->trace_denials)
+		return; /* nothing to name without --log-denials: no work on the usual path */
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->origin, sizeof(c->origin), fmt, ap);
+	va_end(ap);
+}
+
 static int add(struct compiler *c, uint32_t action, int nr, unsigned n, const struct scmp_arg_cmp *cmp)
 {
 	if (action == c->def)
 		return 0; /* same as the default: nothing to say */
+	action = traced(c, action, nr);
 	int rc = seccomp_rule_add_array(c->ctx, action, nr, n, cmp);
 	if (rc < 0) {
 		const char *name = lr_syscall_name(nr);
@@ -302,6 +339,7 @@ static int emit_socket(struct compiler *c, int nr)
 	bool udp = c->p->udp.value == LR_YES;
 	bool tcp_restricted = !(c->p->connect_any.value && c->p->bind_any.value);
 	struct socket_ctx fam = { nr, deny_with(c, EAFNOSUPPORT), 0 };
+	set_origin(c, "[network] families");
 	uint64_t denied_fams = ~fams & ((1ULL << AF_COUNT) - 1);
 	if (for_each_block(c, denied_fams, AF_COUNT, 0xffffffffu, deny_family_block, &fam) ||
 	    RULE(c, fam.action, nr, D_GE(0, AF_COUNT)))
@@ -314,6 +352,7 @@ static int emit_socket(struct compiler *c, int nr)
 		/* socket types live in the low 4 bits (SOCK_CLOEXEC and SOCK_NONBLOCK above) */
 		uint64_t bad_types = 0xffff & ~(1ULL << SOCK_STREAM) & ~(udp ? 1ULL << SOCK_DGRAM : 0);
 		struct socket_ctx types = { nr, c->deny, af };
+		set_origin(c, "[network] (inet sockets: TCP streams%s only)", udp ? " and UDP datagrams" : "");
 		if (for_each_block(c, bad_types, 16, 0xf, deny_type_block, &types))
 			return -1;
 		if (tcp_restricted && RULE(c, c->deny, nr, D_EQ(0, af), D_MASK(1, 0xf, SOCK_STREAM), D_GT(2, IPPROTO_TCP)))
@@ -329,6 +368,7 @@ static int emit_socketpair(struct compiler *c, int nr)
 {
 	uint64_t fams = c->p->families.set ? c->p->families_mask : LR_DEFAULT_FAMILIES;
 	uint32_t no_af = deny_with(c, EAFNOSUPPORT);
+	set_origin(c, "[network] families");
 	if (!(fams & (1ULL << AF_UNIX)))
 		return add(c, no_af, nr, 0, NULL);
 	return RULE(c, no_af, nr, D_NE(0, AF_UNIX));
@@ -340,6 +380,7 @@ typedef int (*emit_fn)(struct compiler *c, int nr);
 #define LR_MFD_NOEXEC_SEAL 0x0008u
 static int emit_memfd(struct compiler *c, int nr)
 {
+	set_origin(c, "[exec] (executable memfds)");
 	return RULE(c, c->deny, nr, D_MASK(1, LR_MFD_NOEXEC_SEAL, 0));
 }
 
@@ -426,6 +467,49 @@ static emit_fn conditional_for(const struct compiler *c, int nr)
 	return conditionals[i].fn;
 }
 
+struct member_match {
+	int nr;
+	bool *found;
+};
+
+static void match_nr(struct compiler *c, int nr, const void *arg)
+{
+	(void)c;
+	const struct member_match *m = arg;
+	if (nr == m->nr)
+		*m->found = true;
+}
+
+/* The baseline item a syscall belongs to (its name when in none), for --log-denials. */
+static const char *baseline_item_of(struct compiler *c, int nr)
+{
+	if (!c->sb->trace_denials)
+		return "";
+	for (size_t i = 0; i < LR_ARRAY_LEN(baseline); i++) {
+		bool found = false;
+		struct member_match m = { nr, &found };
+		const struct baseline_item *it = &baseline[i];
+		if (!it->members)
+			for_each_nr(c, it->name, match_nr, &m, 0);
+		for (const char *const *mm = it->members; mm && *mm; mm++)
+			for_each_nr(c, *mm, match_nr, &m, 0);
+		if (found)
+			return it->name;
+	}
+	const char *name = lr_syscall_name(nr);
+	return name ? name : "?";
+}
+
+static void set_deny_origin(struct compiler *c, int nr)
+{
+	const struct lr_origin *at = c->plan->deny_at[nr];
+	const char *name = lr_syscall_name(nr);
+	if (at && at->line)
+		set_origin(c, "[syscalls] deny = %s (%s:%d)", name ? name : "?", at->file, at->line);
+	else
+		set_origin(c, "[syscalls] deny = %s (%s)", name ? name : "?", at && at->file ? at->file : "?");
+}
+
 /* The deny-list program (default allow): explicit denials, the baseline, the socket rules. */
 static int emit_denylist(struct compiler *c, int nr)
 {
@@ -444,8 +528,11 @@ static int emit_denylist(struct compiler *c, int nr)
 		return lr_fail(c->err, pl->deny_at[nr], "deny = %s:log would let %s through where the baseline "
 			       "denies it; lift that first (baseline_except = %s) or use another action", name, name, name);
 	}
-	if (pl->explicit_verdict[nr] == V_DENY)
+	if (pl->explicit_verdict[nr] == V_DENY) {
+		set_deny_origin(c, nr);
 		return add(c, pl->deny_action[nr], nr, 0, NULL);
+	}
+	set_origin(c, "[syscalls] baseline %s", baseline_item_of(c, nr));
 	if (base && pl->enosys[nr])
 		return add(c, SCMP_ACT_ERRNO(ENOSYS), nr, 0, NULL);
 	if (base && pl->baseline_deny[nr])
@@ -460,8 +547,11 @@ static int emit_denylist(struct compiler *c, int nr)
 static int emit_allowlist(struct compiler *c, int nr)
 {
 	const struct sysplan *pl = c->plan;
-	if (pl->explicit_verdict[nr] == V_DENY)
+	if (pl->explicit_verdict[nr] == V_DENY) {
+		set_deny_origin(c, nr);
 		return add(c, pl->deny_action[nr], nr, 0, NULL);
+	}
+	set_origin(c, "[syscalls] default = deny");
 	if (pl->explicit_verdict[nr] == V_ALLOW || nr == c->nr_execve)
 		return add(c, SCMP_ACT_ALLOW, nr, 0, NULL);
 	if (pl->enosys[nr] || nr == c->nr_clone3)
@@ -493,10 +583,34 @@ static int export_bpf(struct compiler *c, int i)
 	return 0;
 }
 
+/* --log-denials: the path and port syscalls the filter lets through are marked so the tracer
+ * watches their result (a Landlock denial shows there); the others run without a stop. Only a
+ * call that no rule of either program denies is marked: a denial keeps its own action. */
+static int emit_observe(struct compiler *c)
+{
+	int nrs[32];
+	int n = lr_trace_observed_syscalls(nrs, (int)LR_ARRAY_LEN(nrs));
+	const struct sysplan *pl = c->plan;
+	bool deny_default = c->p->sys_default.value == LR_ACT_ERRNO;
+	for (int i = 0; i < n; i++) {
+		int nr = nrs[i];
+		bool base = c->p->baseline.value && !pl->unbaselined[nr];
+		if (nr < 0 || nr >= MAX_NR || pl->explicit_verdict[nr] == V_DENY ||
+		    (base && (pl->enosys[nr] || pl->baseline_deny[nr])) || conditional_for(c, nr) ||
+		    (deny_default && pl->explicit_verdict[nr] != V_ALLOW && nr != c->nr_execve))
+			continue;
+		int rc = seccomp_rule_add_array(c->ctx, SCMP_ACT_TRACE(LR_TRACE_OBSERVE), nr, 0, NULL);
+		if (rc < 0)
+			return lr_fail(c->err, NULL, "seccomp rule to observe syscall %d: %s", nr, strerror(-rc));
+	}
+	return 0;
+}
+
 static int build_program(struct compiler *c, int i, uint32_t def, int (*emit)(struct compiler *, int))
 {
 	c->def = def;
-	c->ctx = seccomp_init(def);
+	set_origin(c, "[syscalls] default = deny");
+	c->ctx = seccomp_init(traced(c, def, -1));
 	if (!c->ctx)
 		return lr_fail(c->err, NULL, "cannot create the seccomp filter (out of memory)");
 	int rc = 0;
@@ -507,6 +621,8 @@ static int build_program(struct compiler *c, int i, uint32_t def, int (*emit)(st
 	for (int nr = 0; rc == 0 && nr < MAX_NR; nr++)
 		if (c->plan->touched[nr])
 			rc = emit(c, nr);
+	if (rc == 0 && i == 0 && c->sb->trace_denials)
+		rc = emit_observe(c);
 	if (rc == 0)
 		rc = export_bpf(c, i);
 	seccomp_release(c->ctx);
@@ -574,7 +690,19 @@ int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, bool al
 	c.plan = calloc(1, sizeof(*c.plan));
 	if (!c.plan)
 		return lr_fail(err, NULL, "out of memory");
+	lr_vec_init(&c.origins, sizeof(struct lr_deny_origin));
 	int rc = build(&c);
 	free(c.plan);
+	if (rc == 0 && c.origins.len) {
+		size_t size = c.origins.len * sizeof(struct lr_deny_origin);
+		struct lr_deny_origin *table = lr_arena_alloc(&sb->arena, size);
+		if (!table)
+			rc = lr_fail(err, NULL, "out of memory");
+		else
+			memcpy(table, c.origins.items, size);
+		sb->deny_origins = table;
+		sb->ndeny_origins = (unsigned)c.origins.len;
+	}
+	lr_vec_free(&c.origins);
 	return rc;
 }

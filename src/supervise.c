@@ -49,6 +49,7 @@ struct child_ctx {
 	int report_fd;
 	int tty_fd;      /* the controlling terminal to take, or -1 */
 	bool die_with_parent;
+	bool traced;     /* stop for the tracer to seize us before the sandbox is applied */
 	pid_t supervisor;
 	const sigset_t *mask;                /* the caller's signal mask, for the command */
 	const struct sigaction *old_sigchld; /* the caller's SIGCHLD disposition */
@@ -64,6 +65,7 @@ struct sup {
 	pid_t parent;       /* the supervisor's parent when it started */
 	bool timed_out, parent_died;
 	int status;         /* wait status once reaped */
+	struct lr_tracer *tracer; /* traced run: the tracer reaps */
 };
 
 /* ---- the child: async-signal-safe calls only, from fork to execve ---------------------------- */
@@ -121,6 +123,8 @@ static _Noreturn void run_child(const struct child_ctx *c)
 		keep[1] = c->report_fd;
 	}
 	const char *step;
+	if (c->traced)
+		kill(getpid(), SIGSTOP); /* the supervisor seizes us here, before the seccomp filter */
 	if (lr_sandbox_apply(c->sb, keep, nkeep, &step) < 0)
 		child_fail(c, step);
 	if (c->sb->exec_fd >= 0)
@@ -218,6 +222,15 @@ static void mirror_stop(struct sup *s, int sig)
  * true once it has ended and is reaped. */
 static bool check_child(struct sup *s)
 {
+	if (s->tracer) {
+		/* traced: every stop and exit of the sandbox comes to the tracer (job control is not
+		 * mirrored, see trace.h) */
+		if (!lr_trace_events(s->tracer, s->pid, &s->status))
+			return false;
+		if (s->timed_out || s->parent_died)
+			signal_sandbox(s, SIGKILL);
+		return true;
+	}
 	for (;;) {
 		siginfo_t si;
 		memset(&si, 0, sizeof(si));
@@ -574,7 +587,8 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 	bool take_tty = !sb->new_session && in_foreground(&s);
 	struct child_ctx c = { .sb = sb, .path = path, .argv = argv, .report_fd = report[1],
 			       .tty_fd = take_tty ? s.tty_fd : -1, .die_with_parent = o->die_with_parent,
-			       .supervisor = getpid(), .mask = &old_mask, .old_sigchld = &old_sigchld };
+			       .supervisor = getpid(), .mask = &old_mask, .old_sigchld = &old_sigchld,
+			       .traced = o->tracer != NULL };
 	s.pid = fork();
 	if (s.pid == 0)
 		run_child(&c);
@@ -591,6 +605,16 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 		 * no longer look like the foreground, yet must take it back at the end */
 		if (take_tty && tcsetpgrp(s.tty_fd, s.pid) == 0)
 			s.tty_given = true;
+	}
+	if (o->tracer) {
+		if (lr_trace_attach(o->tracer, s.pid, err) < 0) {
+			kill(s.pid, SIGKILL);
+			while (waitpid(s.pid, &s.status, 0) < 0 && errno == EINTR)
+				;
+			take_terminal(&s);
+			goto out;
+		}
+		s.tracer = o->tracer;
 	}
 	int keep[] = { s.sigfd, report[0], sb->ruleset_fd, sb->exec_fd };
 	close_fds_except(keep, LR_ARRAY_LEN(keep));

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 
 #include "sandbox.h"
+#include "trace.h"
 #include "util.h"
 
 struct lr_supervise_opts {
@@ -41,6 +42,8 @@ struct lr_supervise_opts {
 				  * when its own parent dies (PR_SET_PDEATHSIG, a real-time signal, restored
 				  * on return): it then kills the sandbox's group, cleans up and returns 137
 				  * with *signal_out = SIGKILL */
+	struct lr_tracer *tracer; /* non-NULL: the command runs traced (trace.h): --log-denials, learn.
+				  * The child stops itself before applying the sandbox and is seized */
 	const char *private_tmp; /* a directory to remove recursively (without following symlinks,
 				  * not crossing mount points) when the command ends, whatever the outcome:
 				  * also when it was killed, timed out or could not start; NULL: none */

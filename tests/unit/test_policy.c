@@ -149,7 +149,7 @@ Test(policy, scalar_keys_refuse_an_empty_value)
 		{ "process", "new_session" },  { "process", "rlimit_nofile" }, { "process", "rlimit_nproc" },
 		{ "process", "rlimit_as" },    { "process", "rlimit_cpu" },    { "process", "rlimit_fsize" },
 		{ "process", "rlimit_core" },  { "syscalls", "default" },      { "syscalls", "action" },
-		{ "syscalls", "baseline" },    { "env", "path" },
+		{ "syscalls", "baseline" },    { "env", "path" },              { "process", "log_denials" },
 	};
 	for (size_t i = 0; i < LR_ARRAY_LEN(scalar); i++) {
 		char *text = lrt_fmt("[%s]\n%s =\n", scalar[i][0], scalar[i][1]);
@@ -393,6 +393,14 @@ Test(policy, abstract_unix_and_signals_values)
 }
 
 /* ---- [process] ----------------------------------------------------------------------------- */
+
+Test(policy, log_denials_values)
+{
+	cr_expect_eq(P.log_denials.value, LR_UNSET);
+	load_ok("[process]\nlog_denials = yes\n");
+	cr_expect_eq(P.log_denials.value, LR_YES);
+	UT_EXPECT_ERROR(&CTX, "[process]\nlog_denials = loud\n", "t.ini:2: log_denials = \"loud\": expected yes or no");
+}
 
 Test(policy, keep_fds_values)
 {

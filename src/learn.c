@@ -1,0 +1,612 @@
+/* landrun learn: the command runs traced under a base policy (by default no restriction at all);
+ * every successful path, socket and exec call is recorded at its exit, then folded into a policy:
+ * system trees as directories, the working directory and the temporary directory read-write,
+ * files under $HOME one by one (optional), other paths one by one, the exec allow list, TCP ports,
+ * udp, and with --syscalls an allow list of the syscalls seen. */
+#include "learn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "execctl.h"
+#include "landlock_abi.h"
+#include "sandbox.h"
+#include "supervise.h"
+#include "syscall_groups.h"
+#include "trace.h"
+
+extern char **environ;
+
+enum { EXIT_LANDRUN = 125, MAX_NR = 1024 };
+
+/* What a path was used for. */
+enum {
+	U_READ = 1, U_WRITE = 2, U_DIR = 4, U_EXEC = 8, U_CREATE = 16, U_UNIX_SOCKET = 32,
+};
+
+struct use {
+	const char *path; /* canonical where it exists */
+	unsigned flags;
+	const char *exe;  /* the first program that used it */
+};
+
+struct port_use {
+	unsigned port;
+	bool bind;
+	const char *exe;
+};
+
+struct learn {
+	struct lr_arena arena;
+	struct lr_vec uses;  /* struct use */
+	struct lr_vec ports; /* struct port_use */
+	bool udp;
+	uint64_t families;   /* socket families created */
+	bool want_syscalls;
+	unsigned char syscalls[MAX_NR];
+	char cwd[PATH_MAX], home[PATH_MAX], tmp[PATH_MAX];
+};
+
+/* Where the recorded paths are folded into one directory grant each. */
+static const char *const system_trees[] = { "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+					    "/etc", "/opt", "/proc", "/sys" };
+
+static bool beneath(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (!n)
+		return false;
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* The path with symbolic links resolved (Landlock grants follow them too); for a path that does
+ * not exist (any more), its resolved parent and its name. */
+static void canonical(const char *path, char *out, size_t size)
+{
+	char buf[PATH_MAX];
+	if (realpath(path, buf)) {
+		snprintf(out, size, "%s", buf);
+		return;
+	}
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (realpath(parent, buf) && snprintf(out, size, "%s/%s", buf, slash + 1) < (int)size)
+			return;
+	}
+	snprintf(out, size, "%s", path);
+}
+
+static void record(struct learn *l, const char *path, unsigned flags, pid_t pid)
+{
+	if (!path[0])
+		return;
+	char canon[PATH_MAX], exe[PATH_MAX];
+	canonical(path, canon, sizeof(canon));
+	struct use *u = lr_vec_push(&l->uses);
+	if (!u)
+		return;
+	u->path = lr_arena_strdup(&l->arena, canon);
+	u->exe = lr_arena_strdup(&l->arena, lr_trace_exe(pid, exe, sizeof(exe)));
+	u->flags = flags;
+	if (!u->path || !u->exe)
+		l->uses.len--;
+}
+
+/* A change to a directory's entries (create, remove, rename) needs write on the directory. */
+static void record_parent(struct learn *l, const char *path, pid_t pid)
+{
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (!slash)
+		return;
+	slash[slash == parent] = '\0';
+	record(l, parent, U_WRITE | U_DIR, pid);
+}
+
+static void record_port(struct learn *l, const struct lr_trace_call *c)
+{
+	unsigned port;
+	if (c->addr.ss_family == AF_INET)
+		port = ntohs(((const struct sockaddr_in *)&c->addr)->sin_port);
+	else
+		port = ntohs(((const struct sockaddr_in6 *)&c->addr)->sin6_port);
+	if (c->op == LR_OP_BIND && port == 0)
+		return; /* an ephemeral port: nothing to grant */
+	char exe[PATH_MAX];
+	struct port_use *p = lr_vec_push(&l->ports);
+	if (!p)
+		return;
+	p->port = port;
+	p->bind = c->op == LR_OP_BIND;
+	p->exe = lr_arena_strdup(&l->arena, lr_trace_exe(c->pid, exe, sizeof(exe)));
+}
+
+/* Is fd of pid a UDP socket? (its inode in /proc/PID/net/udp or udp6) */
+static bool is_udp_socket(pid_t pid, int fd)
+{
+	char link[64], target[64];
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, fd);
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	unsigned long ino;
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	if (sscanf(target, "socket:[%lu]", &ino) != 1)
+		return false;
+	static const char *const tables[] = { "udp", "udp6" };
+	for (size_t t = 0; t < LR_ARRAY_LEN(tables); t++) {
+		char path[64], line[512];
+		snprintf(path, sizeof(path), "/proc/%d/net/%s", (int)pid, tables[t]);
+		FILE *f = fopen(path, "re");
+		if (!f)
+			continue;
+		bool found = false;
+		while (!found && fgets(line, sizeof(line), f)) {
+			unsigned long i;
+			/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+			if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %lu", &i) == 1 && i == ino)
+				found = true;
+		}
+		fclose(f);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+static void record_open(struct learn *l, const struct lr_trace_call *c)
+{
+	struct stat st;
+	unsigned acc = (unsigned)(c->flags & O_ACCMODE), f = 0;
+	if ((c->flags & O_DIRECTORY) || (stat(c->path, &st) == 0 && S_ISDIR(st.st_mode)))
+		f |= U_DIR | U_READ;
+	if (acc == O_RDONLY || acc == O_RDWR)
+		f |= U_READ;
+	if (acc == O_WRONLY || acc == O_RDWR || (c->flags & O_TRUNC))
+		f |= U_WRITE;
+	if ((c->flags & O_CREAT) && !c->existed) {
+		f |= U_CREATE | U_WRITE;
+		record_parent(l, c->path, c->pid);
+	}
+	if (c->flags & O_PATH)
+		return; /* O_PATH opens need no access right */
+	record(l, c->path, f, c->pid);
+}
+
+static void record_exec(struct learn *l, const struct lr_trace_call *c)
+{
+	char chain[LR_EXEC_CHAIN_MAX][PATH_MAX];
+	struct lr_error err = { 0 };
+	int n = lr_exec_chain(-1, c->path, chain, LR_EXEC_CHAIN_MAX, &err);
+	record(l, c->path, U_EXEC | U_READ, c->pid);
+	for (int i = 1; i < n; i++)
+		record(l, chain[i], U_EXEC | U_READ, c->pid);
+}
+
+static void on_entry_call(void *ctx, const struct lr_trace_call *c)
+{
+	struct learn *l = ctx;
+	if (c->nr >= 0 && c->nr < MAX_NR)
+		l->syscalls[c->nr] = 1;
+}
+
+static void on_exit_call(void *ctx, const struct lr_trace_call *c)
+{
+	struct learn *l = ctx;
+	bool ok = c->ret >= 0 || (c->op == LR_OP_CONNECT && c->ret == -EINPROGRESS);
+	if (!ok)
+		return;
+	int af = c->addr.ss_family;
+	switch (c->op) {
+	case LR_OP_OPEN: record_open(l, c); break;
+	case LR_OP_EXEC: record_exec(l, c); break;
+	case LR_OP_MKDIR:
+	case LR_OP_MKNOD:
+	case LR_OP_SYMLINK: record_parent(l, c->path, c->pid); break;
+	case LR_OP_UNLINK:
+	case LR_OP_RMDIR: record_parent(l, c->path, c->pid); break;
+	case LR_OP_RENAME:
+		record_parent(l, c->path, c->pid);
+		record_parent(l, c->path2, c->pid);
+		break;
+	case LR_OP_LINK:
+		record(l, c->path, U_READ, c->pid);
+		record_parent(l, c->path2, c->pid);
+		break;
+	case LR_OP_TRUNCATE: record(l, c->path, U_WRITE, c->pid); break;
+	case LR_OP_CONNECT:
+	case LR_OP_BIND:
+		if (c->has_addr && (af == AF_INET || af == AF_INET6)) {
+			if (is_udp_socket(c->pid, (int)c->args[0]))
+				l->udp = true;
+			else
+				record_port(l, c);
+		} else if (c->has_addr && af == AF_UNIX) {
+			const struct sockaddr_un {
+				sa_family_t f;
+				char p[108];
+			} *un = (const void *)&c->addr;
+			if (un->p[0])
+				record(l, un->p, U_UNIX_SOCKET, c->pid);
+		}
+		break;
+	case LR_OP_SOCKET: {
+		unsigned fam = (unsigned)c->args[0], type = (unsigned)c->args[1] & 0xf;
+		if (fam < 64)
+			l->families |= 1ULL << fam;
+		if ((fam == AF_INET || fam == AF_INET6) && type == SOCK_DGRAM)
+			l->udp = true;
+		break;
+	}
+	default: break;
+	}
+}
+
+/* ---- folding and writing the policy ---------------------------------------------------------- */
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct use *)a)->path, ((const struct use *)b)->path);
+}
+
+/* Several uses of one directory or tree, summed up for the comment above its line. */
+struct bucket {
+	const char *path;
+	unsigned flags;
+	unsigned files, written, executed;
+	const char *exe;   /* the first program that used it */
+	bool more_exes;    /* and others did too */
+};
+
+static void add_to(struct bucket *b, const struct use *u)
+{
+	b->flags |= u->flags;
+	b->files++;
+	b->written += !!(u->flags & U_WRITE);
+	b->executed += !!(u->flags & U_EXEC);
+	if (!b->exe)
+		b->exe = u->exe;
+	else if (strcmp(b->exe, u->exe) != 0)
+		b->more_exes = true;
+}
+
+static void comment(FILE *out, const struct bucket *b, const char *why)
+{
+	fprintf(out, "; %s: %s by %s%s: %u file%s", why, (b->flags & U_WRITE) ? "used" : "read", b->exe ? b->exe : "?",
+		b->more_exes ? " and others" : "", b->files, b->files == 1 ? "" : "s");
+	if (b->written)
+		fprintf(out, ", %u written or created", b->written);
+	if (b->executed)
+		fprintf(out, ", %u executed", b->executed);
+	fputc('\n', out);
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+static void grant(FILE *out, const struct bucket *b, const char *why, bool optional)
+{
+	comment(out, b, why);
+	const char *word = (b->flags & U_WRITE) ? "rw" : "ro";
+	fprintf(out, "%s = %s%s\n", word, optional || !exists(b->path) ? "?" : "", b->path);
+}
+
+/* Paths that are neither in a tree nor in the working or temporary directory, one by one: a
+ * directory written or listed covers what is beneath it. */
+static void write_others(FILE *out, const struct learn *l, const struct use *u, size_t n)
+{
+	const char *covered = NULL;
+	unsigned covered_flags = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (u[i].flags == U_UNIX_SOCKET || (u[i].flags & U_EXEC && !(u[i].flags & ~(U_EXEC | U_READ))))
+			continue; /* sockets are not Landlock's (ABI 7); executed files: [exec] below */
+		if (covered && beneath(u[i].path, covered) && (u[i].flags & ~covered_flags & U_WRITE) == 0)
+			continue;
+		bool in_home = l->home[0] && beneath(u[i].path, l->home);
+		if ((u[i].flags & U_DIR) && !(u[i].flags & U_WRITE) &&
+		    (strcmp(u[i].path, "/") == 0 || beneath(l->home, u[i].path) || beneath(l->cwd, u[i].path))) {
+			fprintf(out, "; %s listed by %s: not granted (it would grant everything beneath it)\n",
+				u[i].path, u[i].exe);
+			continue;
+		}
+		struct bucket b = { .path = u[i].path };
+		add_to(&b, &u[i]);
+		grant(out, &b, in_home ? "under $HOME, used by this command only" : u[i].path, in_home);
+		if (u[i].flags & U_DIR) {
+			covered = u[i].path;
+			covered_flags = u[i].flags;
+		}
+	}
+}
+
+static void write_filesystem(FILE *out, struct learn *l)
+{
+	struct use *u = l->uses.items;
+	size_t n = l->uses.len;
+	qsort(u, n, sizeof(*u), by_path);
+	/* merge the uses of one path */
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m && strcmp(u[m - 1].path, u[i].path) == 0)
+			u[m - 1].flags |= u[i].flags;
+		else
+			u[m++] = u[i];
+	}
+	struct bucket trees[LR_ARRAY_LEN(system_trees)] = { 0 }, cwd = { .path = l->cwd }, tmp = { .path = l->tmp };
+	/* a directory above $HOME is never granted whole: its paths are taken one by one */
+	bool fold_cwd = l->cwd[0] && !(l->home[0] && beneath(l->home, l->cwd));
+	bool fold_tmp = l->tmp[0] && !(l->home[0] && beneath(l->home, l->tmp));
+	struct use *others = calloc(m ? m : 1, sizeof(*others));
+	size_t nothers = 0;
+	for (size_t i = 0; i < m; i++) {
+		if (u[i].flags == U_UNIX_SOCKET) {
+			if (others)
+				others[nothers++] = u[i];
+			continue;
+		}
+		if (fold_cwd && beneath(u[i].path, l->cwd)) {
+			add_to(&cwd, &u[i]);
+			continue;
+		}
+		if (fold_tmp && beneath(u[i].path, l->tmp)) {
+			add_to(&tmp, &u[i]);
+			continue;
+		}
+		size_t t = 0;
+		while (t < LR_ARRAY_LEN(system_trees) && !beneath(u[i].path, system_trees[t]))
+			t++;
+		if (t < LR_ARRAY_LEN(system_trees)) {
+			trees[t].path = system_trees[t];
+			add_to(&trees[t], &u[i]);
+		} else if (others) {
+			others[nothers++] = u[i];
+		}
+	}
+	fprintf(out, "[filesystem]\n");
+	for (size_t t = 0; t < LR_ARRAY_LEN(system_trees); t++)
+		if (trees[t].files)
+			grant(out, &trees[t], "system tree", false);
+	if (cwd.files) {
+		cwd.flags |= U_WRITE;
+		grant(out, &cwd, "the working directory", false);
+	}
+	if (tmp.files) {
+		tmp.flags |= U_WRITE;
+		grant(out, &tmp, "the temporary directory", false);
+	}
+	for (size_t i = 0; i < nothers; i++)
+		if (others[i].flags == U_UNIX_SOCKET)
+			fprintf(out, "; unix socket %s connected by %s (Landlock ABI 7 does not restrict it)\n",
+				others[i].path, others[i].exe);
+	write_others(out, l, others ? others : u, others ? nothers : 0);
+	free(others);
+
+	bool any_exec = false;
+	for (size_t i = 0; i < m; i++) {
+		if (!(u[i].flags & U_EXEC))
+			continue;
+		if (!any_exec)
+			fprintf(out, "\n[exec]\n; files executed, their ELF and #! interpreters\nallow =");
+		any_exec = true;
+		fprintf(out, "\n  %s", u[i].path);
+	}
+	if (any_exec)
+		fputc('\n', out);
+}
+
+static int by_port(const void *a, const void *b)
+{
+	const struct port_use *x = a, *y = b;
+	return x->bind != y->bind ? (int)x->bind - (int)y->bind : (int)x->port - (int)y->port;
+}
+
+static void write_network(FILE *out, struct learn *l)
+{
+	struct port_use *p = l->ports.items;
+	qsort(p, l->ports.len, sizeof(*p), by_port);
+	fprintf(out, "\n[network]\n");
+	for (size_t i = 0; i < l->ports.len; i++) {
+		if (i && p[i].port == p[i - 1].port && p[i].bind == p[i - 1].bind)
+			continue;
+		fprintf(out, "; %s by %s\n%s = %u\n", p[i].bind ? "bound" : "connected to", p[i].exe,
+			p[i].bind ? "bind_tcp" : "connect_tcp", p[i].port);
+	}
+	if (l->udp)
+		fprintf(out, "; UDP sockets were used (Landlock cannot restrict them by port)\nudp = yes\n");
+	uint64_t extra = l->families & ~LR_DEFAULT_FAMILIES;
+	if (extra) {
+		fprintf(out, "; socket families beyond the default set were used\nfamilies =");
+		for (int af = 0; af < 64; af++)
+			if ((l->families | LR_DEFAULT_FAMILIES) & (1ULL << af))
+				fprintf(out, " %s", lr_family_name(af) ? lr_family_name(af) : "?");
+		fputc('\n', out);
+	}
+}
+
+static void write_syscalls(FILE *out, const struct learn *l)
+{
+	fprintf(out, "\n[syscalls]\n; the syscalls seen (landrun's own steps after the filter included)\n"
+		"default = deny\nallow =");
+	unsigned col = 0;
+	for (int nr = 0; nr < MAX_NR; nr++) {
+		const char *name = l->syscalls[nr] ? lr_syscall_name(nr) : NULL;
+		if (!name)
+			continue;
+		if (col == 0 || col + strlen(name) > 90) {
+			fprintf(out, "\n ");
+			col = 1;
+		}
+		fprintf(out, " %s", name);
+		col += (unsigned)strlen(name) + 1;
+	}
+	fputc('\n', out);
+}
+
+static void write_policy(FILE *out, struct learn *l, char **command, int status, int sig)
+{
+	fprintf(out, "; learned by landrun learn from:");
+	for (char **a = command; *a; a++)
+		fprintf(out, " %s", *a);
+	if (sig)
+		fprintf(out, "\n; the command was killed by signal %d (%s)\n\n", sig, strsignal(sig));
+	else
+		fprintf(out, "\n; the command exited with status %d\n\n", status);
+	write_filesystem(out, l);
+	write_network(out, l);
+	if (l->want_syscalls)
+		write_syscalls(out, l);
+}
+
+/* ---- running ----------------------------------------------------------------------------------- */
+
+/* No restriction at all: the command runs as it would without landrun, only observed. */
+static const char unrestricted_base[] =
+	"[filesystem]\nunrestricted = yes\n"
+	"[network]\nconnect_tcp = any\nbind_tcp = any\nudp = yes\n"
+	"[syscalls]\nbaseline = none\n";
+
+struct learn_args {
+	const char *output, *base;
+	bool syscalls;
+	char **command;
+};
+
+static int parse_learn_args(int argc, char **argv, struct learn_args *a, struct lr_error *err)
+{
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *s = argv[i];
+		if (strcmp(s, "--") == 0) {
+			i++;
+			break;
+		}
+		if (s[0] != '-')
+			break;
+		if ((strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) && i + 1 < argc)
+			a->output = argv[++i];
+		else if ((strcmp(s, "-p") == 0 || strcmp(s, "--policy") == 0) && i + 1 < argc)
+			a->base = argv[++i];
+		else if (strncmp(s, "--policy=", 9) == 0)
+			a->base = s + 9;
+		else if (strncmp(s, "--output=", 9) == 0)
+			a->output = s + 9;
+		else if (strcmp(s, "--syscalls") == 0)
+			a->syscalls = true;
+		else
+			return lr_fail(err, NULL, "learn: %s: unknown option or missing value (usage: landrun learn "
+				       "[-o FILE] [--policy BASE] [--syscalls] -- COMMAND [ARG...])", s);
+	}
+	a->command = argv + i;
+	if (!a->command[0])
+		return lr_fail(err, NULL, "learn: no command given (usage: landrun learn [-o FILE] [--policy BASE] "
+			       "[--syscalls] -- COMMAND [ARG...])");
+	return 0;
+}
+
+static void learn_dirs(struct learn *l)
+{
+	if (!getcwd(l->cwd, sizeof(l->cwd)))
+		l->cwd[0] = '\0';
+	const char *home = getenv("HOME"), *tmp = getenv("TMPDIR");
+	if (home && home[0] == '/' && strcmp(home, "/") != 0)
+		canonical(home, l->home, sizeof(l->home));
+	canonical(tmp && tmp[0] == '/' ? tmp : "/tmp", l->tmp, sizeof(l->tmp));
+	if (strcmp(l->tmp, "/") == 0)
+		l->tmp[0] = '\0';
+}
+
+/* Runs the command traced under the base policy; the uses are in l. */
+static int run_traced(struct learn *l, const struct learn_args *a, const struct lr_env_ctx *ctx,
+		      int *signal_out, struct lr_error *err)
+{
+	struct lr_policy p;
+	lr_policy_init(&p);
+	int rc = a->base ? lr_policy_load(&p, ctx, a->base, err)
+			 : lr_policy_load_string(&p, ctx, unrestricted_base, "<learn: no restriction>", err);
+	if (rc) {
+		lr_policy_free(&p);
+		return EXIT_LANDRUN;
+	}
+	struct lr_sandbox sb;
+	lr_sandbox_init(&sb);
+	struct lr_compile_opts o = { .supervised = true, .command = a->command[0] };
+	int status = EXIT_LANDRUN;
+	if (lr_sandbox_compile(&sb, &p, &o, (const char *const *)environ, err)) {
+		status = sb.command_status ? sb.command_status : EXIT_LANDRUN;
+	} else {
+		struct lr_tracer t;
+		lr_trace_init(&t);
+		t.syscall_stops = true;
+		t.all_calls = a->syscalls;
+		t.on_exit = on_exit_call;
+		t.on_entry = on_entry_call;
+		t.ctx = l;
+		struct lr_supervise_opts so = { .tracer = &t, .timeout_ms = p.timeout_ms.value,
+						.private_tmp = sb.private_tmp };
+		status = lr_supervise(&sb, sb.command_path, a->command, &so, signal_out, err);
+		sb.private_tmp = NULL;
+		lr_trace_free(&t);
+	}
+	lr_sandbox_free(&sb);
+	lr_policy_free(&p);
+	return status;
+}
+
+int lr_learn_main(int argc, char **argv, const struct lr_env_ctx *ctx, int *signal_out)
+{
+	struct lr_error err = { 0 };
+	struct learn_args a = { 0 };
+	*signal_out = 0;
+	if (parse_learn_args(argc, argv, &a, &err) || lr_trace_supported(&err)) {
+		fprintf(stderr, "landrun: %s\n", err.msg);
+		return EXIT_LANDRUN;
+	}
+	struct learn *l = calloc(1, sizeof(*l));
+	if (!l) {
+		fprintf(stderr, "landrun: out of memory\n");
+		return EXIT_LANDRUN;
+	}
+	lr_vec_init(&l->uses, sizeof(struct use));
+	lr_vec_init(&l->ports, sizeof(struct port_use));
+	l->want_syscalls = a.syscalls;
+	learn_dirs(l);
+	fflush(NULL);
+	int status = run_traced(l, &a, ctx, signal_out, &err);
+	if (err.set)
+		fprintf(stderr, "landrun: %s\n", err.msg);
+	bool ran = !(err.set && status >= EXIT_LANDRUN && status <= 127 && !*signal_out);
+	if (ran) {
+		FILE *out = a.output ? fopen(a.output, "we") : stdout;
+		if (!out) {
+			fprintf(stderr, "landrun: learn: cannot write %s: %s\n", a.output, strerror(errno));
+			status = EXIT_LANDRUN;
+		} else {
+			write_policy(out, l, a.command, status, *signal_out);
+			if ((a.output ? fclose(out) : fflush(out)) != 0) {
+				fprintf(stderr, "landrun: learn: cannot write %s\n", a.output ? a.output : "stdout");
+				status = EXIT_LANDRUN;
+			}
+		}
+	}
+	lr_vec_free(&l->uses);
+	lr_vec_free(&l->ports);
+	lr_arena_free(&l->arena);
+	free(l);
+	return status;
+}

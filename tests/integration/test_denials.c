@@ -1,0 +1,170 @@
+/* --log-denials: each denial is reported as one line of an exact format, the call still fails
+ * with the errno the policy gives it, and the granted twin prints no denial line. */
+#include <criterion/criterion.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char *T;
+
+static void setup(void) { T = lrt_mkdtemp("/var/tmp"); }
+static void teardown(void) { lrt_rmrf(T); free(T); }
+TestSuite(denials, .init = setup, .fini = teardown);
+
+/* The probe under base + extra with --log-denials; caller frees. */
+static struct lrt_result *logged(const char *extra, const char *const probe_args[])
+{
+	char *pol = lrt_policy(T, "den", extra);
+	const char *args[16] = { "--log-denials", "-p", pol, "--", lrt_probe() };
+	size_t n = 5;
+	for (size_t i = 0; probe_args[i] && n < 15; i++)
+		args[n++] = probe_args[i];
+	args[n] = NULL;
+	struct lrt_result *r = lrt_run(T, args);
+	free(pol);
+	return r;
+}
+
+/* The whole line must be "landrun: denied " + what + " (pid N, EXE)" where EXE is the probe. */
+static void expect_line(const struct lrt_result *r, const char *what)
+{
+	char exe[PATH_MAX];
+	cr_assert(realpath(lrt_probe(), exe));
+	char *head = lrt_fmt("landrun: denied %s (pid ", what);
+	char *tail = lrt_fmt(", %s)\n", exe);
+	const char *at = strstr(r->err, head);
+	cr_assert(at, "want a line starting \"%s\": %s", head, r->err);
+	const char *p = at + strlen(head);
+	cr_expect(*p >= '1' && *p <= '9', "pid: %s", at);
+	while (*p >= '0' && *p <= '9')
+		p++;
+	cr_expect(strncmp(p, tail, strlen(tail)) == 0, "want the line to end \"%s\": %s", tail, at);
+	free(head);
+	free(tail);
+}
+
+static void expect_no_line(struct lrt_result *r, int status, const char *out)
+{
+	cr_expect_eq(r->status, status, "status %d: %s%s", r->status, r->out, r->err);
+	cr_expect(lrt_contains(r->out, out), "want \"%s\": %s%s", out, r->out, r->err);
+	cr_expect(!lrt_contains(r->err, "landrun: denied"), "no denial line expected: %s", r->err);
+	lrt_free(r);
+}
+
+static void expect_denied(struct lrt_result *r, const char *errname, const char *what)
+{
+	cr_expect_eq(r->status, 1, "status %d: %s%s", r->status, r->out, r->err);
+	char *want = lrt_fmt("denied %s", errname);
+	cr_expect(lrt_contains(r->out, want), "want \"%s\": %s%s", want, r->out, r->err);
+	free(want);
+	expect_line(r, what);
+	lrt_free(r);
+}
+
+Test(denials, ptrace_attach)
+{
+	expect_denied(logged("", LRT_ARGS("ptrace", "1")), "EPERM",
+		      "ptrace(PTRACE_ATTACH) by [syscalls] baseline ptrace");
+	/* twin: allowed by name, the call reaches the kernel and no line is printed (the kernel's own
+	 * answer for pid 1 does not matter here) */
+	struct lrt_result *r = logged("[syscalls]\nallow = ptrace\n", LRT_ARGS("ptrace", "1"));
+	cr_expect(!lrt_contains(r->err, "landrun: denied"), "%s", r->err);
+	lrt_free(r);
+}
+
+Test(denials, tiocsti)
+{
+	expect_denied(logged("", LRT_ARGS("tiocsti", "low")), "EPERM", "ioctl(0, TIOCSTI) by [syscalls] baseline ioctl");
+	expect_denied(logged("", LRT_ARGS("tiocsti", "high")), "EPERM", "ioctl(0, TIOCSTI) by [syscalls] baseline ioctl");
+	expect_no_line(logged("", LRT_ARGS("tcgets")), 0, "passed-filter");
+}
+
+Test(denials, socket_family)
+{
+	expect_denied(logged("", LRT_ARGS("socket", "17", "3")), "EAFNOSUPPORT",
+		      "socket(AF_PACKET, SOCK_RAW) by [network] families");
+	expect_no_line(logged("", LRT_ARGS("socket", "1", "1")), 0, "ok");
+}
+
+Test(denials, explicit_deny_rule_names_its_line)
+{
+	char *pol = lrt_fmt("%s/den.ini", T);
+	char *what = lrt_fmt("personality(0xffffffff) by [syscalls] deny = personality (%s:6)", pol);
+	expect_denied(logged("[syscalls]\ndeny = personality\n", LRT_ARGS("personality", "0xffffffff")), "EPERM", what);
+	/* twin: the baseline lets the query through */
+	expect_no_line(logged("", LRT_ARGS("personality", "0xffffffff")), 0, "ok");
+	free(what);
+	free(pol);
+}
+
+Test(denials, file_read_outside_the_grants)
+{
+	char *secret = lrt_fmt("%s/secret", T);
+	lrt_write(secret, "s3cret\n");
+	char *what = lrt_fmt("openat(\"%s\", O_RDONLY): read_file not granted; add \"ro = %s\" to [filesystem]",
+			     secret, secret);
+	expect_denied(logged("", LRT_ARGS("read", secret)), "EACCES", what);
+	char *grant = lrt_fmt("ro = %s\n", secret);
+	expect_no_line(logged(grant, LRT_ARGS("read", secret)), 0, "ok");
+	free(grant);
+	free(what);
+	free(secret);
+}
+
+Test(denials, tcp_connect_to_a_port_not_granted)
+{
+	/* nothing listens on it: granted, the kernel refuses the connection instead */
+	expect_denied(logged("", LRT_ARGS("connect", "4242")), "EACCES",
+		      "connect(127.0.0.1:4242): connect_tcp 4242 not granted; add \"connect_tcp = 4242\" to [network]");
+	expect_no_line(logged("[network]\nconnect_tcp = 4242\n", LRT_ARGS("connect", "4242")), 1, "denied ECONNREFUSED");
+}
+
+Test(denials, policy_key_turns_it_on)
+{
+	char *pol = lrt_policy(T, "key", "[process]\nlog_denials = yes\n");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "ptrace", "1"));
+	expect_denied(r, "EPERM", "ptrace(PTRACE_ATTACH) by [syscalls] baseline ptrace");
+	/* without it: the same denial, no line */
+	char *quiet = lrt_policy(T, "quiet", "");
+	r = lrt_run(T, LRT_ARGS("-p", quiet, "--", lrt_probe(), "ptrace", "1"));
+	cr_expect(lrt_contains(r->out, "denied EPERM") && !lrt_contains(r->err, "landrun: denied"), "%s%s", r->out, r->err);
+	lrt_free(r);
+	free(quiet);
+	free(pol);
+}
+
+Test(denials, threads_and_children_are_followed)
+{
+	/* a denial in a forked child is reported too (the shell forks the probe) */
+	char *pol = lrt_policy(T, "sh", "");
+	char *cmd = lrt_fmt("%s ptrace 1; exit 0", lrt_probe());
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--log-denials", "-p", pol, "--", "/bin/sh", "-c", cmd));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	expect_line(r, "ptrace(PTRACE_ATTACH) by [syscalls] baseline ptrace");
+	lrt_free(r);
+	free(cmd);
+	free(pol);
+}
+
+Test(denials, allow_list_default_deny)
+{
+	/* with default = deny, a call off the list is named with that rule; a call on it still has
+	 * its Landlock result watched */
+	const char *list = "[syscalls]\ndefault = deny\nallow = read write close exit_group execve mmap brk arch_prctl "
+			   "set_tid_address set_robust_list rseq prlimit64 mprotect getrandom munmap newfstatat fstat "
+			   "pread64 access openat\n";
+	expect_denied(logged(list, LRT_ARGS("personality", "0xffffffff")), "EPERM",
+		      "personality(0xffffffff) by [syscalls] default = deny");
+	char *secret = lrt_fmt("%s/secret", T);
+	lrt_write(secret, "s3cret\n");
+	char *what = lrt_fmt("openat(\"%s\", O_RDONLY): read_file not granted; add \"ro = %s\" to [filesystem]",
+			     secret, secret);
+	expect_denied(logged(list, LRT_ARGS("read", secret)), "EACCES", what);
+	char *extra = lrt_fmt("[filesystem]\nro = %s\n%s", secret, list);
+	expect_no_line(logged(extra, LRT_ARGS("read", secret)), 0, "ok");
+	free(extra);
+	free(what);
+	free(secret);
+}

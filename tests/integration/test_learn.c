@@ -1,0 +1,285 @@
+/* landrun learn: the policy learned from a real program runs that program again, and stays tight
+ * enough that an unrelated secret under $HOME cannot be read under it. */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char *T, *WORK, *HOME_DIR, *SECRET, *POLICY;
+static char *ENV[8];
+
+static void setup(void)
+{
+	T = lrt_mkdtemp("/var/tmp");
+	WORK = lrt_fmt("%s/work", T);
+	HOME_DIR = lrt_fmt("%s/home", T);
+	SECRET = lrt_fmt("%s/secret", HOME_DIR);
+	POLICY = lrt_fmt("%s/learned.ini", T);
+	mkdir(WORK, 0755);
+	mkdir(HOME_DIR, 0755);
+	lrt_write(SECRET, "s3cret\n");
+	char *f = lrt_fmt("%s/f", WORK);
+	lrt_write(f, "a\nb\nc\n");
+	free(f);
+	ENV[0] = "PATH=/usr/bin:/bin";
+	ENV[1] = "LANG=C";
+	ENV[2] = lrt_fmt("HOME=%s", HOME_DIR);
+	ENV[3] = lrt_fmt("TMPDIR=%s", T);
+	ENV[4] = NULL;
+}
+
+static void teardown(void)
+{
+	lrt_rmrf(T);
+	free(T);
+	free(WORK);
+	free(HOME_DIR);
+	free(SECRET);
+	free(POLICY);
+	free(ENV[2]);
+	free(ENV[3]);
+}
+TestSuite(learn, .init = setup, .fini = teardown);
+
+/* landrun learn -o POLICY [extra] -- cmd...: returns the result. */
+static struct lrt_result *learn(const char *extra, const char *const cmd[])
+{
+	const char *args[24] = { "learn", "-o", POLICY };
+	size_t n = 3;
+	if (extra)
+		args[n++] = extra;
+	args[n++] = "--";
+	for (size_t i = 0; cmd[i] && n < 23; i++)
+		args[n++] = cmd[i];
+	args[n] = NULL;
+	return lrt_run_env(WORK, ENV, args);
+}
+
+/* landrun -p POLICY -- cmd... */
+static struct lrt_result *under_learned(const char *const cmd[])
+{
+	const char *args[24] = { "-p", POLICY, "--" };
+	size_t n = 3;
+	for (size_t i = 0; cmd[i] && n < 23; i++)
+		args[n++] = cmd[i];
+	args[n] = NULL;
+	return lrt_run_env(WORK, ENV, args);
+}
+
+static void expect_status(struct lrt_result *r, int status)
+{
+	cr_expect_eq(r->status, status, "status %d: %s%s", r->status, r->out, r->err);
+	lrt_free(r);
+}
+
+/* The secret under $HOME: readable without landrun (the twin), not under the learned policy. */
+static void expect_secret_denied(void)
+{
+	cr_assert_eq(access(SECRET, R_OK), 0);
+	struct lrt_result *r = under_learned(LRT_ARGS("/bin/cat", SECRET));
+	cr_expect_neq(r->status, 0, "the secret was readable: %s%s", r->out, r->err);
+	cr_expect(!lrt_contains(r->out, "s3cret"), "%s", r->out);
+	lrt_free(r);
+}
+
+static bool have(const char *path)
+{
+	return access(path, X_OK) == 0;
+}
+
+static char *policy_text(void)
+{
+	FILE *f = fopen(POLICY, "r");
+	cr_assert(f, "no policy written");
+	char *buf = calloc(1, 65536);
+	size_t n = fread(buf, 1, 65535, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+Test(learn, shell_pipeline)
+{
+	const char *const cmd[] = { "/bin/sh", "-c", "cat f | wc -l > out", NULL };
+	expect_status(learn(NULL, cmd), 0);
+	char *text = policy_text();
+	cr_expect(lrt_contains(text, "[filesystem]") && lrt_contains(text, WORK), "%s", text);
+	cr_expect(!lrt_contains(text, HOME_DIR), "nothing under $HOME was touched: %s", text);
+	cr_expect(lrt_contains(text, "; the working directory: "), "lines carry where they came from: %s", text);
+	free(text);
+	char *out = lrt_fmt("%s/out", WORK);
+	unlink(out);
+	expect_status(under_learned(cmd), 0);
+	cr_expect_eq(access(out, F_OK), 0, "the pipeline wrote its output under the learned policy");
+	free(out);
+	expect_secret_denied();
+}
+
+Test(learn, git_clone_of_a_local_repository)
+{
+	if (!have("/usr/bin/git"))
+		cr_skip_test("git is not installed");
+	char *setup_cmd = lrt_fmt("cd %s && git init -q src && cd src && echo hi > README && git add README && "
+				  "git -c user.name=t -c user.email=t@t commit -qm init", T);
+	const char *const mk[] = { "/bin/sh", "-c", setup_cmd, NULL };
+	struct lrt_result *r = lrt_run_env(T, ENV, LRT_ARGS("--unrestricted-filesystem", "--", mk[0], mk[1], mk[2]));
+	cr_assert_eq(r->status, 0, "making the repository: %s%s", r->out, r->err);
+	lrt_free(r);
+	char *src = lrt_fmt("%s/src", T);
+	const char *const cmd[] = { "/usr/bin/git", "clone", "-q", src, "dst", NULL };
+	expect_status(learn(NULL, cmd), 0);
+	char *text = policy_text();
+	cr_expect(lrt_contains(text, "[exec]") && lrt_contains(text, "/git"), "%s", text);
+	free(text);
+	char *rm = lrt_fmt("rm -rf %s/dst", WORK);
+	cr_assert_eq(system(rm), 0);
+	expect_status(under_learned(cmd), 0);
+	char *readme = lrt_fmt("%s/dst/README", WORK);
+	cr_expect_eq(access(readme, F_OK), 0, "cloned under the learned policy");
+	expect_secret_denied();
+	free(readme);
+	free(rm);
+	free(src);
+	free(setup_cmd);
+}
+
+Test(learn, python3_with_syscalls)
+{
+	if (!have("/usr/bin/python3"))
+		cr_skip_test("python3 is not installed");
+	const char *const cmd[] = { "/usr/bin/python3", "-c", "print(len(open('f').read().splitlines()))", NULL };
+	expect_status(learn("--syscalls", cmd), 0);
+	char *text = policy_text();
+	cr_expect(lrt_contains(text, "default = deny") && lrt_contains(text, " openat"), "%s", text);
+	free(text);
+	struct lrt_result *r = under_learned(cmd);
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->out, "3"), "%s", r->out);
+	lrt_free(r);
+	expect_secret_denied();
+}
+
+Test(learn, home_files_the_command_read_are_granted_one_by_one)
+{
+	char *conf = lrt_fmt("%s/.toolrc", HOME_DIR);
+	lrt_write(conf, "x\n");
+	char *script = lrt_fmt("cat %s > /dev/null", conf);
+	const char *const cmd[] = { "/bin/sh", "-c", script, NULL };
+	expect_status(learn(NULL, cmd), 0);
+	char *text = policy_text();
+	char *line = lrt_fmt("ro = ?%s\n", conf);
+	cr_expect(lrt_contains(text, line), "want \"%s\": %s", line, text);
+	char *home_line = lrt_fmt("= %s\n", HOME_DIR);
+	cr_expect(!lrt_contains(text, home_line), "never the whole $HOME: %s", text);
+	expect_status(under_learned(cmd), 0);
+	expect_secret_denied();
+	free(home_line);
+	free(line);
+	free(text);
+	free(script);
+	free(conf);
+}
+
+Test(learn, policy_written_when_the_command_fails)
+{
+	const char *const cmd[] = { "/bin/sh", "-c", "cat f > /dev/null; exit 3", NULL };
+	expect_status(learn(NULL, cmd), 3);
+	char *text = policy_text();
+	cr_expect(lrt_contains(text, "exited with status 3"), "%s", text);
+	free(text);
+	expect_status(under_learned(cmd), 3);
+}
+
+Test(learn, tcp_ports_connected)
+{
+	char *probe = lrt_fmt("%s", lrt_probe());
+	/* nothing listens: the connect fails (ECONNREFUSED) and no port is learned */
+	const char *const refused[] = { probe, "connect", "4243", NULL };
+	expect_status(learn(NULL, refused), 1);
+	char *text = policy_text();
+	cr_expect(!lrt_contains(text, "connect_tcp"), "%s", text);
+	free(text);
+
+	/* a listener of ours: the connect succeeds and its port is learned, and only that port */
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	cr_assert(l >= 0 && bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 8) == 0 &&
+		  getsockname(l, (struct sockaddr *)&a, &len) == 0);
+	char *port = lrt_fmt("%u", ntohs(a.sin_port));
+	const char *const cmd[] = { probe, "connect", port, NULL };
+	expect_status(learn(NULL, cmd), 0);
+	text = policy_text();
+	char *line = lrt_fmt("connect_tcp = %s\n", port);
+	cr_expect(lrt_contains(text, line), "want \"%s\": %s", line, text);
+	struct lrt_result *r = under_learned(cmd);
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+	/* the attack: another port, refused by Landlock (EACCES), not by the kernel */
+	char *other = lrt_fmt("%u", ntohs(a.sin_port) == 4244 ? 4245 : 4244);
+	r = under_learned(LRT_ARGS(probe, "connect", other));
+	cr_expect(lrt_contains(r->out, "denied EACCES"), "%s%s", r->out, r->err);
+	lrt_free(r);
+	close(l);
+	free(other);
+	free(line);
+	free(text);
+	free(port);
+	free(probe);
+}
+
+Test(learn, udp_use_is_learned)
+{
+	char *probe = lrt_fmt("%s", lrt_probe());
+	const char *const cmd[] = { probe, "udp-send", "4246", NULL };
+	expect_status(learn(NULL, cmd), 0);
+	char *text = policy_text();
+	cr_expect(lrt_contains(text, "udp = yes\n") && !lrt_contains(text, "connect_tcp"), "%s", text);
+	expect_status(under_learned(cmd), 0);
+	free(text);
+	free(probe);
+}
+
+Test(learn, usage_errors)
+{
+	struct lrt_result *r = lrt_run_env(WORK, ENV, LRT_ARGS("learn"));
+	cr_expect_eq(r->status, 125);
+	cr_expect(lrt_contains(r->err, "landrun: learn: no command given"), "%s", r->err);
+	lrt_free(r);
+	r = lrt_run_env(WORK, ENV, LRT_ARGS("learn", "--bogus", "--", "/bin/true"));
+	cr_expect_eq(r->status, 125);
+	cr_expect(lrt_contains(r->err, "--bogus: unknown option"), "%s", r->err);
+	lrt_free(r);
+}
+
+Test(learn, base_policy_restricts_the_observed_run)
+{
+	/* under BASE the secret read fails, so it is not learned: the command still runs otherwise */
+	char *base = lrt_policy(T, "base", "");
+	char *grant = lrt_fmt("[policy]\ninclude = %s\n[filesystem]\nrw = %s\n", base, WORK);
+	char *base2 = lrt_fmt("%s/base2.ini", T);
+	lrt_write(base2, grant);
+	char *script = lrt_fmt("cat f > /dev/null; cat %s", SECRET);
+	const char *const cmd[] = { "/bin/sh", "-c", script, NULL };
+	char *opt = lrt_fmt("--policy=%s", base2);
+	struct lrt_result *r = learn(opt, cmd);
+	free(opt);
+	cr_expect_neq(r->status, 0, "%s%s", r->out, r->err);
+	cr_expect(!lrt_contains(r->out, "s3cret"), "%s", r->out);
+	lrt_free(r);
+	char *text = policy_text();
+	char *g1 = lrt_fmt("= %s\n", SECRET), *g2 = lrt_fmt("= ?%s\n", SECRET);
+	cr_expect(!lrt_contains(text, g1) && !lrt_contains(text, g2) && lrt_contains(text, WORK), "%s", text);
+	free(g1);
+	free(g2);
+	free(text);
+	free(script);
+	free(base2);
+	free(grant);
+	free(base);
+}
