@@ -54,9 +54,11 @@ struct learn {
 	char cwd[PATH_MAX], home[PATH_MAX], tmp[PATH_MAX];
 };
 
-/* Where the recorded paths are folded into one directory grant each. */
+/* Where the recorded paths are folded into one directory grant each. Not /etc: it holds secrets
+ * (shadow, ssh host keys, TLS private keys) that a command run as root could then read, so its
+ * files are granted one by one. */
 static const char *const system_trees[] = { "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
-					    "/etc", "/opt", "/proc", "/sys" };
+					    "/opt", "/proc", "/sys" };
 
 static bool beneath(const char *path, const char *dir)
 {

@@ -120,6 +120,23 @@ Test(learn, shell_pipeline)
 	expect_secret_denied();
 }
 
+/* /etc is not folded into one grant: a file the command did not read stays out of reach. */
+Test(learn, etc_files_are_granted_one_by_one)
+{
+	const char *const cmd[] = { "/bin/cat", "/etc/passwd", NULL };
+	expect_status(learn(NULL, cmd), 0);
+	char *text = policy_text();
+	cr_expect(lrt_contains(text, "ro = /etc/passwd\n"), "%s", text);
+	cr_expect(!lrt_contains(text, "ro = /etc\n"), "never the whole of /etc: %s", text);
+	free(text);
+	expect_status(under_learned(cmd), 0);
+	const char *const other[] = { "/bin/cat", "/etc/group", NULL };
+	struct lrt_result *r = under_learned(other);
+	cr_expect_eq(r->status, 1, "an /etc file the command did not read: %s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->err, "Permission denied"), "%s", r->err);
+	lrt_free(r);
+}
+
 Test(learn, git_clone_of_a_local_repository)
 {
 	if (!have("/usr/bin/git"))
