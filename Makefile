@@ -36,7 +36,7 @@ TEST_CFLAGS = $(ALL_CFLAGS) $(CRITERION_CFLAGS) -Isrc -Itests \
               -DLANDRUN_BIN='"$(abspath $(B))/src/landrun"' -DLANDRUN_SRCDIR='"$(CURDIR)"' \
               -DLANDRUN_TESTS_BIN='"$(abspath $(B))/tests"'
 
-.PHONY: FORCE all bench deps demo check check-asan check-man check-valgrind install clean distclean
+.PHONY: FORCE all bench deps demo check check-asan check-man check-valgrind fuzz install clean distclean
 
 all: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 
@@ -159,6 +159,12 @@ check-asan: config.mk
 bench: $(B)/src/landrun $(B)/src/liblandrun.a
 	@sh tests/bench/run.sh $(B)
 
+# libFuzzer harnesses (tests/fuzz/): replays tests/fuzz/regressions/, then runs each harness for
+# FUZZ_SECONDS with clang (installed with its libFuzzer runtime when missing, as root).
+FUZZ_SECONDS ?= 60
+fuzz: $(B)/src/default_policy.c $(B)/src/seccomp_prebuilt.c
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(B)
+
 demo: $(B)/src/landrun
 	@sh build-aux/demo.sh $(B)/src/landrun
 
@@ -178,7 +184,7 @@ install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 
 clean:
 	rm -rf src/*.o src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/prefix.stamp src/liblandrun.so.1 src/landrun-dynamic src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
-		tests/integration_tests tests/helpers/bin build-asan
+		tests/integration_tests tests/helpers/bin build-asan tests/fuzz/build
 	rm -f $(HELPERS)
 
 distclean: clean
