@@ -142,7 +142,9 @@ static char *expand(struct parse_state *st, const char *word, size_t len, const 
 			i++;
 		}
 		if (o + plen >= sizeof(out)) {
-			lr_fail(st->err, at, "\"%.*s\" is too long once expanded", (int)len, word);
+			/* the word is quoted up to a length that leaves room for the reason */
+			lr_fail(st->err, at, "\"%.*s%s\" is too long once expanded", (int)(len > 200 ? 200 : len),
+				word, len > 200 ? "..." : "");
 			return NULL;
 		}
 		memcpy(out + o, piece, plen);
@@ -226,6 +228,10 @@ static int add_paths(struct parse_state *st, const char *value, enum lr_access a
 		char *path = expand(st, w, len, at);
 		if (!path)
 			return -1;
+		size_t plen = strlen(path);
+		if (plen >= PATH_MAX) /* open() could only fail with ENAMETOOLONG: say it here, readably */
+			return lr_fail(st->err, at, "path of %zu bytes is longer than PATH_MAX (%d): \"%.64s...\"",
+				       plen, PATH_MAX, path);
 		if (path[0] != '/')
 			return lr_fail(st->err, at, "\"%s\" is not an absolute path (start it with / or a variable like ${CWD})", path);
 		struct lr_path_rule *r = lr_vec_push(&st->p->paths);
