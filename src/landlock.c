@@ -187,7 +187,11 @@ static int open_rule_path(struct lr_sandbox *sb, const struct lr_path_rule *r, s
 			  struct lr_error *err)
 {
 	int fd = open(r->path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-	if (fd >= 0 && fstat(fd, st) == 0 && S_ISLNK(st->st_mode)) {
+	if (fd >= 0 && fstat(fd, st) < 0) { /* never hand back an fd with *st unset */
+		close(fd);
+		fd = -1;
+	}
+	if (fd >= 0 && S_ISLNK(st->st_mode)) {
 		uid_t owner = st->st_uid;
 		close(fd);
 		if (owner != 0)
