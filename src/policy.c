@@ -83,7 +83,9 @@ static const char *variable_value(struct parse_state *st, const char *name, size
 	if (IS("HOME")) {
 		v = env_lookup(ctx, "HOME", 4);
 		if (!v || !*v) {
-			struct passwd *pw = getpwuid(getuid());
+			/* the _r variant, with buf for its strings: the library may parse in threads */
+			struct passwd pwd, *pw = NULL;
+			getpwuid_r(getuid(), &pwd, buf, size, &pw);
 			v = pw ? pw->pw_dir : NULL;
 		}
 	} else if (IS("CWD") || IS("PWD")) {
@@ -97,7 +99,8 @@ static const char *variable_value(struct parse_state *st, const char *name, size
 		v = buf;
 	} else if (IS("USER")) {
 		/* the process's user, not a variable the caller could set to anything */
-		struct passwd *pw = getpwuid(getuid());
+		struct passwd pwd, *pw = NULL;
+		getpwuid_r(getuid(), &pwd, buf, size, &pw);
 		v = pw ? pw->pw_name : env_lookup(ctx, "USER", 4);
 	} else if (IS("POLICY_DIR")) {
 		v = st->dir;
