@@ -213,8 +213,9 @@ static int open_rule_path(struct lr_sandbox *sb, const struct lr_path_rule *r, s
 	}
 	/* a path near PATH_MAX is cut so that the reason still fits in the message */
 	size_t len = strlen(r->path);
-	return lr_fail(err, &r->at, "%.*s%s: %s%s", len > 400 ? 400 : (int)len, r->path, len > 400 ? "..." : "",
-		       strerror(e), e == ENOENT ? " (prefix the path with ? if it may be absent)" : "");
+	lr_fail(err, &r->at, "%.*s%s: %s%s", len > 400 ? 400 : (int)len, r->path, len > 400 ? "..." : "",
+		strerror(e), e == ENOENT ? " (prefix the path with ? if it may be absent)" : "");
+	return -1; /* spelt out: callers test fd < 0, and the analyser cannot see into lr_fail */
 }
 
 /* One path-beneath rule on an opened path; the fd is closed unless keep_fd (exec in place: it is

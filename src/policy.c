@@ -85,7 +85,8 @@ static const char *variable_value(struct parse_state *st, const char *name, size
 		if (!v || !*v) {
 			/* the _r variant, with buf for its strings: the library may parse in threads */
 			struct passwd pwd, *pw = NULL;
-			getpwuid_r(getuid(), &pwd, buf, size, &pw);
+			if (getpwuid_r(getuid(), &pwd, buf, size, &pw) != 0)
+				pw = NULL;
 			v = pw ? pw->pw_dir : NULL;
 		}
 	} else if (IS("CWD") || IS("PWD")) {
@@ -100,7 +101,8 @@ static const char *variable_value(struct parse_state *st, const char *name, size
 	} else if (IS("USER")) {
 		/* the process's user, not a variable the caller could set to anything */
 		struct passwd pwd, *pw = NULL;
-		getpwuid_r(getuid(), &pwd, buf, size, &pw);
+		if (getpwuid_r(getuid(), &pwd, buf, size, &pw) != 0)
+			pw = NULL;
 		v = pw ? pw->pw_name : env_lookup(ctx, "USER", 4);
 	} else if (IS("POLICY_DIR")) {
 		v = st->dir;
@@ -302,7 +304,7 @@ static int add_ports(struct parse_state *st, const char *key, const char *value,
 	const char *w;
 	while ((w = lr_next_word(&value, &len, true))) {
 		const char *dash = memchr(w, '-', len);
-		unsigned lo, hi;
+		unsigned lo = 0, hi = 0; /* set even when parse_port fails: no garbage to compare */
 		int bad = dash ? parse_port(w, (size_t)(dash - w), &lo) ||
 					 parse_port(dash + 1, len - (size_t)(dash - w) - 1, &hi)
 			       : parse_port(w, len, &lo);
@@ -590,7 +592,7 @@ static int key_sys_action(struct parse_state *st, const char *value, const struc
 	if (!w || len >= sizeof(buf))
 		return lr_fail(st->err, at, "action: expected errno:ENAME, kill or log");
 	word_copy(buf, sizeof(buf), w, len);
-	enum lr_action act;
+	enum lr_action act = LR_ACT_ERRNO; /* parse_action sets it unless it fails */
 	int errnum = 1; /* EPERM */
 	if (parse_action(st, buf, &act, &errnum, at))
 		return -1;
@@ -963,8 +965,9 @@ static char *read_policy(const char *path, struct stat *stp, struct lr_error *er
 	const char *nul = memchr(buf, '\0', size);
 	if (nul) {
 		int line = 1;
+		/* read() filled buf[0, size): the analyser cannot know that */
 		for (const char *c = buf; c < nul; c++)
-			line += *c == '\n';
+			line += *c == '\n'; /* NOLINT(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 		lr_fail(err, &(struct lr_origin){ path, line }, "NUL byte in policy file");
 		free(buf);
 		buf = NULL;
@@ -1054,6 +1057,8 @@ static int key_include(struct parse_state *st, const char *value, const struct l
 			return -1;
 		char path[PATH_MAX];
 		int rc;
+		/* the same action for each place, tried in order of precedence */
+		/* NOLINTBEGIN(bugprone-branch-clone) */
 		if (name[0] == '/') {
 			rc = load_file(st->p, st->ctx, st->frame, name, st->err, at);
 		} else if (st->dir && (snprintf(path, sizeof(path), "%s/%s", st->dir, name), file_exists(path))) {
@@ -1066,6 +1071,7 @@ static int key_include(struct parse_state *st, const char *value, const struct l
 		} else {
 			rc = lr_fail(st->err, at, "include: %s not found next to %s", name, st->file);
 		}
+		/* NOLINTEND(bugprone-branch-clone) */
 		if (rc)
 			return -1;
 	}
