@@ -36,7 +36,7 @@ TEST_CFLAGS = $(ALL_CFLAGS) $(CRITERION_CFLAGS) -Isrc -Itests \
               -DLANDRUN_BIN='"$(abspath $(B))/src/landrun"' -DLANDRUN_SRCDIR='"$(CURDIR)"' \
               -DLANDRUN_TESTS_BIN='"$(abspath $(B))/tests"'
 
-.PHONY: FORCE all bench deps demo check check-asan check-man check-valgrind fuzz install clean distclean
+.PHONY: FORCE all bench deps demo check check-asan check-man check-valgrind fuzz lint install clean distclean
 
 all: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 
@@ -158,6 +158,18 @@ check-asan: config.mk
 # Benchmarks, not tests: medians and ratios against the targets (tests/bench/run.sh).
 bench: $(B)/src/landrun $(B)/src/liblandrun.a
 	@sh tests/bench/run.sh $(B)
+
+# Static analysers on the sources (not the generated files), each must report nothing: cppcheck
+# (suppressions: build-aux/cppcheck.supp and marked lines) and clang-tidy (checks: .clang-tidy)
+# with the compiler's own flags, two files at a time.
+LINT_SRC = $(SRC_LIB) src/cli.c src/gen_seccomp.c src/seccomp_prebuilt_none.c
+lint: config.mk
+	@for t in cppcheck clang-tidy; do command -v $$t >/dev/null || \
+		{ echo "lint: $$t not found: sudo apt-get install -y cppcheck clang-tidy" >&2; exit 1; }; done
+	cppcheck --enable=warning,performance,portability --library=posix --std=c11 -D_GNU_SOURCE -Isrc \
+		--inline-suppr --suppressions-list=build-aux/cppcheck.supp --error-exitcode=1 --quiet $(LINT_SRC)
+	printf '%s\n' $(LINT_SRC) | xargs -P2 -n1 sh -c 'clang-tidy --quiet "$$0" -- $(subst ','\'',$(ALL_CFLAGS)) -Isrc 2>/dev/null'
+	@echo "lint: cppcheck and clang-tidy clean"
 
 # libFuzzer harnesses (tests/fuzz/): replays tests/fuzz/regressions/, then runs each harness for
 # FUZZ_SECONDS with clang (installed with its libFuzzer runtime when missing, as root).
