@@ -982,6 +982,10 @@ static int load_file(struct lr_policy *p, const struct lr_env_ctx *ctx, const st
 {
 	if (p->depth >= LR_MAX_INCLUDE_DEPTH)
 		return lr_fail(err, at, "includes nested deeper than %d (is there a loop?)", LR_MAX_INCLUDE_DEPTH);
+	size_t plen = strlen(path);
+	if (plen >= PATH_MAX) /* said before open's ENAMETOOLONG, whose message the path would cut */
+		return lr_fail(err, at, "policy path of %zu bytes is longer than PATH_MAX (%d): \"%.64s...\"",
+			       plen, PATH_MAX, path);
 	struct stat sb;
 	char *text = read_policy(path, &sb, err, at);
 	if (!text)
@@ -1018,14 +1022,20 @@ static bool file_exists(const char *path)
 	return access(path, F_OK) == 0;
 }
 
+/* dir/name + ext into path, if it fits (a cut path could name another file) and exists. */
+static bool candidate(char *path, size_t size, const char *dir, const char *name, const char *ext)
+{
+	int n = snprintf(path, size, "%s/%s%s", dir, name, ext);
+	return n > 0 && (size_t)n < size && file_exists(path);
+}
+
 /* NAME -> DIR/NAME.ini in the policy dirs, or the embedded "default". */
 static int load_name(struct lr_policy *p, const struct lr_env_ctx *ctx, const struct parse_frame *parent,
 		     const char *name, struct lr_error *err, const struct lr_origin *at)
 {
 	char path[PATH_MAX];
 	for (size_t i = 0; i < LR_ARRAY_LEN(ctx->policy_dirs) && ctx->policy_dirs[i]; i++) {
-		snprintf(path, sizeof(path), "%s/%s.ini", ctx->policy_dirs[i], name);
-		if (file_exists(path))
+		if (candidate(path, sizeof(path), ctx->policy_dirs[i], name, ".ini"))
 			return load_file(p, ctx, parent, path, err, at);
 	}
 	if (strcmp(name, "default") == 0) {
@@ -1055,16 +1065,19 @@ static int key_include(struct parse_state *st, const char *value, const struct l
 		char *name = expand(st, w, len, at);
 		if (!name)
 			return -1;
+		size_t nlen = strlen(name);
+		if (nlen >= PATH_MAX)
+			return lr_fail(st->err, at, "include: name of %zu bytes is longer than PATH_MAX (%d): \"%.64s...\"",
+				       nlen, PATH_MAX, name);
 		char path[PATH_MAX];
 		int rc;
 		/* the same action for each place, tried in order of precedence */
 		/* NOLINTBEGIN(bugprone-branch-clone) */
 		if (name[0] == '/') {
 			rc = load_file(st->p, st->ctx, st->frame, name, st->err, at);
-		} else if (st->dir && (snprintf(path, sizeof(path), "%s/%s", st->dir, name), file_exists(path))) {
+		} else if (st->dir && candidate(path, sizeof(path), st->dir, name, "")) {
 			rc = load_file(st->p, st->ctx, st->frame, path, st->err, at);
-		} else if (st->dir && is_plain_name(name) &&
-			   (snprintf(path, sizeof(path), "%s/%s.ini", st->dir, name), file_exists(path))) {
+		} else if (st->dir && is_plain_name(name) && candidate(path, sizeof(path), st->dir, name, ".ini")) {
 			rc = load_file(st->p, st->ctx, st->frame, path, st->err, at);
 		} else if (is_plain_name(name)) {
 			rc = load_name(st->p, st->ctx, st->frame, name, st->err, at);
