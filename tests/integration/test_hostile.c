@@ -251,6 +251,27 @@ Test(hostile, policy_path_near_path_max_keeps_the_reason)
 	free(lp);
 }
 
+/* The same for an include name and for a policy named on the command line. */
+Test(hostile, include_and_policy_paths_longer_than_path_max)
+{
+	char *lp = long_path(5000);
+	char *var = lrt_fmt("LONG=%s", lp + 1); /* relative: joined to the including file's directory */
+	char *const env[] = { "PATH=/usr/bin:/bin", var, NULL };
+	char *pol = lrt_policy(T, "inc", "[policy]\ninclude = ${env:LONG}\n");
+	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("-p", pol, "--", loadprobe, "self"));
+	char *want = lrt_fmt("landrun: %s:6: include: name of %zu bytes is longer than PATH_MAX (4096): \"aaa",
+			     pol, strlen(lp) - 1);
+	EXPECT_ERROR(r, 125, want);
+	free(want);
+	r = lrt_run_env(T, small_env, LRT_ARGS("-p", lp, "--", loadprobe, "self"));
+	want = lrt_fmt("landrun: policy path of %zu bytes is longer than PATH_MAX (4096): \"/aaa", strlen(lp));
+	EXPECT_ERROR(r, 125, want);
+	free(want);
+	free(pol);
+	free(var);
+	free(lp);
+}
+
 Test(hostile, command_line_path_longer_than_path_max)
 {
 	char *lp = long_path(5000);
