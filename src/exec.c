@@ -32,7 +32,8 @@ int lr_resolve_command(const char *cmd, const char *path_env, char *out, size_t 
 	if (strchr(cmd, '/')) {
 		int e = check_candidate(cmd);
 		if (snprintf(out, size, "%s", cmd) >= (int)size)
-			return lr_fail(err, NULL, "%s: name too long", cmd), 127;
+			return lr_fail(err, NULL, "command name of %zu bytes is too long (at most %zu): %.64s...",
+				       strlen(cmd), size - 1, cmd), 127;
 		if (e == ENOENT || e == ENOTDIR)
 			return lr_fail(err, NULL, "%s: %s", cmd, strerror(e)), 127;
 		if (e)

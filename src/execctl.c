@@ -114,7 +114,7 @@ int lr_sha256_fd(int fd, int copy_fd, unsigned char digest[32])
 
 void lr_sha256_hex(const unsigned char digest[32], char hex[65])
 {
-	for (int i = 0; i < 32; i++)
+	for (size_t i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 }
 

@@ -188,7 +188,11 @@ static int open_rule_path(struct lr_sandbox *sb, const struct lr_path_rule *r, s
 			  struct lr_error *err)
 {
 	int fd = open(r->path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-	if (fd >= 0 && fstat(fd, st) == 0 && S_ISLNK(st->st_mode)) {
+	if (fd >= 0 && fstat(fd, st) < 0) { /* never hand back an fd with *st unset */
+		close(fd);
+		fd = -1;
+	}
+	if (fd >= 0 && S_ISLNK(st->st_mode)) {
 		uid_t owner = st->st_uid;
 		close(fd);
 		if (owner != 0)
@@ -208,8 +212,11 @@ static int open_rule_path(struct lr_sandbox *sb, const struct lr_path_rule *r, s
 				r->path, r->at.file, r->at.line, strerror(e));
 		return -2;
 	}
-	return lr_fail(err, &r->at, "%s: %s%s", r->path, strerror(e),
-		       e == ENOENT ? " (prefix the path with ? if it may be absent)" : "");
+	/* a path near PATH_MAX is cut so that the reason still fits in the message */
+	size_t len = strlen(r->path);
+	lr_fail(err, &r->at, "%.*s%s: %s%s", len > 400 ? 400 : (int)len, r->path, len > 400 ? "..." : "",
+		strerror(e), e == ENOENT ? " (prefix the path with ? if it may be absent)" : "");
+	return -1; /* spelt out: callers test fd < 0, and the analyser cannot see into lr_fail */
 }
 
 /* One path-beneath rule on an opened path; the fd is closed unless keep_fd (exec in place: it is
@@ -227,6 +234,8 @@ static int add_path_beneath(struct lr_sandbox *sb, int fd, uint64_t rights, bool
 	sb->fs_rules++;
 	return 0;
 }
+
+enum { LR_DEFER_CLOSE_FDS = 256 };
 
 /* A grant that lets the sandbox write one of the policy files it was built from. */
 static int refuse_writable_policy(struct lr_policy_guard *g, const struct lr_policy *p,
@@ -252,6 +261,9 @@ static int add_guarded_path_rules(struct lr_sandbox *sb, const struct lr_policy 
 			continue;
 		if (fd < 0)
 			return -1;
+		/* Deferring keeps the fd open until exec: only the first few, so that a policy with
+		 * more paths than RLIMIT_NOFILE allows open fds still compiles. */
+		bool keep_fd = defer_close && fd < LR_DEFER_CLOSE_FDS;
 		uint64_t rights = lr_access_rights(r->access) & sb->handled_fs;
 		if (p->exec_none && r->access != LR_EXEC)
 			rights &= ~LR_FS_EXECUTE; /* [exec] allow = none: rox/rwx grant no execution */
@@ -266,11 +278,11 @@ static int add_guarded_path_rules(struct lr_sandbox *sb, const struct lr_policy 
 			return -1;
 		}
 		if (!rights) {
-			if (!defer_close)
+			if (!keep_fd)
 				close(fd);
 			continue;
 		}
-		if (add_path_beneath(sb, fd, rights, defer_close, r->path, &r->at, err))
+		if (add_path_beneath(sb, fd, rights, keep_fd, r->path, &r->at, err))
 			return -1;
 	}
 	return 0;

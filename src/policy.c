@@ -135,7 +135,9 @@ static char *expand(struct parse_state *st, const char *word, size_t len, const 
 			i++;
 		}
 		if (o + plen >= sizeof(out)) {
-			lr_fail(st->err, at, "\"%.*s\" is too long once expanded", (int)len, word);
+			/* the word is quoted up to a length that leaves room for the reason */
+			lr_fail(st->err, at, "\"%.*s%s\" is too long once expanded", (int)(len > 200 ? 200 : len),
+				word, len > 200 ? "..." : "");
 			return NULL;
 		}
 		memcpy(out + o, piece, plen);
@@ -219,6 +221,10 @@ static int add_paths(struct parse_state *st, const char *value, enum lr_access a
 		char *path = expand(st, w, len, at);
 		if (!path)
 			return -1;
+		size_t plen = strlen(path);
+		if (plen >= PATH_MAX) /* open() could only fail with ENAMETOOLONG: say it here, readably */
+			return lr_fail(st->err, at, "path of %zu bytes is longer than PATH_MAX (%d): \"%.64s...\"",
+				       plen, PATH_MAX, path);
 		if (path[0] != '/')
 			return lr_fail(st->err, at, "\"%s\" is not an absolute path (start it with / or a variable like ${CWD})", path);
 		struct lr_path_rule *r = lr_vec_push(&st->p->paths);
@@ -286,7 +292,7 @@ static int add_ports(struct parse_state *st, const char *key, const char *value,
 	const char *w;
 	while ((w = lr_next_word(&value, &len, true))) {
 		const char *dash = memchr(w, '-', len);
-		unsigned lo, hi;
+		unsigned lo = 0, hi = 0; /* set even when parse_port fails: no garbage to compare */
 		int bad = dash ? parse_port(w, (size_t)(dash - w), &lo) ||
 					 parse_port(dash + 1, len - (size_t)(dash - w) - 1, &hi)
 			       : parse_port(w, len, &lo);
@@ -579,7 +585,7 @@ static int key_sys_action(struct parse_state *st, const char *value, const struc
 	if (!w || len >= sizeof(buf))
 		return lr_fail(st->err, at, "action: expected errno:ENAME, kill or log");
 	word_copy(buf, sizeof(buf), w, len);
-	enum lr_action act;
+	enum lr_action act = LR_ACT_ERRNO; /* parse_action sets it unless it fails */
 	int errnum = 1; /* EPERM */
 	if (parse_action(st, buf, &act, &errnum, at))
 		return -1;
@@ -953,8 +959,9 @@ static char *read_policy(const char *path, struct stat *stp, struct lr_error *er
 	const char *nul = memchr(buf, '\0', size);
 	if (nul) {
 		int line = 1;
+		/* read() filled buf[0, size): the analyser cannot know that */
 		for (const char *c = buf; c < nul; c++)
-			line += *c == '\n';
+			line += *c == '\n'; /* NOLINT(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 		lr_fail(err, &(struct lr_origin){ path, line }, "NUL byte in policy file");
 		free(buf);
 		buf = NULL;
@@ -979,6 +986,10 @@ static int load_file(struct lr_policy *p, const struct lr_env_ctx *ctx, const st
 {
 	if (p->depth >= LR_MAX_INCLUDE_DEPTH)
 		return lr_fail(err, at, "includes nested deeper than %d (is there a loop?)", LR_MAX_INCLUDE_DEPTH);
+	size_t plen = strlen(path);
+	if (plen >= PATH_MAX) /* said before open's ENAMETOOLONG, whose message the path would cut */
+		return lr_fail(err, at, "policy path of %zu bytes is longer than PATH_MAX (%d): \"%.64s...\"",
+			       plen, PATH_MAX, path);
 	struct stat sb;
 	char *text = read_policy(path, &sb, err, at);
 	if (!text)
@@ -1015,14 +1026,20 @@ static bool file_exists(const char *path)
 	return access(path, F_OK) == 0;
 }
 
+/* dir/name + ext into path, if it fits (a cut path could name another file) and exists. */
+static bool candidate(char *path, size_t size, const char *dir, const char *name, const char *ext)
+{
+	int n = snprintf(path, size, "%s/%s%s", dir, name, ext);
+	return n > 0 && (size_t)n < size && file_exists(path);
+}
+
 /* NAME -> DIR/NAME.ini in the policy dirs, or the embedded "default". */
 static int load_name(struct lr_policy *p, const struct lr_env_ctx *ctx, const struct parse_frame *parent,
 		     const char *name, struct lr_error *err, const struct lr_origin *at)
 {
 	char path[PATH_MAX];
 	for (size_t i = 0; i < LR_ARRAY_LEN(ctx->policy_dirs) && ctx->policy_dirs[i]; i++) {
-		snprintf(path, sizeof(path), "%s/%s.ini", ctx->policy_dirs[i], name);
-		if (file_exists(path))
+		if (candidate(path, sizeof(path), ctx->policy_dirs[i], name, ".ini"))
 			return load_file(p, ctx, parent, path, err, at);
 	}
 	if (strcmp(name, "default") == 0) {
@@ -1052,20 +1069,26 @@ static int key_include(struct parse_state *st, const char *value, const struct l
 		char *name = expand(st, w, len, at);
 		if (!name)
 			return -1;
+		size_t nlen = strlen(name);
+		if (nlen >= PATH_MAX)
+			return lr_fail(st->err, at, "include: name of %zu bytes is longer than PATH_MAX (%d): \"%.64s...\"",
+				       nlen, PATH_MAX, name);
 		char path[PATH_MAX];
 		int rc;
+		/* the same action for each place, tried in order of precedence */
+		/* NOLINTBEGIN(bugprone-branch-clone) */
 		if (name[0] == '/') {
 			rc = load_file(st->p, st->ctx, st->frame, name, st->err, at);
-		} else if (st->dir && (snprintf(path, sizeof(path), "%s/%s", st->dir, name), file_exists(path))) {
+		} else if (st->dir && candidate(path, sizeof(path), st->dir, name, "")) {
 			rc = load_file(st->p, st->ctx, st->frame, path, st->err, at);
-		} else if (st->dir && is_plain_name(name) &&
-			   (snprintf(path, sizeof(path), "%s/%s.ini", st->dir, name), file_exists(path))) {
+		} else if (st->dir && is_plain_name(name) && candidate(path, sizeof(path), st->dir, name, ".ini")) {
 			rc = load_file(st->p, st->ctx, st->frame, path, st->err, at);
 		} else if (is_plain_name(name)) {
 			rc = load_name(st->p, st->ctx, st->frame, name, st->err, at);
 		} else {
 			rc = lr_fail(st->err, at, "include: %s not found next to %s", name, st->file);
 		}
+		/* NOLINTEND(bugprone-branch-clone) */
 		if (rc)
 			return -1;
 	}

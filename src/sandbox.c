@@ -37,6 +37,8 @@ int lr_sandbox_note(struct lr_sandbox *sb, bool warning, const char *fmt, ...)
 	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is right above (a known
+	 * false positive of clang 14's analyser) */
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	struct lr_note *n = lr_vec_push(&sb->notes);

@@ -23,6 +23,8 @@ $CC $CF -o "$O/openbench" tests/bench/openbench.c || { echo "bench: build failed
 spawnbench=yes   # liblandrun's API may not be complete yet: then only this part is skipped
 $CC $CF -Isrc -o "$O/spawnbench" tests/bench/spawnbench.c "$B/src/liblandrun.a" \
 	-lseccomp -linih -lnettle 2>"$O/spawnbench.log" || spawnbench=no
+$CC $CF -Isrc -o "$O/parsebench" tests/bench/parsebench.c "$B/src/liblandrun.a" \
+	-lseccomp -linih -lnettle || { echo "bench: build failed" >&2; exit 1; }
 
 T=$(mktemp -d /var/tmp/landrun-bench.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
@@ -130,6 +132,10 @@ else
 	printf '\n== library ==\nskipped: spawnbench does not link against %s:\n' "$B/src/liblandrun.a"
 	head -n 5 "$O/spawnbench.log"
 fi
+
+# Linear cost in the number of rules: 1,000, 10,000 and 100,000 path rules parsed (and compiled)
+# in one process.
+section "policy size: parse and compile time per rule" "$O/parsebench"
 
 printf '\n== summary ==\n'
 awk -F'|' 'BEGIN { printf "%-42s %12s %14s  %s\n", "figure", "value", "target", "" }

@@ -14,7 +14,27 @@ out=$root/tests/fuzz/build
 cc=${CLANG:-clang}
 cd "$root"
 
-command -v "$cc" >/dev/null || { echo "fuzz: $cc not found (apt-get install clang)"; exit 1; }
+# clang and its libFuzzer runtime: on Debian, libFuzzer is in libclang-rt-N-dev, not in clang.
+# Installed when missing as root (as build-aux/deps.sh does), else the command is printed.
+can_fuzz() {
+	command -v "$cc" >/dev/null &&
+		printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n && 0; }\n' |
+		"$cc" -fsanitize=fuzzer -x c - -o "$out/.probe" 2>/dev/null
+}
+mkdir -p "$out"
+if ! can_fuzz; then
+	major=$("$cc" -dumpversion 2>/dev/null | cut -d. -f1)
+	pkgs="clang libclang-rt-${major:-14}-dev"
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ -z "${CLANG:-}" ]; then
+		echo "fuzz: installing $pkgs"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		# shellcheck disable=SC2086
+		apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+	fi
+	can_fuzz || { echo "fuzz: $cc with libFuzzer is needed: sudo apt-get install -y $pkgs" >&2; exit 1; }
+fi
+rm -f "$out/.probe"
 for f in "$b/src/default_policy.c" "$b/src/seccomp_prebuilt.c"; do
 	[ -f "$f" ] || { echo "fuzz: $f missing: run make first"; exit 1; }
 done
@@ -23,7 +43,6 @@ lib=$(ls src/*.c | grep -v -e src/cli.c -e src/gen_seccomp.c -e src/seccomp_preb
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE -Isrc"
 flags="$flags -DLANDRUN_VERSION=\"fuzz\" -DLANDRUN_POLICY_DIR=\"$root/policies\" -DFUZZ_POLICY_DIR=\"$root/policies\""
 libs="-lseccomp -linih -lnettle"
-mkdir -p "$out"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 
