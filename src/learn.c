@@ -5,6 +5,7 @@
  * udp, and with --syscalls an allow list of the syscalls seen. */
 #include "learn.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -146,7 +147,9 @@ static bool is_udp_socket(pid_t pid, int fd)
 	if (n <= 0)
 		return false;
 	target[n] = '\0';
-	if (sscanf(target, "socket:[%lu]", &ino) != 1)
+	char *end;
+	if (strncmp(target, "socket:[", 8) != 0 || !isdigit((unsigned char)target[8]) ||
+	    ((ino = strtoul(target + 8, &end, 10)), *end != ']'))
 		return false;
 	static const char *const tables[] = { "udp", "udp6" };
 	for (size_t t = 0; t < LR_ARRAY_LEN(tables); t++) {
@@ -157,9 +160,11 @@ static bool is_udp_socket(pid_t pid, int fd)
 			continue;
 		bool found = false;
 		while (!found && fgets(line, sizeof(line), f)) {
-			unsigned long i;
 			/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
-			if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %lu", &i) == 1 && i == ino)
+			char *save = NULL, *field = strtok_r(line, " \t", &save);
+			for (int k = 0; field && k < 9; k++)
+				field = strtok_r(NULL, " \t", &save);
+			if (field && isdigit((unsigned char)field[0]) && strtoul(field, NULL, 10) == ino)
 				found = true;
 		}
 		fclose(f);
@@ -217,7 +222,7 @@ static void on_exit_call(void *ctx, const struct lr_trace_call *c)
 	case LR_OP_EXEC: record_exec(l, c); break;
 	case LR_OP_MKDIR:
 	case LR_OP_MKNOD:
-	case LR_OP_SYMLINK: record_parent(l, c->path, c->pid); break;
+	case LR_OP_SYMLINK:
 	case LR_OP_UNLINK:
 	case LR_OP_RMDIR: record_parent(l, c->path, c->pid); break;
 	case LR_OP_RENAME:
@@ -537,6 +542,8 @@ static void learn_dirs(struct learn *l)
 static int run_traced(struct learn *l, const struct learn_args *a, const struct lr_env_ctx *ctx,
 		      int *signal_out, struct lr_error *err)
 {
+	if (!a->command || !a->command[0])
+		return lr_fail(err, NULL, "learn: no command given"), EXIT_LANDRUN;
 	struct lr_policy p;
 	lr_policy_init(&p);
 	int rc = a->base ? lr_policy_load(&p, ctx, a->base, err)
@@ -600,7 +607,10 @@ int lr_learn_main(int argc, char **argv, const struct lr_env_ctx *ctx, int *sign
 			status = EXIT_LANDRUN;
 		} else {
 			write_policy(out, l, a.command, status, *signal_out);
-			if ((a.output ? fclose(out) : fflush(out)) != 0) {
+			int rc = fflush(out);
+			if (a.output && fclose(out) != 0)
+				rc = EOF;
+			if (rc != 0) {
 				fprintf(stderr, "landrun: learn: cannot write %s\n", a.output ? a.output : "stdout");
 				status = EXIT_LANDRUN;
 			}

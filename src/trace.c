@@ -92,9 +92,10 @@ int lr_trace_supported(struct lr_error *err)
 	return lr_fail(err, NULL, "tracing (--log-denials, learn) is implemented for x86_64 only");
 #else
 	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
-	int scope = 0;
+	unsigned long long scope = 0;
+	char line[16];
 	if (f) {
-		if (fscanf(f, "%d", &scope) != 1)
+		if (!fgets(line, sizeof(line), f) || (line[strcspn(line, "\n")] = '\0', !lr_parse_uint(line, 3, &scope)))
 			scope = 0;
 		fclose(f);
 	}
@@ -184,6 +185,7 @@ static bool read_string(pid_t pid, uint64_t addr, char *out, size_t size)
 	size_t n = 0;
 	while (n + sizeof(long) < size) {
 		errno = 0;
+		/* NOLINTNEXTLINE(performance-no-int-to-ptr): an address in the tracee */
 		long word = ptrace(PTRACE_PEEKDATA, pid, (void *)(uintptr_t)(addr + n), NULL);
 		if (errno)
 			return false;
@@ -199,11 +201,13 @@ static bool read_string(pid_t pid, uint64_t addr, char *out, size_t size)
 
 static bool read_mem(pid_t pid, uint64_t addr, void *out, size_t size)
 {
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): an address in the tracee */
 	struct iovec local = { out, size }, remote = { (void *)(uintptr_t)addr, size };
 	if (process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)size)
 		return true;
 	for (size_t n = 0; n < size; n += sizeof(long)) {
 		errno = 0;
+		/* NOLINTNEXTLINE(performance-no-int-to-ptr): an address in the tracee */
 		long word = ptrace(PTRACE_PEEKDATA, pid, (void *)(uintptr_t)(addr + n), NULL);
 		if (errno)
 			return false;
@@ -299,6 +303,7 @@ static void syscall_stop(struct lr_tracer *t, pid_t pid)
 {
 	struct __ptrace_syscall_info info;
 	memset(&info, 0, sizeof(info));
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): this request takes the buffer's size there */
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, (void *)sizeof(info), &info) <= 0)
 		return;
 	struct lr_trace_proc *p = proc_of(t, pid);
