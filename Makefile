@@ -168,8 +168,7 @@ bench: $(B)/src/landrun $(B)/src/liblandrun.a
 # with the compiler's own flags, two files at a time.
 LINT_SRC = $(SRC_LIB) src/cli.c src/gen_seccomp.c src/seccomp_prebuilt_none.c
 lint: config.mk
-	@for t in cppcheck clang-tidy; do command -v $$t >/dev/null || \
-		{ echo "lint: $$t not found: sudo apt-get install -y cppcheck clang-tidy" >&2; exit 1; }; done
+	@sh build-aux/deps.sh cppcheck:cppcheck clang-tidy:clang-tidy
 	cppcheck --enable=warning,performance,portability --library=posix --std=c11 -D_GNU_SOURCE -Isrc \
 		--inline-suppr --suppressions-list=build-aux/cppcheck.supp --error-exitcode=1 --quiet $(LINT_SRC)
 	printf '%s\n' $(LINT_SRC) | xargs -P2 -n1 sh -c 'clang-tidy --quiet "$$0" -- $(subst ','\'',$(ALL_CFLAGS)) -Isrc 2>/dev/null'

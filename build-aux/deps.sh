@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what building and testing landrun needs on Debian, when it is missing.
 # As root it runs apt-get; otherwise it prints the exact command to run.
+# usage: deps.sh [COMMAND:PACKAGE]...  (tools a make target needs beyond the build and tests)
 set -eu
 pkgs="gcc make autoconf pkg-config libseccomp-dev libinih-dev nettle-dev libcriterion-dev git mandoc valgrind"
 missing=""
@@ -17,6 +18,10 @@ have_pc criterion || missing="$missing libcriterion-dev"
 have_cmd git || missing="$missing git"
 have_cmd mandoc || missing="$missing mandoc"
 have_cmd valgrind || missing="$missing valgrind"
+for extra in "$@"; do
+	pkgs="$pkgs ${extra#*:}"
+	have_cmd "${extra%%:*}" || missing="$missing ${extra#*:}"
+done
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && have_cmd apt-get; then
 	echo "landrun: installing build dependencies:$missing"
