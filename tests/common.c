@@ -76,6 +76,12 @@ static const char *test_abi(const char *const args[])
 	return abi;
 }
 
+bool lrt_abi_below(int abi)
+{
+	const char *cap = getenv("LANDRUN_TEST_ABI");
+	return cap && *cap && atoi(cap) < abi;
+}
+
 struct lrt_result *lrt_run_prefixed(const char *cwd, char *const envp[], const char *const prefix[],
 				    const char *const args[])
 {
