@@ -3,9 +3,10 @@
  *
  *   failsys SPEC ERRNO -- PROG [ARG...]
  *
- * SPEC is SYSCALL[,SYSCALL...][:argN=VALUE]: the syscalls (names from the table below, or numbers)
- * fail with ERRNO (a name from the table below, or a number); with argN=VALUE only the calls whose
- * argument N (0-5) equals VALUE (a number or a constant name from the table below) fail. The filter
+ * SPEC is SYSCALL[,SYSCALL...][:argN=VALUE | :argN>=VALUE]: the syscalls (names from the table
+ * below, or numbers) fail with ERRNO (a name from the table below, or a number); with argN=VALUE
+ * only the calls whose argument N (0-5) equals VALUE (a number or a constant name from the table
+ * below) fail; with argN>=VALUE those whose argument's low 32 bits are at least VALUE (an fd). The filter
  * cannot count calls, so "the Nth call" is chosen by its arguments instead.
  *
  * It sets no_new_privs (seccomp needs it without CAP_SYS_ADMIN), installs the filter and execs
@@ -16,6 +17,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,14 +45,15 @@ static const struct named syscalls[] = {
 	{ "landlock_create_ruleset", 444 }, { "landlock_add_rule", 445 }, { "landlock_restrict_self", 446 },
 	{ "clone3", 435 }, { "close_range", 436 }, { "memfd_create", 319 },
 	N(prlimit64), N(capget), N(capset), N(prctl), N(seccomp), N(setsid), N(setpgid), N(clone), N(fcntl),
-	N(signalfd4), N(pipe2), N(rt_sigprocmask), N(execve), N(execveat), N(openat), N(mkdir),
+	N(signalfd4), N(pipe2), N(rt_sigprocmask), N(execve), N(execveat), N(openat), N(mkdir), N(read),
+	N(write),
 };
 #undef N
 
 #define N(x) { #x, x }
 static const struct named errnos[] = {
 	N(EPERM), N(ENOSYS), N(EINVAL), N(ENOMEM), N(EAGAIN), N(EACCES), N(EOPNOTSUPP), N(EBUSY), N(EMFILE),
-	N(E2BIG), N(EFAULT),
+	N(E2BIG), N(EFAULT), N(EIO),
 };
 static const struct named constants[] = {
 	N(PR_SET_NO_NEW_PRIVS), N(PR_CAPBSET_DROP), N(PR_SET_PDEATHSIG), { "PR_CAP_AMBIENT", 47 },
@@ -85,6 +88,7 @@ struct spec {
 	long nr[MAX_NRS];
 	int nnr;
 	int arg; /* -1: any arguments */
+	bool at_least; /* argN>=VALUE (low 32 bits) rather than argN=VALUE */
 	unsigned long value;
 	int errnum;
 };
@@ -96,8 +100,10 @@ static void parse_spec(char *s, struct spec *sp)
 	if (colon) {
 		*colon = '\0';
 		char *eq = strchr(colon + 1, '=');
-		if (strncmp(colon + 1, "arg", 3) != 0 || !eq || eq != colon + 5 || colon[4] < '0' || colon[4] > '5')
-			die("expected SYSCALL[,SYSCALL...][:argN=VALUE]");
+		sp->at_least = colon[5] == '>';
+		if (strncmp(colon + 1, "arg", 3) != 0 || !eq || eq != colon + 5 + sp->at_least || colon[4] < '0' ||
+		    colon[4] > '5')
+			die("expected SYSCALL[,SYSCALL...][:argN=VALUE or :argN>=VALUE]");
 		sp->arg = colon[4] - '0';
 		sp->value = (unsigned long)LOOKUP(constants, eq + 1, "constant");
 	}
@@ -127,7 +133,10 @@ static int build(const struct spec *sp, struct sock_filter *f)
 	for (int i = 0; i < sp->nnr; i++)
 		f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)sp->nr[i], (uint8_t)(sp->nnr - i), 0);
 	f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	if (sp->arg >= 0) {
+	if (sp->arg >= 0 && sp->at_least) {
+		f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)ARG_LO(sp->arg));
+		f[n++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)sp->value, 0, 1);
+	} else if (sp->arg >= 0) {
 		/* little-endian: low word first */
 		f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)ARG_LO(sp->arg));
 		f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)sp->value, 0, 3);
