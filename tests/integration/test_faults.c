@@ -173,6 +173,28 @@ Test(faults, verify_sealing)
 			    "verify: sealing the copy of /usr/bin/touch: Operation not permitted");
 }
 
+Test(faults, verify_copy)
+{
+	/* landrun writes to no fd above 2 before exec but the verified copy */
+	expect_fails_closed(verify_policy(), NULL, "write:arg0>=3", "EIO",
+			    "verify: copying /usr/bin/touch: Input/output error");
+}
+
+/* landrun digest: a file it cannot read is an error (125), never a digest of nothing. */
+Test(faults, digest_read)
+{
+	const char *const prefix[] = { failsys(), "read", "EIO", "--", NULL };
+	struct lrt_result *r = lrt_run(NULL, LRT_ARGS("digest", "/usr/bin/touch"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "verify = /usr/bin/touch sha256:"), "%s", r->out);
+	lrt_free(r);
+	r = lrt_run_prefixed(NULL, NULL, prefix, LRT_ARGS("digest", "/usr/bin/touch"));
+	cr_expect_eq(r->status, 125, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->err, "digest: /usr/bin/touch: Input/output error"), "%s", r->err);
+	cr_expect(!lrt_contains(r->out, "sha256:"), "a digest was printed: %s", r->out);
+	lrt_free(r);
+}
+
 /* ---- supervised runs: landrun stays as the parent ------------------------------------------- */
 
 #define SUPERVISED "[process]\ntimeout = 600s\n"
