@@ -69,9 +69,9 @@ uint64_t lr_access_rights(enum lr_access a)
 static const char *landlock_unavailable_reason(int e)
 {
 	switch (e) {
-	case ENOSYS: return "the kernel was built without Landlock";
+	case ENOSYS: return "the kernel was built without Landlock: ENOSYS";
 	case EOPNOTSUPP: return "Landlock is disabled at boot (add landlock to the lsm= kernel parameter)";
-	case EPERM: return "the Landlock syscalls are blocked (a container or service seccomp profile)";
+	case EPERM: return "the Landlock syscalls are blocked: EPERM, as container and service seccomp profiles do";
 	default: return strerror(e);
 	}
 }

@@ -116,7 +116,7 @@ static int apply_rlimits(const struct lr_sandbox *sb)
 	return 0;
 }
 
-static int apply_caps(const struct lr_sandbox *sb)
+static int apply_caps(const struct lr_sandbox *sb, const char **step)
 {
 	/* Bounding set first: dropping it needs CAP_SETPCAP, which the capset below removes.
 	 * Without CAP_SETPCAP it cannot be dropped, and need not be: no_new_privs keeps exec from
@@ -124,9 +124,11 @@ static int apply_caps(const struct lr_sandbox *sb)
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
 	memset(data, 0, sizeof(data));
+	*step = "capget";
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return -1;
 	bool can_setpcap = data[0].effective & (1u << CAP_SETPCAP);
+	*step = "prctl(PR_CAPBSET_DROP)";
 	for (unsigned cap = 0; can_setpcap && cap <= 63; cap++) {
 		if (sb->caps_keep & (1ULL << cap))
 			continue;
@@ -140,8 +142,10 @@ static int apply_caps(const struct lr_sandbox *sb)
 		uint32_t keep = (uint32_t)(sb->caps_keep >> (32 * i));
 		data[i].effective = data[i].permitted = data[i].inheritable = keep;
 	}
+	*step = "capset";
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		return -1;
+	*step = "prctl(PR_CAP_AMBIENT)";
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return -1;
 	for (unsigned cap = 0; cap <= 63; cap++)
@@ -170,8 +174,7 @@ int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkee
 	*step = "setrlimit";
 	if (apply_rlimits(sb))
 		return -1;
-	*step = "dropping capabilities";
-	if (apply_caps(sb))
+	if (apply_caps(sb, step)) /* names the call that failed */
 		return -1;
 	*step = "prctl(PR_SET_NO_NEW_PRIVS)";
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

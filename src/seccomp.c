@@ -412,6 +412,14 @@ static void for_each_member(struct compiler *c, const struct baseline_item *it, 
 		for_each_nr(c, *m, fn, NULL, 0);
 }
 
+/* Below Landlock ABI 3 the file rules cannot deny truncation. ftruncate and open(O_TRUNC) need a
+ * file opened for writing, which write_file governs; truncate(2) by path needs no open, so the
+ * filter denies it (best-effort only: strict refuses such a kernel). */
+static bool truncate_fallback(const struct lr_policy *p, const struct lr_sandbox *sb)
+{
+	return !p->fs_unrestricted.value && sb->abi >= 1 && sb->abi < 3;
+}
+
 static void plan_rules(struct compiler *c)
 {
 	for (size_t i = 0; i < c->p->sys_rules.len; i++) {
@@ -425,6 +433,12 @@ static void plan_rules(struct compiler *c)
 			struct deny_arg d = { r->action == LR_ACT_DEFAULT ? c->deny : to_scmp(r->action, r->errnum), &r->at };
 			for_each_nr(c, r->name, mark_deny, &d, 0);
 		}
+	}
+	if (truncate_fallback(c->p, c->sb)) {
+		struct deny_arg d = { deny_with(c, EPERM), NULL };
+		int nr = lr_syscall_resolve("truncate");
+		if (nr >= 0 && nr < MAX_NR && c->plan->explicit_verdict[nr] != V_DENY)
+			mark_deny(c, nr, &d);
 	}
 	if (!c->p->baseline.value)
 		return;
@@ -670,7 +684,11 @@ static const struct lr_seccomp_prebuilt *find_prebuilt(const struct lr_policy *p
 int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, bool allow_prebuilt,
 		       struct lr_error *err)
 {
-	const struct lr_seccomp_prebuilt *pre = allow_prebuilt ? find_prebuilt(p) : NULL;
+	bool no_truncate = truncate_fallback(p, sb);
+	if (no_truncate && lr_sandbox_note(sb, false, "truncate(2) is denied by the syscall filter: Landlock ABI %d "
+					   "cannot restrict truncation (ftruncate needs a file opened for writing)", sb->abi))
+		return lr_fail(err, NULL, "out of memory");
+	const struct lr_seccomp_prebuilt *pre = allow_prebuilt && !no_truncate ? find_prebuilt(p) : NULL;
 	if (pre) {
 		/* Compiling with libseccomp costs as much as a whole small exec: skip it. */
 		sb->bpf[0] = pre->prog;

@@ -25,6 +25,13 @@ const char *lrt_policies(void);
  * small fixed environment). Returns r. */
 struct lrt_result *lrt_run_env(const char *cwd, char *const envp[], const char *const args[]);
 struct lrt_result *lrt_run(const char *cwd, const char *const args[]);
+/* Does LANDRUN_TEST_ABI (make check-abi) cap the runs below abi? For tests of what a newer ABI
+ * enforces by default, where no strict refusal can stand in for them. */
+bool lrt_abi_below(int abi);
+/* The same with prefix (NULL-terminated, may be NULL) before landrun: a wrapper such as
+ * helpers/failsys and its arguments. */
+struct lrt_result *lrt_run_prefixed(const char *cwd, char *const envp[], const char *const prefix[],
+				    const char *const args[]);
 void lrt_free(struct lrt_result *r);
 
 /* A fresh directory under base (e.g. "/var/tmp"), mode 0755; returns a malloc'd path. */

@@ -1,0 +1,167 @@
+/* Every Landlock ABI boundary, with --test-abi: strict refuses a policy whose feature the ABI
+ * lacks, naming it and the ABI it needs; at that ABI the refusal is gone; best-effort runs, warns
+ * and --explain shows what is not enforced. Below ABI 3 the syscall filter denies truncate(2). */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char *T;
+static void setup(void) { T = lrt_mkdtemp("/var/tmp"); }
+static void teardown(void) { lrt_rmrf(T); free(T); }
+TestSuite(abi, .init = setup, .fini = teardown);
+
+struct boundary {
+	int abi;             /* the first ABI that enforces the feature */
+	const char *extra;   /* policy text that uses it (with rw = T, which needs refer) */
+	const char *feature; /* how landrun names it */
+	const char *explain; /* what --explain shows about it below that ABI */
+};
+
+static char *abi_str(int abi)
+{
+	return lrt_fmt("%d", abi);
+}
+
+/* landrun --test-abi abi [flag] -p pol -- touch marker; the marker is removed first. */
+static struct lrt_result *run_at(int abi, const char *flag, const char *pol, const char *marker)
+{
+	unlink(marker);
+	return lrt_run(T, LRT_ARGS("--test-abi", abi_str(abi), flag ? flag : "-v", "-p", pol, "--", "/usr/bin/touch",
+				   marker));
+}
+
+static void check_boundary(const struct boundary *b)
+{
+	char *text = lrt_fmt("[filesystem]\nrw = %s\n%s\n", T, b->extra);
+	char *pol = lrt_policy(T, "p", text);
+	char *marker = lrt_fmt("%s/marker", T);
+	char *needs = lrt_fmt("%s: requires Landlock ABI %d, this kernel offers %d", b->feature, b->abi, b->abi - 1);
+
+	/* strict, one ABI short: refused, the feature named, the command not run */
+	struct lrt_result *r = run_at(b->abi - 1, NULL, pol, marker);
+	cr_expect_eq(r->status, 125, "ABI %d: status %d: %s", b->abi - 1, r->status, r->err);
+	cr_expect(lrt_contains(r->err, needs), "want \"%s\": %s", needs, r->err);
+	cr_expect(access(marker, F_OK) != 0, "strict ran the command at ABI %d", b->abi - 1);
+	lrt_free(r);
+
+	/* strict at the ABI itself: this feature is no longer the refusal (a later one may be) */
+	r = run_at(b->abi, NULL, pol, marker);
+	cr_expect(!lrt_contains(r->err, b->feature), "ABI %d still refuses %s: %s", b->abi, b->feature, r->err);
+	cr_expect(r->status == 0 || (r->status == 125 && lrt_contains(r->err, "requires Landlock ABI")),
+		  "ABI %d: status %d: %s", b->abi, r->status, r->err);
+	lrt_free(r);
+
+	/* the twin: a kernel with every feature runs it */
+	r = run_at(7, NULL, pol, marker);
+	cr_expect_eq(r->status, 0, "ABI 7: %s", r->err);
+	cr_expect(access(marker, F_OK) == 0, "ABI 7: the command did not run");
+	lrt_free(r);
+
+	/* best-effort, one ABI short: runs, and warns about exactly this feature */
+	char *warning = lrt_fmt("warning: not enforced: %s (needs Landlock ABI %d, this kernel has %d)", b->feature,
+				b->abi, b->abi - 1);
+	r = run_at(b->abi - 1, "--best-effort", pol, marker);
+	cr_expect_eq(r->status, 0, "best-effort at ABI %d: %s", b->abi - 1, r->err);
+	cr_expect(access(marker, F_OK) == 0, "best-effort did not run the command");
+	cr_expect(lrt_contains(r->err, warning + strlen("warning: ")), "want \"%s\": %s", warning, r->err);
+	lrt_free(r);
+
+	/* --explain says so, and shows the degraded part */
+	r = lrt_run(T, LRT_ARGS("--test-abi", abi_str(b->abi - 1), "--best-effort", "--explain", "-p", pol));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, lrt_fmt("Landlock ABI %d (kernel offers", b->abi - 1)), "%s", r->out);
+	cr_expect(lrt_contains(r->out, warning), "want \"%s\": %s", warning, r->out);
+	cr_expect(lrt_contains(r->out, b->explain), "want \"%s\": %s", b->explain, r->out);
+	lrt_free(r);
+	free(warning);
+	free(needs);
+	free(marker);
+	free(text);
+}
+
+Test(abi, refer_needs_2)
+{
+	char *rights = lrt_fmt("enforced rights: execute,write_file,read_file,read_dir,remove_dir,remove_file,"
+			       "make_char,make_dir,make_reg,make_sock,make_fifo,make_block,make_sym\n");
+	struct boundary b = { 2, "", "renaming and linking across directories (refer)", rights };
+	check_boundary(&b);
+}
+
+Test(abi, truncate_needs_3)
+{
+	struct boundary b = { 3, "", "denying truncate outside rw grants",
+			      "note: truncate(2) is denied by the syscall filter: Landlock ABI 2 cannot restrict truncation" };
+	check_boundary(&b);
+}
+
+Test(abi, tcp_needs_4)
+{
+	struct boundary b = { 4, "[network]\nbind_tcp = any\n", "TCP connect restrictions",
+			      "enforced TCP: connect NOT restricted" };
+	check_boundary(&b);
+	struct boundary bind = { 4, "[network]\nconnect_tcp = any\n", "TCP bind restrictions",
+				 "bind NOT restricted" };
+	check_boundary(&bind);
+}
+
+Test(abi, ioctl_dev_needs_5)
+{
+	struct boundary b = { 5, "dev = /dev/null\n", "device ioctl grants (dev =)",
+			      "enforced rights: execute,write_file,read_file,read_dir,remove_dir,remove_file,make_char,"
+			      "make_dir,make_reg,make_sock,make_fifo,make_block,make_sym,refer,truncate\n" };
+	check_boundary(&b);
+}
+
+Test(abi, scopes_need_6)
+{
+	struct boundary u = { 6, "[network]\nabstract_unix = isolated\n", "abstract unix socket isolation",
+			      "abstract_unix    shared (not enforced)" };
+	check_boundary(&u);
+	struct boundary s = { 6, "[process]\nsignals = isolated\n", "signal isolation",
+			      "signals          shared (not enforced)" };
+	check_boundary(&s);
+}
+
+/* Below ABI 3 Landlock cannot deny truncation: the syscall filter denies truncate(2) by path. */
+Test(abi, seccomp_covers_truncate_below_3)
+{
+	char *ro = lrt_fmt("%s/ro", T), *rw = lrt_fmt("%s/rw", T);
+	mkdir(ro, 0777);
+	mkdir(rw, 0777);
+	chmod(ro, 0777);
+	chmod(rw, 0777);
+	char *fro = lrt_fmt("%s/f", ro), *frw = lrt_fmt("%s/f", rw);
+	lrt_write(fro, "data\n");
+	lrt_write(frw, "data\n");
+	chmod(fro, 0666);
+	chmod(frw, 0666);
+	char *pol = lrt_policy(T, "t", lrt_fmt("ro = %s\nrw = %s\n[network]\nconnect_tcp = any\nbind_tcp = any\n", ro, rw));
+	/* ABI 3: Landlock denies it outside rw (EACCES) and grants it under rw */
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--test-abi", "3", "-p", pol, "--", lrt_probe(), "truncate", fro));
+	LRT_EXPECT(r, 1, "denied EACCES");
+	r = lrt_run(T, LRT_ARGS("--test-abi", "3", "-p", pol, "--", lrt_probe(), "truncate", frw));
+	LRT_EXPECT(r, 0, "ok");
+	/* ABI 2, 1 (best-effort): the filter denies it everywhere (EPERM), as documented */
+	for (int abi = 1; abi <= 2; abi++) {
+		r = lrt_run(T, LRT_ARGS("--test-abi", abi_str(abi), "--best-effort", "-p", pol, "--", lrt_probe(),
+					"truncate", fro));
+		LRT_EXPECT(r, 1, "denied EPERM");
+		r = lrt_run(T, LRT_ARGS("--test-abi", abi_str(abi), "--best-effort", "-p", pol, "--", lrt_probe(),
+					"truncate", frw));
+		LRT_EXPECT(r, 1, "denied EPERM");
+	}
+	struct stat st;
+	cr_expect(stat(fro, &st) == 0 && st.st_size == 5, "the file outside rw was truncated");
+	/* the file is still writable where granted: opening it for writing works under rw */
+	r = lrt_run(T, LRT_ARGS("--test-abi", "2", "--best-effort", "-p", pol, "--", lrt_probe(), "write", frw));
+	LRT_EXPECT(r, 0, "ok");
+	r = lrt_run(T, LRT_ARGS("--test-abi", "2", "--best-effort", "-p", pol, "--", lrt_probe(), "write", fro));
+	LRT_EXPECT(r, 1, "denied EACCES");
+	/* with files unrestricted, nothing is denied in their stead */
+	r = lrt_run(T, LRT_ARGS("--test-abi", "2", "--best-effort", "--unrestricted-filesystem", "-p", pol, "--",
+				lrt_probe(), "truncate", frw));
+	LRT_EXPECT(r, 0, "ok");
+}

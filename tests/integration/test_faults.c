@@ -1,0 +1,327 @@
+/* Fault injection: every step between landrun's start and the command's exec is made to fail by an
+ * outer seccomp filter (helpers/failsys), and landrun must fail closed: exit 125, a message naming
+ * the step, and the command (which would create a marker file) never ran. Each is paired with the
+ * same run without the fault, which creates the marker. Then the real-world versions: the Landlock
+ * syscalls blocked with EPERM (container profiles) or missing (ENOSYS). */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char *T;
+static void setup(void) { T = lrt_mkdtemp("/var/tmp"); }
+static void teardown(void) { lrt_rmrf(T); free(T); }
+TestSuite(faults, .init = setup, .fini = teardown);
+
+static char *failsys(void)
+{
+	char *dir = lrt_helpers_dir();
+	char *f = lrt_fmt("%s/failsys", dir);
+	free(dir);
+	return f;
+}
+
+/* A policy that lets the command create the marker in T, with extra INI text. */
+static char *policy(const char *name, const char *extra)
+{
+	char *text = lrt_fmt("[filesystem]\nrw = %s\n%s\n", T, extra);
+	char *p = lrt_policy(T, name, text);
+	free(text);
+	return p;
+}
+
+/* landrun [flags] -p pol -- touch MARKER, under failsys spec errnum when spec is not NULL. */
+static struct lrt_result *run_touch(const char *spec, const char *errnum, const char *pol, const char *flag,
+				    const char *marker)
+{
+	const char *const prefix[] = { failsys(), spec, errnum, "--", NULL };
+	const char *const args[] = { "-p", pol, flag ? flag : "-q", "--", "/usr/bin/touch", marker, NULL };
+	return lrt_run_prefixed(T, NULL, spec ? prefix : NULL, args);
+}
+
+static bool exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* The twin first (no fault: the marker appears), then the fault: 125, the step named, no marker. */
+static void expect_fails_closed(const char *pol, const char *flag, const char *spec, const char *errnum,
+				const char *step)
+{
+	char *marker = lrt_fmt("%s/marker", T);
+	unlink(marker);
+	struct lrt_result *r = run_touch(NULL, NULL, pol, flag, marker);
+	cr_assert_eq(r->status, 0, "control run: status %d: %s", r->status, r->err);
+	cr_assert(exists(marker), "control run: the command did not run");
+	lrt_free(r);
+	unlink(marker);
+	r = run_touch(spec, errnum, pol, flag, marker);
+	cr_expect_eq(r->status, 125, "%s %s: status %d: %s", spec, errnum, r->status, r->err);
+	cr_expect(lrt_contains(r->err, step), "%s %s: want \"%s\": %s", spec, errnum, step, r->err);
+	cr_expect(!lrt_contains(r->err, "failsys:"), "failsys itself failed: %s", r->err);
+	cr_expect(!exists(marker), "%s %s: the command ran although a step failed", spec, errnum);
+	lrt_free(r);
+	free(marker);
+}
+
+#define APPLY_FAILED(step) step " failed: Operation not permitted; the command was not run"
+
+/* ---- exec in place: the apply steps, in their order ----------------------------------------- */
+
+Test(faults, setrlimit)
+{
+	expect_fails_closed(policy("p", ""), NULL, "prlimit64", "EPERM", APPLY_FAILED("setrlimit"));
+}
+
+Test(faults, capget)
+{
+	expect_fails_closed(policy("p", ""), NULL, "capget", "EPERM", APPLY_FAILED("capget"));
+}
+
+Test(faults, capability_bounding_set)
+{
+	if (!lrt_is_root())
+		cr_skip_test("the bounding set is dropped only by a landrun that has CAP_SETPCAP (root)");
+	expect_fails_closed(policy("p", ""), NULL, "prctl:arg0=PR_CAPBSET_DROP", "EPERM",
+			    APPLY_FAILED("prctl(PR_CAPBSET_DROP)"));
+}
+
+Test(faults, capset)
+{
+	expect_fails_closed(policy("p", ""), NULL, "capset", "EPERM", APPLY_FAILED("capset"));
+}
+
+Test(faults, ambient_capabilities)
+{
+	expect_fails_closed(policy("p", ""), NULL, "prctl:arg0=PR_CAP_AMBIENT", "EPERM",
+			    APPLY_FAILED("prctl(PR_CAP_AMBIENT)"));
+}
+
+Test(faults, no_new_privs)
+{
+	expect_fails_closed(policy("p", ""), NULL, "prctl:arg0=PR_SET_NO_NEW_PRIVS", "EPERM",
+			    APPLY_FAILED("prctl(PR_SET_NO_NEW_PRIVS)"));
+}
+
+Test(faults, landlock_restrict_self)
+{
+	expect_fails_closed(policy("p", ""), NULL, "landlock_restrict_self", "EPERM",
+			    APPLY_FAILED("landlock_restrict_self"));
+	/* best-effort does not make a failed restriction optional */
+	expect_fails_closed(policy("p", ""), "--best-effort", "landlock_restrict_self", "EPERM",
+			    APPLY_FAILED("landlock_restrict_self"));
+}
+
+Test(faults, close_range)
+{
+	expect_fails_closed(policy("p", ""), NULL, "close_range", "EPERM", APPLY_FAILED("close_range"));
+}
+
+Test(faults, setsid)
+{
+	expect_fails_closed(policy("p", "[process]\nnew_session = yes\n"), NULL, "setsid", "EPERM",
+			    APPLY_FAILED("setsid"));
+}
+
+Test(faults, seccomp_load)
+{
+	expect_fails_closed(policy("p", ""), NULL, "seccomp", "EPERM",
+			    APPLY_FAILED("seccomp(SECCOMP_SET_MODE_FILTER)"));
+	expect_fails_closed(policy("p", ""), "--best-effort", "seccomp", "EINVAL",
+			    "seccomp(SECCOMP_SET_MODE_FILTER) failed: Invalid argument; the command was not run");
+}
+
+/* ---- compile steps: the ruleset, its rules, the verified copy -------------------------------- */
+
+Test(faults, landlock_create_ruleset)
+{
+	/* arg2 (flags) = 0: the ruleset itself, not the version query */
+	expect_fails_closed(policy("p", ""), NULL, "landlock_create_ruleset:arg2=0", "ENOMEM",
+			    "landlock_create_ruleset: Cannot allocate memory");
+	expect_fails_closed(policy("p", ""), "--best-effort", "landlock_create_ruleset:arg2=0", "ENOMEM",
+			    "landlock_create_ruleset: Cannot allocate memory");
+}
+
+Test(faults, landlock_add_rule)
+{
+	expect_fails_closed(policy("p", ""), NULL, "landlock_add_rule", "ENOMEM",
+			    "landlock_add_rule(/usr): Cannot allocate memory");
+	expect_fails_closed(policy("p", ""), "--best-effort", "landlock_add_rule", "ENOMEM",
+			    "landlock_add_rule(/usr): Cannot allocate memory");
+}
+
+/* [exec] verify = touch's digest: its copy goes through memfd_create and sealing. */
+static char *verify_policy(void)
+{
+	struct lrt_result *d = lrt_run(NULL, LRT_ARGS("digest", "/usr/bin/touch"));
+	cr_assert_eq(d->status, 0, "%s", d->err);
+	char *p = policy("verify", lrt_fmt("[exec]\n%s", d->out));
+	lrt_free(d);
+	return p;
+}
+
+Test(faults, verify_memfd_create)
+{
+	expect_fails_closed(verify_policy(), NULL, "memfd_create", "EMFILE", "verify: memfd_create: Too many open files");
+}
+
+Test(faults, verify_sealing)
+{
+	expect_fails_closed(verify_policy(), NULL, "fcntl:arg1=F_ADD_SEALS", "EPERM",
+			    "verify: sealing the copy of /usr/bin/touch: Operation not permitted");
+}
+
+Test(faults, verify_copy)
+{
+	/* landrun writes to no fd above 2 before exec but the verified copy */
+	expect_fails_closed(verify_policy(), NULL, "write:arg0>=3", "EIO",
+			    "verify: copying /usr/bin/touch: Input/output error");
+}
+
+/* landrun digest: a file it cannot read is an error (125), never a digest of nothing. */
+Test(faults, digest_read)
+{
+	const char *const prefix[] = { failsys(), "read", "EIO", "--", NULL };
+	struct lrt_result *r = lrt_run(NULL, LRT_ARGS("digest", "/usr/bin/touch"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "verify = /usr/bin/touch sha256:"), "%s", r->out);
+	lrt_free(r);
+	r = lrt_run_prefixed(NULL, NULL, prefix, LRT_ARGS("digest", "/usr/bin/touch"));
+	cr_expect_eq(r->status, 125, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->err, "digest: /usr/bin/touch: Input/output error"), "%s", r->err);
+	cr_expect(!lrt_contains(r->out, "sha256:"), "a digest was printed: %s", r->out);
+	lrt_free(r);
+}
+
+/* ---- supervised runs: landrun stays as the parent ------------------------------------------- */
+
+#define SUPERVISED "[process]\ntimeout = 600s\n"
+
+Test(faults, supervisor_fork)
+{
+	expect_fails_closed(policy("p", SUPERVISED), NULL, "clone,clone3", "EAGAIN",
+			    "fork failed: Resource temporarily unavailable; the command was not run");
+}
+
+Test(faults, supervisor_signalfd)
+{
+	expect_fails_closed(policy("p", SUPERVISED), NULL, "signalfd4", "EMFILE",
+			    "signalfd failed: Too many open files; the command was not run");
+}
+
+Test(faults, supervisor_pipe)
+{
+	expect_fails_closed(policy("p", SUPERVISED), NULL, "pipe2", "EMFILE",
+			    "pipe failed: Too many open files; the command was not run");
+}
+
+Test(faults, supervisor_die_with_parent)
+{
+	expect_fails_closed(policy("p", SUPERVISED "die_with_parent = yes\n"), NULL, "prctl:arg0=PR_SET_PDEATHSIG",
+			    "EPERM", "prctl(PR_SET_PDEATHSIG) failed: Operation not permitted; the command was not run");
+}
+
+Test(faults, supervised_child_process_group)
+{
+	expect_fails_closed(policy("p", SUPERVISED), NULL, "setpgid", "EPERM", APPLY_FAILED("setpgid"));
+}
+
+Test(faults, supervised_child_apply_step)
+{
+	/* the child's failure travels to the supervisor through the report pipe */
+	expect_fails_closed(policy("p", SUPERVISED), NULL, "prctl:arg0=PR_SET_NO_NEW_PRIVS", "EPERM",
+			    APPLY_FAILED("prctl(PR_SET_NO_NEW_PRIVS)"));
+	expect_fails_closed(policy("p", SUPERVISED), NULL, "landlock_restrict_self", "EPERM",
+			    APPLY_FAILED("landlock_restrict_self"));
+	expect_fails_closed(policy("p", SUPERVISED), NULL, "seccomp", "EPERM",
+			    APPLY_FAILED("seccomp(SECCOMP_SET_MODE_FILTER)"));
+}
+
+Test(faults, private_tmp_creation)
+{
+	expect_fails_closed(policy("p", "private_tmp = yes\n"), NULL, "mkdir", "EACCES",
+			    "private_tmp: cannot create");
+}
+
+/* ---- the real world: Landlock blocked (EPERM) or missing (ENOSYS) ---------------------------- */
+
+#define ALL_LANDLOCK "landlock_create_ruleset,landlock_add_rule,landlock_restrict_self"
+
+static void expect_landlock_refused(const char *errnum, const char *why)
+{
+	char *pol = policy("p", "");
+	expect_fails_closed(pol, NULL, ALL_LANDLOCK, errnum, "Landlock is unavailable");
+	char *marker = lrt_fmt("%s/marker", T);
+	struct lrt_result *r = run_touch(ALL_LANDLOCK, errnum, pol, NULL, marker);
+	cr_expect(lrt_contains(r->err, why), "want \"%s\": %s", why, r->err);
+	cr_expect(lrt_contains(r->err, "best-effort"), "the message says how to run anyway: %s", r->err);
+	lrt_free(r);
+}
+
+Test(faults, landlock_blocked_eperm_strict_refuses)
+{
+	expect_landlock_refused("EPERM", "the Landlock syscalls are blocked: EPERM");
+}
+
+Test(faults, landlock_missing_enosys_strict_refuses)
+{
+	expect_landlock_refused("ENOSYS", "the kernel was built without Landlock: ENOSYS");
+}
+
+/* Best-effort runs with only the syscall filter, says so, and the filter is in force. */
+static void expect_best_effort_seccomp_only(const char *errnum, const char *why)
+{
+	char *pol = policy("p", "");
+	const char *const prefix[] = { failsys(), ALL_LANDLOCK, errnum, "--", NULL };
+	/* failsys's own filter alone: one */
+	struct lrt_result *r = lrt_run_prefixed(T, NULL, prefix, LRT_ARGS("--best-effort", "-p", pol, "--", "/bin/grep",
+									  "^Seccomp_filters:", "/proc/self/status"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "Seccomp_filters:\t2"), "landrun's filter is not loaded: %s", r->out);
+	cr_expect(lrt_contains(r->err, "warning: Landlock is unavailable"), "%s", r->err);
+	cr_expect(lrt_contains(r->err, why), "want \"%s\": %s", why, r->err);
+	cr_expect(lrt_contains(r->err, "only the syscall filter applies"), "%s", r->err);
+	lrt_free(r);
+	/* and it is landrun's: a baseline denial holds (keyctl, in the hardened baseline; the twin, the
+	 * granted operation, is the marker above) */
+	char *marker = lrt_fmt("%s/marker", T);
+	unlink(marker);
+	r = run_touch(ALL_LANDLOCK, errnum, pol, "--best-effort", marker);
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(exists(marker), "best-effort did not run the command");
+	lrt_free(r);
+	r = lrt_run_prefixed(T, NULL, prefix, LRT_ARGS("--best-effort", "-p", pol, "--", lrt_probe(), "keyctl"));
+	cr_expect_eq(r->status, 1, "keyctl allowed without Landlock: %s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->out, "denied EPERM"), "%s", r->out);
+	lrt_free(r);
+	r = lrt_run_prefixed(T, NULL, prefix, LRT_ARGS("--best-effort", "--explain", "-p", pol));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, lrt_fmt("Landlock unavailable: %s", why)), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "enforced rights: none (NOT restricted)"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "enforced TCP: connect NOT restricted, bind NOT restricted"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "seccomp rules"), "%s", r->out);
+	lrt_free(r);
+}
+
+Test(faults, landlock_blocked_eperm_best_effort_keeps_seccomp)
+{
+	expect_best_effort_seccomp_only("EPERM", "the Landlock syscalls are blocked: EPERM");
+}
+
+Test(faults, landlock_missing_enosys_best_effort_keeps_seccomp)
+{
+	expect_best_effort_seccomp_only("ENOSYS", "the kernel was built without Landlock: ENOSYS");
+}
+
+Test(faults, landlock_blocked_explain_says_why)
+{
+	char *pol = policy("p", "");
+	const char *const prefix[] = { failsys(), ALL_LANDLOCK, "EPERM", "--", NULL };
+	struct lrt_result *r = lrt_run_prefixed(T, NULL, prefix, LRT_ARGS("--explain", "-p", pol));
+	/* strict: --explain refuses the same way a run would, and says why */
+	cr_expect_eq(r->status, 125, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->err, "the Landlock syscalls are blocked: EPERM"), "%s", r->err);
+	lrt_free(r);
+}
