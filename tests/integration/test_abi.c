@@ -8,9 +8,16 @@
 
 #include "common.h"
 
-static char *T;
-static void setup(void) { T = lrt_mkdtemp("/var/tmp"); }
-static void teardown(void) { lrt_rmrf(T); free(T); }
+/* T holds the policies; W, beneath it, is what they grant read-write (a policy inside its own rw
+ * grant is refused) */
+static char *T, *W;
+static void setup(void)
+{
+	T = lrt_mkdtemp("/var/tmp");
+	W = lrt_fmt("%s/w", T);
+	cr_assert_eq(mkdir(W, 0755), 0);
+}
+static void teardown(void) { lrt_rmrf(T); free(T); free(W); }
 TestSuite(abi, .init = setup, .fini = teardown);
 
 struct boundary {
@@ -35,9 +42,9 @@ static struct lrt_result *run_at(int abi, const char *flag, const char *pol, con
 
 static void check_boundary(const struct boundary *b)
 {
-	char *text = lrt_fmt("[filesystem]\nrw = %s\n%s\n", T, b->extra);
+	char *text = lrt_fmt("[filesystem]\nrw = %s\n%s\n", W, b->extra);
 	char *pol = lrt_policy(T, "p", text);
-	char *marker = lrt_fmt("%s/marker", T);
+	char *marker = lrt_fmt("%s/marker", W);
 	char *needs = lrt_fmt("%s: requires Landlock ABI %d, this kernel offers %d", b->feature, b->abi, b->abi - 1);
 
 	/* strict, one ABI short: refused, the feature named, the command not run */

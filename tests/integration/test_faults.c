@@ -10,9 +10,16 @@
 
 #include "common.h"
 
-static char *T;
-static void setup(void) { T = lrt_mkdtemp("/var/tmp"); }
-static void teardown(void) { lrt_rmrf(T); free(T); }
+/* T holds the policies; W, beneath it, is what they grant read-write (a policy inside its own rw
+ * grant is refused) */
+static char *T, *W;
+static void setup(void)
+{
+	T = lrt_mkdtemp("/var/tmp");
+	W = lrt_fmt("%s/w", T);
+	cr_assert_eq(mkdir(W, 0755), 0);
+}
+static void teardown(void) { lrt_rmrf(T); free(T); free(W); }
 TestSuite(faults, .init = setup, .fini = teardown);
 
 static char *failsys(void)
@@ -26,7 +33,7 @@ static char *failsys(void)
 /* A policy that lets the command create the marker in T, with extra INI text. */
 static char *policy(const char *name, const char *extra)
 {
-	char *text = lrt_fmt("[filesystem]\nrw = %s\n%s\n", T, extra);
+	char *text = lrt_fmt("[filesystem]\nrw = %s\n%s\n", W, extra);
 	char *p = lrt_policy(T, name, text);
 	free(text);
 	return p;
@@ -50,7 +57,7 @@ static bool exists(const char *path)
 static void expect_fails_closed(const char *pol, const char *flag, const char *spec, const char *errnum,
 				const char *step)
 {
-	char *marker = lrt_fmt("%s/marker", T);
+	char *marker = lrt_fmt("%s/marker", W);
 	unlink(marker);
 	struct lrt_result *r = run_touch(NULL, NULL, pol, flag, marker);
 	cr_assert_eq(r->status, 0, "control run: status %d: %s", r->status, r->err);
@@ -253,7 +260,7 @@ static void expect_landlock_refused(const char *errnum, const char *why)
 {
 	char *pol = policy("p", "");
 	expect_fails_closed(pol, NULL, ALL_LANDLOCK, errnum, "Landlock is unavailable");
-	char *marker = lrt_fmt("%s/marker", T);
+	char *marker = lrt_fmt("%s/marker", W);
 	struct lrt_result *r = run_touch(ALL_LANDLOCK, errnum, pol, NULL, marker);
 	cr_expect(lrt_contains(r->err, why), "want \"%s\": %s", why, r->err);
 	cr_expect(lrt_contains(r->err, "best-effort"), "the message says how to run anyway: %s", r->err);
@@ -286,7 +293,7 @@ static void expect_best_effort_seccomp_only(const char *errnum, const char *why)
 	lrt_free(r);
 	/* and it is landrun's: a baseline denial holds (keyctl, in the hardened baseline; the twin, the
 	 * granted operation, is the marker above) */
-	char *marker = lrt_fmt("%s/marker", T);
+	char *marker = lrt_fmt("%s/marker", W);
 	unlink(marker);
 	r = run_touch(ALL_LANDLOCK, errnum, pol, "--best-effort", marker);
 	cr_expect_eq(r->status, 0, "%s", r->err);
