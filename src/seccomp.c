@@ -94,6 +94,11 @@ bool lr_seccomp_is_baseline_item(const char *name)
 #define D_GE(arg, v) SCMP_CMP64(arg, SCMP_CMP_GE, v)
 #define D_NE(arg, v) SCMP_CMP64(arg, SCMP_CMP_NE, v)
 
+/* What every sandboxed process needs: the exec that starts the command (the filter is loaded
+ * before it), and ending or returning from a signal handler. Never denied: a rule that would is an
+ * error, and an allow list (default = deny) always holds them. */
+static const char *const essentials[] = { "execve", "exit", "exit_group", "rt_sigreturn", "restart_syscall" };
+
 struct compiler {
 	scmp_filter_ctx ctx;
 	const struct lr_policy *p;
@@ -102,7 +107,8 @@ struct compiler {
 	struct sysplan *plan;
 	uint32_t deny;      /* the policy's action for denials */
 	int cond_nr[12];    /* conditionals[i]'s syscall number, resolved once per compile */
-	int nr_execve, nr_clone3;
+	int nr_clone3;
+	int essential_nr[LR_ARRAY_LEN(essentials)]; /* essentials[i]'s syscall number, resolved once per compile */
 	uint32_t def;       /* the filter's default action */
 	char origin[160];   /* trace_denials: the rule being emitted, for the origins table */
 	struct lr_vec origins; /* trace_denials: struct lr_deny_origin, indexed by RET_TRACE data */
@@ -555,8 +561,16 @@ static int emit_denylist(struct compiler *c, int nr)
 	return fn ? fn(c, nr) : 0;
 }
 
-/* The allow-list program (default = deny): only what [syscalls] allow names. execve stays allowed
- * (the filter is loaded before the command is executed); glibc falls back from clone3 to clone
+static bool is_essential(const struct compiler *c, int nr)
+{
+	for (size_t i = 0; i < LR_ARRAY_LEN(essentials); i++)
+		if (c->essential_nr[i] == nr)
+			return true;
+	return false;
+}
+
+/* The allow-list program (default = deny): only what [syscalls] allow names, and the essentials
+ * (the filter is loaded before the command is executed, and it must be able to end); glibc falls back from clone3 to clone
  * only on ENOSYS, so clone3 and the other ENOSYS items keep that errno. */
 static int emit_allowlist(struct compiler *c, int nr)
 {
@@ -566,7 +580,7 @@ static int emit_allowlist(struct compiler *c, int nr)
 		return add(c, pl->deny_action[nr], nr, 0, NULL);
 	}
 	set_origin(c, "[syscalls] default = deny");
-	if (pl->explicit_verdict[nr] == V_ALLOW || nr == c->nr_execve)
+	if (pl->explicit_verdict[nr] == V_ALLOW || is_essential(c, nr))
 		return add(c, SCMP_ACT_ALLOW, nr, 0, NULL);
 	if (pl->enosys[nr] || nr == c->nr_clone3)
 		return add(c, SCMP_ACT_ERRNO(ENOSYS), nr, 0, NULL);
@@ -611,7 +625,7 @@ static int emit_observe(struct compiler *c)
 		bool base = c->p->baseline.value && !pl->unbaselined[nr];
 		if (nr < 0 || nr >= MAX_NR || pl->explicit_verdict[nr] == V_DENY ||
 		    (base && (pl->enosys[nr] || pl->baseline_deny[nr])) || conditional_for(c, nr) ||
-		    (deny_default && pl->explicit_verdict[nr] != V_ALLOW && nr != c->nr_execve))
+		    (deny_default && pl->explicit_verdict[nr] != V_ALLOW && !is_essential(c, nr)))
 			continue;
 		int rc = seccomp_rule_add_array(c->ctx, SCMP_ACT_TRACE(LR_TRACE_OBSERVE), nr, 0, NULL);
 		if (rc < 0)
@@ -647,8 +661,15 @@ static int build_program(struct compiler *c, int i, uint32_t def, int (*emit)(st
 static int build(struct compiler *c)
 {
 	plan_rules(c);
-	c->nr_execve = lr_syscall_resolve("execve");
 	c->nr_clone3 = lr_syscall_resolve("clone3");
+	for (size_t i = 0; i < LR_ARRAY_LEN(essentials); i++) {
+		int nr = c->essential_nr[i] = lr_syscall_resolve(essentials[i]);
+		if (nr >= 0 && nr < MAX_NR && c->plan->explicit_verdict[nr] == V_DENY)
+			return lr_fail(c->err, c->plan->deny_at[nr], "%s cannot be denied: %s", essentials[i],
+				       i == 0 ? "landrun loads the filter before it executes the command; to keep the "
+					       "command from running other programs use [exec] allow = none"
+					    : "no process could end or return from a signal handler");
+	}
 	for (size_t i = 0; i < LR_ARRAY_LEN(conditionals); i++) {
 		int nr = c->cond_nr[i] = lr_syscall_resolve(conditionals[i].syscall);
 		if (nr >= 0 && nr < MAX_NR)
@@ -661,7 +682,9 @@ static int build(struct compiler *c)
 	/* default = deny: a second program. libseccomp cannot put argument-checked denials under a
 	 * deny default without an unconditional allow swallowing them, and stacked filters combine
 	 * safely: the kernel applies the strictest verdict of the two. */
-	c->plan->touched[c->nr_execve] = 1;
+	for (size_t i = 0; i < LR_ARRAY_LEN(essentials); i++)
+		if (c->essential_nr[i] >= 0 && c->essential_nr[i] < MAX_NR)
+			c->plan->touched[c->essential_nr[i]] = 1;
 	c->plan->touched[c->nr_clone3] = 1;
 	return build_program(c, 1, c->deny, emit_allowlist);
 }

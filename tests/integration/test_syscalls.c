@@ -204,3 +204,59 @@ Test(syscalls, log_action_cannot_weaken_a_denial)
 	/* on a syscall the baseline does not deny, log is fine: the call goes through */
 	EXPECT(under("[syscalls]\ndeny = getppid:log\n", LRT_ARGS("pid")), 0, "");
 }
+
+/* The calls every process needs cannot be denied: landrun execs the command after loading the
+ * filter, and a process that cannot exit_group dies of SIGSEGV in glibc's _exit instead. */
+Test(syscalls, essentials_cannot_be_denied)
+{
+	char *dir = lrt_fmt("%s/d", T);
+	struct lrt_result *r = under("[syscalls]\ndeny = exit_group\n", LRT_ARGS("mkdir", dir));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "sys.ini:") &&
+		  lrt_contains(r->err, ": exit_group cannot be denied: no process could end"), "%s", r->err);
+	lrt_free(r);
+	r = under("[syscalls]\ndeny = execve\n", LRT_ARGS("mkdir", dir));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "execve cannot be denied: landrun loads the filter before it executes the "
+				       "command; to keep the command from running other programs use [exec] allow = none"),
+		  "%s", r->err);
+	lrt_free(r);
+	/* the twin: another call denied, the probe runs and sees the denial */
+	EXPECT(under("[syscalls]\ndeny = mkdir\n", LRT_ARGS("mkdir", dir)), 1, "denied EPERM");
+	free(dir);
+}
+
+/* An allow list holds the essentials even when it does not name them: the syscalls /bin/true uses,
+ * learned, without exit_group, exit, rt_sigreturn, restart_syscall and execve, still run it. */
+Test(syscalls, allow_list_always_holds_the_essentials)
+{
+	char *learned = lrt_fmt("%s/learned.ini", T);
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("learn", "--syscalls", "-o", learned, "--", "/bin/true"));
+	cr_assert_eq(r->status, 0, "learn: %s", r->err);
+	lrt_free(r);
+	FILE *f = fopen(learned, "r");
+	cr_assert_not_null(f);
+	char text[16384];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	cr_assert(lrt_contains(text, " exit_group"), "%s", text);
+	static const char *const essentials[] = { " exit_group", " exit", " rt_sigreturn", " restart_syscall", " execve" };
+	for (size_t i = 0; i < sizeof(essentials) / sizeof(essentials[0]); i++) {
+		size_t len = strlen(essentials[i]);
+		for (char *p = text; (p = strstr(p, essentials[i]));) {
+			if (p[len] == ' ' || p[len] == '\n')
+				memmove(p, p + len, strlen(p + len) + 1);
+			else
+				p += len;
+		}
+	}
+	cr_expect(!lrt_contains(text, " exit_group") && lrt_contains(text, "default = deny"), "%s", text);
+	char *pol = lrt_fmt("%s/trimmed.ini", T);
+	lrt_write(pol, text);
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", "/bin/true"));
+	cr_expect_eq(r->status, 0, "status %d: %s", r->status, r->err);
+	lrt_free(r);
+	free(pol);
+	free(learned);
+}
