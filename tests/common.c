@@ -223,3 +223,20 @@ char *lrt_policy(const char *dir, const char *name, const char *extra)
 	free(helpers);
 	return path;
 }
+
+struct lrt_result *lrt_run_probe(const char *cwd, const char *flag, const char *pol,
+				 const char *const probe_args[])
+{
+	const char *args[24];
+	size_t n = 0;
+	if (flag)
+		args[n++] = flag;
+	args[n++] = "-p";
+	args[n++] = pol;
+	args[n++] = "--";
+	args[n++] = lrt_probe();
+	for (size_t i = 0; probe_args[i] && n < 23; i++)
+		args[n++] = probe_args[i];
+	args[n] = NULL;
+	return lrt_run(cwd, args);
+}

@@ -33,6 +33,9 @@ bool lrt_abi_below(int abi);
 struct lrt_result *lrt_run_prefixed(const char *cwd, char *const envp[], const char *const prefix[],
 				    const char *const args[]);
 void lrt_free(struct lrt_result *r);
+/* landrun [flag] -p pol -- PROBE probe_args... in cwd; flag may be NULL. */
+struct lrt_result *lrt_run_probe(const char *cwd, const char *flag, const char *pol,
+				 const char *const probe_args[]);
 
 /* A fresh directory under base (e.g. "/var/tmp"), mode 0755; returns a malloc'd path. */
 char *lrt_mkdtemp(const char *base);

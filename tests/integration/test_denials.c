@@ -17,12 +17,7 @@ TestSuite(denials, .init = setup, .fini = teardown);
 static struct lrt_result *logged(const char *extra, const char *const probe_args[])
 {
 	char *pol = lrt_policy(T, "den", extra);
-	const char *args[16] = { "--log-denials", "-p", pol, "--", lrt_probe() };
-	size_t n = 5;
-	for (size_t i = 0; probe_args[i] && n < 15; i++)
-		args[n++] = probe_args[i];
-	args[n] = NULL;
-	struct lrt_result *r = lrt_run(T, args);
+	struct lrt_result *r = lrt_run_probe(T, "--log-denials", pol, probe_args);
 	free(pol);
 	return r;
 }

@@ -23,12 +23,7 @@ static char *policy(const char *name, const char *extra)
 
 static struct lrt_result *run(const char *pol, const char *const probe_args[])
 {
-	const char *args[12] = { "-p", pol, "--", lrt_probe() };
-	size_t n = 4;
-	for (size_t i = 0; probe_args[i] && n < 11; i++)
-		args[n++] = probe_args[i];
-	args[n] = NULL;
-	return lrt_run(T, args);
+	return lrt_run_probe(T, NULL, pol, probe_args);
 }
 
 #define EXPECT LRT_EXPECT

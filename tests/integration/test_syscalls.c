@@ -17,12 +17,7 @@ TestSuite(syscalls, .init = setup, .fini = teardown);
 static struct lrt_result *under(const char *extra, const char *const probe_args[])
 {
 	char *pol = lrt_policy(T, "sys", extra);
-	const char *args[16] = { "-p", pol, "--", lrt_probe() };
-	size_t n = 4;
-	for (size_t i = 0; probe_args[i] && n < 15; i++)
-		args[n++] = probe_args[i];
-	args[n] = NULL;
-	struct lrt_result *r = lrt_run(T, args);
+	struct lrt_result *r = lrt_run_probe(T, NULL, pol, probe_args);
 	free(pol);
 	return r;
 }
