@@ -117,7 +117,7 @@ HELPERS = $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%,$(wildcard tests/hel
 # unprivileged user (nobody) whose sandbox cannot lean on root's privileges.
 check: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc $(B)/tests/unit_tests $(B)/tests/integration_tests $(HELPERS)
 	$(B)/tests/unit_tests
-	$(B)/tests/integration_tests
+	sh build-aux/stage-policies.sh $(B)/tests/integration_tests
 	@if [ "$$(id -u)" = 0 ]; then \
 		echo "== integration tests as an unprivileged user (nobody) =="; \
 		sh build-aux/check-unprivileged.sh $(B); \
@@ -135,20 +135,7 @@ $(B)/src/landrun-dynamic: $(OBJ_CLI) $(B)/src/liblandrun.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 check-valgrind: $(B)/src/landrun-dynamic
-	@if ! command -v valgrind >/dev/null; then echo "check-valgrind: valgrind not installed, skipped"; exit 0; fi; \
-	vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"; \
-	for p in policies/*.ini; do \
-		(cd tests && $$vg $(abspath $(B))/src/landrun-dynamic --best-effort --explain -p $(CURDIR)/$$p) >/dev/null 2>&1; \
-		[ $$? -eq 0 ] || { echo "valgrind: --explain -p $$p failed"; exit 1; }; \
-	done; \
-	(cd tests && $$vg $(abspath $(B))/src/landrun-dynamic check --json $(addprefix $(CURDIR)/,$(wildcard policies/*.ini)) \
-		$(CURDIR)/tests/policies/bad-port.ini) >/dev/null 2>&1; \
-	[ $$? -eq 125 ] || { echo "valgrind: landrun check failed"; exit 1; }; \
-	for bad in tests/policies/bad-*.ini; do \
-		$$vg $(B)/src/landrun-dynamic -p $$bad -- /bin/true >/dev/null 2>&1; \
-		[ $$? -eq 125 ] || { echo "valgrind: $$bad did not fail cleanly with 125"; exit 1; }; \
-	done; \
-	echo "check-valgrind: shipped and broken policies (explained, checked, run) clean under valgrind"
+	@sh build-aux/stage-policies.sh sh build-aux/check-valgrind.sh $(abspath $(B))/src/landrun-dynamic
 
 check-man:
 	mandoc -T lint -W warning man/landrun.1 man/landrun.ini.5 man/landrun.3

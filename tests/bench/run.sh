@@ -27,7 +27,11 @@ $CC $CF -Isrc -o "$O/parsebench" tests/bench/parsebench.c "$B/src/liblandrun.a" 
 	-lseccomp -linih -lnettle || { echo "bench: build failed" >&2; exit 1; }
 
 T=$(mktemp -d /var/tmp/landrun-bench.XXXXXX) || exit 1
-trap 'rm -rf "$T"' EXIT
+# The shipped policies, copied where none of them grants write access (they grant /tmp and the
+# working directory, $T): landrun refuses a policy its own sandbox could rewrite.
+P=$(mktemp -d /var/tmp/landrun-bench-policies.XXXXXX) || exit 1
+trap 'rm -rf "$T" "$P"' EXIT
+cp policies/*.ini "$P/" || exit 1
 trap 'exit 130' INT TERM
 status=0
 # landrun runs from the scratch directory: git.ini's rw ${CWD} on the repository would make the
@@ -55,7 +59,7 @@ section "process start-up: /bin/true through each wrapper, us" \
 	-r 'landrun-git/noop-wrapper<=1.10' -r 'landrun-git/bwrap<=0.50' -r 'noop-wrapper/true' -- \
 	true /bin/true :: \
 	noop-wrapper "$O/noop_wrapper" /bin/true :: \
-	landrun-git "$L" --policy "$R/policies/git.ini" -- /bin/true :: \
+	landrun-git "$L" --policy "$P/git.ini" -- /bin/true :: \
 	landrun-default "$L" -- /bin/true :: \
 	'?bwrap' "$BWRAP" --ro-bind / / /bin/true
 
@@ -65,16 +69,16 @@ section "process start-up: /bin/true through each wrapper, us" \
 section "peak RSS (ru_maxrss)" \
 	"$O/bench" -n 20 -m true -m noop-wrapper -m 'landrun-default<=1024' -m 'landrun-itself<=1024' -- \
 	true /bin/true :: noop-wrapper "$O/noop_wrapper" :: landrun-default "$L" -- /bin/true :: \
-	landrun-itself "$L" -p default --rox "$O" -- "$O/noop_wrapper"
+	landrun-itself "$L" -p "$P/default.ini" --rox "$O" -- "$O/noop_wrapper"
 
 N=100000
 section "per-syscall cost, ns per call, bare and under landrun -p git" \
 	"$O/bench" -V -u ns -n 21 \
 	-r 'getppid-landrun/getppid-bare<=1.05' -r 'ioctl-landrun/ioctl-bare<=1.25' -- \
 	getppid-bare "$O/sysloop" getppid $N :: \
-	getppid-landrun "$L" --policy "$R/policies/git.ini" --rox "$O" -- "$O/sysloop" getppid $N :: \
+	getppid-landrun "$L" --policy "$P/git.ini" --rox "$O" -- "$O/sysloop" getppid $N :: \
 	ioctl-bare "$O/sysloop" ioctl $N :: \
-	ioctl-landrun "$L" --policy "$R/policies/git.ini" --rox "$O" -- "$O/sysloop" ioctl $N
+	ioctl-landrun "$L" --policy "$P/git.ini" --rox "$O" -- "$O/sysloop" ioctl $N
 
 # Landlock path walk: 1001 rules, the granting one 8 levels above the file. The 1-rule run
 # tells the rule count's share from the walk's.
@@ -85,8 +89,8 @@ if "$O/openbench" setup "$T"; then
 		"$O/bench" -V -u ns -n 21 \
 		-r 'landrun-1001-rules/bare<=1.25' -r 'landrun-1-rule/bare' -- \
 		bare "$O/openbench" loop "$F" $N :: \
-		landrun-1-rule "$L" -p "$R/policies/base.ini" --rox "$O" --ro "$T/d1" -- "$O/openbench" loop "$F" $N :: \
-		landrun-1001-rules "$L" -p "$R/policies/base.ini" -p "$T/paths.ini" --rox "$O" -- \
+		landrun-1-rule "$L" -p "$P/base.ini" --rox "$O" --ro "$T/d1" -- "$O/openbench" loop "$F" $N :: \
+		landrun-1001-rules "$L" -p "$P/base.ini" -p "$T/paths.ini" --rox "$O" -- \
 			"$O/openbench" loop "$F" $N
 
 	# BIG: the 1001 paths and 300 separate deny rules, named from the syscall group tables (not
@@ -120,14 +124,14 @@ if command -v git >/dev/null; then
 	section "git log -1 in a real repository, us" \
 		"$O/bench" -n "${ROUNDS:-200}" -r 'landrun-git/bare<=1.40' -- \
 		bare "$G" -C "$GR" log -1 :: \
-		landrun-git "$L" --policy "$R/policies/git.ini" --rw "$GR" -- "$G" -C "$GR" log -1
+		landrun-git "$L" --policy "$P/git.ini" --rw "$GR" -- "$G" -C "$GR" log -1
 else
 	printf '\n== git log -1 ==\nskipped: git is not installed\n'
 fi
 
 if [ $spawnbench = yes ]; then
 	section "library: landrun_spawn vs posix_spawn vs the CLI, /bin/true" \
-		"$O/spawnbench" "$L" 2000 "$T/big.ini"
+		"$O/spawnbench" "$L" "$P/git.ini" 2000 "$T/big.ini"
 else
 	printf '\n== library ==\nskipped: spawnbench does not link against %s:\n' "$B/src/liblandrun.a"
 	head -n 5 "$O/spawnbench.log"

@@ -1,7 +1,7 @@
 /* spawnbench LANDRUN [N [POLICY]]: throughput of starting /bin/true N times (default 2000) three ways:
- *   lib    policies/git.ini compiled once, then landrun_spawn + waitpid per run
+ *   lib    GIT_POLICY (policies/git.ini) compiled once, then landrun_spawn + waitpid per run
  *   posix  posix_spawn + waitpid, no sandbox: the floor
- *   cli    posix_spawn of `LANDRUN --policy policies/git.ini -- /bin/true`: parse, compile and
+ *   cli    posix_spawn of `LANDRUN --policy GIT_POLICY -- /bin/true`: parse, compile and
  *          apply every time
  * Run from the repository root. The N runs of each are done in 20 blocks, interleaved in
  * rotating order like bench's rounds, so machine drift hits all three alike; ratios are medians
@@ -25,7 +25,7 @@ static const char *const method_names[METHODS] = { "landrun_spawn", "posix_spawn
 static const landrun_sandbox *sb;
 static const landrun_file_actions *lfa;
 static posix_spawn_file_actions_t pfa;
-static char *landrun_bin;
+static char *landrun_bin, *git_policy;
 
 static void reap(pid_t pid)
 {
@@ -44,7 +44,7 @@ static void reap(pid_t pid)
 static void spawn_one(int method)
 {
 	static char *true_argv[] = { "/bin/true", NULL };
-	char *cli_argv[] = { landrun_bin, "--policy", "policies/git.ini", "--", "/bin/true", NULL };
+	char *cli_argv[] = { landrun_bin, "--policy", git_policy, "--", "/bin/true", NULL };
 	pid_t pid;
 	if (method == LIB) {
 		landrun_error err = { 0 };
@@ -89,21 +89,22 @@ static void time_compile(const char *policy)
 
 int main(int argc, char *argv[])
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: spawnbench LANDRUN [N [POLICY]]\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: spawnbench LANDRUN GIT_POLICY [N [POLICY]]\n");
 		return 2;
 	}
 	landrun_bin = argv[1];
-	if (argc > 3)
-		time_compile(argv[3]);
-	int per_block = (argc > 2 ? atoi(argv[2]) : 2000) / BLOCKS;
+	git_policy = argv[2];
+	if (argc > 4)
+		time_compile(argv[4]);
+	int per_block = (argc > 3 ? atoi(argv[3]) : 2000) / BLOCKS;
 	if (per_block < 1)
 		per_block = 1;
 
 	landrun_error err = { 0 };
 	landrun_policy *p = landrun_policy_new();
 	landrun_sandbox *s = NULL;
-	if (!p || landrun_policy_load(p, "policies/git.ini", &err) || !(s = landrun_compile(p, NULL, &err))) {
+	if (!p || landrun_policy_load(p, git_policy, &err) || !(s = landrun_compile(p, NULL, &err))) {
 		fprintf(stderr, "spawnbench: %s\n", err.set ? err.msg : "out of memory");
 		return 1;
 	}
