@@ -145,15 +145,6 @@ static const char *real_path(struct lr_arena *a, const char *path)
 	return copy;
 }
 
-static const char *env_value(const char *const *environ, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *const *e = environ; e && *e; e++)
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
-			return *e + n + 1;
-	return NULL;
-}
-
 static bool writes(enum lr_access a)
 {
 	return a == LR_RW || a == LR_RWX;
@@ -208,7 +199,7 @@ static int check_path_dirs(struct check *c, size_t i)
 	const struct lr_path_rule *r = rule_at(c, i);
 	if (!writes(r->access) || strcmp(c->real[i], "/") == 0)
 		return 0;
-	const char *lists[] = { env_value(c->environ, "PATH"), usual };
+	const char *lists[] = { lr_env_lookup(c->environ, "PATH", 4), usual };
 	for (size_t l = 0; l < LR_ARRAY_LEN(lists); l++) {
 		for (const char *s = lists[l]; s && *s;) {
 			size_t n = strcspn(s, ":");
@@ -466,13 +457,13 @@ int lr_check_policy(struct lr_check_report *r, const struct lr_policy *p, const 
 {
 	struct check c = { .r = r, .p = p, .environ = environ, .err = err };
 	c.policy_at.file = p->sources.len ? *(const char **)lr_vec_at(&p->sources, 0) : "command line";
-	const char *home = env_value(environ, "HOME");
+	const char *home = lr_env_lookup(environ, "HOME", 4);
 	if (home && home[0] == '/' && !(c.home = real_path(&r->arena, home)))
 		return lr_fail(err, NULL, "out of memory");
 	if (check_paths(&c) || check_network(&c) || check_syscalls(&c) || check_process(&c) ||
 	    check_env(&c) || check_compat(&c))
 		return -1;
-	qsort(r->findings.items, r->findings.len, sizeof(struct lr_finding), by_weight);
+	lr_vec_sort(&r->findings, by_weight);
 	r->score = 0;
 	for (size_t i = 0; i < r->findings.len; i++)
 		r->score += ((struct lr_finding *)lr_vec_at(&r->findings, i))->weight;

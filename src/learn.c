@@ -344,9 +344,9 @@ static void write_others(FILE *out, const struct learn *l, const struct use *u, 
 
 static void write_filesystem(FILE *out, struct learn *l)
 {
+	lr_vec_sort(&l->uses, by_path);
 	struct use *u = l->uses.items;
 	size_t n = l->uses.len;
-	qsort(u, n, sizeof(*u), by_path);
 	/* merge the uses of one path */
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -425,8 +425,8 @@ static int by_port(const void *a, const void *b)
 
 static void write_network(FILE *out, struct learn *l)
 {
+	lr_vec_sort(&l->ports, by_port);
 	struct port_use *p = l->ports.items;
-	qsort(p, l->ports.len, sizeof(*p), by_port);
 	fprintf(out, "\n[network]\n");
 	for (size_t i = 0; i < l->ports.len; i++) {
 		if (i && p[i].port == p[i - 1].port && p[i].bind == p[i - 1].bind)

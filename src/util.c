@@ -118,6 +118,12 @@ void lr_vec_free(struct lr_vec *v)
 	lr_vec_init(v, v->elem);
 }
 
+void lr_vec_sort(struct lr_vec *v, int (*cmp)(const void *, const void *))
+{
+	if (v->len) /* an empty vector has no items array, and qsort's base must not be NULL */
+		qsort(v->items, v->len, v->elem, cmp);
+}
+
 /* Levenshtein distance capped at 3 (we only care about close matches). */
 static size_t edit_distance(const char *a, const char *b)
 {

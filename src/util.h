@@ -45,6 +45,7 @@ void lr_vec_init(struct lr_vec *v, size_t elem);
 void *lr_vec_push(struct lr_vec *v); /* zeroed slot, NULL on ENOMEM */
 void *lr_vec_at(const struct lr_vec *v, size_t i);
 void lr_vec_free(struct lr_vec *v);
+void lr_vec_sort(struct lr_vec *v, int (*cmp)(const void *, const void *));
 
 /* The closest candidate to word (edit distance <= 2, or a prefix), or NULL. */
 const char *lr_suggest(const char *word, const char *const *candidates, size_t n);
