@@ -312,7 +312,7 @@ static int check_policy_writable(struct check *c, struct lr_policy_guard *g, siz
 static int check_paths(struct check *c)
 {
 	const struct lr_policy *p = c->p;
-	if (p->fs_unrestricted.value == LR_YES)
+	if (p->fs_unrestricted.value)
 		return add(c, "fs-unrestricted", &p->fs_unrestricted.at, "the filesystem is not restricted at all");
 	if (!(c->real = lr_arena_alloc(&c->r->arena, (p->paths.len + 1) * sizeof(*c->real))))
 		return lr_fail(c->err, NULL, "out of memory");

@@ -28,7 +28,7 @@ static void explain_filesystem(FILE *out, const struct lr_policy *p, const struc
 {
 	char buf[256];
 	fprintf(out, "[filesystem]\n");
-	if (p->fs_unrestricted.value == LR_YES) {
+	if (p->fs_unrestricted.value) {
 		setting(out, "unrestricted", "yes: files are NOT restricted", &p->fs_unrestricted);
 		return;
 	}

@@ -147,7 +147,7 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 {
 	static const struct lr_origin implicit = { NULL, 0 };
 	const struct lr_origin *rw_at = &implicit, *dev_at = &implicit;
-	bool fs = p->fs_unrestricted.value != LR_YES;
+	bool fs = !p->fs_unrestricted.value;
 	bool tcp_connect = !p->connect_any.value, tcp_bind = !p->bind_any.value;
 	bool has_rw = has_access(p, LR_RW, &rw_at);
 	bool has_dev = has_access(p, LR_DEV, &dev_at);
@@ -357,7 +357,7 @@ int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 		return -1;
 	if (sb->abi == 0) {
 		/* Best-effort without Landlock: say so loudly, seccomp still applies. */
-		if (p->fs_unrestricted.value != LR_YES || !p->connect_any.value || !p->bind_any.value)
+		if (!p->fs_unrestricted.value || !p->connect_any.value || !p->bind_any.value)
 			lr_sandbox_note(sb, true, "Landlock is unavailable (%s): files and network are NOT restricted, only the syscall filter applies",
 					sb->landlock_missing ? sb->landlock_missing : "ABI 0");
 		return 0;

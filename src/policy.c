@@ -251,7 +251,12 @@ static int key_private_tmp(struct parse_state *st, const char *v, const struct l
 
 static int key_fs_unrestricted(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
-	return parse_choice(st, "unrestricted", v, "yes", "no", &st->p->fs_unrestricted, at);
+	/* a flag (1: not restricted), like connect_any: read as a tristate, LR_NO (nonzero) was taken
+	 * for yes wherever the value was tested as a flag */
+	if (parse_choice(st, "unrestricted", v, "yes", "no", &st->p->fs_unrestricted, at))
+		return -1;
+	st->p->fs_unrestricted.value = st->p->fs_unrestricted.value == LR_YES;
+	return 0;
 }
 
 /* ---- [network] ---------------------------------------------------------------------------- */

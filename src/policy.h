@@ -88,7 +88,7 @@ struct lr_policy {
 
 	/* [filesystem] */
 	struct lr_vec paths; /* struct lr_path_rule */
-	struct lr_setting fs_unrestricted; /* LR_YES: not restricted */
+	struct lr_setting fs_unrestricted; /* value true: not restricted */
 	struct lr_setting private_tmp;  /* LR_YES: a fresh 0700 TMPDIR, removed at the end (supervised) */
 
 	/* [network] */

@@ -179,4 +179,10 @@ Test(fs, unrestricted_no_keeps_the_filesystem_restricted)
 	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/ro/file", T)));
 	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
 	lrt_free(r);
+	/* nor the syscall filter's truncate(2) denial below Landlock ABI 3 */
+	r = lrt_run(T, LRT_ARGS("--test-abi", "2", "--best-effort", "-p", pol, "--", lrt_probe(), "truncate",
+				P("%s/ro/file", T)));
+	cr_expect_eq(r->status, 1, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->out, "denied EPERM"), "%s%s", r->out, r->err);
+	lrt_free(r);
 }

@@ -248,10 +248,11 @@ Test(policy, relative_path_is_refused)
 
 Test(policy, unrestricted_values)
 {
+	/* a flag: true means not restricted (a tristate's LR_NO is nonzero too) */
 	load_ok("[filesystem]\nunrestricted = yes\n");
-	cr_expect_eq(P.fs_unrestricted.value, LR_YES);
+	cr_expect_eq(P.fs_unrestricted.value, 1);
 	load_ok("[filesystem]\nunrestricted = no\n");
-	cr_expect_eq(P.fs_unrestricted.value, LR_NO);
+	cr_expect_eq(P.fs_unrestricted.value, 0);
 }
 
 Test(policy, bad_yes_no_values)
