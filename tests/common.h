@@ -46,6 +46,16 @@ char *lrt_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool lrt_is_root(void);
 bool lrt_contains(const char *haystack, const char *needle);
 
+/* 1 in the sanitized build (make check-asan). ASan's runtime in landrun makes syscalls of its own
+ * (getrlimit at start-up, read(2) while the loader maps libasan, clone for LeakSanitizer at exit)
+ * and keeps freed memory in quarantine: a fault injected into one of those syscalls, or a flat
+ * memory figure, tests the sanitizer, not landrun; those checks run in the normal build. */
+#if defined(__SANITIZE_ADDRESS__)
+#define LRT_SANITIZED 1
+#else
+#define LRT_SANITIZED 0
+#endif
+
 #define LRT_ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /* In a Criterion test: r exited with st and its stdout contains text; frees r. */
