@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct lr_guarded_dir {
@@ -40,11 +41,19 @@ static int walk_up(struct lr_policy_guard *g, const struct lr_policy_file *f, si
 		   struct lr_error *err)
 {
 	char path[PATH_MAX];
-	size_t len = strlen(f->dir);
+	const char *dir = f->dir;
+	struct stat st;
+	/* a policy file that is a symlink (dotfile managers) lives where its target is */
+	if (lstat(f->path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (!realpath(f->path, path))
+			return lr_fail(err, NULL, "policy %s: cannot resolve the symbolic link: %s", f->path, strerror(errno));
+		*strrchr(path, '/') = '\0';
+		dir = path[0] ? path : "/";
+	}
+	size_t len = strlen(dir);
 	if (len >= sizeof(path))
 		return lr_fail(err, NULL, "policy %s: its directory name is too long", f->path);
-	memcpy(path, f->dir, len + 1);
-	struct stat st;
+	memmove(path, dir, len + 1);
 	if (stat(path, &st) < 0)
 		return lr_fail(err, NULL, "policy %s: cannot stat its directory %s: %s", f->path, f->dir, strerror(errno));
 	while (!guarded(g, &st)) {

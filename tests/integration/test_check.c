@@ -126,6 +126,21 @@ Test(guard, a_policy_reached_through_a_symlinked_directory_is_refused)
 	expect_refused(write_marker(pol, "--rw", pol_dir), pol);
 }
 
+Test(guard, a_policy_file_that_is_a_symlink_is_guarded_where_its_target_is)
+{
+	/* the policy is read as T/link.ini, a symlink to T/pol/p.ini; the grant names T/pol */
+	lrt_policy(pol_dir, "p", "");
+	char *target = lrt_fmt("%s/p.ini", pol_dir), *link = lrt_fmt("%s/link.ini", T);
+	cr_assert_eq(symlink(target, link), 0);
+	expect_refused(write_marker(link, "--rw", pol_dir), link);
+	/* the twin: the directory of the link itself is not the policy's; granting it runs */
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", link, "--rw", work, "--", lrt_probe(), "pid"));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+	free(target);
+	free(link);
+}
+
 /* ---- landrun check ------------------------------------------------------------------------- */
 
 static struct lrt_result *check(const char *const args[])
