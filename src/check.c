@@ -123,15 +123,6 @@ static int add(struct check *c, const char *id, const struct lr_origin *at, cons
 	return 0;
 }
 
-/* Is path at or beneath dir (both absolute, without a trailing slash except "/")? */
-static bool covers(const char *dir, const char *path)
-{
-	size_t n = strlen(dir);
-	if (strcmp(dir, "/") == 0)
-		return path[0] == '/';
-	return strncmp(dir, path, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
 /* The real path, so that /lib and /usr/lib, or a symlinked $HOME, compare equal; a path that does
  * not exist is kept as written, without trailing slashes. */
 static const char *real_path(struct lr_arena *a, const char *path)
@@ -167,7 +158,7 @@ static const struct lr_path_rule *rule_at(const struct check *c, size_t i)
 static bool is_dotfile_below(const char *home, const char *path)
 {
 	size_t n = strlen(home);
-	return covers(home, path) && path[n] == '/' && path[n + 1] == '.';
+	return lr_path_beneath(path, home) && path[n] == '/' && path[n + 1] == '.';
 }
 
 static int check_home(struct check *c, size_t i)
@@ -177,13 +168,13 @@ static int check_home(struct check *c, size_t i)
 	if (!c->home || r->access == LR_DEV)
 		return 0;
 	bool root = strcmp(path, "/") == 0;
-	if (writes(r->access) && !root && covers(path, c->home))
+	if (writes(r->access) && !root && lr_path_beneath(c->home, path))
 		return add(c, "rw-home", &r->at, "%s = %s: $HOME (%s) is writable: shell start-up files, keys, every project",
 			   lr_access_name(r->access), r->path, c->home);
 	if (writes(r->access) && is_dotfile_below(c->home, path))
 		return add(c, "rw-dotfiles", &r->at, "%s = %s: a dotfile or dot-directory of $HOME is writable",
 			   lr_access_name(r->access), r->path);
-	if (!writes(r->access) && covers(path, c->home))
+	if (!writes(r->access) && lr_path_beneath(c->home, path))
 		return add(c, "read-home", &r->at, "%s = %s: all of $HOME (%s) is readable: keys, tokens, history",
 			   lr_access_name(r->access), r->path, c->home);
 	if (!writes(r->access) && is_dotfile_below(c->home, path))
@@ -207,7 +198,7 @@ static int check_path_dirs(struct check *c, size_t i)
 			snprintf(dir, sizeof(dir), "%.*s", (int)n, s);
 			s += n + (s[n] == ':');
 			const char *real = dir[0] == '/' ? real_path(&c->r->arena, dir) : NULL;
-			if (real && covers(c->real[i], real))
+			if (real && lr_path_beneath(real, c->real[i]))
 				return add(c, "rw-path", &r->at, "%s = %s: %s is on PATH and writable",
 					   lr_access_name(r->access), r->path, dir);
 		}
@@ -227,11 +218,12 @@ static int check_system_dirs(struct check *c, size_t i)
 	if (strcmp(path, "/") == 0)
 		return add(c, "rw-root", &r->at, "%s = %s: the whole filesystem is writable", name, r->path);
 	for (size_t k = 0; k < LR_ARRAY_LEN(system_dirs); k++)
-		if (covers(system_dirs[k], path) || covers(path, system_dirs[k]))
+		if (lr_path_beneath(path, system_dirs[k]) || lr_path_beneath(system_dirs[k], path))
 			return add(c, "rw-system", &r->at, "%s = %s: a system directory (%s) is writable", name, r->path, system_dirs[k]);
-	if (covers("/proc", path) || covers("/sys", path) || covers(path, "/proc") || covers(path, "/sys"))
+	if (lr_path_beneath(path, "/proc") || lr_path_beneath(path, "/sys") || lr_path_beneath("/proc", path) ||
+	    lr_path_beneath("/sys", path))
 		return add(c, "rw-proc-sys", &r->at, "%s = %s: kernel settings under /proc or /sys are writable", name, r->path);
-	if (covers(path, "/dev"))
+	if (lr_path_beneath("/dev", path))
 		return add(c, "dev-broad", &r->at, "%s = %s: every device file is writable", name, r->path);
 	return 0;
 }
@@ -262,7 +254,8 @@ static int check_write_exec(struct check *c, size_t i)
 		return 0;
 	for (size_t k = 0; k < c->p->paths.len; k++) {
 		const struct lr_path_rule *x = rule_at(c, k);
-		if (!executes(c->p, x->access) || !(covers(c->real[i], c->real[k]) || covers(c->real[k], c->real[i])))
+		if (!executes(c->p, x->access) ||
+		    !(lr_path_beneath(c->real[k], c->real[i]) || lr_path_beneath(c->real[i], c->real[k])))
 			continue;
 		if (k == i)
 			return add(c, "write-exec", &w->at, "rwx = %s: files written there can be executed", w->path);
@@ -287,7 +280,7 @@ static int check_interpreters(struct check *c, size_t i)
 		return 0;
 	for (size_t k = 0; k < LR_ARRAY_LEN(interpreters); k++) {
 		const char *real = real_path(&c->r->arena, interpreters[k]);
-		if (real && access(real, F_OK) == 0 && covers(c->real[i], real))
+		if (real && access(real, F_OK) == 0 && lr_path_beneath(real, c->real[i]))
 			return add(c, "interpreter-exec", &r->at, "%s = %s: %s is executable, and runs what it is given",
 				   lr_access_name(r->access), r->path, interpreters[k]);
 	}

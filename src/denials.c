@@ -126,17 +126,6 @@ static int on_seccomp(void *ctx, const struct lr_trace_call *c, unsigned data)
 
 /* ---- Landlock ------------------------------------------------------------------------------ */
 
-/* Is path at or beneath dir? (lexical) */
-static bool beneath(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	if (n == 1 && dir[0] == '/')
-		return true;
-	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
-
 /* Does a policy grant cover right on path (lexically, and with symlinks resolved)? */
 static bool granted(const struct lr_denials *d, const char *path, uint64_t right)
 {
@@ -146,27 +135,17 @@ static bool granted(const struct lr_denials *d, const char *path, uint64_t right
 		const struct lr_path_rule *r = lr_vec_at(&d->p->paths, i);
 		if ((lr_access_rights(r->access) & right) != right)
 			continue;
-		if (beneath(path, r->path))
+		if (lr_path_beneath(path, r->path))
 			return true;
-		if (have_real && realpath(r->path, rule_real) && beneath(real, rule_real))
+		if (have_real && realpath(r->path, rule_real) && lr_path_beneath(real, rule_real))
 			return true;
 	}
 	for (unsigned i = 0; i < d->sb->nexec_chain; i++)
 		if ((right & ~(LR_FS_EXECUTE | LR_FS_READ_FILE)) == 0 && strcmp(d->sb->exec_chain[i], path) == 0)
 			return true;
-	if (d->sb->private_tmp && beneath(path, d->sb->private_tmp))
+	if (d->sb->private_tmp && lr_path_beneath(path, d->sb->private_tmp))
 		return true;
 	return false;
-}
-
-static void parent_of(const char *path, char *out, size_t size)
-{
-	snprintf(out, size, "%s", path);
-	char *slash = strrchr(out, '/');
-	if (slash && slash != out)
-		*slash = '\0';
-	else if (slash)
-		slash[1] = '\0';
 }
 
 static void open_flags_str(uint64_t f, char *buf, size_t size)
@@ -190,7 +169,7 @@ static uint64_t needed_right(const struct lr_trace_call *c, char *subject, size_
 	switch (c->op) {
 	case LR_OP_OPEN: {
 		if ((c->flags & O_CREAT) && !c->existed) {
-			parent_of(c->path, subject, size);
+			lr_path_parent(c->path, subject, size);
 			return LR_FS_MAKE_REG;
 		}
 		uint64_t acc = c->flags & O_ACCMODE, r = 0;
@@ -206,15 +185,15 @@ static uint64_t needed_right(const struct lr_trace_call *c, char *subject, size_
 	}
 	case LR_OP_EXEC: return LR_FS_EXECUTE;
 	case LR_OP_TRUNCATE: return LR_FS_TRUNCATE;
-	case LR_OP_MKDIR: parent_of(c->path, subject, size); return LR_FS_MAKE_DIR;
-	case LR_OP_MKNOD: parent_of(c->path, subject, size); return LR_FS_MAKE_REG;
-	case LR_OP_SYMLINK: parent_of(c->path, subject, size); return LR_FS_MAKE_SYM;
-	case LR_OP_RMDIR: parent_of(c->path, subject, size); return LR_FS_REMOVE_DIR;
+	case LR_OP_MKDIR: lr_path_parent(c->path, subject, size); return LR_FS_MAKE_DIR;
+	case LR_OP_MKNOD: lr_path_parent(c->path, subject, size); return LR_FS_MAKE_REG;
+	case LR_OP_SYMLINK: lr_path_parent(c->path, subject, size); return LR_FS_MAKE_SYM;
+	case LR_OP_RMDIR: lr_path_parent(c->path, subject, size); return LR_FS_REMOVE_DIR;
 	case LR_OP_UNLINK:
-		parent_of(c->path, subject, size);
+		lr_path_parent(c->path, subject, size);
 		return (c->flags & AT_REMOVEDIR) ? LR_FS_REMOVE_DIR : LR_FS_REMOVE_FILE;
 	case LR_OP_RENAME:
-	case LR_OP_LINK: parent_of(c->path2, subject, size); return LR_FS_MAKE_REG;
+	case LR_OP_LINK: lr_path_parent(c->path2, subject, size); return LR_FS_MAKE_REG;
 	default: return 0;
 	}
 }

@@ -73,8 +73,7 @@ static bool execute_granted(const struct lr_policy *p, const char *path)
 		char rp[PATH_MAX];
 		if ((r->access != LR_ROX && r->access != LR_RWX) || !realpath(r->path, rp))
 			continue;
-		size_t len = strlen(rp);
-		if (strncmp(real, rp, len) == 0 && (real[len] == '/' || real[len] == '\0' || len == 1))
+		if (lr_path_beneath(real, rp))
 			return true;
 	}
 	return false;

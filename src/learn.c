@@ -53,6 +53,7 @@ struct learn {
 	bool want_syscalls;
 	unsigned char syscalls[MAX_NR];
 	char cwd[PATH_MAX], home[PATH_MAX], tmp[PATH_MAX];
+	bool out_of_memory;  /* a use could not be recorded: the policy would be incomplete */
 };
 
 /* Where the recorded paths are folded into one directory grant each. Not /etc: it holds secrets
@@ -60,16 +61,6 @@ struct learn {
  * files are granted one by one. */
 static const char *const system_trees[] = { "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
 					    "/opt", "/proc", "/sys" };
-
-static bool beneath(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	if (!n)
-		return false;
-	if (n == 1 && dir[0] == '/')
-		return true;
-	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
 
 /* The path with symbolic links resolved (Landlock grants follow them too); for a path that does
  * not exist (any more), its resolved parent and its name. */
@@ -98,24 +89,26 @@ static void record(struct learn *l, const char *path, unsigned flags, pid_t pid)
 	char canon[PATH_MAX], exe[PATH_MAX];
 	canonical(path, canon, sizeof(canon));
 	struct use *u = lr_vec_push(&l->uses);
-	if (!u)
+	if (!u) {
+		l->out_of_memory = true;
 		return;
+	}
 	u->path = lr_arena_strdup(&l->arena, canon);
 	u->exe = lr_arena_strdup(&l->arena, lr_trace_exe(pid, exe, sizeof(exe)));
 	u->flags = flags;
-	if (!u->path || !u->exe)
+	if (!u->path || !u->exe) {
 		l->uses.len--;
+		l->out_of_memory = true;
+	}
 }
 
 /* A change to a directory's entries (create, remove, rename) needs write on the directory. */
 static void record_parent(struct learn *l, const char *path, pid_t pid)
 {
 	char parent[PATH_MAX];
-	snprintf(parent, sizeof(parent), "%s", path);
-	char *slash = strrchr(parent, '/');
-	if (!slash)
+	if (!strchr(path, '/'))
 		return;
-	slash[slash == parent] = '\0';
+	lr_path_parent(path, parent, sizeof(parent));
 	record(l, parent, U_WRITE | U_DIR, pid);
 }
 
@@ -130,8 +123,10 @@ static void record_port(struct learn *l, const struct lr_trace_call *c)
 		return; /* an ephemeral port: nothing to grant */
 	char exe[PATH_MAX];
 	struct port_use *p = lr_vec_push(&l->ports);
-	if (!p)
+	if (!p) {
+		l->out_of_memory = true;
 		return;
+	}
 	p->port = port;
 	p->bind = c->op == LR_OP_BIND;
 	p->exe = lr_arena_strdup(&l->arena, lr_trace_exe(c->pid, exe, sizeof(exe)));
@@ -323,11 +318,11 @@ static void write_others(FILE *out, const struct learn *l, const struct use *u, 
 	for (size_t i = 0; i < n; i++) {
 		if (u[i].flags == U_UNIX_SOCKET || (u[i].flags & U_EXEC && !(u[i].flags & ~(U_EXEC | U_READ))))
 			continue; /* sockets are not Landlock's (ABI 7); executed files: [exec] below */
-		if (covered && beneath(u[i].path, covered) && (u[i].flags & ~covered_flags & U_WRITE) == 0)
+		if (covered && lr_path_beneath(u[i].path, covered) && (u[i].flags & ~covered_flags & U_WRITE) == 0)
 			continue;
-		bool in_home = l->home[0] && beneath(u[i].path, l->home);
+		bool in_home = l->home[0] && lr_path_beneath(u[i].path, l->home);
 		if ((u[i].flags & U_DIR) && !(u[i].flags & U_WRITE) &&
-		    (strcmp(u[i].path, "/") == 0 || beneath(l->home, u[i].path) || beneath(l->cwd, u[i].path))) {
+		    (strcmp(u[i].path, "/") == 0 || lr_path_beneath(l->home, u[i].path) || lr_path_beneath(l->cwd, u[i].path))) {
 			fprintf(out, "; %s listed by %s: not granted (it would grant everything beneath it)\n",
 				u[i].path, u[i].exe);
 			continue;
@@ -357,31 +352,34 @@ static void write_filesystem(FILE *out, struct learn *l)
 	}
 	struct bucket trees[LR_ARRAY_LEN(system_trees)] = { 0 }, cwd = { .path = l->cwd }, tmp = { .path = l->tmp };
 	/* a directory above $HOME is never granted whole: its paths are taken one by one */
-	bool fold_cwd = l->cwd[0] && !(l->home[0] && beneath(l->home, l->cwd));
-	bool fold_tmp = l->tmp[0] && !(l->home[0] && beneath(l->home, l->tmp));
+	bool fold_cwd = l->cwd[0] && !(l->home[0] && lr_path_beneath(l->home, l->cwd));
+	bool fold_tmp = l->tmp[0] && !(l->home[0] && lr_path_beneath(l->home, l->tmp));
 	struct use *others = calloc(m ? m : 1, sizeof(*others));
 	size_t nothers = 0;
+	if (!others) {
+		l->out_of_memory = true;
+		return;
+	}
 	for (size_t i = 0; i < m; i++) {
 		if (u[i].flags == U_UNIX_SOCKET) {
-			if (others)
-				others[nothers++] = u[i];
+			others[nothers++] = u[i];
 			continue;
 		}
-		if (fold_cwd && beneath(u[i].path, l->cwd)) {
+		if (fold_cwd && lr_path_beneath(u[i].path, l->cwd)) {
 			add_to(&cwd, &u[i]);
 			continue;
 		}
-		if (fold_tmp && beneath(u[i].path, l->tmp)) {
+		if (fold_tmp && lr_path_beneath(u[i].path, l->tmp)) {
 			add_to(&tmp, &u[i]);
 			continue;
 		}
 		size_t t = 0;
-		while (t < LR_ARRAY_LEN(system_trees) && !beneath(u[i].path, system_trees[t]))
+		while (t < LR_ARRAY_LEN(system_trees) && !lr_path_beneath(u[i].path, system_trees[t]))
 			t++;
 		if (t < LR_ARRAY_LEN(system_trees)) {
 			trees[t].path = system_trees[t];
 			add_to(&trees[t], &u[i]);
-		} else if (others) {
+		} else {
 			others[nothers++] = u[i];
 		}
 	}
@@ -401,7 +399,7 @@ static void write_filesystem(FILE *out, struct learn *l)
 		if (others[i].flags == U_UNIX_SOCKET)
 			fprintf(out, "; unix socket %s connected by %s (Landlock ABI 7 does not restrict it)\n",
 				others[i].path, others[i].exe);
-	write_others(out, l, others ? others : u, others ? nothers : 0);
+	write_others(out, l, others, nothers);
 	free(others);
 
 	bool any_exec = false;
@@ -612,6 +610,9 @@ int lr_learn_main(int argc, char **argv, const struct lr_env_ctx *ctx, int *sign
 				rc = EOF;
 			if (rc != 0) {
 				fprintf(stderr, "landrun: learn: cannot write %s\n", a.output ? a.output : "stdout");
+				status = EXIT_LANDRUN;
+			} else if (l->out_of_memory) {
+				fprintf(stderr, "landrun: learn: out of memory: the policy written is incomplete\n");
 				status = EXIT_LANDRUN;
 			}
 		}

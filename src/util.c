@@ -245,3 +245,23 @@ bool lr_passwd_lookup(unsigned uid, char *name, size_t nsize, char *home, size_t
 	fclose(f);
 	return found;
 }
+
+bool lr_path_beneath(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 0)
+		return false;
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/';
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+void lr_path_parent(const char *path, char *out, size_t size)
+{
+	snprintf(out, size, "%s", path);
+	char *slash = strrchr(out, '/');
+	if (slash)
+		slash[slash == out] = '\0';
+}

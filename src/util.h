@@ -56,6 +56,12 @@ bool lr_parse_uint(const char *s, unsigned long long max, unsigned long long *ou
 /* Splits the next whitespace- or comma-separated word from *s; NULL at the end. */
 const char *lr_next_word(const char **s, size_t *len, bool commas);
 
+/* Is path at or beneath dir? Lexical: both absolute, dir's trailing slashes ignored, "/" holds
+ * every absolute path, an empty dir none. */
+bool lr_path_beneath(const char *path, const char *dir);
+/* The directory holding path ("/" for "/x"; path itself when it has no slash), into out. */
+void lr_path_parent(const char *path, char *out, size_t size);
+
 /* The value of name (len bytes, not NUL-terminated) in a NULL-terminated environment, or NULL. */
 const char *lr_env_lookup(const char *const *environ, const char *name, size_t len);
 
