@@ -63,15 +63,22 @@ static int plan_fds(struct lr_sandbox *sb, const struct lr_policy *p, const char
 	return 0;
 }
 
+/* This process's capability sets (raw: async-signal-safe, for the apply step too). */
+static int get_caps(struct __user_cap_header_struct *hdr, struct __user_cap_data_struct data[2])
+{
+	*hdr = (struct __user_cap_header_struct){ _LINUX_CAPABILITY_VERSION_3, 0 };
+	memset(data, 0, 2 * sizeof(*data));
+	return (int)syscall(SYS_capget, hdr, data);
+}
+
 static int plan_caps(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
 {
 	sb->caps_keep = p->caps_keep;
 	if (!sb->caps_keep)
 		return 0;
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr;
 	struct __user_cap_data_struct data[2];
-	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capget, &hdr, data) < 0)
+	if (get_caps(&hdr, data) < 0)
 		return lr_fail(err, &p->caps_set.at, "cannot read this process's capabilities: %s", strerror(errno));
 	uint64_t permitted = data[0].permitted | (uint64_t)data[1].permitted << 32;
 	for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++)
@@ -121,11 +128,10 @@ static int apply_caps(const struct lr_sandbox *sb, const char **step)
 	/* Bounding set first: dropping it needs CAP_SETPCAP, which the capset below removes.
 	 * Without CAP_SETPCAP it cannot be dropped, and need not be: no_new_privs keeps exec from
 	 * gaining anything from it. */
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr;
 	struct __user_cap_data_struct data[2];
-	memset(data, 0, sizeof(data));
 	*step = "capget";
-	if (syscall(SYS_capget, &hdr, data) < 0)
+	if (get_caps(&hdr, data) < 0)
 		return -1;
 	bool can_setpcap = data[0].effective & (1u << CAP_SETPCAP);
 	*step = "prctl(PR_CAPBSET_DROP)";

@@ -524,10 +524,12 @@ static void set_deny_origin(struct compiler *c, int nr)
 {
 	const struct lr_origin *at = c->plan->deny_at[nr];
 	const char *name = lr_syscall_name(nr);
-	if (at && at->line)
+	if (!at) /* the one denial without a rule: truncate(2) below Landlock ABI 3 */
+		set_origin(c, "[filesystem] (Landlock ABI %d cannot restrict %s)", c->sb->abi, name ? name : "?");
+	else if (at->line)
 		set_origin(c, "[syscalls] deny = %s (%s:%d)", name ? name : "?", at->file, at->line);
 	else
-		set_origin(c, "[syscalls] deny = %s (%s)", name ? name : "?", at && at->file ? at->file : "?");
+		set_origin(c, "[syscalls] deny = %s (%s)", name ? name : "?", at->file ? at->file : "?");
 }
 
 /* The deny-list program (default allow): explicit denials, the baseline, the socket rules. */
