@@ -65,7 +65,8 @@ struct sup {
 	pid_t parent;       /* the supervisor's parent when it started */
 	bool timed_out, parent_died;
 	int status;         /* wait status once reaped */
-	struct lr_tracer *tracer; /* traced run: the tracer reaps */
+	struct lr_tracer *tracer; /* traced run: the tracer waits for every process but main */
+	bool trace_more;    /* the tracer stopped with events still pending: come back at once */
 };
 
 /* ---- the child: async-signal-safe calls only, from fork to execve ---------------------------- */
@@ -218,19 +219,14 @@ static void mirror_stop(struct sup *s, int sig)
 	resume_sandbox(s);
 }
 
-/* Looks at the child without reaping it first, so that its group can still be signalled. Returns
- * true once it has ended and is reaped. */
-static bool check_child(struct sup *s)
+/* Has the child ended? Not reaped: its group can still be signalled. Untraced, its stops are
+ * mirrored on the way. */
+static bool child_ended(struct sup *s)
 {
-	if (s->tracer) {
+	if (s->tracer)
 		/* traced: every stop and exit of the sandbox comes to the tracer (job control is not
 		 * mirrored, see trace.h) */
-		if (!lr_trace_events(s->tracer, s->pid, &s->status))
-			return false;
-		if (s->timed_out || s->parent_died)
-			signal_sandbox(s, SIGKILL);
-		return true;
-	}
+		return lr_trace_events(s->tracer, s->pid, &s->trace_more);
 	for (;;) {
 		siginfo_t si;
 		memset(&si, 0, sizeof(si));
@@ -247,13 +243,22 @@ static bool check_child(struct sup *s)
 				mirror_stop(s, si.si_status);
 			continue;
 		}
-		/* Ended. After a timeout or the parent's death, nothing of the sandbox may outlive it. */
-		if (s->timed_out || s->parent_died)
-			signal_sandbox(s, SIGKILL);
-		while (waitpid(s->pid, &s->status, 0) < 0 && errno == EINTR)
-			;
 		return true;
 	}
+}
+
+/* Looks at the child without reaping it first, so that its group can still be signalled. Returns
+ * true once it has ended and is reaped. */
+static bool check_child(struct sup *s)
+{
+	if (!child_ended(s))
+		return false;
+	/* After a timeout or the parent's death, nothing of the sandbox may outlive it. */
+	if (s->timed_out || s->parent_died)
+		signal_sandbox(s, SIGKILL);
+	while (waitpid(s->pid, &s->status, 0) < 0 && errno == EINTR)
+		;
+	return true;
 }
 
 static void handle_signals(struct sup *s)
@@ -296,7 +301,8 @@ static void supervise_loop(struct sup *s, const struct lr_supervise_opts *o)
 		if (check_child(s))
 			return;
 		struct pollfd p = { .fd = s->sigfd, .events = POLLIN };
-		poll(&p, 1, poll_timeout(kill_at >= 0 ? kill_at : term_at)); /* EINTR: as a wake-up */
+		int wait_ms = s->trace_more ? 0 : poll_timeout(kill_at >= 0 ? kill_at : term_at);
+		poll(&p, 1, wait_ms); /* EINTR: as a wake-up */
 		int64_t now = now_ms();
 		if (term_at >= 0 && now >= term_at) {
 			s->timed_out = true;
@@ -536,6 +542,21 @@ static int child_status(struct sup *s, int report_fd, int *signal_out, struct lr
 	return WEXITSTATUS(s->status);
 }
 
+/* Seizes the child at its self-stop. 0: traced; 1: it ended before (reaped, s->status set), and
+ * its report, if any, says why; -1: failed (err set; the child is killed and reaped). */
+static int start_tracing(struct sup *s, struct lr_tracer *t, struct lr_error *err)
+{
+	int rc = lr_trace_attach(s->pid, &s->status, err);
+	if (rc < 0) {
+		kill(s->pid, SIGKILL); /* not reaped yet: the pid is still the child's */
+		while (waitpid(s->pid, &s->status, 0) < 0 && errno == EINTR)
+			;
+	} else if (rc == 0) {
+		s->tracer = t;
+	}
+	return rc;
+}
+
 int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv[],
 		 const struct lr_supervise_opts *o, int *signal_out, struct lr_error *err)
 {
@@ -606,20 +627,16 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 		if (take_tty && tcsetpgrp(s.tty_fd, s.pid) == 0)
 			s.tty_given = true;
 	}
-	if (o->tracer) {
-		if (lr_trace_attach(o->tracer, s.pid, err) < 0) {
-			kill(s.pid, SIGKILL);
-			while (waitpid(s.pid, &s.status, 0) < 0 && errno == EINTR)
-				;
-			take_terminal(&s);
-			goto out;
-		}
-		s.tracer = o->tracer;
+	int traced = o->tracer ? start_tracing(&s, o->tracer, err) : 0;
+	if (traced < 0) {
+		take_terminal(&s);
+		goto out;
 	}
 	int keep[] = { s.sigfd, report[0], sb->ruleset_fd, sb->exec_fd };
 	close_fds_except(keep, LR_ARRAY_LEN(keep));
 
-	supervise_loop(&s, o);
+	if (traced == 0)
+		supervise_loop(&s, o);
 	take_terminal(&s);
 	status = child_status(&s, report[0], signal_out, err, path);
 out:

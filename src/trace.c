@@ -122,17 +122,18 @@ const char *lr_trace_exe(pid_t pid, char *buf, size_t size)
 	return buf;
 }
 
-int lr_trace_attach(struct lr_tracer *t, pid_t child, struct lr_error *err)
+int lr_trace_attach(pid_t child, int *status, struct lr_error *err)
 {
 	int st;
 	pid_t w;
 	while ((w = waitpid(child, &st, WUNTRACED)) < 0 && errno == EINTR)
 		;
-	if (w != child || !WIFSTOPPED(st)) {
-		if (w == child)
-			return lr_fail(err, NULL, "the traced child ended before it could be traced");
-		return lr_fail(err, NULL, "waiting for the child to stop failed: %s", strerror(errno));
+	if (w == child && !WIFSTOPPED(st)) {
+		*status = st; /* ended before its stop (reaped): its report says why */
+		return 1;
 	}
+	if (w != child)
+		return lr_fail(err, NULL, "waiting for the child to stop failed: %s", strerror(errno));
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
 		    PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
 	if (ptrace(PTRACE_SEIZE, child, 0, opts) < 0) {
@@ -140,7 +141,6 @@ int lr_trace_attach(struct lr_tracer *t, pid_t child, struct lr_error *err)
 		kill(child, SIGKILL);
 		return lr_fail(err, NULL, "ptrace(PTRACE_SEIZE) failed: %s; the command was not run", strerror(e));
 	}
-	(void)t;
 	/* out of its stop; the seized child's next stops come to us */
 	kill(child, SIGCONT);
 	return 0;
@@ -178,24 +178,23 @@ static void forget(struct lr_tracer *t, pid_t pid)
 	}
 }
 
-/* Reads a NUL-terminated string from the tracee word by word (PEEKDATA works for a tracer even
- * where process_vm_readv is refused, e.g. after the tracee executed an unreadable file). */
-static bool read_string(pid_t pid, uint64_t addr, char *out, size_t size)
+/* PEEKDATA works for a tracer even where process_vm_readv is refused (e.g. after the tracee
+ * executed an unreadable file). Aligned words only: one that straddles the end of a mapping
+ * would fail the read of bytes that are all mapped. */
+static bool peek_mem(pid_t pid, uint64_t addr, char *out, size_t size)
 {
-	size_t n = 0;
-	while (n + sizeof(long) < size) {
+	const uint64_t w = sizeof(long);
+	if (addr + size < addr)
+		return false; /* wraps around: not an address the tracee has */
+	for (uint64_t at = addr & ~(w - 1); at < addr + size; at += w) {
 		errno = 0;
 		/* NOLINTNEXTLINE(performance-no-int-to-ptr): an address in the tracee */
-		long word = ptrace(PTRACE_PEEKDATA, pid, (void *)(uintptr_t)(addr + n), NULL);
+		long word = ptrace(PTRACE_PEEKDATA, pid, (void *)(uintptr_t)at, NULL);
 		if (errno)
 			return false;
-		memcpy(out + n, &word, sizeof(word));
-		for (size_t i = 0; i < sizeof(word); i++)
-			if (out[n + i] == '\0')
-				return true;
-		n += sizeof(word);
+		uint64_t from = at < addr ? addr : at, to = at + w < addr + size ? at + w : addr + size;
+		memcpy(out + (from - addr), (const char *)&word + (from - at), (size_t)(to - from));
 	}
-	out[n] = '\0';
 	return true;
 }
 
@@ -205,15 +204,26 @@ static bool read_mem(pid_t pid, uint64_t addr, void *out, size_t size)
 	struct iovec local = { out, size }, remote = { (void *)(uintptr_t)addr, size };
 	if (process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)size)
 		return true;
-	for (size_t n = 0; n < size; n += sizeof(long)) {
-		errno = 0;
-		/* NOLINTNEXTLINE(performance-no-int-to-ptr): an address in the tracee */
-		long word = ptrace(PTRACE_PEEKDATA, pid, (void *)(uintptr_t)(addr + n), NULL);
-		if (errno)
+	return peek_mem(pid, addr, out, size);
+}
+
+/* Reads a NUL-terminated string from the tracee a page at a time (a read past the page the string
+ * ends in could fault). False if it cannot be read or does not fit in out: a cut path would name
+ * another file, so the caller leaves the path undecoded. */
+static bool read_string(pid_t pid, uint64_t addr, char *out, size_t size)
+{
+	const uint64_t page = 4096; /* the smallest page size: a chunk never crosses a page */
+	for (size_t n = 0; n < size;) {
+		size_t chunk = (size_t)(page - (addr + n) % page);
+		if (chunk > size - n)
+			chunk = size - n;
+		if (!read_mem(pid, addr + n, out + n, chunk))
 			return false;
-		memcpy((char *)out + n, &word, size - n < sizeof(word) ? size - n : sizeof(word));
+		if (memchr(out + n, '\0', chunk))
+			return true;
+		n += chunk;
 	}
-	return true;
+	return false;
 }
 
 /* dirfd + path as the tracee sees them, made absolute (lexically: no symlink resolution). */
@@ -299,22 +309,44 @@ static void fail_call(pid_t pid, int errnum)
 	kill(pid, SIGKILL);
 }
 
-static void syscall_stop(struct lr_tracer *t, pid_t pid)
+/* What a syscall stop came to. */
+enum stop_verdict {
+	STOP_UNREAD, /* not read or not decoded: nothing decided (a seccomp stop then fails closed) */
+	STOP_DONE,   /* answered; no exit stop wanted */
+	STOP_WATCH,  /* an observed call: stop at its exit */
+};
+
+static enum stop_verdict seccomp_stop(struct lr_tracer *t, struct lr_trace_proc *p, unsigned data)
+{
+	if (data == LR_TRACE_OBSERVE) {
+		p->want_exit = true;
+		return STOP_WATCH;
+	}
+	/* every other RET_TRACE of the filter is a denial: the call never runs, and fails with EPERM
+	 * when the mode names no errno */
+	int e = t->on_seccomp ? t->on_seccomp(t->ctx, &p->call, data) : 0;
+	fail_call(p->pid, e > 0 ? e : EPERM);
+	p->call.seccomp_denied = true;
+	return STOP_DONE;
+}
+
+static enum stop_verdict syscall_stop(struct lr_tracer *t, pid_t pid)
 {
 	struct __ptrace_syscall_info info;
 	memset(&info, 0, sizeof(info));
 	/* NOLINTNEXTLINE(performance-no-int-to-ptr): this request takes the buffer's size there */
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, (void *)sizeof(info), &info) <= 0)
-		return;
+		return STOP_UNREAD;
 	struct lr_trace_proc *p = proc_of(t, pid);
 	if (!p)
-		return;
+		return STOP_UNREAD;
 	struct lr_trace_call *c = &p->call;
-	if (info.op == PTRACE_SYSCALL_INFO_ENTRY || info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+	bool seccomp = info.op == PTRACE_SYSCALL_INFO_SECCOMP;
+	if (info.op == PTRACE_SYSCALL_INFO_ENTRY || seccomp) {
 		if (info.arch != LR_AUDIT_ARCH)
-			return;
+			return STOP_UNREAD;
 		/* with syscall stops, the seccomp stop follows the entry stop of the same call */
-		if (info.op == PTRACE_SYSCALL_INFO_ENTRY || !t->syscall_stops || c->nr != (int)info.entry.nr) {
+		if (!seccomp || !t->syscall_stops || c->nr != (int)info.entry.nr) {
 			c->pid = pid;
 			c->nr = (int)info.entry.nr;
 			memcpy(c->args, info.entry.args, sizeof(c->args));
@@ -322,77 +354,110 @@ static void syscall_stop(struct lr_tracer *t, pid_t pid)
 			if (t->all_calls && t->on_entry)
 				t->on_entry(t->ctx, c);
 		}
-		if (info.op == PTRACE_SYSCALL_INFO_SECCOMP && info.seccomp.ret_data == LR_TRACE_OBSERVE) {
-			p->want_exit = true;
-			return;
-		}
-		if (info.op == PTRACE_SYSCALL_INFO_SECCOMP && t->on_seccomp) {
-			int e = t->on_seccomp(t->ctx, c, info.seccomp.ret_data);
-			if (e > 0) {
-				fail_call(pid, e);
-				c->seccomp_denied = true;
-			}
-		}
-		return;
+		return seccomp ? seccomp_stop(t, p, info.seccomp.ret_data) : STOP_DONE;
 	}
-	if (info.op != PTRACE_SYSCALL_INFO_EXIT || c->pid != pid)
-		return;
-	p->want_exit = false;
+	if (info.op != PTRACE_SYSCALL_INFO_EXIT)
+		return STOP_UNREAD;
+	p->want_exit = false; /* at an exit: whatever call it was, it is over */
+	if (c->pid != pid)
+		return STOP_DONE;
 	c->ret = (long)info.exit.rval;
 	if (t->on_exit && !c->seccomp_denied && c->op != LR_OP_NONE)
 		t->on_exit(t->ctx, c);
 	c->pid = 0; /* answered: a stray exit stop (after exec) finds nothing */
+	return STOP_DONE;
 }
 
-static void resume(struct lr_tracer *t, pid_t pid, int sig)
+/* Is pid inside an observed call (stopped at an event within it: exec, fork, a signal)? */
+static bool watching(const struct lr_tracer *t, pid_t pid)
 {
-	bool stop_next = t->syscall_stops;
-	for (size_t i = 0; !stop_next && i < t->procs.len; i++) {
+	for (size_t i = 0; i < t->procs.len; i++) {
 		const struct lr_trace_proc *p = lr_vec_at(&t->procs, i);
-		stop_next = p->pid == pid && p->want_exit;
+		if (p->pid == pid)
+			return p->want_exit;
 	}
-	ptrace(stop_next ? PTRACE_SYSCALL : PTRACE_CONT, pid, 0, sig);
+	return false;
+}
+
+static void resume(const struct lr_tracer *t, pid_t pid, int sig, bool want_exit)
+{
+	ptrace(t->syscall_stops || want_exit ? PTRACE_SYSCALL : PTRACE_CONT, pid, 0, sig);
+}
+
+/* Was the seccomp stop pid is in one for an observed call only? Unknown counts as no. */
+static bool observe_only(pid_t pid)
+{
+	unsigned long data;
+	return ptrace(PTRACE_GETEVENTMSG, pid, NULL, &data) == 0 && data == LR_TRACE_OBSERVE;
 }
 
 static void handle_stop(struct lr_tracer *t, pid_t pid, int st)
 {
 	int sig = WSTOPSIG(st), event = st >> 16;
 	if (sig == (SIGTRAP | 0x80) || event == PTRACE_EVENT_SECCOMP) {
-		syscall_stop(t, pid);
-		resume(t, pid, 0);
-	} else if (event == PTRACE_EVENT_STOP || event) {
+		enum stop_verdict v = syscall_stop(t, pid);
+		/* a call the filter denied must never run, decoded or not */
+		if (event == PTRACE_EVENT_SECCOMP && v == STOP_UNREAD && !observe_only(pid))
+			fail_call(pid, EPERM);
+		resume(t, pid, 0, v == STOP_WATCH);
+	} else if (event) {
 		/* a group stop, a new child's first stop, fork/clone/exec events: on it goes */
-		resume(t, pid, 0);
+		resume(t, pid, 0, watching(t, pid));
 	} else {
-		resume(t, pid, sig); /* a signal for the tracee: delivered */
+		resume(t, pid, sig, watching(t, pid)); /* a signal for the tracee: delivered */
 	}
 }
 
-bool lr_trace_events(struct lr_tracer *t, pid_t main, int *status)
+/* Handles the stop or end of pid, which waitid reported. */
+static void one_event(struct lr_tracer *t, pid_t pid)
 {
-	for (;;) {
-		int st;
-		pid_t pid = waitpid(-1, &st, __WALL | WNOHANG);
-		if (pid < 0 && errno == EINTR)
-			continue;
-		if (pid <= 0)
-			return pid < 0 && errno == ECHILD; /* ECHILD: nothing left (cannot happen first) */
-		if (WIFEXITED(st) || WIFSIGNALED(st)) {
-			forget(t, pid);
-			if (pid == main) {
-				*status = st;
-				return true;
-			}
-			continue;
+	int st;
+	pid_t w;
+	while ((w = waitpid(pid, &st, __WALL | WNOHANG)) < 0 && errno == EINTR)
+		;
+	if (w != pid)
+		return;
+	if (WIFSTOPPED(st))
+		handle_stop(t, pid, st);
+	else if (WIFEXITED(st) || WIFSIGNALED(st))
+		forget(t, pid);
+}
+
+/* A busy sandbox (threads in steady syscalls) always has another stop pending: the supervisor must
+ * get back to its timeout and signals in between. */
+enum { EVENTS_PER_CALL = 256 };
+
+bool lr_trace_events(struct lr_tracer *t, pid_t main, bool *more)
+{
+	*more = false;
+	for (int n = 0; n < EVENTS_PER_CALL; n++) {
+		siginfo_t si;
+		memset(&si, 0, sizeof(si));
+		/* looked at first, not reaped: main's pid must stay ours until the caller is done */
+		if (waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == ECHILD; /* nothing left (cannot happen: main is never reaped here) */
 		}
-		if (WIFSTOPPED(st))
-			handle_stop(t, pid, st);
+		if (si.si_pid == 0)
+			return false;
+		bool ended = si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED;
+		if (si.si_pid == main && ended) {
+			forget(t, main);
+			return true;
+		}
+		one_event(t, si.si_pid);
 	}
+	*more = true;
+	return false;
 }
 #else
-bool lr_trace_events(struct lr_tracer *t, pid_t main, int *status)
+bool lr_trace_events(struct lr_tracer *t, pid_t main, bool *more)
 {
 	(void)t;
-	return waitpid(main, status, WNOHANG) == main;
+	*more = false;
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	return waitid(P_PID, (id_t)main, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == main;
 }
 #endif

@@ -35,7 +35,10 @@ struct lr_trace_call {
 	uint64_t args[6];
 	enum lr_trace_op op;
 	uint64_t flags;        /* open flags (openat2: from struct open_how), unlinkat flags */
-	char path[PATH_MAX];   /* the path argument made absolute (dirfd, cwd), "" if none */
+	char path[PATH_MAX];   /* the path argument made absolute (dirfd, cwd); "" if none or if it
+				* cannot be decoded (unreadable, too long): --log-denials then prints no
+				* Landlock line for the call, learn records no use of it, and the call's
+				* result is its own either way */
 	char path2[PATH_MAX];  /* rename and link: the new name */
 	bool existed;          /* path existed at entry (lstat) */
 	struct sockaddr_storage addr; /* connect, bind */
@@ -55,8 +58,9 @@ struct lr_tracer {
 	bool syscall_stops; /* stop at every syscall's entry and exit; without it, on_exit is called
 			     * for the calls the filter marks with LR_TRACE_OBSERVE */
 	bool all_calls;     /* on_entry for every syscall (exit and exit_group have no exit stop) */
-	/* At PTRACE_EVENT_SECCOMP: data is the filter's 16-bit SECCOMP_RET_DATA. Returns the errno the
-	 * call fails with (the call is skipped), or 0 to let it run. */
+	/* At PTRACE_EVENT_SECCOMP (but LR_TRACE_OBSERVE): data is the filter's 16-bit SECCOMP_RET_DATA,
+	 * a denial. Returns the errno the call fails with; the call is skipped whatever happens: with
+	 * EPERM when this returns <= 0, is NULL, or the stop cannot be decoded. */
 	int (*on_seccomp)(void *ctx, const struct lr_trace_call *call, unsigned data);
 	void (*on_exit)(void *ctx, const struct lr_trace_call *call);  /* calls with an op */
 	void (*on_entry)(void *ctx, const struct lr_trace_call *call); /* with all_calls */
@@ -71,12 +75,15 @@ void lr_trace_free(struct lr_tracer *t);
 int lr_trace_supported(struct lr_error *err);
 
 /* In the supervisor, right after fork: waits for the child's self-stop, seizes it with the
- * options above and lets it run on. -1 with err set on failure (the child is then killed). */
-int lr_trace_attach(struct lr_tracer *t, pid_t child, struct lr_error *err);
+ * options above and lets it run on: 0. 1 if the child ended before its stop (reaped, its wait
+ * status in *status). -1 with err set on failure (the child is not reaped: the caller kills
+ * and reaps it). */
+int lr_trace_attach(pid_t child, int *status, struct lr_error *err);
 
-/* Handles every pending stop of the traced processes without blocking. Returns true once main
- * has ended (its wait status in *status). */
-bool lr_trace_events(struct lr_tracer *t, pid_t main, int *status);
+/* Handles pending stops of the traced processes without blocking, at most a bounded number per
+ * call: *more is then set (call again soon). Returns true once main has ended; main is left
+ * unreaped (its process group can still be signalled), for the caller to reap. */
+bool lr_trace_events(struct lr_tracer *t, pid_t main, bool *more);
 
 /* The executable of pid (readlink /proc/PID/exe) into buf; "?" if unknown. */
 const char *lr_trace_exe(pid_t pid, char *buf, size_t size);

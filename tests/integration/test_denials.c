@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -162,4 +163,20 @@ Test(denials, allow_list_default_deny)
 	free(extra);
 	free(what);
 	free(secret);
+}
+
+Test(denials, timeout_holds_while_the_sandbox_is_busy)
+{
+	/* many processes opening files without pause always have a stop pending for the tracer: the
+	 * supervisor must still get round to its timeout */
+	char *pol = lrt_policy(T, "busy", "[process]\ntimeout = 1s\n");
+	const char *cmd = "for i in $(seq 64); do (while :; do : </dev/null; done) & done; wait";
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--log-denials", "-p", pol, "--", "/bin/sh", "-c", cmd));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	cr_expect_eq(r->status, 124, "%s%s", r->out, r->err);
+	cr_expect_lt(t1.tv_sec - t0.tv_sec, 10, "the 1s timeout took %lds", (long)(t1.tv_sec - t0.tv_sec));
+	lrt_free(r);
+	free(pol);
 }
