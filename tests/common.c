@@ -64,16 +64,28 @@ static void drain(int out_fd, int err_fd, struct lrt_result *r)
 }
 
 /* LANDRUN_TEST_ABI=N (make check-abi): every run gets --test-abi N first, so the whole suite runs
- * as on a kernel with Landlock ABI N; a test's own --test-abi, later on the line, still wins. */
+ * as on a kernel with Landlock ABI N; a test's own --test-abi, later on the line, still wins. The
+ * subcommands (first argument) take no such option: digest, check, and learn (which observes
+ * without Landlock; the policies it writes are then run with the cap). */
 static const char *test_abi(const char *const args[])
 {
+	static const char *const subcommands[] = { "digest", "check", "learn" };
 	const char *abi = getenv("LANDRUN_TEST_ABI");
-	if (!abi || !*abi || (args[0] && strcmp(args[0], "digest") == 0))
+	if (!abi || !*abi)
 		return NULL;
+	for (size_t i = 0; args[0] && i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (strcmp(args[0], subcommands[i]) == 0)
+			return NULL;
 	for (size_t i = 0; args[i]; i++)
 		if (strcmp(args[i], "--test-abi") == 0 || strcmp(args[i], "--") == 0)
 			return strcmp(args[i], "--") == 0 ? abi : NULL;
 	return abi;
+}
+
+int lrt_injected_args(void)
+{
+	const char *cap = getenv("LANDRUN_TEST_ABI");
+	return cap && *cap ? 2 : 0;
 }
 
 bool lrt_abi_below(int abi)

@@ -28,6 +28,9 @@ struct lrt_result *lrt_run(const char *cwd, const char *const args[]);
 /* Does LANDRUN_TEST_ABI (make check-abi) cap the runs below abi? For tests of what a newer ABI
  * enforces by default, where no strict refusal can stand in for them. */
 bool lrt_abi_below(int abi);
+/* How many arguments the runs put before the test's own (2: "--test-abi N" under check-abi), for
+ * messages that give an argument's position ("command line:N"). */
+int lrt_injected_args(void);
 /* The same with prefix (NULL-terminated, may be NULL) before landrun: a wrapper such as
  * helpers/failsys and its arguments. */
 struct lrt_result *lrt_run_prefixed(const char *cwd, char *const envp[], const char *const prefix[],
