@@ -252,3 +252,12 @@ struct lrt_result *lrt_run_probe(const char *cwd, const char *flag, const char *
 	args[n] = NULL;
 	return lrt_run(cwd, args);
 }
+
+char *lrt_mkdtemp_with_writable(const char *base, char **writable)
+{
+	char *dir = lrt_mkdtemp(base);
+	*writable = lrt_fmt("%s/w", dir);
+	if (mkdir(*writable, 0755) < 0)
+		abort();
+	return dir;
+}

@@ -43,6 +43,9 @@ struct lrt_result *lrt_run_probe(const char *cwd, const char *flag, const char *
 /* A fresh directory under base (e.g. "/var/tmp"), mode 0755; returns a malloc'd path. */
 char *lrt_mkdtemp(const char *base);
 void lrt_rmrf(const char *path);
+/* A fresh directory under base for policies, and *writable = its subdirectory "w" for the policies
+ * to grant read-write (a policy inside its own rw grant is refused). Both malloc'd. */
+char *lrt_mkdtemp_with_writable(const char *base, char **writable);
 void lrt_write(const char *path, const char *text);
 /* snprintf into a malloc'd string. */
 char *lrt_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -8,15 +8,9 @@
 
 #include "common.h"
 
-/* T holds the policies; W, beneath it, is what they grant read-write (a policy inside its own rw
- * grant is refused) */
+/* T holds the policies; W, beneath it, is what they grant read-write */
 static char *T, *W;
-static void setup(void)
-{
-	T = lrt_mkdtemp("/var/tmp");
-	W = lrt_fmt("%s/w", T);
-	cr_assert_eq(mkdir(W, 0755), 0);
-}
+static void setup(void) { T = lrt_mkdtemp_with_writable("/var/tmp", &W); }
 static void teardown(void) { lrt_rmrf(T); free(T); free(W); }
 TestSuite(abi, .init = setup, .fini = teardown);
 
