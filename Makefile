@@ -153,7 +153,7 @@ check-asan: config.mk
 check-abi: $(B)/src/landrun $(B)/tests/integration_tests $(HELPERS)
 	@for n in 1 2 3 4 5 6 7; do \
 		echo "== integration tests at Landlock ABI $$n =="; \
-		LANDRUN_TEST_ABI=$$n $(B)/tests/integration_tests -j2 || exit 1; \
+		LANDRUN_TEST_ABI=$$n sh build-aux/stage-policies.sh $(B)/tests/integration_tests -j2 || exit 1; \
 	done
 
 # The strict, best-effort and --explain checks on a real kernel without Landlock: Debian's
