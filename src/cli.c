@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -377,8 +379,31 @@ static int digest_main(int argc, char **argv)
 	return status;
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+/* Every page landrun touches first costs a page fault, and between exec and exec a run takes about
+ * 50 of them; in a virtual machine each one is a trap to the hypervisor (about 11 us here, against
+ * under 3 us per page when the kernel fills a range in one call). The stack and the start of the
+ * heap are where most of them fall (the policy parser and the path buffers), so both are filled
+ * up front with one madvise each. Only an optimisation: an older kernel's EINVAL is ignored. */
+enum { PREFAULT_STACK = 64 * 1024, PREFAULT_HEAP = 32 * 1024 };
+
+static void prefault(void)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0) & ~(page - 1);
+	(void)madvise((void *)(sp - PREFAULT_STACK), PREFAULT_STACK + page, MADV_POPULATE_WRITE);
+	void *probe = malloc(1); /* makes malloc take its first heap from the kernel */
+	if (probe)
+		(void)madvise((void *)((uintptr_t)probe & ~(page - 1)), PREFAULT_HEAP, MADV_POPULATE_WRITE);
+	free(probe);
+}
+
 int main(int argc, char **argv)
 {
+	prefault();
 	if (getauxval(AT_SECURE) || getuid() != geteuid() || getgid() != getegid()) {
 		fprintf(stderr, "landrun: refusing to run setuid or setgid: landrun is unprivileged by design\n");
 		return EXIT_LANDRUN;
