@@ -393,11 +393,12 @@ enum { PREFAULT_STACK = 64 * 1024, PREFAULT_HEAP = 32 * 1024 };
 static void prefault(void)
 {
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t sp = (uintptr_t)__builtin_frame_address(0) & ~(page - 1);
-	(void)madvise((void *)(sp - PREFAULT_STACK), PREFAULT_STACK + page, MADV_POPULATE_WRITE);
-	void *probe = malloc(1); /* makes malloc take its first heap from the kernel */
+	char *sp = __builtin_frame_address(0);
+	sp -= (uintptr_t)sp & (page - 1);
+	(void)madvise(sp - PREFAULT_STACK, PREFAULT_STACK + page, MADV_POPULATE_WRITE);
+	char *probe = malloc(1); /* makes malloc take its first heap from the kernel */
 	if (probe)
-		(void)madvise((void *)((uintptr_t)probe & ~(page - 1)), PREFAULT_HEAP, MADV_POPULATE_WRITE);
+		(void)madvise(probe - ((uintptr_t)probe & (page - 1)), PREFAULT_HEAP, MADV_POPULATE_WRITE);
 	free(probe);
 }
 
