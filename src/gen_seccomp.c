@@ -14,7 +14,7 @@ static int emit(int idx, bool udp, bool tcp_restricted, unsigned *len, unsigned 
 	p.udp.value = udp ? LR_YES : LR_NO;
 	p.connect_any.value = p.bind_any.value = !tcp_restricted;
 	lr_sandbox_init(&sb);
-	if (lr_seccomp_compile(&sb, &p, false, &err)) {
+	if (lr_seccomp_compile(&sb, &p, LR_SECCOMP_LIBSECCOMP_ONLY, &err)) {
 		fprintf(stderr, "gen_seccomp: %s\n", err.msg);
 		return -1;
 	}

@@ -129,7 +129,7 @@ int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const s
 		return -1;
 	if (!(o && o->command) && p->verify.len)
 		lr_sandbox_note(sb, true, "[exec] verify applies to the command landrun runs itself: ignored here");
-	if (lr_landlock_compile(sb, p, o, err) || lr_seccomp_compile(sb, p, !(o && (o->no_prebuilt || o->trace_denials)), err) ||
+	if (lr_landlock_compile(sb, p, o, err) || lr_seccomp_compile(sb, p, o && (o->no_prebuilt || o->trace_denials) ? 0 : LR_SECCOMP_PREBUILT, err) ||
 	    lr_process_compile(sb, p, environ, err))
 		return -1;
 	return 0;

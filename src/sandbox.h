@@ -92,8 +92,12 @@ int lr_sandbox_note(struct lr_sandbox *sb, bool warning, const char *fmt, ...)
 /* Each step of compiling a policy; lr_sandbox_compile runs them all. */
 int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 			const struct lr_compile_opts *o, struct lr_error *err);
-int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, bool allow_prebuilt,
-		       struct lr_error *err);
+/* LR_SECCOMP_PREBUILT: a build-time program may be used. LR_SECCOMP_LIBSECCOMP_ONLY: every rule
+ * goes through libseccomp (the smallest program, the slowest compile: the build-time programs);
+ * otherwise unconditional rules are answered by a dispatch in front of libseccomp's program
+ * (bpf_dispatch.c), which compiles several times faster. */
+enum { LR_SECCOMP_PREBUILT = 1, LR_SECCOMP_LIBSECCOMP_ONLY = 2 };
+int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, unsigned flags, struct lr_error *err);
 
 /* Programs compiled at build time for the common policies (baseline hardened, default
  * families, no [syscalls] rules, EPERM), one per udp x TCP-restricted combination. */

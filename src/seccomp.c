@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bpf_dispatch.h"
 #include "sandbox.h"
 #include "syscall_groups.h"
 #include "trace.h"
@@ -99,8 +100,18 @@ bool lr_seccomp_is_baseline_item(const char *name)
  * error, and an allow list (default = deny) always holds them. */
 static const char *const essentials[] = { "execve", "exit", "exit_group", "rt_sigreturn", "restart_syscall" };
 
+/* One program's unconditional rules, answered by the dispatch in front of libseccomp's program
+ * (bpf_dispatch.c), and which syscalls libseccomp got argument-checked rules for. */
+struct dispatch {
+	uint32_t action[MAX_NR];
+	uint8_t set[MAX_NR];
+	uint8_t conditional[MAX_NR];
+};
+
 struct compiler {
 	scmp_filter_ctx ctx;
+	struct dispatch *dispatch;
+	bool libseccomp_only; /* LR_SECCOMP_LIBSECCOMP_ONLY: no dispatch */
 	const struct lr_policy *p;
 	struct lr_sandbox *sb;
 	struct lr_error *err;
@@ -237,8 +248,23 @@ static void set_origin(struct compiler *c, const char *fmt, ...)
 		return; /* nothing to name without --log-denials: no work on the usual path */
 	va_list ap;
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is right above (the same
+	 * false positive of clang 14's analyser as in lr_sandbox_note) */
 	vsnprintf(c->origin, sizeof(c->origin), fmt, ap);
 	va_end(ap);
+}
+
+/* An unconditional rule goes to the dispatch; libseccomp only sees argument-checked ones. A
+ * syscall never has both (each emitter gives it one or the other): were it to, the dispatch
+ * would hide the argument checks, so that is refused. */
+static int add_unconditional(struct compiler *c, uint32_t action, int nr)
+{
+	struct dispatch *d = c->dispatch;
+	if (nr < 0 || nr >= MAX_NR || d->conditional[nr] || (d->set[nr] && d->action[nr] != action))
+		return lr_fail(c->err, NULL, "seccomp: conflicting rules for syscall %d", nr);
+	d->set[nr] = 1;
+	d->action[nr] = action;
+	return 0;
 }
 
 static int add(struct compiler *c, uint32_t action, int nr, unsigned n, const struct scmp_arg_cmp *cmp)
@@ -246,10 +272,18 @@ static int add(struct compiler *c, uint32_t action, int nr, unsigned n, const st
 	if (action == c->def)
 		return 0; /* same as the default: nothing to say */
 	action = traced(c, action, nr);
-	int rc = seccomp_rule_add_array(c->ctx, action, nr, n, cmp);
-	if (rc < 0) {
-		const char *name = lr_syscall_name(nr);
-		return lr_fail(c->err, NULL, "seccomp rule for %s (%d): %s", name ? name : "?", nr, strerror(-rc));
+	if (n == 0 && !c->libseccomp_only) {
+		if (add_unconditional(c, action, nr))
+			return -1;
+	} else {
+		if (nr < 0 || nr >= MAX_NR || c->dispatch->set[nr])
+			return lr_fail(c->err, NULL, "seccomp: conflicting rules for syscall %d", nr);
+		int rc = seccomp_rule_add_array(c->ctx, action, nr, n, cmp);
+		if (rc < 0) {
+			const char *name = lr_syscall_name(nr);
+			return lr_fail(c->err, NULL, "seccomp rule for %s (%d): %s", name ? name : "?", nr, strerror(-rc));
+		}
+		c->dispatch->conditional[nr] = 1;
 	}
 	c->sb->seccomp_rules++;
 	return 0;
@@ -603,13 +637,27 @@ static int export_bpf(struct compiler *c, int i)
 		return lr_fail(c->err, NULL, "cannot export the seccomp program (%s)",
 			       rc < 0 ? strerror(-rc) : "more than 4096 instructions");
 	}
-	struct sock_filter *bpf = lr_arena_alloc(&c->sb->arena, (size_t)size);
-	ssize_t got = bpf ? pread(fd, bpf, (size_t)size, 0) : -1;
+	struct sock_filter *tail = malloc((size_t)size), *bpf = NULL;
+	ssize_t got = tail ? pread(fd, tail, (size_t)size, 0) : -1;
 	close(fd);
-	if (got != size)
+	if (got != size) {
+		free(tail);
 		return lr_fail(c->err, NULL, "cannot read the seccomp program back");
+	}
+	struct sock_filter *out = calloc(BPF_MAXINSNS, sizeof(*out));
+	const struct dispatch *d = c->dispatch;
+	int len = out ? lr_bpf_dispatch(d->action, d->set, MAX_NR, seccomp_arch_native(), tail,
+					(unsigned)(size / (off_t)sizeof(*tail)), out, BPF_MAXINSNS)
+		      : -1;
+	if (len > 0 && (bpf = lr_arena_alloc(&c->sb->arena, (size_t)len * sizeof(*bpf))))
+		memcpy(bpf, out, (size_t)len * sizeof(*bpf));
+	free(out);
+	free(tail);
+	if (!bpf)
+		return lr_fail(c->err, NULL, "cannot build the seccomp program (out of memory, or more than %d instructions)",
+			       BPF_MAXINSNS);
 	c->sb->bpf[i] = bpf;
-	c->sb->bpf_len[i] = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+	c->sb->bpf_len[i] = (unsigned short)len;
 	return 0;
 }
 
@@ -629,6 +677,11 @@ static int emit_observe(struct compiler *c)
 		    (base && (pl->enosys[nr] || pl->baseline_deny[nr])) || conditional_for(c, nr) ||
 		    (deny_default && pl->explicit_verdict[nr] != V_ALLOW && !is_essential(c, nr)))
 			continue;
+		if (!c->libseccomp_only) {
+			if (add_unconditional(c, SCMP_ACT_TRACE(LR_TRACE_OBSERVE), nr))
+				return -1;
+			continue;
+		}
 		int rc = seccomp_rule_add_array(c->ctx, SCMP_ACT_TRACE(LR_TRACE_OBSERVE), nr, 0, NULL);
 		if (rc < 0)
 			return lr_fail(c->err, NULL, "seccomp rule to observe syscall %d: %s", nr, strerror(-rc));
@@ -639,6 +692,7 @@ static int emit_observe(struct compiler *c)
 static int build_program(struct compiler *c, int i, uint32_t def, int (*emit)(struct compiler *, int))
 {
 	c->def = def;
+	memset(c->dispatch, 0, sizeof(*c->dispatch));
 	set_origin(c, "[syscalls] default = deny");
 	c->ctx = seccomp_init(traced(c, def, -1));
 	if (!c->ctx)
@@ -706,14 +760,13 @@ static const struct lr_seccomp_prebuilt *find_prebuilt(const struct lr_policy *p
 	return NULL;
 }
 
-int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, bool allow_prebuilt,
-		       struct lr_error *err)
+int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, unsigned flags, struct lr_error *err)
 {
 	bool no_truncate = truncate_fallback(p, sb);
 	if (no_truncate && lr_sandbox_note(sb, false, "truncate(2) is denied by the syscall filter: Landlock ABI %d "
 					   "cannot restrict truncation (ftruncate needs a file opened for writing)", sb->abi))
 		return lr_fail(err, NULL, "out of memory");
-	const struct lr_seccomp_prebuilt *pre = allow_prebuilt && !no_truncate ? find_prebuilt(p) : NULL;
+	const struct lr_seccomp_prebuilt *pre = (flags & LR_SECCOMP_PREBUILT) && !no_truncate ? find_prebuilt(p) : NULL;
 	if (pre) {
 		/* Compiling with libseccomp costs as much as a whole small exec: skip it. */
 		sb->bpf[0] = pre->prog;
@@ -722,7 +775,7 @@ int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, bool al
 		sb->seccomp_prebuilt = true;
 		return 0;
 	}
-	struct compiler c = { .p = p, .sb = sb, .err = err };
+	struct compiler c = { .p = p, .sb = sb, .err = err, .libseccomp_only = flags & LR_SECCOMP_LIBSECCOMP_ONLY };
 	int errnum = p->errnum.set ? p->errnum.value : EPERM;
 	c.deny = to_scmp(p->action.set ? (enum lr_action)p->action.value : LR_ACT_ERRNO, errnum);
 	/* Tell libseccomp the kernel API level instead of letting it probe: every kernel with Landlock
@@ -731,11 +784,16 @@ int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, bool al
 	if (seccomp_api_set(3) < 0)
 		return lr_fail(err, NULL, "libseccomp does not support API level 3");
 	c.plan = calloc(1, sizeof(*c.plan));
-	if (!c.plan)
+	c.dispatch = malloc(sizeof(*c.dispatch));
+	if (!c.plan || !c.dispatch) {
+		free(c.plan);
+		free(c.dispatch);
 		return lr_fail(err, NULL, "out of memory");
+	}
 	lr_vec_init(&c.origins, sizeof(struct lr_deny_origin));
 	int rc = build(&c);
 	free(c.plan);
+	free(c.dispatch);
 	if (rc == 0 && c.origins.len) {
 		size_t size = c.origins.len * sizeof(struct lr_deny_origin);
 		struct lr_deny_origin *table = lr_arena_alloc(&sb->arena, size);

@@ -270,8 +270,8 @@ Test(library, prebuilt_seccomp_programs_match_runtime_compilation)
 		struct lr_error err = { 0 };
 		lr_sandbox_init(&a);
 		lr_sandbox_init(&b);
-		cr_assert_eq(lr_seccomp_compile(&a, &p, false, &err), 0, "%s", err.msg);
-		cr_assert_eq(lr_seccomp_compile(&b, &p, true, &err), 0, "%s", err.msg);
+		cr_assert_eq(lr_seccomp_compile(&a, &p, LR_SECCOMP_LIBSECCOMP_ONLY, &err), 0, "%s", err.msg);
+		cr_assert_eq(lr_seccomp_compile(&b, &p, LR_SECCOMP_PREBUILT, &err), 0, "%s", err.msg);
 		cr_expect(b.seccomp_prebuilt && !a.seccomp_prebuilt);
 		cr_assert_eq(a.bpf_len[0], pre->len);
 		cr_expect_eq(memcmp(a.bpf[0], b.bpf[0], pre->len * sizeof(struct sock_filter)), 0, "variant %u differs", i);
