@@ -249,36 +249,76 @@ static int open_rule_path(struct lr_sandbox *sb, const struct lr_path_rule *r, u
 	return -1; /* spelt out: callers test fd < 0, and the analyser cannot see into lr_fail */
 }
 
-/* One path-beneath rule on an opened path; the fd is closed unless keep_fd (exec in place: it is
- * O_CLOEXEC and the fd-closing step closes it anyway). */
-static int add_path_beneath(struct lr_sandbox *sb, int fd, uint64_t rights, bool keep_fd, const char *path,
+/* One path-beneath rule on an opened path (the caller closes the fd). */
+static int add_path_beneath(struct lr_sandbox *sb, int fd, uint64_t rights, const char *path,
 			    const struct lr_origin *at, struct lr_error *err)
 {
 	int rc = add_rule_fd(sb, fd, rights);
 	int e = errno;
-	if (!keep_fd)
-		close(fd);
 	if (rc < 0)
 		return lr_fail(err, at, "landlock_add_rule(%s): %s", path, strerror(e));
 	sb->fs_rules++;
 	return 0;
 }
 
-/* Deferring keeps rule fds open until exec (one close_range instead of a close each), but only
- * below the fd limit less some headroom for the rest of the compile and apply steps (seccomp
- * export, verified copy, supervisor pipes): a policy with more paths than RLIMIT_NOFILE allows
- * open fds still compiles, its later rules closing their fds one by one. */
-enum { DEFER_CLOSE_MIN = 256, DEFER_CLOSE_HEADROOM = 64 };
+/* Rule fds are held until every rule is added, then closed by one close_range instead of a close
+ * each: by exec's fd-closing step in the CLI (defer_close), here in the library, where fds a..b
+ * all held are all this compile's own (fds are unique), so a close_range over such a run closes
+ * nothing another thread opened. Only fds below the fd limit less some headroom for the steps
+ * that follow (seccomp export, verified copy, supervisor pipes) are held: a policy with more
+ * paths than RLIMIT_NOFILE allows open fds still compiles, its later rules closing their fds one
+ * by one. */
+enum { HOLD_MIN = 256, HOLD_HEADROOM = 64 };
 
-static int defer_close_below(bool defer_close, size_t npaths)
+struct rule_fds {
+	bool until_exec;    /* the CLI: exec's fd-closing step closes them */
+	int below;          /* fds from here up are closed at once */
+	struct lr_vec held; /* int, ascending: the library's held fds */
+};
+
+static void rule_fds_init(struct rule_fds *h, bool until_exec, size_t npaths)
 {
 	struct rlimit rl;
-	if (!defer_close)
-		return 0;
-	if (npaths + DEFER_CLOSE_HEADROOM < DEFER_CLOSE_MIN || getrlimit(RLIMIT_NOFILE, &rl) < 0 ||
-	    rl.rlim_cur < DEFER_CLOSE_MIN + DEFER_CLOSE_HEADROOM)
-		return DEFER_CLOSE_MIN;
-	return rl.rlim_cur > INT_MAX ? INT_MAX : (int)(rl.rlim_cur - DEFER_CLOSE_HEADROOM);
+	h->until_exec = until_exec;
+	lr_vec_init(&h->held, sizeof(int));
+	if (npaths + HOLD_HEADROOM < HOLD_MIN || getrlimit(RLIMIT_NOFILE, &rl) < 0 ||
+	    rl.rlim_cur < HOLD_MIN + HOLD_HEADROOM)
+		h->below = HOLD_MIN;
+	else
+		h->below = rl.rlim_cur > INT_MAX ? INT_MAX : (int)(rl.rlim_cur - HOLD_HEADROOM);
+}
+
+static void hold_or_close(struct rule_fds *h, int fd)
+{
+	if (fd < h->below) {
+		if (h->until_exec)
+			return;
+		int *slot = lr_vec_push(&h->held);
+		if (slot) {
+			*slot = fd;
+			return;
+		}
+	}
+	close(fd);
+}
+
+static int cmp_fd(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static void close_held(struct rule_fds *h)
+{
+	lr_vec_sort(&h->held, cmp_fd);
+	const int *fd = h->held.items;
+	for (size_t i = 0, j; i < h->held.len; i = j + 1) {
+		for (j = i; j + 1 < h->held.len && fd[j + 1] == fd[j] + 1; j++)
+			;
+		if (syscall(SYS_close_range, fd[i], fd[j], 0) < 0)
+			for (size_t k = i; k <= j; k++)
+				close(fd[k]);
+	}
+	lr_vec_free(&h->held);
 }
 
 /* A grant that lets the sandbox write one of the policy files it was built from. */
@@ -295,10 +335,9 @@ static int refuse_writable_policy(struct lr_policy_guard *g, const struct lr_pol
 }
 
 static int add_guarded_path_rules(struct lr_sandbox *sb, const struct lr_policy *p,
-				  struct lr_policy_guard *guard, bool defer_close, struct lr_error *err)
+				  struct lr_policy_guard *guard, struct rule_fds *fds, struct lr_error *err)
 {
 	bool last_was_dir = true;
-	int defer_below = defer_close_below(defer_close, p->paths.len);
 	for (size_t i = 0; i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
 		uint64_t rights = lr_access_rights(r->access) & sb->handled_fs;
@@ -317,11 +356,9 @@ static int add_guarded_path_rules(struct lr_sandbox *sb, const struct lr_policy 
 			continue;
 		if (fd < 0)
 			return -1;
-		bool keep_fd = fd < defer_below;
 		if (how == OPENED_RULE_ADDED) {
 			sb->fs_rules++;
-			if (!keep_fd)
-				close(fd);
+			hold_or_close(fds, fd);
 			continue;
 		}
 		if (!S_ISDIR(st.st_mode))
@@ -334,12 +371,9 @@ static int add_guarded_path_rules(struct lr_sandbox *sb, const struct lr_policy 
 			close(fd);
 			return -1;
 		}
-		if (!rights) {
-			if (!keep_fd)
-				close(fd);
-			continue;
-		}
-		if (add_path_beneath(sb, fd, rights, keep_fd, r->path, &r->at, err))
+		int rc = rights ? add_path_beneath(sb, fd, rights, r->path, &r->at, err) : 0;
+		hold_or_close(fds, fd);
+		if (rc)
 			return -1;
 	}
 	return 0;
@@ -350,8 +384,11 @@ static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool
 			  struct lr_error *err)
 {
 	struct lr_policy_guard guard;
+	struct rule_fds fds;
 	lr_policy_guard_init(&guard);
-	int rc = add_guarded_path_rules(sb, p, &guard, defer_close, err);
+	rule_fds_init(&fds, defer_close, p->paths.len);
+	int rc = add_guarded_path_rules(sb, p, &guard, &fds, err);
+	close_held(&fds);
 	lr_policy_guard_free(&guard);
 	return rc;
 }
@@ -373,7 +410,9 @@ static int add_exec_chain_rules(struct lr_sandbox *sb, struct lr_error *err)
 			close(fd);
 			return lr_fail(err, NULL, "[exec]: %s is not a regular file", f);
 		}
-		if (add_path_beneath(sb, fd, (LR_FS_READ_FILE | LR_FS_EXECUTE) & sb->handled_fs, false, f, NULL, err))
+		int rc = add_path_beneath(sb, fd, (LR_FS_READ_FILE | LR_FS_EXECUTE) & sb->handled_fs, f, NULL, err);
+		close(fd);
+		if (rc)
 			return -1;
 	}
 	return 0;
@@ -405,7 +444,9 @@ static int add_private_tmp_rule(struct lr_sandbox *sb, const struct lr_policy *p
 	int fd = open_rule_path(sb, &tmp, 0, &how, &st, err);
 	if (fd < 0)
 		return -1;
-	return add_path_beneath(sb, fd, lr_access_rights(LR_RW) & sb->handled_fs, false, sb->private_tmp, NULL, err);
+	int rc = add_path_beneath(sb, fd, lr_access_rights(LR_RW) & sb->handled_fs, sb->private_tmp, NULL, err);
+	close(fd);
+	return rc;
 }
 
 int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -311,4 +312,52 @@ Test(library, cli_and_library_describe_the_same_sandbox)
 	free(lib);
 	landrun_sandbox_free(sb);
 	landrun_policy_free(p);
+}
+
+/* The rule fds of a large policy are held until every rule is added, then closed by runs with
+ * close_range: none is left open after the compile, with the fd limit above the policy's path
+ * count and below it (then the later ones are closed one by one), and the grants still hold. */
+static void compile_many_paths(unsigned npaths, rlim_t nofile)
+{
+	char *dir = lrt_fmt("%s/many", T);
+	mkdir(dir, 0755);
+	size_t size = 64 + npaths * 64;
+	char *text = calloc(1, size);
+	size_t off = (size_t)snprintf(text, size, "[filesystem]\n");
+	for (unsigned i = 0; i < npaths; i++) {
+		char *d = lrt_fmt("%s/d%04u", dir, i);
+		mkdir(d, 0755);
+		off += (size_t)snprintf(text + off, size - off, "ro = %s\n", d);
+		free(d);
+	}
+	char *secret_in_grant = lrt_fmt("%s/d%04u/s", dir, npaths - 1);
+	lrt_write(secret_in_grant, "granted\n");
+	struct rlimit old, rl;
+	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+	rl = (struct rlimit){ nofile, old.rlim_max };
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	int before = count_fds();
+	landrun_sandbox *sb = compile_base(text);
+	int after = count_fds();
+	setrlimit(RLIMIT_NOFILE, &old);
+	cr_expect_eq(after, before + 1, "%d fds open after compiling %u paths under a limit of %u (before: %d; "
+		     "the ruleset's own is expected)", after, npaths, (unsigned)nofile, before);
+	char out[256];
+	cr_expect_eq(spawn_probe(sb, "read", secret_in_grant, out, sizeof(out)), 0, "%s", out);
+	cr_expect_neq(spawn_probe(sb, "read", secret, out, sizeof(out)), 0, "read outside the grants: %s", out);
+	landrun_sandbox_free(sb);
+	cr_expect_eq(count_fds(), before, "fds leaked by compile + free");
+	free(secret_in_grant);
+	free(text);
+	free(dir);
+}
+
+Test(library, rule_fds_are_closed_after_compile)
+{
+	compile_many_paths(600, 4096);
+}
+
+Test(library, rule_fds_beyond_the_fd_limit_are_closed_one_by_one)
+{
+	compile_many_paths(600, 400);
 }
