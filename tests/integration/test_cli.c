@@ -1,6 +1,7 @@
 /* The command line: --explain, the embedded default, strict/best-effort, policy errors. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -254,4 +255,27 @@ Test(cli, clustered_short_options_do_not_overflow)
 	struct lrt_result *r = lrt_run(T, LRT_ARGS("-vvvvvvvvqqqqvvvv", "--explain"));
 	cr_expect_eq(r->status, 0, "%s", r->err);
 	lrt_free(r);
+}
+
+/* --timing: three steps, each timed from main() (the clock is only read when it is asked for),
+ * in order, and the command still runs; -timing (getopt's single-dash spelling) works too. */
+Test(cli, timing_prints_each_step_in_order)
+{
+	char *pol = lrt_policy(T, "tm", "");
+	const char *spellings[] = { "--timing", "-timing" };
+	for (size_t i = 0; i < 2; i++) {
+		struct lrt_result *r = lrt_run(T, LRT_ARGS(spellings[i], "-p", pol, "--", "/bin/sh", "-c", "exit 7"));
+		cr_expect_eq(r->status, 7, "%s", r->err);
+		long t[3] = { -1, -1, -1 };
+		const char *p = r->err;
+		for (int k = 0; k < 3; k++) {
+			p = strstr(p, "landrun: timing:");
+			cr_assert(p, "%s: step %d missing in: %s", spellings[i], k, r->err);
+			t[k] = strtol(p + strlen("landrun: timing:"), NULL, 10);
+			p++;
+		}
+		cr_expect(t[0] >= 0 && t[0] <= t[1] && t[1] <= t[2] && t[2] < 10000000, "%s: %ld %ld %ld", spellings[i],
+			  t[0], t[1], t[2]);
+		lrt_free(r);
+	}
 }
