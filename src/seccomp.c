@@ -556,6 +556,8 @@ static const char *baseline_item_of(struct compiler *c, int nr)
 
 static void set_deny_origin(struct compiler *c, int nr)
 {
+	if (!c->sb->trace_denials)
+		return; /* as set_origin: naming the syscall costs a search of the name tables */
 	const struct lr_origin *at = c->plan->deny_at[nr];
 	const char *name = lr_syscall_name(nr);
 	if (!at) /* the one denial without a rule: truncate(2) below Landlock ABI 3 */
