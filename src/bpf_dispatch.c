@@ -16,6 +16,7 @@
  * subtree is longer than that jumps to its right subtree with a ja instead. */
 #include "bpf_dispatch.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 
@@ -69,7 +70,7 @@ static int emit_tree(struct emitter *e, unsigned i, unsigned j)
 	return emit_tree(e, i, m) || emit_tree(e, m, j) ? -1 : 0;
 }
 
-/* Runs of equal leaves over [0, nr_count); runs has room for nr_count entries. */
+/* Runs of equal leaves over [0, nr_count), into runs (room for each). */
 static unsigned make_runs(const uint32_t *action, const uint8_t *set, unsigned nr_count, struct run *runs)
 {
 	unsigned n = 0;
@@ -82,17 +83,22 @@ static unsigned make_runs(const uint32_t *action, const uint8_t *set, unsigned n
 	return n;
 }
 
+enum { HEADER = 6 };
+
 static int assemble(const struct run *runs, unsigned nruns, unsigned nr_count, uint32_t arch,
 		    const struct sock_filter *tail, unsigned tail_len, struct sock_filter *out, unsigned cap)
 {
-	if (nruns == 1 && runs[0].tail) { /* nothing to answer here: the tail alone */
-		if (tail_len > cap)
-			return -1;
+	bool tail_only = nruns == 1 && runs[0].tail; /* nothing to answer here */
+	unsigned len = (tail_only ? 0 : HEADER + tree_size(runs, 0, nruns)) + tail_len;
+	if (!out)
+		return len > BPF_MAXINSNS ? -1 : (int)len;
+	if (len > cap)
+		return -1;
+	if (tail_only) {
 		for (unsigned k = 0; k < tail_len; k++)
 			out[k] = tail[k];
 		return (int)tail_len;
 	}
-	enum { HEADER = 6 };
 	struct emitter e = { runs, out, 0, cap, HEADER + tree_size(runs, 0, nruns) };
 	int rc = put(&e, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch))) ||
 		 put(&e, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 1, 0)) || ja_tail(&e) ||
@@ -111,10 +117,13 @@ int lr_bpf_dispatch(const uint32_t *action, const uint8_t *set, unsigned nr_coun
 {
 	if (nr_count == 0)
 		return -1;
-	struct run *runs = calloc(nr_count, sizeof(*runs));
+	unsigned nruns = 1;
+	for (unsigned nr = 1; nr < nr_count; nr++)
+		nruns += set[nr] != set[nr - 1] || (set[nr] && action[nr] != action[nr - 1]);
+	struct run *runs = calloc(nruns, sizeof(*runs));
 	if (!runs)
 		return -1;
-	unsigned nruns = make_runs(action, set, nr_count, runs);
+	make_runs(action, set, nr_count, runs);
 	int len = assemble(runs, nruns, nr_count, arch, tail, tail_len, out, cap);
 	free(runs);
 	return len;

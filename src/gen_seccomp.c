@@ -1,29 +1,42 @@
 /* Build-time generator: compiles the seccomp programs of the common policies with the same code
- * the runtime uses, and prints them as C (src/seccomp_prebuilt.c). */
+ * the runtime uses, and prints them as C (src/seccomp_prebuilt.c): the whole program of each
+ * (libseccomp alone, the smallest), and the tail libseccomp compiles under the syscall-number
+ * dispatch, with the rule list it was compiled from. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "policy.h"
 #include "sandbox.h"
 
-static int emit(int idx, bool udp, bool tcp_restricted, unsigned *len, unsigned *rules)
+enum { VARIANTS = 4 };
+
+static void common_policy(struct lr_policy *p, int i)
+{
+	lr_policy_init(p);
+	p->udp.value = i & 1 ? LR_YES : LR_NO;
+	p->connect_any.value = p->bind_any.value = !(i & 2);
+}
+
+static void print_prog(const char *name, int idx, const struct sock_filter *f, unsigned len)
+{
+	printf("static const struct sock_filter %s%d[] = {\n", name, idx);
+	for (unsigned i = 0; i < len; i++)
+		printf("\t{ 0x%04x, %u, %u, 0x%08x },\n", f[i].code, f[i].jt, f[i].jf, f[i].k);
+	printf("};\n\n");
+}
+
+static int emit(int idx, unsigned *len, unsigned *rules)
 {
 	struct lr_policy p;
 	struct lr_sandbox sb;
 	struct lr_error err = { 0 };
-	lr_policy_init(&p);
-	p.udp.value = udp ? LR_YES : LR_NO;
-	p.connect_any.value = p.bind_any.value = !tcp_restricted;
+	common_policy(&p, idx);
 	lr_sandbox_init(&sb);
 	if (lr_seccomp_compile(&sb, &p, LR_SECCOMP_LIBSECCOMP_ONLY, &err)) {
 		fprintf(stderr, "gen_seccomp: %s\n", err.msg);
 		return -1;
 	}
-	printf("static const struct sock_filter prog%d[] = {\n", idx);
-	for (unsigned i = 0; i < sb.bpf_len[0]; i++) {
-		const struct sock_filter *f = &sb.bpf[0][i];
-		printf("\t{ 0x%04x, %u, %u, 0x%08x },\n", f->code, f->jt, f->jf, f->k);
-	}
-	printf("};\n\n");
+	print_prog("prog", idx, sb.bpf[0], sb.bpf_len[0]);
 	*len = sb.bpf_len[0];
 	*rules = sb.seccomp_rules;
 	lr_sandbox_free(&sb);
@@ -31,17 +44,49 @@ static int emit(int idx, bool udp, bool tcp_restricted, unsigned *len, unsigned 
 	return 0;
 }
 
+static int emit_tail(int idx, uint32_t *def, unsigned *nrules, unsigned *len)
+{
+	struct lr_policy p;
+	struct lr_error err = { 0 };
+	struct lr_cond_rule *r;
+	struct sock_filter *prog;
+	common_policy(&p, idx);
+	if (lr_seccomp_tail_compile(&p, def, &r, nrules, &prog, len, &err)) {
+		fprintf(stderr, "gen_seccomp: %s\n", err.msg);
+		return -1;
+	}
+	print_prog("tail", idx, prog, *len);
+	printf("static const struct lr_cond_rule tail_rules%d[] = {\n", idx);
+	for (unsigned i = 0; i < *nrules; i++) {
+		printf("\t{ 0x%08x, %d, %u, 0, {", r[i].action, r[i].nr, r[i].ncmp);
+		for (unsigned k = 0; k < LR_COND_MAX_CMP; k++)
+			printf(" { %u, %u, 0x%llxULL, 0x%llxULL },", r[i].cmp[k].arg, r[i].cmp[k].op,
+			       (unsigned long long)r[i].cmp[k].datum_a, (unsigned long long)r[i].cmp[k].datum_b);
+		printf(" } },\n");
+	}
+	printf("};\n\n");
+	free(r);
+	free(prog);
+	lr_policy_free(&p);
+	return 0;
+}
+
 int main(void)
 {
-	unsigned len[4], rules[4];
+	unsigned len[VARIANTS], rules[VARIANTS], tail_len[VARIANTS], tail_rules[VARIANTS];
+	uint32_t def[VARIANTS];
 	printf("/* Generated at build time by src/gen_seccomp.c: do not edit. */\n#include \"sandbox.h\"\n\n");
-	for (int i = 0; i < 4; i++)
-		if (emit(i, i & 1, i & 2, &len[i], &rules[i]))
+	for (int i = 0; i < VARIANTS; i++)
+		if (emit(i, &len[i], &rules[i]) || emit_tail(i, &def[i], &tail_rules[i], &tail_len[i]))
 			return 1;
 	printf("const struct lr_seccomp_prebuilt lr_seccomp_prebuilt[] = {\n");
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < VARIANTS; i++)
 		printf("\t{ %s, %s, %u, %u, prog%d },\n", i & 1 ? "true" : "false", i & 2 ? "true" : "false",
 		       len[i], rules[i], i);
-	printf("};\nconst unsigned lr_seccomp_prebuilt_count = 4;\n");
+	printf("};\nconst unsigned lr_seccomp_prebuilt_count = %d;\n\n", VARIANTS);
+	printf("const struct lr_seccomp_tail lr_seccomp_tails[] = {\n");
+	for (int i = 0; i < VARIANTS; i++)
+		printf("\t{ 0x%08x, %u, tail_rules%d, %u, tail%d },\n", def[i], tail_rules[i], i, tail_len[i], i);
+	printf("};\nconst unsigned lr_seccomp_tails_count = %d;\n", VARIANTS);
 	return 0;
 }

@@ -107,6 +107,39 @@ struct lr_seccomp_prebuilt {
 	unsigned rules;
 	const struct sock_filter *prog;
 };
+/* An argument-checked seccomp rule as the compiler emits it (libseccomp's scmp_arg_cmp, spelt
+ * out so that build-time tables need no libseccomp header). Unused fields are zero, so lists of
+ * them compare with memcmp. */
+enum { LR_COND_MAX_CMP = 3 };
+struct lr_cond_cmp {
+	uint32_t arg, op;
+	uint64_t datum_a, datum_b;
+};
+struct lr_cond_rule {
+	uint32_t action;
+	int32_t nr;
+	uint32_t ncmp, zero;
+	struct lr_cond_cmp cmp[LR_COND_MAX_CMP];
+};
+
+/* The part of a program libseccomp compiles (its argument-checked rules, other architectures,
+ * the default), compiled at build time for the rule lists of the common policies: a policy that
+ * differs from them only in unconditional rules ([syscalls] deny and allow of whole syscalls)
+ * then needs no libseccomp at run time. */
+struct lr_seccomp_tail {
+	uint32_t def;
+	unsigned nrules;
+	const struct lr_cond_rule *rules;
+	unsigned short len;
+	const struct sock_filter *prog;
+};
+extern const struct lr_seccomp_tail lr_seccomp_tails[];
+extern const unsigned lr_seccomp_tails_count;
+/* Build time: the deny-list program's default action, argument-checked rules and tail for p, as
+ * libseccomp compiles them (rules and prog are malloc'd). */
+int lr_seccomp_tail_compile(const struct lr_policy *p, uint32_t *def, struct lr_cond_rule **rules, unsigned *nrules,
+			    struct sock_filter **prog, unsigned *len, struct lr_error *err);
+
 /* Is name a baseline item (what baseline_except takes besides syscall names)? */
 bool lr_seccomp_is_baseline_item(const char *name);
 

@@ -108,10 +108,22 @@ struct dispatch {
 	uint8_t conditional[MAX_NR];
 };
 
+/* lr_seccomp_tail_compile: the deny-list program's tail and what it was compiled from. */
+struct tail_out {
+	uint32_t def;
+	struct lr_cond_rule *rules;
+	unsigned nrules;
+	struct sock_filter *prog;
+	unsigned len;
+};
+
 struct compiler {
-	scmp_filter_ctx ctx;
+	scmp_filter_ctx ctx;  /* libseccomp's, while it is needed */
 	struct dispatch *dispatch;
 	bool libseccomp_only; /* LR_SECCOMP_LIBSECCOMP_ONLY: no dispatch */
+	struct lr_vec cond;   /* struct lr_cond_rule: this program's argument-checked rules */
+	uint32_t def_action;  /* this program's default, as compiled (traced) */
+	struct tail_out *capture; /* build time: hand program 0's tail out instead of looking it up */
 	const struct lr_policy *p;
 	struct lr_sandbox *sb;
 	struct lr_error *err;
@@ -275,14 +287,23 @@ static int add(struct compiler *c, uint32_t action, int nr, unsigned n, const st
 	if (n == 0 && !c->libseccomp_only) {
 		if (add_unconditional(c, action, nr))
 			return -1;
-	} else {
-		if (nr < 0 || nr >= MAX_NR || c->dispatch->set[nr])
-			return lr_fail(c->err, NULL, "seccomp: conflicting rules for syscall %d", nr);
+	} else if (nr < 0 || nr >= MAX_NR || c->dispatch->set[nr] || n > LR_COND_MAX_CMP) {
+		return lr_fail(c->err, NULL, "seccomp: conflicting rules for syscall %d", nr);
+	} else if (c->libseccomp_only) {
 		int rc = seccomp_rule_add_array(c->ctx, action, nr, n, cmp);
 		if (rc < 0) {
 			const char *name = lr_syscall_name(nr);
 			return lr_fail(c->err, NULL, "seccomp rule for %s (%d): %s", name ? name : "?", nr, strerror(-rc));
 		}
+	} else {
+		/* recorded: compiled by libseccomp at the end, unless a build-time tail was compiled
+		 * from the same list */
+		struct lr_cond_rule *r = lr_vec_push(&c->cond);
+		if (!r)
+			return lr_fail(c->err, NULL, "out of memory");
+		*r = (struct lr_cond_rule){ .action = action, .nr = nr, .ncmp = n };
+		for (unsigned k = 0; k < n; k++)
+			r->cmp[k] = (struct lr_cond_cmp){ cmp[k].arg, cmp[k].op, cmp[k].datum_a, cmp[k].datum_b };
 		c->dispatch->conditional[nr] = 1;
 	}
 	c->sb->seccomp_rules++;
@@ -625,8 +646,38 @@ static int emit_allowlist(struct compiler *c, int nr)
 	return 0;
 }
 
-/* Writes the program into sb->bpf[i] (libseccomp 2.5 exports only to an fd: use a memfd). */
-static int export_bpf(struct compiler *c, int i)
+static int make_ctx(struct compiler *c)
+{
+	c->ctx = seccomp_init(c->def_action);
+	if (!c->ctx)
+		return lr_fail(c->err, NULL, "cannot create the seccomp filter (out of memory)");
+	if (seccomp_attr_set(c->ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) ||
+	    seccomp_attr_set(c->ctx, SCMP_FLTATR_CTL_NNP, 0) ||
+	    seccomp_attr_set(c->ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2))
+		return lr_fail(c->err, NULL, "cannot configure the seccomp filter");
+	return 0;
+}
+
+/* The recorded argument-checked rules, into libseccomp, in the order they were emitted. */
+static int replay(struct compiler *c)
+{
+	for (size_t i = 0; i < c->cond.len; i++) {
+		const struct lr_cond_rule *r = lr_vec_at(&c->cond, i);
+		struct scmp_arg_cmp cmp[LR_COND_MAX_CMP];
+		for (unsigned k = 0; k < r->ncmp; k++)
+			cmp[k] = (struct scmp_arg_cmp){ r->cmp[k].arg, (enum scmp_compare)r->cmp[k].op, r->cmp[k].datum_a,
+							r->cmp[k].datum_b };
+		int rc = seccomp_rule_add_array(c->ctx, r->action, r->nr, r->ncmp, cmp);
+		if (rc < 0) {
+			const char *name = lr_syscall_name(r->nr);
+			return lr_fail(c->err, NULL, "seccomp rule for %s (%d): %s", name ? name : "?", r->nr, strerror(-rc));
+		}
+	}
+	return 0;
+}
+
+/* libseccomp's program, malloc'd (libseccomp 2.5 exports only to an fd: use a memfd). */
+static int libseccomp_program(struct compiler *c, struct sock_filter **prog, unsigned *len)
 {
 	int fd = memfd_create("landrun-bpf", MFD_CLOEXEC);
 	if (fd < 0)
@@ -639,23 +690,70 @@ static int export_bpf(struct compiler *c, int i)
 		return lr_fail(c->err, NULL, "cannot export the seccomp program (%s)",
 			       rc < 0 ? strerror(-rc) : "more than 4096 instructions");
 	}
-	struct sock_filter *tail = malloc((size_t)size), *bpf = NULL;
-	ssize_t got = tail ? pread(fd, tail, (size_t)size, 0) : -1;
+	*prog = malloc((size_t)size);
+	ssize_t got = *prog ? pread(fd, *prog, (size_t)size, 0) : -1;
 	close(fd);
 	if (got != size) {
-		free(tail);
+		free(*prog);
+		*prog = NULL;
 		return lr_fail(c->err, NULL, "cannot read the seccomp program back");
 	}
-	struct sock_filter *out = calloc(BPF_MAXINSNS, sizeof(*out));
+	*len = (unsigned)(size / (off_t)sizeof(struct sock_filter));
+	return 0;
+}
+
+/* The build-time tail compiled from exactly this program's default and rule list. */
+static const struct lr_seccomp_tail *find_tail(const struct compiler *c)
+{
+	for (unsigned i = 0; i < lr_seccomp_tails_count; i++) {
+		const struct lr_seccomp_tail *t = &lr_seccomp_tails[i];
+		if (t->def == c->def_action && t->nrules == c->cond.len &&
+		    (!t->nrules || memcmp(t->rules, c->cond.items, t->nrules * sizeof(*t->rules)) == 0))
+			return t;
+	}
+	return NULL;
+}
+
+static int capture_tail(struct compiler *c, const struct sock_filter *tail, unsigned len)
+{
+	struct tail_out *o = c->capture;
+	o->def = c->def_action;
+	o->nrules = (unsigned)c->cond.len;
+	o->len = len;
+	/* one more of each than needed: never malloc(0), whose result may be NULL */
+	o->rules = calloc(c->cond.len + 1, sizeof(*o->rules));
+	o->prog = calloc((size_t)len + 1, sizeof(*tail));
+	if (!o->rules || !o->prog || !tail)
+		return lr_fail(c->err, NULL, "out of memory");
+	if (c->cond.len)
+		memcpy(o->rules, c->cond.items, c->cond.len * sizeof(*o->rules));
+	memcpy(o->prog, tail, (size_t)len * sizeof(*tail));
+	return 0;
+}
+
+/* Program i into sb->bpf[i]: the dispatch in front of the tail, the tail being libseccomp's
+ * program for the recorded rules, or the build-time one compiled from the same rules. */
+static int finish_program(struct compiler *c, int i)
+{
+	const struct lr_seccomp_tail *pre = c->libseccomp_only || c->capture ? NULL : find_tail(c);
+	struct sock_filter *own = NULL, *bpf = NULL;
+	const struct sock_filter *tail = pre ? pre->prog : NULL;
+	unsigned tail_len = pre ? pre->len : 0;
+	if (!pre && ((!c->ctx && (make_ctx(c) || replay(c))) || libseccomp_program(c, &own, &tail_len)))
+		return -1;
+	if (own)
+		tail = own;
+	if (c->capture && i == 0 && capture_tail(c, tail, tail_len)) {
+		free(own);
+		return -1;
+	}
 	const struct dispatch *d = c->dispatch;
-	int len = out ? lr_bpf_dispatch(d->action, d->set, MAX_NR, seccomp_arch_native(), tail,
-					(unsigned)(size / (off_t)sizeof(*tail)), out, BPF_MAXINSNS)
-		      : -1;
+	uint32_t arch = seccomp_arch_native();
+	int len = lr_bpf_dispatch(d->action, d->set, MAX_NR, arch, tail, tail_len, NULL, 0);
 	if (len > 0 && (bpf = lr_arena_alloc(&c->sb->arena, (size_t)len * sizeof(*bpf))))
-		memcpy(bpf, out, (size_t)len * sizeof(*bpf));
-	free(out);
-	free(tail);
-	if (!bpf)
+		len = lr_bpf_dispatch(d->action, d->set, MAX_NR, arch, tail, tail_len, bpf, (unsigned)len);
+	free(own);
+	if (!bpf || len <= 0)
 		return lr_fail(c->err, NULL, "cannot build the seccomp program (out of memory, or more than %d instructions)",
 			       BPF_MAXINSNS);
 	c->sb->bpf[i] = bpf;
@@ -695,23 +793,21 @@ static int build_program(struct compiler *c, int i, uint32_t def, int (*emit)(st
 {
 	c->def = def;
 	memset(c->dispatch, 0, sizeof(*c->dispatch));
+	c->cond.len = 0;
 	set_origin(c, "[syscalls] default = deny");
-	c->ctx = seccomp_init(traced(c, def, -1));
-	if (!c->ctx)
-		return lr_fail(c->err, NULL, "cannot create the seccomp filter (out of memory)");
-	int rc = 0;
-	if (seccomp_attr_set(c->ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) ||
-	    seccomp_attr_set(c->ctx, SCMP_FLTATR_CTL_NNP, 0) ||
-	    seccomp_attr_set(c->ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2))
-		rc = lr_fail(c->err, NULL, "cannot configure the seccomp filter");
+	c->def_action = traced(c, def, -1);
+	/* rules go straight to libseccomp only in that mode; otherwise it is needed, if at all,
+	 * once they are all known */
+	int rc = c->libseccomp_only ? make_ctx(c) : 0;
 	for (int nr = 0; rc == 0 && nr < MAX_NR; nr++)
 		if (c->plan->touched[nr])
 			rc = emit(c, nr);
 	if (rc == 0 && i == 0 && c->sb->trace_denials)
 		rc = emit_observe(c);
 	if (rc == 0)
-		rc = export_bpf(c, i);
-	seccomp_release(c->ctx);
+		rc = finish_program(c, i);
+	if (c->ctx)
+		seccomp_release(c->ctx);
 	c->ctx = NULL;
 	return rc;
 }
@@ -762,22 +858,11 @@ static const struct lr_seccomp_prebuilt *find_prebuilt(const struct lr_policy *p
 	return NULL;
 }
 
-int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, unsigned flags, struct lr_error *err)
+static int compile(struct lr_sandbox *sb, const struct lr_policy *p, unsigned flags, struct tail_out *capture,
+		   struct lr_error *err)
 {
-	bool no_truncate = truncate_fallback(p, sb);
-	if (no_truncate && lr_sandbox_note(sb, false, "truncate(2) is denied by the syscall filter: Landlock ABI %d "
-					   "cannot restrict truncation (ftruncate needs a file opened for writing)", sb->abi))
-		return lr_fail(err, NULL, "out of memory");
-	const struct lr_seccomp_prebuilt *pre = (flags & LR_SECCOMP_PREBUILT) && !no_truncate ? find_prebuilt(p) : NULL;
-	if (pre) {
-		/* Compiling with libseccomp costs as much as a whole small exec: skip it. */
-		sb->bpf[0] = pre->prog;
-		sb->bpf_len[0] = pre->len;
-		sb->seccomp_rules = pre->rules;
-		sb->seccomp_prebuilt = true;
-		return 0;
-	}
-	struct compiler c = { .p = p, .sb = sb, .err = err, .libseccomp_only = flags & LR_SECCOMP_LIBSECCOMP_ONLY };
+	struct compiler c = { .p = p, .sb = sb, .err = err, .libseccomp_only = flags & LR_SECCOMP_LIBSECCOMP_ONLY,
+			      .capture = capture };
 	int errnum = p->errnum.set ? p->errnum.value : EPERM;
 	c.deny = to_scmp(p->action.set ? (enum lr_action)p->action.value : LR_ACT_ERRNO, errnum);
 	/* Tell libseccomp the kernel API level instead of letting it probe: every kernel with Landlock
@@ -793,9 +878,11 @@ int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, unsigne
 		return lr_fail(err, NULL, "out of memory");
 	}
 	lr_vec_init(&c.origins, sizeof(struct lr_deny_origin));
+	lr_vec_init(&c.cond, sizeof(struct lr_cond_rule));
 	int rc = build(&c);
 	free(c.plan);
 	free(c.dispatch);
+	lr_vec_free(&c.cond);
 	if (rc == 0 && c.origins.len) {
 		size_t size = c.origins.len * sizeof(struct lr_deny_origin);
 		struct lr_deny_origin *table = lr_arena_alloc(&sb->arena, size);
@@ -808,4 +895,43 @@ int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, unsigne
 	}
 	lr_vec_free(&c.origins);
 	return rc;
+}
+
+int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, unsigned flags, struct lr_error *err)
+{
+	bool no_truncate = truncate_fallback(p, sb);
+	if (no_truncate && lr_sandbox_note(sb, false, "truncate(2) is denied by the syscall filter: Landlock ABI %d "
+					   "cannot restrict truncation (ftruncate needs a file opened for writing)", sb->abi))
+		return lr_fail(err, NULL, "out of memory");
+	const struct lr_seccomp_prebuilt *pre = (flags & LR_SECCOMP_PREBUILT) && !no_truncate ? find_prebuilt(p) : NULL;
+	if (pre) {
+		/* Compiling with libseccomp costs as much as a whole small exec: skip it. */
+		sb->bpf[0] = pre->prog;
+		sb->bpf_len[0] = pre->len;
+		sb->seccomp_rules = pre->rules;
+		sb->seccomp_prebuilt = true;
+		return 0;
+	}
+	return compile(sb, p, flags, NULL, err);
+}
+
+int lr_seccomp_tail_compile(const struct lr_policy *p, uint32_t *def, struct lr_cond_rule **rules, unsigned *nrules,
+			    struct sock_filter **prog, unsigned *len, struct lr_error *err)
+{
+	struct lr_sandbox sb;
+	struct tail_out out = { 0 };
+	lr_sandbox_init(&sb);
+	int rc = compile(&sb, p, 0, &out, err);
+	lr_sandbox_free(&sb);
+	if (rc) {
+		free(out.rules);
+		free(out.prog);
+		return -1;
+	}
+	*def = out.def;
+	*rules = out.rules;
+	*nrules = out.nrules;
+	*prog = out.prog;
+	*len = out.len;
+	return 0;
 }

@@ -1,5 +1,7 @@
-/* The empty build-time table the generator itself links with. */
+/* The empty build-time tables the generator itself links with. */
 #include "sandbox.h"
 
 const struct lr_seccomp_prebuilt lr_seccomp_prebuilt[1];
 const unsigned lr_seccomp_prebuilt_count = 0;
+const struct lr_seccomp_tail lr_seccomp_tails[1];
+const unsigned lr_seccomp_tails_count = 0;

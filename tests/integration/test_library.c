@@ -282,6 +282,34 @@ Test(library, prebuilt_seccomp_programs_match_runtime_compilation)
 	}
 }
 
+/* The build-time tails (what libseccomp compiles under the syscall-number dispatch) are what
+ * the runtime compiles from the same rules, and those are the rules the common policies emit. */
+Test(library, prebuilt_seccomp_tails_match_runtime_compilation)
+{
+	cr_assert_eq(lr_seccomp_tails_count, 4);
+	for (unsigned i = 0; i < lr_seccomp_tails_count; i++) {
+		const struct lr_seccomp_tail *t = &lr_seccomp_tails[i];
+		struct lr_policy p;
+		lr_policy_init(&p);
+		p.udp.value = i & 1 ? LR_YES : LR_NO;
+		p.connect_any.value = p.bind_any.value = !(i & 2);
+		struct lr_error err = { 0 };
+		uint32_t def;
+		struct lr_cond_rule *rules;
+		struct sock_filter *prog;
+		unsigned nrules, len;
+		cr_assert_eq(lr_seccomp_tail_compile(&p, &def, &rules, &nrules, &prog, &len, &err), 0, "%s", err.msg);
+		cr_expect_eq(def, t->def);
+		cr_assert_eq(nrules, t->nrules, "variant %u", i);
+		cr_expect_eq(memcmp(rules, t->rules, nrules * sizeof(*rules)), 0, "variant %u: rules differ", i);
+		cr_assert_eq(len, t->len, "variant %u", i);
+		cr_expect_eq(memcmp(prog, t->prog, len * sizeof(*prog)), 0, "variant %u: program differs", i);
+		free(rules);
+		free(prog);
+		lr_policy_free(&p);
+	}
+}
+
 /* The CLI and the library build the same sandbox from the same policy: --explain and
  * landrun_describe print the same description. */
 Test(library, cli_and_library_describe_the_same_sandbox)

@@ -132,6 +132,8 @@ Test(bpf_dispatch, syscall_rules_and_actions)
 	expect_same_verdicts("[syscalls]\naction = errno:EACCES\ndeny = @obsolete getppid\nallow = personality\n", 7, false);
 	expect_same_verdicts("[syscalls]\nbaseline = none\ndeny = @file-system:errno:EROFS\n", 7, false);
 	expect_same_verdicts("[syscalls]\naction = kill\ndeny = uname\n", 7, false);
+	/* whole-syscall rules only: the build-time tail is used */
+	expect_same_verdicts("[syscalls]\ndeny = getppid uname mount:kill\nallow = perf_event_open\n", 7, false);
 }
 
 Test(bpf_dispatch, allow_lists_exec_control_and_traced_denials)
