@@ -164,12 +164,29 @@ void lrt_free(struct lrt_result *r)
 	free(r);
 }
 
+/* A test that skips itself (cr_skip_test) exits without its suite's .fini: the directories
+ * made here are removed at exit too, whatever removed them before. */
+static char *made_dirs[16];
+
+static void remove_made_dirs(void)
+{
+	for (size_t i = 0; i < sizeof(made_dirs) / sizeof(made_dirs[0]) && made_dirs[i]; i++)
+		lrt_rmrf(made_dirs[i]);
+}
+
 char *lrt_mkdtemp(const char *base)
 {
 	char *path = lrt_fmt("%s/landrun-test.XXXXXX", base);
 	if (!mkdtemp(path))
 		abort();
 	chmod(path, 0755);
+	size_t i = 0;
+	while (i < sizeof(made_dirs) / sizeof(made_dirs[0]) && made_dirs[i])
+		i++;
+	if (i == 0)
+		atexit(remove_made_dirs);
+	if (i < sizeof(made_dirs) / sizeof(made_dirs[0]))
+		made_dirs[i] = strdup(path);
 	return path;
 }
 
