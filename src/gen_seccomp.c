@@ -44,7 +44,7 @@ static int emit(int idx, unsigned *len, unsigned *rules)
 	return 0;
 }
 
-static int emit_tail(int idx, uint32_t *def, unsigned *nrules, unsigned *len)
+static int emit_tail(int idx, uint32_t *def, unsigned *nrules, unsigned *len, unsigned char digest[32])
 {
 	struct lr_policy p;
 	struct lr_error err = { 0 };
@@ -56,15 +56,7 @@ static int emit_tail(int idx, uint32_t *def, unsigned *nrules, unsigned *len)
 		return -1;
 	}
 	print_prog("tail", idx, prog, *len);
-	printf("static const struct lr_cond_rule tail_rules%d[] = {\n", idx);
-	for (unsigned i = 0; i < *nrules; i++) {
-		printf("\t{ 0x%08x, %d, %u, 0, {", r[i].action, r[i].nr, r[i].ncmp);
-		for (unsigned k = 0; k < LR_COND_MAX_CMP; k++)
-			printf(" { %u, %u, 0x%llxULL, 0x%llxULL },", r[i].cmp[k].arg, r[i].cmp[k].op,
-			       (unsigned long long)r[i].cmp[k].datum_a, (unsigned long long)r[i].cmp[k].datum_b);
-		printf(" } },\n");
-	}
-	printf("};\n\n");
+	lr_cond_rules_sha256(r, *nrules, digest);
 	free(r);
 	free(prog);
 	lr_policy_free(&p);
@@ -74,10 +66,11 @@ static int emit_tail(int idx, uint32_t *def, unsigned *nrules, unsigned *len)
 int main(void)
 {
 	unsigned len[VARIANTS], rules[VARIANTS], tail_len[VARIANTS], tail_rules[VARIANTS];
+	unsigned char digest[VARIANTS][32];
 	uint32_t def[VARIANTS];
 	printf("/* Generated at build time by src/gen_seccomp.c: do not edit. */\n#include \"sandbox.h\"\n\n");
 	for (int i = 0; i < VARIANTS; i++)
-		if (emit(i, &len[i], &rules[i]) || emit_tail(i, &def[i], &tail_rules[i], &tail_len[i]))
+		if (emit(i, &len[i], &rules[i]) || emit_tail(i, &def[i], &tail_rules[i], &tail_len[i], digest[i]))
 			return 1;
 	printf("const struct lr_seccomp_prebuilt lr_seccomp_prebuilt[] = {\n");
 	for (int i = 0; i < VARIANTS; i++)
@@ -85,8 +78,12 @@ int main(void)
 		       len[i], rules[i], i);
 	printf("};\nconst unsigned lr_seccomp_prebuilt_count = %d;\n\n", VARIANTS);
 	printf("const struct lr_seccomp_tail lr_seccomp_tails[] = {\n");
-	for (int i = 0; i < VARIANTS; i++)
-		printf("\t{ 0x%08x, %u, tail_rules%d, %u, tail%d },\n", def[i], tail_rules[i], i, tail_len[i], i);
+	for (int i = 0; i < VARIANTS; i++) {
+		printf("\t{ 0x%08x, {", def[i]);
+		for (int k = 0; k < 32; k++)
+			printf("%s0x%02x", k ? "," : " ", digest[i][k]);
+		printf(" }, %u, tail%d }, /* from %u rules */\n", tail_len[i], i, tail_rules[i]);
+	}
 	printf("};\nconst unsigned lr_seccomp_tails_count = %d;\n", VARIANTS);
 	return 0;
 }

@@ -128,13 +128,15 @@ struct lr_cond_rule {
  * then needs no libseccomp at run time. */
 struct lr_seccomp_tail {
 	uint32_t def;
-	unsigned nrules;
-	const struct lr_cond_rule *rules;
+	unsigned char rules_sha256[32]; /* of the rule list's bytes (lr_cond_rules_sha256) */
 	unsigned short len;
 	const struct sock_filter *prog;
 };
 extern const struct lr_seccomp_tail lr_seccomp_tails[];
 extern const unsigned lr_seccomp_tails_count;
+/* SHA-256 of n rules' bytes: tails are matched by it (a few bytes of table each, instead of the
+ * list itself, and as exact as comparing the lists). */
+void lr_cond_rules_sha256(const struct lr_cond_rule *rules, size_t n, unsigned char digest[32]);
 /* Build time: the deny-list program's default action, argument-checked rules and tail for p, as
  * libseccomp compiles them (rules and prog are malloc'd). */
 int lr_seccomp_tail_compile(const struct lr_policy *p, uint32_t *def, struct lr_cond_rule **rules, unsigned *nrules,

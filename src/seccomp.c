@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <linux/sched.h>
 #include <netinet/in.h>
+#include <nettle/sha2.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -702,13 +703,28 @@ static int libseccomp_program(struct compiler *c, struct sock_filter **prog, uns
 	return 0;
 }
 
+void lr_cond_rules_sha256(const struct lr_cond_rule *rules, size_t n, unsigned char digest[32])
+{
+	struct sha256_ctx ctx;
+	sha256_init(&ctx);
+	if (n)
+		sha256_update(&ctx, n * sizeof(*rules), (const uint8_t *)rules);
+	sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
+}
+
 /* The build-time tail compiled from exactly this program's default and rule list. */
 static const struct lr_seccomp_tail *find_tail(const struct compiler *c)
 {
+	unsigned char digest[32];
+	bool hashed = false;
 	for (unsigned i = 0; i < lr_seccomp_tails_count; i++) {
 		const struct lr_seccomp_tail *t = &lr_seccomp_tails[i];
-		if (t->def == c->def_action && t->nrules == c->cond.len &&
-		    (!t->nrules || memcmp(t->rules, c->cond.items, t->nrules * sizeof(*t->rules)) == 0))
+		if (t->def != c->def_action)
+			continue;
+		if (!hashed)
+			lr_cond_rules_sha256(c->cond.items, c->cond.len, digest);
+		hashed = true;
+		if (memcmp(t->rules_sha256, digest, sizeof(digest)) == 0)
 			return t;
 	}
 	return NULL;

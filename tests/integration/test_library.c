@@ -300,8 +300,9 @@ Test(library, prebuilt_seccomp_tails_match_runtime_compilation)
 		unsigned nrules, len;
 		cr_assert_eq(lr_seccomp_tail_compile(&p, &def, &rules, &nrules, &prog, &len, &err), 0, "%s", err.msg);
 		cr_expect_eq(def, t->def);
-		cr_assert_eq(nrules, t->nrules, "variant %u", i);
-		cr_expect_eq(memcmp(rules, t->rules, nrules * sizeof(*rules)), 0, "variant %u: rules differ", i);
+		unsigned char digest[32];
+		lr_cond_rules_sha256(rules, nrules, digest);
+		cr_expect_eq(memcmp(digest, t->rules_sha256, sizeof(digest)), 0, "variant %u: rules differ", i);
 		cr_assert_eq(len, t->len, "variant %u", i);
 		cr_expect_eq(memcmp(prog, t->prog, len * sizeof(*prog)), 0, "variant %u: program differs", i);
 		free(rules);
