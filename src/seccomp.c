@@ -122,7 +122,8 @@ struct compiler {
 	scmp_filter_ctx ctx;  /* libseccomp's, while it is needed */
 	struct dispatch *dispatch;
 	bool libseccomp_only; /* LR_SECCOMP_LIBSECCOMP_ONLY: no dispatch */
-	struct lr_vec cond;   /* struct lr_cond_rule: this program's argument-checked rules */
+	struct lr_vec cond;   /* struct lr_cond_rule: this program's rules for libseccomp (the
+			       * argument-checked ones; all of them with libseccomp_only) */
 	uint32_t def_action;  /* this program's default, as compiled (traced) */
 	struct tail_out *capture; /* build time: hand program 0's tail out instead of looking it up */
 	const struct lr_policy *p;
@@ -267,6 +268,19 @@ static void set_origin(struct compiler *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A rule for libseccomp, recorded as emitted: replayed into it in the same order at the end, unless
+ * a build-time tail was compiled from the same list. */
+static int record(struct compiler *c, uint32_t action, int nr, unsigned n, const struct scmp_arg_cmp *cmp)
+{
+	struct lr_cond_rule *r = lr_vec_push(&c->cond);
+	if (!r)
+		return lr_fail(c->err, NULL, "out of memory");
+	*r = (struct lr_cond_rule){ .action = action, .nr = nr, .ncmp = n };
+	for (unsigned k = 0; k < n; k++)
+		r->cmp[k] = (struct lr_cond_cmp){ cmp[k].arg, cmp[k].op, cmp[k].datum_a, cmp[k].datum_b };
+	return 0;
+}
+
 /* An unconditional rule goes to the dispatch; libseccomp only sees argument-checked ones. A
  * syscall never has both (each emitter gives it one or the other): were it to, the dispatch
  * would hide the argument checks, so that is refused. */
@@ -290,21 +304,9 @@ static int add(struct compiler *c, uint32_t action, int nr, unsigned n, const st
 			return -1;
 	} else if (nr < 0 || nr >= MAX_NR || c->dispatch->set[nr] || n > LR_COND_MAX_CMP) {
 		return lr_fail(c->err, NULL, "seccomp: conflicting rules for syscall %d", nr);
-	} else if (c->libseccomp_only) {
-		int rc = seccomp_rule_add_array(c->ctx, action, nr, n, cmp);
-		if (rc < 0) {
-			const char *name = lr_syscall_name(nr);
-			return lr_fail(c->err, NULL, "seccomp rule for %s (%d): %s", name ? name : "?", nr, strerror(-rc));
-		}
-	} else {
-		/* recorded: compiled by libseccomp at the end, unless a build-time tail was compiled
-		 * from the same list */
-		struct lr_cond_rule *r = lr_vec_push(&c->cond);
-		if (!r)
-			return lr_fail(c->err, NULL, "out of memory");
-		*r = (struct lr_cond_rule){ .action = action, .nr = nr, .ncmp = n };
-		for (unsigned k = 0; k < n; k++)
-			r->cmp[k] = (struct lr_cond_cmp){ cmp[k].arg, cmp[k].op, cmp[k].datum_a, cmp[k].datum_b };
+	} else if (record(c, action, nr, n, cmp)) {
+		return -1;
+	} else if (n) {
 		c->dispatch->conditional[nr] = 1;
 	}
 	c->sb->seccomp_rules++;
@@ -755,7 +757,7 @@ static int finish_program(struct compiler *c, int i)
 	struct sock_filter *own = NULL, *bpf = NULL;
 	const struct sock_filter *tail = pre ? pre->prog : NULL;
 	unsigned tail_len = pre ? pre->len : 0;
-	if (!pre && ((!c->ctx && (make_ctx(c) || replay(c))) || libseccomp_program(c, &own, &tail_len)))
+	if (!pre && (make_ctx(c) || replay(c) || libseccomp_program(c, &own, &tail_len)))
 		return -1;
 	if (own)
 		tail = own;
@@ -793,14 +795,9 @@ static int emit_observe(struct compiler *c)
 		    (base && (pl->enosys[nr] || pl->baseline_deny[nr])) || conditional_for(c, nr) ||
 		    (deny_default && pl->explicit_verdict[nr] != V_ALLOW && !is_essential(c, nr)))
 			continue;
-		if (!c->libseccomp_only) {
-			if (add_unconditional(c, SCMP_ACT_TRACE(LR_TRACE_OBSERVE), nr))
-				return -1;
-			continue;
-		}
-		int rc = seccomp_rule_add_array(c->ctx, SCMP_ACT_TRACE(LR_TRACE_OBSERVE), nr, 0, NULL);
-		if (rc < 0)
-			return lr_fail(c->err, NULL, "seccomp rule to observe syscall %d: %s", nr, strerror(-rc));
+		uint32_t observe = SCMP_ACT_TRACE(LR_TRACE_OBSERVE);
+		if (c->libseccomp_only ? record(c, observe, nr, 0, NULL) : add_unconditional(c, observe, nr))
+			return -1;
 	}
 	return 0;
 }
@@ -812,9 +809,7 @@ static int build_program(struct compiler *c, int i, uint32_t def, int (*emit)(st
 	c->cond.len = 0;
 	set_origin(c, "[syscalls] default = deny");
 	c->def_action = traced(c, def, -1);
-	/* rules go straight to libseccomp only in that mode; otherwise it is needed, if at all,
-	 * once they are all known */
-	int rc = c->libseccomp_only ? make_ctx(c) : 0;
+	int rc = 0;
 	for (int nr = 0; rc == 0 && nr < MAX_NR; nr++)
 		if (c->plan->touched[nr])
 			rc = emit(c, nr);
