@@ -70,15 +70,19 @@ static int emit_tree(struct emitter *e, unsigned i, unsigned j)
 	return emit_tree(e, i, m) || emit_tree(e, m, j) ? -1 : 0;
 }
 
-/* Runs of equal leaves over [0, nr_count), into runs (room for each). */
+/* Runs of equal leaves over [0, nr_count): their number, and into runs when it is not NULL. */
 static unsigned make_runs(const uint32_t *action, const uint8_t *set, unsigned nr_count, struct run *runs)
 {
 	unsigned n = 0;
+	struct run last = { 0 };
 	for (unsigned nr = 0; nr < nr_count; nr++) {
 		struct run r = { nr, set[nr] ? action[nr] : 0, !set[nr] };
-		if (n && runs[n - 1].tail == r.tail && runs[n - 1].action == r.action)
+		if (n && last.tail == r.tail && last.action == r.action)
 			continue;
-		runs[n++] = r;
+		last = r;
+		if (runs)
+			runs[n] = r;
+		n++;
 	}
 	return n;
 }
@@ -89,23 +93,23 @@ static int assemble(const struct run *runs, unsigned nruns, unsigned nr_count, u
 		    const struct sock_filter *tail, unsigned tail_len, struct sock_filter *out, unsigned cap)
 {
 	bool tail_only = nruns == 1 && runs[0].tail; /* nothing to answer here */
-	unsigned len = (tail_only ? 0 : HEADER + tree_size(runs, 0, nruns)) + tail_len;
+	unsigned tail_at = tail_only ? 0 : HEADER + tree_size(runs, 0, nruns);
 	if (!out)
-		return len > BPF_MAXINSNS ? -1 : (int)len;
-	if (len > cap)
+		return tail_at + tail_len > BPF_MAXINSNS ? -1 : (int)(tail_at + tail_len);
+	if (tail_at + tail_len > cap)
 		return -1;
 	if (tail_only) {
 		for (unsigned k = 0; k < tail_len; k++)
 			out[k] = tail[k];
 		return (int)tail_len;
 	}
-	struct emitter e = { runs, out, 0, cap, HEADER + tree_size(runs, 0, nruns) };
+	struct emitter e = { runs, out, 0, cap, tail_at };
 	int rc = put(&e, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch))) ||
 		 put(&e, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 1, 0)) || ja_tail(&e) ||
 		 put(&e, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))) ||
 		 put(&e, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, nr_count, 0, 1)) || ja_tail(&e) ||
 		 emit_tree(&e, 0, nruns);
-	if (rc || e.len != e.tail_at || e.len + tail_len > cap)
+	if (rc || e.len != tail_at)
 		return -1;
 	for (unsigned k = 0; k < tail_len; k++)
 		out[e.len++] = tail[k];
@@ -117,9 +121,7 @@ int lr_bpf_dispatch(const uint32_t *action, const uint8_t *set, unsigned nr_coun
 {
 	if (nr_count == 0)
 		return -1;
-	unsigned nruns = 1;
-	for (unsigned nr = 1; nr < nr_count; nr++)
-		nruns += set[nr] != set[nr - 1] || (set[nr] && action[nr] != action[nr - 1]);
+	unsigned nruns = make_runs(action, set, nr_count, NULL);
 	struct run *runs = calloc(nruns, sizeof(*runs));
 	if (!runs)
 		return -1;
