@@ -1,7 +1,7 @@
 /* Build-time generator: compiles the seccomp programs of the common policies with the same code
  * the runtime uses, and prints them as C (src/seccomp_prebuilt.c): the whole program of each
  * (libseccomp alone, the smallest), and the tail libseccomp compiles under the syscall-number
- * dispatch, with the rule list it was compiled from. */
+ * dispatch, with the digest of the rule list it was compiled from. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -9,13 +9,6 @@
 #include "sandbox.h"
 
 enum { VARIANTS = 4 };
-
-static void common_policy(struct lr_policy *p, int i)
-{
-	lr_policy_init(p);
-	p->udp.value = i & 1 ? LR_YES : LR_NO;
-	p->connect_any.value = p->bind_any.value = !(i & 2);
-}
 
 static void print_prog(const char *name, int idx, const struct sock_filter *f, unsigned len)
 {
@@ -30,7 +23,7 @@ static int emit(int idx, unsigned *len, unsigned *rules)
 	struct lr_policy p;
 	struct lr_sandbox sb;
 	struct lr_error err = { 0 };
-	common_policy(&p, idx);
+	lr_seccomp_common_policy(&p, (unsigned)idx);
 	lr_sandbox_init(&sb);
 	if (lr_seccomp_compile(&sb, &p, LR_SECCOMP_LIBSECCOMP_ONLY, &err)) {
 		fprintf(stderr, "gen_seccomp: %s\n", err.msg);
@@ -48,16 +41,13 @@ static int emit_tail(int idx, uint32_t *def, unsigned *nrules, unsigned *len, un
 {
 	struct lr_policy p;
 	struct lr_error err = { 0 };
-	struct lr_cond_rule *r;
 	struct sock_filter *prog;
-	common_policy(&p, idx);
-	if (lr_seccomp_tail_compile(&p, def, &r, nrules, &prog, len, &err)) {
+	lr_seccomp_common_policy(&p, (unsigned)idx);
+	if (lr_seccomp_tail_compile(&p, def, digest, nrules, &prog, len, &err)) {
 		fprintf(stderr, "gen_seccomp: %s\n", err.msg);
 		return -1;
 	}
 	print_prog("tail", idx, prog, *len);
-	lr_cond_rules_sha256(r, *nrules, digest);
-	free(r);
 	free(prog);
 	lr_policy_free(&p);
 	return 0;

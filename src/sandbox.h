@@ -128,19 +128,20 @@ struct lr_cond_rule {
  * then needs no libseccomp at run time. */
 struct lr_seccomp_tail {
 	uint32_t def;
-	unsigned char rules_sha256[32]; /* of the rule list's bytes (lr_cond_rules_sha256) */
+	unsigned char rules_sha256[32]; /* SHA-256 of the rule list's bytes: as exact as comparing
+					 * the lists, in 32 bytes of table */
 	unsigned short len;
 	const struct sock_filter *prog;
 };
 extern const struct lr_seccomp_tail lr_seccomp_tails[];
 extern const unsigned lr_seccomp_tails_count;
-/* SHA-256 of n rules' bytes: tails are matched by it (a few bytes of table each, instead of the
- * list itself, and as exact as comparing the lists). */
-void lr_cond_rules_sha256(const struct lr_cond_rule *rules, size_t n, unsigned char digest[32]);
-/* Build time: the deny-list program's default action, argument-checked rules and tail for p, as
- * libseccomp compiles them (rules and prog are malloc'd). */
-int lr_seccomp_tail_compile(const struct lr_policy *p, uint32_t *def, struct lr_cond_rule **rules, unsigned *nrules,
-			    struct sock_filter **prog, unsigned *len, struct lr_error *err);
+/* The common policy the build-time tables are compiled for: variant bit 0 udp = yes, bit 1 TCP
+ * restricted (the order of lr_seccomp_prebuilt and lr_seccomp_tails). */
+void lr_seccomp_common_policy(struct lr_policy *p, unsigned variant);
+/* Build time: the deny-list program's default action, the digest and number of its
+ * argument-checked rules, and its tail for p as libseccomp compiles it (prog is malloc'd). */
+int lr_seccomp_tail_compile(const struct lr_policy *p, uint32_t *def, unsigned char rules_sha256[32],
+			    unsigned *nrules, struct sock_filter **prog, unsigned *len, struct lr_error *err);
 
 /* Is name a baseline item (what baseline_except takes besides syscall names)? */
 bool lr_seccomp_is_baseline_item(const char *name);

@@ -112,7 +112,7 @@ struct dispatch {
 /* lr_seccomp_tail_compile: the deny-list program's tail and what it was compiled from. */
 struct tail_out {
 	uint32_t def;
-	struct lr_cond_rule *rules;
+	unsigned char rules_sha256[32];
 	unsigned nrules;
 	struct sock_filter *prog;
 	unsigned len;
@@ -705,7 +705,8 @@ static int libseccomp_program(struct compiler *c, struct sock_filter **prog, uns
 	return 0;
 }
 
-void lr_cond_rules_sha256(const struct lr_cond_rule *rules, size_t n, unsigned char digest[32])
+/* The digest build-time tails are matched by. */
+static void rules_sha256(const struct lr_cond_rule *rules, size_t n, unsigned char digest[32])
 {
 	struct sha256_ctx ctx;
 	sha256_init(&ctx);
@@ -724,7 +725,7 @@ static const struct lr_seccomp_tail *find_tail(const struct compiler *c)
 		if (t->def != c->def_action)
 			continue;
 		if (!hashed)
-			lr_cond_rules_sha256(c->cond.items, c->cond.len, digest);
+			rules_sha256(c->cond.items, c->cond.len, digest);
 		hashed = true;
 		if (memcmp(t->rules_sha256, digest, sizeof(digest)) == 0)
 			return t;
@@ -738,13 +739,10 @@ static int capture_tail(struct compiler *c, const struct sock_filter *tail, unsi
 	o->def = c->def_action;
 	o->nrules = (unsigned)c->cond.len;
 	o->len = len;
-	/* one more of each than needed: never malloc(0), whose result may be NULL */
-	o->rules = calloc(c->cond.len + 1, sizeof(*o->rules));
-	o->prog = calloc((size_t)len + 1, sizeof(*tail));
-	if (!o->rules || !o->prog || !tail)
+	rules_sha256(c->cond.items, c->cond.len, o->rules_sha256);
+	o->prog = calloc((size_t)len + 1, sizeof(*tail)); /* + 1: never calloc(0), which may give NULL */
+	if (!o->prog || !tail)
 		return lr_fail(c->err, NULL, "out of memory");
-	if (c->cond.len)
-		memcpy(o->rules, c->cond.items, c->cond.len * sizeof(*o->rules));
 	memcpy(o->prog, tail, (size_t)len * sizeof(*tail));
 	return 0;
 }
@@ -923,8 +921,15 @@ int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, unsigne
 	return compile(sb, p, flags, NULL, err);
 }
 
-int lr_seccomp_tail_compile(const struct lr_policy *p, uint32_t *def, struct lr_cond_rule **rules, unsigned *nrules,
-			    struct sock_filter **prog, unsigned *len, struct lr_error *err)
+void lr_seccomp_common_policy(struct lr_policy *p, unsigned variant)
+{
+	lr_policy_init(p);
+	p->udp.value = variant & 1 ? LR_YES : LR_NO;
+	p->connect_any.value = p->bind_any.value = !(variant & 2);
+}
+
+int lr_seccomp_tail_compile(const struct lr_policy *p, uint32_t *def, unsigned char rules_sha256[32],
+			    unsigned *nrules, struct sock_filter **prog, unsigned *len, struct lr_error *err)
 {
 	struct lr_sandbox sb;
 	struct tail_out out = { 0 };
@@ -932,12 +937,11 @@ int lr_seccomp_tail_compile(const struct lr_policy *p, uint32_t *def, struct lr_
 	int rc = compile(&sb, p, 0, &out, err);
 	lr_sandbox_free(&sb);
 	if (rc) {
-		free(out.rules);
 		free(out.prog);
 		return -1;
 	}
 	*def = out.def;
-	*rules = out.rules;
+	memcpy(rules_sha256, out.rules_sha256, sizeof(out.rules_sha256));
 	*nrules = out.nrules;
 	*prog = out.prog;
 	*len = out.len;
