@@ -611,11 +611,26 @@ static int key_sys_baseline(struct parse_state *st, const char *v, const struct 
 
 static int key_exec_allow(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
-	set_setting(&st->p->exec_control, 1, at);
+	struct lr_policy *p = st->p;
+	set_setting(&p->exec_control, 1, at);
+	/* none means none: an allow list next to it would stay executable while none claims otherwise */
+	const struct lr_path_rule *listed = NULL;
+	for (size_t i = 0; i < p->paths.len && !listed; i++)
+		if (((const struct lr_path_rule *)lr_vec_at(&p->paths, i))->access == LR_EXEC)
+			listed = lr_vec_at(&p->paths, i);
 	if (is_word(value, "none")) {
-		st->p->exec_none = true;
+		if (listed)
+			return lr_fail(st->err, at, "allow = none, but allow = %s was given at %s:%d: none keeps only "
+				       "the command's own chain; remove one of the two", listed->path, listed->at.file,
+				       listed->at.line);
+		p->exec_none = true;
+		p->exec_none_at = *at;
 		return 0;
 	}
+	if (p->exec_none && *value)
+		return lr_fail(st->err, at, "allow = %s, but allow = none was given at %s:%d: none keeps only the "
+			       "command's own chain; remove one of the two", value, p->exec_none_at.file,
+			       p->exec_none_at.line);
 	return add_paths(st, value, LR_EXEC, at);
 }
 

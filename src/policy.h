@@ -15,6 +15,7 @@ struct lr_path_rule {
 	const char *path; /* variables expanded, '?' removed */
 	enum lr_access access;
 	bool optional;
+	bool workdir; /* written ${CWD} or ${PWD}: the directory landrun is started from */
 	struct lr_origin at;
 };
 
@@ -119,6 +120,7 @@ struct lr_policy {
 	/* [exec] */
 	struct lr_setting exec_control; /* set by any [exec] allow: execution is an allow list */
 	bool exec_none;                 /* allow = none: nothing but the command and its interpreters */
+	struct lr_origin exec_none_at;  /* where allow = none was given */
 	struct lr_vec verify;           /* struct lr_verify_rule */
 
 	/* [env] */

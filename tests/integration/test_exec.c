@@ -48,6 +48,38 @@ Test(exec, rox_grants_add_to_the_allow_list_unless_none)
 	EXPECT(run(pol2, LRT_ARGS("exec", "/usr/bin/false")), 1, "denied EACCES");
 }
 
+/* allow = none next to an allow list: the list would stay executable while none (and --explain)
+ * said nothing may run; the combination is refused, naming both lines, in either order and across
+ * an include. */
+Test(exec, allow_none_with_an_allow_list_is_refused)
+{
+	char *pol = policy("both", "[exec]\nallow = none\nallow = /usr/bin\n");
+	struct lrt_result *r = run(pol, LRT_ARGS("exec", "/usr/bin/false"));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	char *want = lrt_fmt("landrun: %s:5: allow = /usr/bin, but allow = none was given at %s:4", pol, pol);
+	cr_expect(lrt_contains(r->err, want), "want \"%s\": %s", want, r->err);
+	cr_expect(!lrt_contains(r->out, "ran"), "nothing runs: %s", r->out);
+	lrt_free(r);
+	char *inc = policy("inc", "[exec]\nallow = /usr/bin\n");
+	char *pol2 = lrt_fmt("%s/top.ini", T);
+	lrt_write(pol2, lrt_fmt("[policy]\ninclude = %s\n[exec]\nallow = none\n", inc));
+	char *const env[] = { "PATH=/usr/bin:/bin", NULL };
+	for (int mode = 0; mode < 2; mode++) {
+		r = mode ? lrt_run_env(T, env, LRT_ARGS("check", pol2))
+			 : lrt_run(T, LRT_ARGS("--explain", "-p", pol2, "--", "/usr/bin/true"));
+		cr_expect_eq(r->status, 125, "%s", r->err);
+		want = lrt_fmt("%s:4: allow = none, but allow = /usr/bin was given at %s:4", pol2, inc);
+		cr_expect(lrt_contains(r->err, want), "want \"%s\": %s", want, r->err);
+		lrt_free(r);
+	}
+	/* twin: none alone runs the command, and --explain lists only its chain */
+	char *none = policy("none", "[exec]\nallow = none\n");
+	r = lrt_run(T, LRT_ARGS("--explain", "-p", none, "--", "/usr/bin/true"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "[exec]  may execute:\n  /usr/bin/true  (the command)\n"), "%s", r->out);
+	lrt_free(r);
+}
+
 Test(exec, copy_into_a_writable_directory_is_not_executable)
 {
 	char *rw = lrt_fmt("%s/rw", T);
