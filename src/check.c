@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "policy_guard.h"
+#include "workdir.h"
 
 enum { LR_CHECK_MAX = 100 };
 
@@ -31,6 +32,8 @@ static const struct check_rule check_rules[] = {
 	{ "rw-root", 50, "grant the directories the command writes, not /" },
 	{ "baseline-none", 40, "remove baseline = none; lift single items with baseline_except" },
 	{ "denials-logged", 40, "action = errno (the default) or kill" },
+	{ "rw-workdir", 50, "cd to a work directory first, or name the directory to grant instead of ${CWD} (landrun refuses to run it)" },
+	{ "read-secrets", 40, "grant the files programs read from /etc (the embedded default lists them), not a directory holding password hashes, sudoers or private keys" },
 	{ "rw-system", 40, "keep system directories read-only (ro, rox)" },
 	{ "caps-kept", 30, "capabilities = none, unless the command cannot work without them" },
 	{ "rw-home", 30, "grant the project directory, not $HOME or its parents" },
@@ -39,6 +42,7 @@ static const struct check_rule check_rules[] = {
 	{ "dev-broad", 25, "grant the device files the command uses (/dev/null ...), not /dev" },
 	{ "net-connect-any", 25, "connect_tcp = the ports the command needs (e.g. 443)" },
 	{ "rw-dotfiles", 25, "grant the one file the tool needs, read-only if it can: dotfiles run code outside the sandbox" },
+	{ "rw-git", 20, "run in a copy without .git (git worktree add, git archive), or review .git/hooks and .git/config after the run: Landlock cannot carve .git out of a grant" },
 	{ "best-effort", 20, "min_abi = the oldest Landlock ABI that enforces what matters, or compat = strict" },
 	{ "interpreter-exec", 20, "[exec] allow = the programs themselves, not interpreters or the dynamic loader" },
 	{ "write-exec", 20, "separate data (rw) from programs (rox), or [exec] allow = none" },
@@ -183,6 +187,37 @@ static int check_home(struct check *c, size_t i)
 	return 0;
 }
 
+/* Files no command needs and root must not hand it: password hashes, who may become root, host
+ * and TLS private keys. A grant exposes one when it is the file or a directory above it. */
+static int check_secrets(struct check *c, size_t i)
+{
+	static const char *const secrets[] = {
+		"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers", "/etc/sudoers.d",
+		"/etc/ssl/private", "/etc/pki/tls/private", "/etc/security/opasswd", "/etc/krb5.keytab",
+		"/etc/ssh/ssh_host_rsa_key", "/etc/ssh/ssh_host_ecdsa_key", "/etc/ssh/ssh_host_ed25519_key",
+		"/etc/ssh/ssh_host_dsa_key",
+	};
+	const struct lr_path_rule *r = rule_at(c, i);
+	if (r->access == LR_DEV)
+		return 0;
+	for (size_t k = 0; k < LR_ARRAY_LEN(secrets); k++)
+		if (lr_path_beneath(secrets[k], c->real[i]))
+			return add(c, "read-secrets", &r->at, "%s = %s: exposes %s (readable by a command run as root)",
+				   lr_access_name(r->access), r->path, secrets[k]);
+	return 0;
+}
+
+/* A writable git repository: hooks and core.fsmonitor the command plants there run the next time
+ * the user types a git command, outside the sandbox. */
+static int check_git(struct check *c, size_t i)
+{
+	const struct lr_path_rule *r = rule_at(c, i);
+	if (!writes(r->access) || !lr_holds_git(c->real[i]))
+		return 0;
+	return add(c, "rw-git", &r->at, "%s = %s: holds a git repository (.git), writable: hooks run outside the sandbox",
+		   lr_access_name(r->access), r->path);
+}
+
 /* Directories a user's shell runs programs from: the caller's PATH and the usual system ones. */
 static int check_path_dirs(struct check *c, size_t i)
 {
@@ -315,10 +350,19 @@ static int check_paths(struct check *c)
 	struct lr_policy_guard g;
 	lr_policy_guard_init(&g);
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < p->paths.len; i++)
-		rc = check_policy_writable(c, &g, i) || check_system_dirs(c, i) || check_home(c, i) ||
-		     check_path_dirs(c, i) || check_devices(c, i) || check_write_exec(c, i) ||
-		     check_interpreters(c, i);
+	for (size_t i = 0; rc == 0 && i < p->paths.len; i++) {
+		const struct lr_path_rule *r = rule_at(c, i);
+		/* the grant landrun refuses: one finding, not also rw-root, rw-home... for the same line */
+		const char *why = r->workdir && writes(r->access) ? lr_workdir_danger(c->real[i], c->environ) : NULL;
+		if (why) {
+			rc = add(c, "rw-workdir", &r->at, "%s = %s: the current directory (%s) is %s",
+				 lr_access_name(r->access), r->path, c->real[i], why);
+			continue;
+		}
+		rc = check_policy_writable(c, &g, i) || check_system_dirs(c, i) || check_secrets(c, i) ||
+		     check_home(c, i) || check_path_dirs(c, i) || check_devices(c, i) || check_git(c, i) ||
+		     check_write_exec(c, i) || check_interpreters(c, i);
+	}
 	lr_policy_guard_free(&g);
 	return rc ? -1 : 0;
 }

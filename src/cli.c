@@ -306,7 +306,7 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 			 log_denials;
 	if (log_denials && !c->explain && lr_trace_supported(err))
 		return EXIT_LANDRUN;
-	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0, .defer_close = true,
+	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0 || c->explain, .defer_close = true,
 				     .socket_activation = true, .in_place = !supervise, .supervised = supervise,
 				     .trace_denials = log_denials, .command = c->command[0] };
 	if (lr_sandbox_compile(&sb, &c->policy, &o, (const char *const *)environ, err)) {

@@ -207,6 +207,14 @@ static int key_min_abi(struct parse_state *st, const char *value, const struct l
 
 /* ---- [filesystem] ------------------------------------------------------------------------- */
 
+/* ${CWD} or ${PWD} alone (a trailing slash allowed): the directory landrun is started from. */
+static bool is_workdir_word(const char *w, size_t len)
+{
+	if (len == 7 && w[6] == '/')
+		len = 6;
+	return len == 6 && (memcmp(w, "${CWD}", 6) == 0 || memcmp(w, "${PWD}", 6) == 0);
+}
+
 static int add_paths(struct parse_state *st, const char *value, enum lr_access access,
 		     const struct lr_origin *at)
 {
@@ -233,6 +241,7 @@ static int add_paths(struct parse_state *st, const char *value, enum lr_access a
 		r->path = path;
 		r->access = access;
 		r->optional = optional;
+		r->workdir = is_workdir_word(w, len);
 		r->at = *at;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 #include "exec.h"
 #include "execctl.h"
 #include "sandbox.h"
+#include "workdir.h"
 
 void lr_sandbox_init(struct lr_sandbox *sb)
 {
@@ -114,6 +115,10 @@ static int make_private_tmp(struct lr_sandbox *sb, const struct lr_policy *p, co
 int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
 		       const char *const *environ, struct lr_error *err)
 {
+	if (lr_workdir_refuse(p, environ, err))
+		return -1;
+	if (o && o->verbose && lr_git_notes(sb, p))
+		return lr_fail(err, NULL, "out of memory");
 	if (p->private_tmp.value == LR_YES) {
 		if (!(o && o->supervised))
 			lr_sandbox_note(sb, true, "private_tmp needs a supervising landrun: ignored here");

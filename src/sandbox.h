@@ -13,7 +13,7 @@
 struct lr_compile_opts {
 	int abi_cap;   /* test only: pretend the kernel offers at most this ABI (0: no cap; -1: no
 			* Landlock at all) */
-	bool verbose;  /* keep notes about optional items */
+	bool verbose;  /* keep notes about optional items, and the .git a write grant holds */
 	bool no_prebuilt;   /* always compile the seccomp program with libseccomp */
 	bool defer_close;   /* single-threaded exec-in-place: leave rule fds to O_CLOEXEC and
 			     * the fd closing step instead of closing each one */

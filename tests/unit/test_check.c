@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
+#include "workdir.h"
 #include "unit.h"
 
 static const char *const check_env[] = { "HOME=/home/tester", "PATH=/usr/bin:/bin:/home/tester/bin", NULL };
@@ -66,6 +68,7 @@ static const struct trigger triggers[] = {
 	{ "baseline-none", "[syscalls]\nbaseline = none\n", 2 },
 	{ "denials-logged", "[syscalls]\naction = log\n", 2 },
 	{ "rw-system", "[filesystem]\nrw = /etc\n", 2 },
+	{ "read-secrets", "[filesystem]\nro = /etc/ssh\n", 2 },
 	{ "caps-kept", "[process]\ncapabilities = net_bind_service\n", 2 },
 	{ "rw-home", "[filesystem]\nrw = /home\n", 2 },
 	{ "rw-path", "[filesystem]\nrw = /home/tester/bin\n", 2 },
@@ -136,8 +139,8 @@ Test(check, no_sandbox_at_all_scores_ten_and_unsafe)
 
 Test(check, score_is_the_sum_and_findings_are_heaviest_first)
 {
-	struct checked *c = check_text("[filesystem]\nro = /etc\nrw = /etc/x /opt\n[network]\nudp = yes\n");
-	/* rw-system once (first rule), udp, read-etc, no-exec-control, no-rlimits */
+	struct checked *c = check_text("[filesystem]\nro = /etc\nrw = /etc/x /opt\n[network]\nudp = no\n");
+	/* rw-system once (first rule), read-secrets (ro = /etc), read-etc, no-exec-control, no-rlimits */
 	cr_expect_eq(count(c, "rw-system"), 1);
 	cr_expect_eq(finding(c, "rw-system")->at.line, 3);
 	int sum = 0, prev = 1000;
@@ -148,7 +151,7 @@ Test(check, score_is_the_sum_and_findings_are_heaviest_first)
 		sum += f->weight;
 	}
 	cr_expect_eq(c->r.score, sum);
-	cr_expect_eq(sum, 40 + 15 + 5 + 5 + 5);
+	cr_expect_eq(sum, 40 + 40 + 5 + 5 + 5);
 	checked_free(c);
 }
 
@@ -232,4 +235,103 @@ Test(check, policy_files_are_recorded_with_their_identity)
 	}
 	lr_policy_free(&p);
 	lrt_rmrf(T);
+}
+
+/* ---- what root must not hand out, the work directory, the git repository -------------------- */
+
+Test(check, a_grant_above_a_secret_exposes_it_and_the_listed_files_do_not)
+{
+	const char *exposing[] = { "ro = /etc", "ro = /", "ro = /etc/ssl", "ro = /etc/ssl/private", "rox = /etc/sudoers.d",
+				   "ro = /etc/shadow", "ro = /etc/ssh/ssh_host_ed25519_key", "rw = /etc/ssh" };
+	for (size_t i = 0; i < sizeof(exposing) / sizeof(exposing[0]); i++) {
+		struct checked *c = check_text(lrt_fmt("[filesystem]\n%s\n", exposing[i]));
+		const struct lr_finding *f = finding(c, "read-secrets");
+		cr_expect(f != NULL, "%s", exposing[i]);
+		if (f)
+			cr_expect_eq(f->at.line, 2);
+		checked_free(c);
+	}
+	/* twin: what programs read from /etc, file by file, exposes nothing */
+	struct checked *c = check_text("[filesystem]\nro = /etc/passwd /etc/group /etc/ssl/certs /etc/ssl/openssl.cnf\n"
+				       "     /etc/ssh/ssh_config /etc/ssh/ssh_host_ed25519_key.pub /etc/shadowx\n");
+	cr_expect_null(finding(c, "read-secrets"));
+	checked_free(c);
+}
+
+Test(check, the_embedded_default_exposes_no_secret)
+{
+	struct checked *c = check_text(lr_default_policy);
+	cr_expect_null(finding(c, "read-secrets"));
+	cr_expect_null(finding(c, "read-etc"));
+	checked_free(c);
+}
+
+Test(check, rw_cwd_from_the_root_or_home_is_one_finding)
+{
+	cr_assert_eq(chdir("/"), 0);
+	struct checked *c = check_text("[filesystem]\nrw = ${CWD}\n");
+	const struct lr_finding *f = finding(c, "rw-workdir");
+	cr_expect(f != NULL);
+	if (f)
+		cr_expect_eq(f->at.line, 2);
+	cr_expect_null(finding(c, "rw-root"), "the same line is not counted twice");
+	checked_free(c);
+	/* the same directory named, not ${CWD}: landrun runs it, check says rw-root */
+	c = check_text("[filesystem]\nrw = /\n");
+	cr_expect_null(finding(c, "rw-workdir"));
+	cr_expect_not_null(finding(c, "rw-root"));
+	checked_free(c);
+	/* twin: from a work directory, nothing */
+	char *T = lrt_mkdtemp("/var/tmp");
+	cr_assert_eq(chdir(T), 0);
+	c = check_text("[filesystem]\nrw = ${CWD}\n");
+	cr_expect_null(finding(c, "rw-workdir"));
+	checked_free(c);
+	cr_assert_eq(chdir("/"), 0);
+	lrt_rmrf(T);
+	free(T);
+}
+
+Test(check, a_writable_git_repository_is_a_finding)
+{
+	char *T = lrt_mkdtemp("/var/tmp");
+	struct checked *c = check_text(lrt_fmt("[filesystem]\nrw = %s\n", T));
+	cr_expect_null(finding(c, "rw-git"), "no .git yet");
+	checked_free(c);
+	cr_assert_eq(mkdir(lrt_fmt("%s/.git", T), 0700), 0);
+	c = check_text(lrt_fmt("[filesystem]\nrw = %s\n", T));
+	const struct lr_finding *f = finding(c, "rw-git");
+	cr_expect(f != NULL);
+	if (f)
+		cr_expect_eq(f->at.line, 2);
+	checked_free(c);
+	/* twin: read-only, nothing to plant */
+	c = check_text(lrt_fmt("[filesystem]\nro = %s\n", T));
+	cr_expect_null(finding(c, "rw-git"));
+	checked_free(c);
+	lrt_rmrf(T);
+	free(T);
+}
+
+Test(check, workdir_danger_names_root_home_its_parents_and_system_trees)
+{
+	char *T = lrt_mkdtemp("/var/tmp");
+	cr_assert_eq(mkdir(lrt_fmt("%s/home", T), 0700), 0);
+	cr_assert_eq(mkdir(lrt_fmt("%s/home/u", T), 0700), 0);
+	char *home = lrt_fmt("HOME=%s/home/u", T);
+	const char *env[] = { home, NULL };
+	cr_expect_str_eq(lr_workdir_danger("/", env), "the root of the filesystem");
+	cr_expect_str_eq(lr_workdir_danger(lrt_fmt("%s/home/u", T), env), "$HOME");
+	cr_expect_str_eq(lr_workdir_danger(lrt_fmt("%s/home", T), env), "a parent of $HOME");
+	const char *system[] = { "/usr", "/usr/lib", "/etc", "/etc/nginx", "/var", "/var/lib", "/srv", "/opt",
+				 "/proc", "/sys/fs", "/dev", "/boot", "/run/user/1000", "/home" };
+	for (size_t i = 0; i < sizeof(system) / sizeof(system[0]); i++)
+		cr_expect(lr_workdir_danger(system[i], env) != NULL, "%s", system[i]);
+	/* twins: work places */
+	const char *work[] = { "/var/lib/ci/ws", "/srv/job-1", "/opt/app/build", "/tmp/x", "/var/tmp/y" };
+	for (size_t i = 0; i < sizeof(work) / sizeof(work[0]); i++)
+		cr_expect_null(lr_workdir_danger(work[i], env), "%s", work[i]);
+	cr_expect_null(lr_workdir_danger(lrt_fmt("%s/home/u/project", T), env));
+	lrt_rmrf(T);
+	free(T);
 }

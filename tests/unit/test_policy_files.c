@@ -205,11 +205,11 @@ Test(files, name_default_falls_back_to_the_embedded_text)
 {
 	cr_assert_eq(lr_policy_load(&P, &CTX, "default", &E), 0, "%s", E.msg);
 	cr_expect_str_eq(source_at(0), "<embedded default>");
-	/* policies/default.ini line 8: "rox = /usr" */
+	/* policies/default.ini line 17: "rox = /usr" */
 	cr_expect_str_eq(path_at(0)->path, "/usr");
 	cr_expect_eq(path_at(0)->access, LR_ROX);
 	cr_expect_str_eq(path_at(0)->at.file, "<embedded default>");
-	cr_expect_eq(path_at(0)->at.line, 8);
+	cr_expect_eq(path_at(0)->at.line, 17);
 	cr_expect(P.connect_any.set);
 	cr_expect_eq(P.udp.value, LR_NO);
 }

@@ -1,0 +1,85 @@
+/* The current directory as a grant: where rw = ${CWD} must not be started from, and the git
+ * repository a writable grant may hold. */
+#include "workdir.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "util.h"
+
+/* Trees that hold no user's work: granting any directory in them writable gives the command the
+ * system (its programs, configuration, devices, kernel settings, daemons' sockets). */
+static const char *const system_trees[] = { "/usr", "/etc", "/boot", "/proc", "/sys", "/dev", "/run",
+					    "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32" };
+/* Directories whose subdirectories are work places (/srv/job, /var/lib/ci/ws, /opt/app) but that
+ * are not one themselves: they hold every service's or every user's data. */
+static const char *const shared_roots[] = { "/var", "/var/lib", "/var/cache", "/var/log", "/var/spool",
+					    "/var/mail", "/srv", "/opt", "/home", "/mnt", "/media", "/root" };
+
+/* dir is home or a parent of it (both real paths). */
+static const char *home_danger(const char *dir, const char *home)
+{
+	char real[PATH_MAX];
+	if (!home || home[0] != '/' || !realpath(home, real))
+		return NULL;
+	if (strcmp(real, dir) == 0)
+		return "$HOME";
+	return lr_path_beneath(real, dir) ? "a parent of $HOME" : NULL;
+}
+
+const char *lr_workdir_danger(const char *dir, const char *const *environ)
+{
+	if (strcmp(dir, "/") == 0)
+		return "the root of the filesystem";
+	for (size_t i = 0; i < LR_ARRAY_LEN(system_trees); i++)
+		if (lr_path_beneath(dir, system_trees[i]))
+			return "a system directory";
+	const char *why = home_danger(dir, lr_env_lookup(environ, "HOME", 4));
+	char pw_home[PATH_MAX];
+	if (!why && lr_passwd_lookup(getuid(), NULL, 0, pw_home, sizeof(pw_home)))
+		why = home_danger(dir, pw_home);
+	for (size_t i = 0; !why && i < LR_ARRAY_LEN(shared_roots); i++)
+		if (strcmp(dir, shared_roots[i]) == 0)
+			why = "a system directory";
+	return why;
+}
+
+int lr_workdir_refuse(const struct lr_policy *p, const char *const *environ, struct lr_error *err)
+{
+	for (size_t i = 0; i < p->paths.len; i++) {
+		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
+		if (!r->workdir || (r->access != LR_RW && r->access != LR_RWX))
+			continue;
+		/* the path was expanded from getcwd(): already the real path */
+		const char *why = lr_workdir_danger(r->path, environ);
+		if (why)
+			return lr_fail(err, &r->at, "the current directory %s is %s: %s = ${CWD} would make all of it "
+				       "writable; cd to a work directory, or pass a policy (-p) that names what to grant",
+				       r->path, why, lr_access_name(r->access));
+	}
+	return 0;
+}
+
+bool lr_holds_git(const char *dir)
+{
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s%s.git", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
+	return n > 0 && (size_t)n < sizeof(path) && access(path, F_OK) == 0;
+}
+
+int lr_git_notes(struct lr_sandbox *sb, const struct lr_policy *p)
+{
+	for (size_t i = 0; i < p->paths.len; i++) {
+		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
+		if ((r->access == LR_RW || r->access == LR_RWX) && lr_holds_git(r->path) &&
+		    lr_sandbox_note(sb, false, "%s = %s (%s:%d) holds %s/.git, writable too (Landlock cannot carve "
+				    "it out): hooks or core.fsmonitor planted there run at your next git command",
+				    lr_access_name(r->access), r->path, r->at.file, r->at.line, r->path))
+			return -1;
+	}
+	return 0;
+}

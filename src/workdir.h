@@ -1,0 +1,29 @@
+/* The current directory as a grant: rw = ${CWD} started from /, $HOME or a system directory gives
+ * the command all of it; a writable git repository runs code outside the sandbox later. */
+#ifndef LANDRUN_WORKDIR_H
+#define LANDRUN_WORKDIR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "policy.h"
+
+struct lr_sandbox;
+
+/* Why dir (a real path) is no place to grant writable as the work directory, or NULL: "the root
+ * of the filesystem", "$HOME",
+ * "a parent of $HOME", "a system directory". environ gives HOME; the passwd entry of the real user
+ * is asked as well, so that a HOME set to something else does not hide the user's home. */
+const char *lr_workdir_danger(const char *dir, const char *const *environ);
+
+/* Refuses (-1, err set) when a rw / rwx grant written ${CWD} or ${PWD} is a directory
+ * lr_workdir_danger names. */
+int lr_workdir_refuse(const struct lr_policy *p, const char *const *environ, struct lr_error *err);
+
+/* Does dir hold .git (a repository or a worktree's .git file)? */
+bool lr_holds_git(const char *dir);
+
+/* A note (-v, --explain) per writable grant that holds .git: Landlock cannot carve it out. */
+int lr_git_notes(struct lr_sandbox *sb, const struct lr_policy *p);
+
+#endif
