@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -47,6 +48,19 @@ static int inet_socket_op(int family, int type, int port, bool do_bind)
 	long rc = do_bind ? bind(fd, (struct sockaddr *)&a4, sizeof(a4))
 			  : connect(fd, (struct sockaddr *)&a4, sizeof(a4));
 	return report(rc);
+}
+
+/* A loopback TCP socket bound to port and listening, or -1 (errno set). */
+static int inet_socket_op_fd(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 1) < 0)
+		return -1;
+	return fd;
 }
 
 static int abstract_connect(const char *name)
@@ -205,6 +219,20 @@ int main(int argc, char **argv)
 		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(arg)),
 					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 		return report(sendto(fd, "x", 1, 0, (struct sockaddr *)&a, sizeof(a)));
+	}
+	if (OP("utimes"))
+		return report(utimensat(AT_FDCWD, arg, NULL, 0));
+	if (OP("setxattr"))
+		return report(setxattr(arg, "user.landrun", "x", 1, 0));
+	if (OP("listen-accept")) {
+		/* bind and listen on a port, connect to it from here, accept: a server reachable by others */
+		int fd = inet_socket_op_fd(atoi(arg));
+		int c = fd < 0 ? -1 : socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(arg)),
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)) < 0)
+			return report(-1);
+		return report(accept(fd, NULL, NULL));
 	}
 	if (OP("abstract-connect"))
 		return abstract_connect(arg);

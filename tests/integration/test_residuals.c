@@ -1,0 +1,147 @@
+/* What the sandbox does not stop (landrun(1), landrun.ini(5)): each test shows a limitation that
+ * is documented as such. They pass while the limitation exists; the day a kernel or landrun closes
+ * one, its test fails with a message saying so, and the documentation must change with it. */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char *T, *work, *outside;
+static void setup(void)
+{
+	T = lrt_mkdtemp("/var/tmp");
+	work = lrt_fmt("%s/work", T);
+	outside = lrt_fmt("%s/outside", T);
+	mkdir(work, 0755);
+	mkdir(outside, 0755);
+}
+static void teardown(void) { lrt_rmrf(T); free(T); }
+TestSuite(residual, .init = setup, .fini = teardown);
+
+/* The probe under the embedded default, from the work directory. */
+static struct lrt_result *under_default(const char *op, const char *arg)
+{
+	return lrt_run(work, LRT_ARGS("--rox", lrt_helpers_dir(), "-p", "default", "--", lrt_probe(), op, arg));
+}
+
+static const char *loader(void)
+{
+	static const char *const known[] = { "/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1",
+					     "/lib/ld-linux-armhf.so.3", "/lib/ld-linux.so.2" };
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (access(known[i], X_OK) == 0)
+			return known[i];
+	return NULL;
+}
+
+/* Execute is checked by execve only: the loader maps and runs any readable ELF file. */
+Test(residual, the_loader_runs_a_readable_file_that_execve_refuses)
+{
+	const char *ld = loader();
+	if (!ld || lrt_abi_below(1))
+		cr_skip_test("no known dynamic loader here, or no Landlock");
+	char *ro = lrt_fmt("%s/ro", T);
+	mkdir(ro, 0755);
+	cr_assert_eq(system(lrt_fmt("cp /bin/true %s/true", ro)), 0);
+	char *pol = lrt_policy(T, "ro", lrt_fmt("ro = %s\n", ro));
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "exec", lrt_fmt("%s/true", ro)));
+	cr_expect_eq(r->status, 1, "execve of a read-only file must be refused: %s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->out, "denied EACCES"), "%s", r->out);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", ld, lrt_fmt("%s/true", ro)));
+	cr_expect_eq(r->status, 0, "residual gone: \"ld.so FILE\" no longer runs a readable file (%s); update "
+		     "WHAT THE SANDBOX DOES NOT STOP", r->err);
+	lrt_free(r);
+}
+
+/* Landlock does not check chmod, utimes or setxattr: a file the user owns, outside every grant. */
+Test(residual, metadata_of_a_file_outside_every_grant_changes)
+{
+	char *f = lrt_fmt("%s/mine", outside);
+	lrt_write(f, "private\n");
+	chmod(f, 0600);
+	struct lrt_result *r = under_default("read", f);
+	cr_expect_eq(r->status, 1, "the file is outside every grant: %s%s", r->out, r->err);
+	lrt_free(r);
+	r = lrt_run(work, LRT_ARGS("--rox", lrt_helpers_dir(), "-p", "default", "--", lrt_probe(), "chmod", f, "644"));
+	cr_expect_eq(r->status, 0, "residual gone: chmod on a file outside every grant is refused now (%s); update "
+		     "WHAT THE SANDBOX DOES NOT STOP", r->out);
+	struct stat st;
+	cr_expect(stat(f, &st) == 0 && (st.st_mode & 0777) == 0644, "residual: chmod works on a file outside every grant");
+	lrt_free(r);
+	r = under_default("utimes", f);
+	cr_expect_eq(r->status, 0, "residual gone: utimes on a file outside every grant is refused now (%s)", r->out);
+	lrt_free(r);
+	if (setxattr(f, "user.probe", "1", 1, 0) != 0)
+		return; /* this filesystem has no user xattrs: nothing to show */
+	r = under_default("setxattr", f);
+	cr_expect_eq(r->status, 0, "residual gone: setxattr(user.*) on a file outside every grant is refused now (%s)",
+		     r->out);
+	lrt_free(r);
+}
+
+/* Landlock cannot restrict UDP by port: udp = yes reaches any port. */
+Test(residual, udp_yes_sends_to_any_port)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	cr_assert(s >= 0 && bind(s, (struct sockaddr *)&a, sizeof(a)) == 0);
+	getsockname(s, (struct sockaddr *)&a, &len);
+	char *pol = lrt_policy(T, "udp", "[network]\nudp = yes\nconnect_tcp = 443\n");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "udp-send",
+						   lrt_fmt("%d", ntohs(a.sin_port))));
+	cr_expect_eq(r->status, 0, "residual gone: a UDP datagram to an ungranted port is refused now (%s%s)",
+		     r->out, r->err);
+	char buf[4];
+	/* the datagram was sent before the probe exited: it is waiting in the socket */
+	cr_expect_eq(recv(s, buf, sizeof(buf), MSG_DONTWAIT), 1, "residual: the datagram reached port %d",
+		     ntohs(a.sin_port));
+	close(s);
+	lrt_free(r);
+}
+
+/* Landlock restricts bind, not listen or accept: a granted port serves whoever reaches it. */
+Test(residual, listen_after_bind_on_a_granted_port_accepts)
+{
+	if (lrt_abi_below(4))
+		cr_skip_test("TCP port rules need Landlock ABI 4");
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	cr_assert(s >= 0 && bind(s, (struct sockaddr *)&a, sizeof(a)) == 0);
+	getsockname(s, (struct sockaddr *)&a, &len);
+	close(s); /* a port that was free a moment ago */
+	char *port = lrt_fmt("%d", ntohs(a.sin_port));
+	char *pol = lrt_policy(T, "srv", lrt_fmt("[network]\nbind_tcp = %s\nconnect_tcp = %s\n", port, port));
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "listen-accept", port));
+	cr_expect_eq(r->status, 0, "residual gone: listen/accept on a granted bind port is refused now (%s%s)",
+		     r->out, r->err);
+	lrt_free(r);
+	/* twin: without the bind grant, the same server cannot start */
+	char *pol2 = lrt_policy(T, "nosrv", lrt_fmt("[network]\nconnect_tcp = %s\n", port));
+	r = lrt_run(T, LRT_ARGS("-p", pol2, "--", lrt_probe(), "listen-accept", port));
+	cr_expect_eq(r->status, 1, "%s%s", r->out, r->err);
+	lrt_free(r);
+}
+
+/* landrun executes in place: what the command leaves running in the background outlives it. */
+Test(residual, an_in_place_run_leaves_a_background_child_alive)
+{
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("--", "sh", "-c", "sleep 600 </dev/null >/dev/null 2>&1 & echo $!"));
+	cr_assert_eq(r->status, 0, "%s", r->err);
+	pid_t pid = (pid_t)atoi(r->out);
+	cr_assert_gt(pid, 1, "%s", r->out);
+	/* landrun and the shell have exited (lrt_run waited for them); the child is still there */
+	cr_expect_eq(kill(pid, 0), 0, "residual gone: the background child of an in-place run died with it");
+	kill(pid, SIGKILL);
+	lrt_free(r);
+}
