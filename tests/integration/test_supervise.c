@@ -136,14 +136,34 @@ static struct sv_run start(struct lr_sandbox *sb, char *const argv[], const stru
 	return r;
 }
 
-/* Waits for the supervisor (the test's child, or adopted as a subreaper) and returns its report. */
-static struct sv_shared *finish(struct sv_run *r, pid_t pid)
+/* Waits for the supervisor (the test's child, or adopted as a subreaper) and returns its report;
+ * the command's stdout is left open. */
+static struct sv_shared *finish_open(struct sv_run *r, pid_t pid)
 {
 	int st;
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "supervisor process status %#x", st);
+	return r->sh;
+}
+
+static struct sv_shared *finish(struct sv_run *r, pid_t pid)
+{
+	finish_open(r, pid);
 	close(r->out);
 	return r->sh;
+}
+
+/* Has every process that held the write end of the pipe fd reads from ended (EOF at once, what
+ * is left unread skipped)? Exact, with no waiting: a process's fds are closed before its parent
+ * can reap it, and no pid is looked at (it could be another's by now). */
+static bool writers_gone(int fd)
+{
+	cr_assert_eq(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	char buf[256];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	return n == 0;
 }
 
 static struct sv_shared *run(struct lr_sandbox *sb, char *const argv[], const struct lr_supervise_opts *o)
@@ -158,7 +178,8 @@ static void read_line(int fd, char *buf, size_t size)
 	size_t n = 0;
 	while (n + 1 < size) {
 		struct pollfd p = { fd, POLLIN, 0 };
-		cr_assert_eq(poll(&p, 1, 10000), 1, "no output from the command");
+		/* no deadline of its own: a loaded machine may take long; the suite's timeout bounds it */
+		cr_assert_eq(poll(&p, 1, -1), 1, "no output from the command");
 		ssize_t got = read(fd, buf + n, 1);
 		cr_assert_eq(got, 1);
 		if (buf[n] == '\n')
@@ -196,29 +217,29 @@ static char proc_state(pid_t pid)
 	return (p = strrchr(buf, ')')) && p[1] == ' ' ? p[2] : '?';
 }
 
+/* Waits for pid to be in state want (the suite's timeout bounds the wait); false if it ended. */
 static bool wait_state(pid_t pid, char want)
 {
-	for (int i = 0; i < 500; i++) {
-		if (proc_state(pid) == want)
+	for (;;) {
+		char st = proc_state(pid);
+		if (st == want)
 			return true;
+		if (st == '?' || st == 'Z')
+			return false;
 		usleep(10000);
 	}
-	return false;
 }
 
-/* Reaps pid, adopted by this process as a subreaper; returns its wait status, -1 if it is still
- * running after 10 s. */
+/* Reaps pid, adopted by this process as a subreaper (the suite's timeout bounds the wait);
+ * returns its wait status. */
 static int reap_adopted(pid_t pid)
 {
-	for (int i = 0; i < 1000; i++) {
-		int st;
-		pid_t got = waitpid(pid, &st, WNOHANG);
-		if (got == pid)
-			return st;
-		cr_assert(got == 0, "waitpid %d: %s", (int)pid, strerror(errno));
-		usleep(10000);
-	}
-	return -1;
+	int st;
+	pid_t got;
+	while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	cr_assert(got == pid, "waitpid %d: %s", (int)pid, strerror(errno));
+	return st;
 }
 
 /* argv for the probe helper: op and argument */
@@ -303,13 +324,13 @@ Test(supervise, timeout_kills_what_ignores_sigterm_and_its_group)
 	read_line(r.out, line, sizeof(line));
 	int pid, grandchild;
 	cr_assert_eq(sscanf(line, "%d %d", &pid, &grandchild), 2, "%s", line);
-	struct sv_shared *sh = finish(&r, r.supervisor);
+	struct sv_shared *sh = finish_open(&r, r.supervisor);
 	cr_expect_eq(sh->status, 124);
 	cr_expect(sh->elapsed_ms >= 2300 && sh->elapsed_ms < 6500, "%lld ms", sh->elapsed_ms);
 	cr_expect(gone(pid));
-	/* the grandchild, orphaned, came to this process: it must have been killed */
-	int st = reap_adopted(grandchild);
-	cr_expect(st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "grandchild status %#x", st);
+	/* the grandchild, orphaned, came to the supervisor (a subreaper): killed and reaped */
+	cr_expect(writers_gone(r.out), "the grandchild %d outlived the supervisor", grandchild);
+	close(r.out);
 	lr_sandbox_free(sb);
 }
 
@@ -324,11 +345,69 @@ Test(supervise, timeout_kills_the_rest_of_the_group_when_the_command_ends)
 	char line[64];
 	read_line(r.out, line, sizeof(line));
 	int grandchild = atoi(line);
-	struct sv_shared *sh = finish(&r, r.supervisor);
+	struct sv_shared *sh = finish_open(&r, r.supervisor);
 	cr_expect_eq(sh->status, 124);
 	cr_expect(sh->elapsed_ms < 6500, "%lld ms: waited for the grace period", sh->elapsed_ms);
-	int st = reap_adopted(grandchild);
-	cr_expect(st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "grandchild status %#x", st);
+	cr_expect(writers_gone(r.out), "the grandchild %d outlived the supervisor", grandchild);
+	close(r.out);
+	lr_sandbox_free(sb);
+}
+
+/* fork, setsid, fork: a daemon out of the command's process group, which ignores SIGTERM and
+ * holds the command's stdout. The supervisor, a child subreaper, gets it back and kills it. */
+static void daemon_is_killed(const char *seconds, const char *flags, long timeout_ms, int want_status)
+{
+	cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 0), 0); /* the test process must not adopt it */
+	struct lr_sandbox *sb = compile("");
+	char *const argv[] = { helper("sv_sleep"), (char *)seconds, (char *)flags, NULL };
+	struct lr_supervise_opts o = { .timeout_ms = timeout_ms, .kill_grace_ms = 300 };
+	struct sv_run r = start(sb, argv, &o, NULL);
+	char line[64];
+	read_line(r.out, line, sizeof(line));
+	int daemon = atoi(line);
+	cr_assert_gt(daemon, 0, "%s", line);
+	struct sv_shared *sh = finish_open(&r, r.supervisor);
+	cr_expect_eq(sh->status, want_status);
+	cr_expect(writers_gone(r.out), "the daemon %d outlived the supervisor", daemon);
+	close(r.out);
+	lr_sandbox_free(sb);
+}
+
+Test(supervise, setsid_daemon_is_killed_at_timeout)
+{
+	daemon_is_killed("30", "d", 500, 124);
+}
+
+Test(supervise, setsid_daemon_is_killed_when_the_command_exits)
+{
+	daemon_is_killed("0", "d", 0, 0);
+}
+
+/* The command stops itself: the supervisor, stopped with it (as a shell job), is woken by the
+ * timeout, which kills it and the daemon writing on meanwhile. Without the wake-up this hangs
+ * until the suite's timeout. */
+Test(supervise, timeout_fires_while_the_command_is_stopped)
+{
+	daemon_is_killed("30", "ds", 500, 124);
+}
+
+/* Twin: a stopped command without a timeout keeps the supervisor stopped (job control), and
+ * continuing it lets the command end normally. */
+Test(supervise, stopped_command_without_timeout_waits_to_be_continued)
+{
+	struct lr_sandbox *sb = compile("");
+	char *const argv[] = { helper("sv_sleep"), "0", "s", NULL };
+	struct sv_run r = start(sb, argv, NULL, NULL);
+	char line[64];
+	read_line(r.out, line, sizeof(line));
+	pid_t pid = atoi(line);
+	int st = 0;
+	cr_assert_eq(waitpid(r.supervisor, &st, WUNTRACED), r.supervisor);
+	cr_assert(WIFSTOPPED(st), "supervisor status %#x", st);
+	cr_expect_eq(proc_state(pid), 'T');
+	cr_assert_eq(kill(r.supervisor, SIGCONT), 0);
+	struct sv_shared *sh = finish(&r, r.supervisor);
+	cr_expect_eq(sh->status, 0);
 	lr_sandbox_free(sb);
 }
 
@@ -378,9 +457,7 @@ Test(supervise, stop_and_continue_are_mirrored)
 	/* as a shell's job: the supervisor stops when the sandbox does, with the same signal */
 	cr_assert_eq(kill(r.supervisor, SIGTSTP), 0);
 	int st = 0;
-	pid_t got = 0;
-	for (int i = 0; i < 1000 && got == 0; i++, usleep(10000))
-		got = waitpid(r.supervisor, &st, WUNTRACED | WNOHANG);
+	pid_t got = waitpid(r.supervisor, &st, WUNTRACED);
 	cr_assert_eq(got, r.supervisor, "the supervisor did not stop");
 	cr_expect(WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP, "supervisor status %#x", st);
 	cr_expect_eq(proc_state(pid), 'T');
@@ -639,9 +716,9 @@ Test(supervise, supervisor_keeps_no_stray_fds)
 	read_line(r.out, line, sizeof(line));
 	char *fdpath = lrt_fmt("/proc/%d/fd/%d", (int)r.supervisor, stray);
 	struct stat st;
-	bool open_still = true;
-	for (int i = 0; i < 100 && (open_still = lstat(fdpath, &st) == 0); i++)
-		usleep(10000);
+	bool open_still;
+	while ((open_still = lstat(fdpath, &st) == 0) && proc_state(r.supervisor) != 'Z')
+		usleep(10000); /* closed once the command runs: no deadline of its own */
 	cr_expect(!open_still, "fd %d is still open in the supervisor", stray);
 	kill(r.supervisor, SIGTERM);
 	finish(&r, r.supervisor);
