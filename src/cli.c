@@ -329,7 +329,7 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 		struct lr_supervise_opts so = {
 			.timeout_ms = p->timeout_ms.value,
 			.die_with_parent = p->die_with_parent.value == LR_YES,
-			.private_tmp = sb.private_tmp,
+			.private_tmp = sb.private_tmp ? &sb.tmp : NULL,
 		};
 		struct lr_tracer tracer;
 		struct lr_denials denials = { .sb = &sb, .p = p, .out = stderr };

@@ -538,37 +538,33 @@ static bool rm_pass(struct rm_ctx *c)
 	return progress;
 }
 
-static void remove_private_tmp(const char *path, struct lr_error *err)
+static void remove_private_tmp(const struct lr_tmpdir *t, struct lr_error *err)
 {
-	if (!*path || strcmp(path, "/") == 0) {
-		lr_fail(err, NULL, "private tmp \"%s\": refusing to remove it", path);
-		return;
-	}
-	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	struct rm_ctx c = { .root = open(path, flags) };
-	if (c.root < 0 && errno == EACCES && fchmodat(AT_FDCWD, path, S_IRWXU, AT_SYMLINK_NOFOLLOW) == 0)
-		c.root = open(path, flags); /* chmod'ed by the sandbox */
+	/* through the fd held since its creation: the path may name another directory by now (the
+	 * command, as root, can rename its tmp aside and move someone else's in its place) */
 	struct stat st;
-	if (c.root < 0 || fstat(c.root, &st) < 0) {
-		if (errno != ENOENT)
-			lr_fail(err, NULL, "private tmp %s: cannot open it: %s; not removed", path, strerror(errno));
-		if (c.root >= 0)
-			close(c.root);
+	if (t->fd < 0 || fstat(t->fd, &st) < 0) {
+		lr_fail(err, NULL, "private tmp %s: not held open; not removed", t->path);
 		return;
 	}
-	c.dev = st.st_dev;
+	if ((st.st_mode & S_IRWXU) != S_IRWXU)
+		fchmod(t->fd, (st.st_mode & 07777) | S_IRWXU); /* chmod'ed by the sandbox */
+	struct rm_ctx c = { .root = t->fd, .dev = st.st_dev };
 	for (int pass = 0; pass < RM_MAX_PASSES; pass++) {
 		c.error = 0; /* only the last pass's failures count: earlier ones may have been races */
 		if (!rm_pass(&c))
 			break;
 	}
-	close(c.root);
-	if (rmdir(path) < 0 && errno != ENOENT) {
-		if (c.error)
-			lr_fail(err, NULL, "private tmp %s not removed: %s: %s", path, c.failed, strerror(c.error));
-		else
-			lr_fail(err, NULL, "private tmp %s not removed: %s", path, strerror(errno));
-	}
+	if (lr_tmpdir_unlink(t) == 0 || (errno == ENOENT && fstat(t->fd, &st) == 0 && st.st_nlink == 0))
+		return; /* removed (by us, or by the command itself) */
+	if (errno == EXDEV || errno == ENOENT)
+		lr_fail(err, NULL, "private tmp %s: the command moved it away%s; its emptied directory is left "
+			"where the command put it", t->path, errno == EXDEV ? " and put another directory in its place "
+			"(left as it is)" : "");
+	else if (c.error)
+		lr_fail(err, NULL, "private tmp %s not removed: %s: %s", t->path, c.failed, strerror(c.error));
+	else
+		lr_fail(err, NULL, "private tmp %s not removed: %s", t->path, strerror(errno));
 }
 
 /* ---- setting up and tearing down ------------------------------------------------------------- */
@@ -743,7 +739,8 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 		take_terminal(&s);
 		goto out;
 	}
-	int keep[] = { s.sigfd, report[0], sb->ruleset_fd, sb->exec_fd };
+	int keep[] = { s.sigfd, report[0], sb->ruleset_fd, sb->exec_fd, o->private_tmp ? o->private_tmp->fd : -1,
+		       o->private_tmp ? o->private_tmp->parent_fd : -1 };
 	close_fds_except(keep, LR_ARRAY_LEN(keep));
 
 	if (traced == 0)

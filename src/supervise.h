@@ -57,9 +57,11 @@ struct lr_supervise_opts {
 				  * with *signal_out = SIGKILL */
 	struct lr_tracer *tracer; /* non-NULL: the command runs traced (trace.h): --log-denials, learn.
 				  * The child stops itself before applying the sandbox and is seized */
-	const char *private_tmp; /* a directory to remove recursively (without following symlinks,
-				  * not crossing mount points) when the command ends, whatever the outcome:
-				  * also when it was killed, timed out or could not start; NULL: none */
+	const struct lr_tmpdir *private_tmp; /* a directory to remove recursively (through its
+				  * fds, without following symlinks, not crossing mount points) once
+				  * nothing of the command runs any more, whatever the outcome: also when
+				  * it was killed, timed out or could not start; NULL: none. Its name is
+				  * removed only if it still refers to it (else a warning in err) */
 };
 
 /* Starts path/argv (envp = sb->envp; sb->exec_fd, when >= 0, is executed instead of path) in a
@@ -72,7 +74,8 @@ struct lr_supervise_opts {
  * returned: a warning that private_tmp could not be removed entirely.
  *
  * Meant for a process that exits right after (the CLI): once the child is started, the supervisor
- * closes every fd > 2 it does not need (it leaves sb->ruleset_fd and sb->exec_fd, which sb owns).
+ * closes every fd > 2 it does not need (it leaves sb->ruleset_fd and sb->exec_fd, which sb owns,
+ * and the private tmp's fds).
  * signal_out may be NULL; o may be NULL (no timeout, no private tmp). */
 int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv[],
 		 const struct lr_supervise_opts *o, int *signal_out, struct lr_error *err);

@@ -197,6 +197,16 @@ static char *helper(const char *name)
 	return p;
 }
 
+/* A private tmp made by the test, held open as the sandbox holds its own (leaked: the fds go
+ * with the supervisor process). */
+static struct lr_tmpdir *hold(const char *path)
+{
+	struct lr_tmpdir *t = calloc(1, sizeof(*t));
+	cr_assert(t);
+	cr_assert_eq(lr_tmpdir_hold(t, path), 0, "%s: %s", path, strerror(errno));
+	return t;
+}
+
 static bool gone(pid_t pid)
 {
 	return kill(pid, 0) < 0 && errno == ESRCH;
@@ -543,7 +553,7 @@ Test(supervise, supervisor_kills_and_cleans_up_when_its_parent_dies)
 	mkdir(tmp, 0700);
 	lrt_write(lrt_fmt("%s/f", tmp), "x");
 	char *const argv[] = { helper("sv_sleep"), "30", NULL };
-	struct lr_supervise_opts o = { .die_with_parent = true, .private_tmp = tmp };
+	struct lr_supervise_opts o = { .die_with_parent = true, .private_tmp = hold(tmp) };
 	const struct sv_setup su = { .middle = true, .tty = -1 };
 	struct sv_run r = start(sb, argv, &o, &su);
 	char line[64];
@@ -610,7 +620,7 @@ Test(supervise, private_tmp_is_removed_without_following_symlinks)
 	lrt_write(lrt_fmt("%s/outside/also", T), "keep me too");
 	char *tmp = make_private_tmp(outside);
 	struct lr_sandbox *sb = compile("");
-	struct lr_supervise_opts o = { .private_tmp = tmp };
+	struct lr_supervise_opts o = { .private_tmp = hold(tmp) };
 	struct sv_shared *sh = run(sb, PROBE("exit", "3"), &o);
 	cr_expect_eq(sh->status, 3);
 	cr_expect(!sh->err_set, "%s", sh->msg);
@@ -627,7 +637,7 @@ Test(supervise, private_tmp_is_removed_after_a_timeout)
 	char *tmp = make_private_tmp(outside);
 	struct lr_sandbox *sb = compile(lrt_fmt("rw = %s\n", tmp));
 	char *const argv[] = { helper("sv_sleep"), "30", NULL };
-	struct lr_supervise_opts o = { .timeout_ms = 200, .private_tmp = tmp };
+	struct lr_supervise_opts o = { .timeout_ms = 200, .private_tmp = hold(tmp) };
 	struct sv_shared *sh = run(sb, argv, &o);
 	cr_expect_eq(sh->status, 124);
 	cr_expect(!sh->err_set, "%s", sh->msg);
@@ -642,12 +652,44 @@ Test(supervise, private_tmp_written_by_the_sandbox_is_removed)
 	cr_assert_eq(mkdir(tmp, 0700), 0);
 	struct lr_sandbox *sb = compile(lrt_fmt("rw = %s\n", tmp));
 	char *const argv[] = { "/bin/sh", "-c", lrt_fmt("mkdir -p %1$s/a/b && echo x > %1$s/a/b/f && ln -s %2$s %1$s/a/s && chmod 0 %1$s/a && chmod 0 %1$s", tmp, secret), NULL };
-	struct lr_supervise_opts o = { .private_tmp = tmp };
+	struct lr_supervise_opts o = { .private_tmp = hold(tmp) };
 	struct sv_shared *sh = run(sb, argv, &o);
 	cr_expect_eq(sh->status, 0, "%s", sh->msg);
 	cr_expect(!sh->err_set, "%s", sh->msg);
 	cr_expect_eq(access(tmp, F_OK), -1, "%s survived", tmp);
 	cr_expect_eq(access(secret, F_OK), 0);
+	lr_sandbox_free(sb);
+}
+
+/* The command renames its tmp aside and moves another directory (another user's, when run as
+ * root) in its place: the supervisor empties the directory it made, not the one with its name. */
+Test(supervise, private_tmp_swapped_for_another_directory_is_left_alone)
+{
+	char *box = lrt_fmt("%s/box", T);
+	cr_assert_eq(mkdir(box, 0755), 0);
+	char *tmp = lrt_fmt("%s/private", box), *victim = lrt_fmt("%s/victim", box);
+	cr_assert_eq(mkdir(tmp, 0700), 0);
+	lrt_write(lrt_fmt("%s/mine", tmp), "x");
+	cr_assert_eq(mkdir(victim, 0700), 0);
+	cr_assert_eq(mkdir(lrt_fmt("%s/sub", victim), 0700), 0);
+	lrt_write(lrt_fmt("%s/precious", victim), "x");
+	lrt_write(lrt_fmt("%s/sub/precious", victim), "x");
+	if (geteuid() == 0) {
+		const char *owned[] = { victim, lrt_fmt("%s/sub", victim), lrt_fmt("%s/precious", victim),
+					lrt_fmt("%s/sub/precious", victim) };
+		for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+			cr_assert_eq(lchown(owned[i], 65534, 65534), 0);
+	}
+	struct lr_sandbox *sb = compile(lrt_fmt("rw = %s\n", box));
+	char *const argv[] = { "/bin/sh", "-c", lrt_fmt("mv %1$s %1$s.aside && mv %2$s %1$s", tmp, victim), NULL };
+	struct lr_supervise_opts o = { .private_tmp = hold(tmp) };
+	struct sv_shared *sh = run(sb, argv, &o);
+	cr_expect_eq(sh->status, 0, "%s", sh->msg);
+	cr_expect_eq(access(lrt_fmt("%s/precious", tmp), F_OK), 0, "the other directory was emptied");
+	cr_expect_eq(access(lrt_fmt("%s/sub/precious", tmp), F_OK), 0, "the other directory was emptied");
+	cr_expect_eq(access(lrt_fmt("%s.aside/mine", tmp), F_OK), -1, "the private tmp was not emptied");
+	cr_expect(sh->err_set && lrt_contains(sh->msg, "moved it away and put another directory in its place"),
+		  "%s", sh->msg);
 	lr_sandbox_free(sb);
 }
 
@@ -678,7 +720,7 @@ Test(supervise, failing_sandbox_step_is_125_and_the_command_does_not_run)
 	sb->rlimits[LR_RLIMIT_NOFILE] = (struct rlimit){ .rlim_cur = 64, .rlim_max = 32 };
 	char *tmp = lrt_fmt("%s/private", T);
 	mkdir(tmp, 0700);
-	struct lr_supervise_opts o = { .private_tmp = tmp };
+	struct lr_supervise_opts o = { .private_tmp = hold(tmp) };
 	struct sv_shared *sh = run(sb, PROBE("write", marker), &o);
 	cr_expect_eq(sh->status, 125);
 	cr_expect(sh->err_set);
