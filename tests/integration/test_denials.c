@@ -191,13 +191,14 @@ Test(denials, relative_read_with_dotdot_is_reported_resolved)
 	cr_assert_eq(mkdir(outside, 0755), 0);
 	char *secret = lrt_fmt("%s/secret", outside);
 	lrt_write(secret, "s3cret\n");
-	char *pol = lrt_policy(T, "den", "");
+	/* inside is granted: spelt inside/../outside/secret, the file looked beneath the grant */
+	char *pol = lrt_policy(T, "den", lrt_fmt("ro = %s\n", inside));
 	char *what = lrt_fmt("openat(\"%s\", O_RDONLY): read_file not granted; add \"ro = %s\" to [filesystem]",
 			     secret, secret);
 	expect_denied(lrt_run_probe(inside, "--log-denials", pol, LRT_ARGS("read", "../outside/secret")), "EACCES",
 		      what);
 	/* twin: granted under its resolved name, the relative read succeeds and nothing is reported */
-	char *grant = lrt_policy(T, "den", lrt_fmt("ro = %s\n", secret));
+	char *grant = lrt_policy(T, "den", lrt_fmt("ro = %s\nro = %s\n", inside, secret));
 	expect_no_line(lrt_run_probe(inside, "--log-denials", grant, LRT_ARGS("read", "../outside/secret")), 0, "ok");
 	free(what);
 	free(secret);
