@@ -36,7 +36,7 @@ enum { EXIT_LANDRUN = 125 };
 enum opt {
 	OPT_RO = 256, OPT_ROX, OPT_RW, OPT_RWX, OPT_CONNECT, OPT_BIND, OPT_ENV, OPT_BEST_EFFORT,
 	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
-	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS,
+	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +61,7 @@ static const struct option long_options[] = {
 	{ "timing", no_argument, NULL, OPT_TIMING },
 	{ "udp", no_argument, NULL, OPT_UDP },
 	{ "log-denials", no_argument, NULL, OPT_LOG_DENIALS },
+	{ "supervise", no_argument, NULL, OPT_SUPERVISE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -91,6 +92,7 @@ static void usage(FILE *out)
 		"      --env NAME[=VALUE]    pass or set a variable\n"
 		"      --udp                 allow UDP sockets (DNS); Landlock cannot restrict them by port\n"
 		"      --log-denials         report each denied call on stderr (traced, supervised run)\n"
+		"      --supervise           stay as the command's parent: nothing it starts outlives landrun\n"
 		"      --best-effort         drop what this kernel cannot enforce (with a warning)\n"
 		"      --unrestricted-filesystem, --unrestricted-network\n"
 		"      --explain             print the resolved policy and what is enforced; run nothing\n"
@@ -204,6 +206,8 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 		return lr_policy_set(&c->policy, &c->ctx, "network", "udp", "yes", &at, err);
 	case OPT_LOG_DENIALS:
 		return lr_policy_set(&c->policy, &c->ctx, "process", "log_denials", "yes", &at, err);
+	case OPT_SUPERVISE:
+		return lr_policy_set(&c->policy, &c->ctx, "process", "supervise", "yes", &at, err);
 	case OPT_TEST_ABI: {
 		unsigned long long n;
 		if (!lr_parse_uint(arg, 64, &n))
@@ -303,7 +307,7 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	const struct lr_policy *p = &c->policy;
 	bool log_denials = p->log_denials.value == LR_YES;
 	bool supervise = p->private_tmp.value == LR_YES || p->timeout_ms.value > 0 || p->die_with_parent.value == LR_YES ||
-			 log_denials;
+			 log_denials || p->supervise.value == LR_YES;
 	if (log_denials && !c->explain && lr_trace_supported(err))
 		return EXIT_LANDRUN;
 	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0 || c->explain, .defer_close = true,
@@ -329,7 +333,7 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 		struct lr_supervise_opts so = {
 			.timeout_ms = p->timeout_ms.value,
 			.die_with_parent = p->die_with_parent.value == LR_YES,
-			.private_tmp = sb.private_tmp,
+			.private_tmp = sb.private_tmp ? &sb.tmp : NULL,
 		};
 		struct lr_tracer tracer;
 		struct lr_denials denials = { .sb = &sb, .p = p, .out = stderr };

@@ -122,6 +122,8 @@ static void explain_process(FILE *out, const struct lr_policy *p, const struct l
 		setting(out, "die_with_parent", "yes (supervised)", &p->die_with_parent);
 	if (p->log_denials.value == LR_YES)
 		setting(out, "log_denials", "yes (supervised, traced)", &p->log_denials);
+	if (p->supervise.value == LR_YES)
+		setting(out, "supervise", "yes (nothing the command starts outlives landrun)", &p->supervise);
 	if (sb->private_tmp)
 		setting(out, "private_tmp", sb->private_tmp, &p->private_tmp);
 	char caps[512] = "none";

@@ -377,6 +377,11 @@ static int key_die_with_parent(struct parse_state *st, const char *v, const stru
 	return parse_choice(st, "die_with_parent", v, "yes", "no", &st->p->die_with_parent, at);
 }
 
+static int key_supervise(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	return parse_choice(st, "supervise", v, "yes", "no", &st->p->supervise, at);
+}
+
 static int key_log_denials(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
 	return parse_choice(st, "log_denials", v, "yes", "no", &st->p->log_denials, at);
@@ -808,6 +813,7 @@ static const struct key_entry keys[] = {
 	{ "process", "timeout", key_timeout },
 	{ "process", "die_with_parent", key_die_with_parent },
 	{ "process", "log_denials", key_log_denials },
+	{ "process", "supervise", key_supervise },
 	{ "process", "keep_fds", key_keep_fds },
 	{ "process", "capabilities", key_capabilities },
 	{ "process", "rlimit_nofile", key_rlimit_nofile },
@@ -839,7 +845,7 @@ static bool key_takes_list(const char *key)
 {
 	static const char *const scalar[] = { "compat", "min_abi", "unrestricted", "udp", "abstract_unix",
 					      "signals", "new_session", "default", "action", "baseline", "path",
-					      "private_tmp", "timeout", "die_with_parent", "log_denials",
+					      "private_tmp", "timeout", "die_with_parent", "log_denials", "supervise",
 					      "strip_proxy_credentials" };
 	for (size_t i = 0; i < LR_ARRAY_LEN(scalar); i++)
 		if (strcmp(key, scalar[i]) == 0)

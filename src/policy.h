@@ -105,6 +105,7 @@ struct lr_policy {
 	struct lr_setting timeout_ms;  /* 0: none (supervised) */
 	struct lr_setting die_with_parent; /* LR_YES (supervised) */
 	struct lr_setting log_denials; /* LR_YES: supervised and traced, each denial on stderr */
+	struct lr_setting supervise;   /* LR_YES: supervised (nothing of the sandbox outlives landrun) */
 	struct lr_vec keep_fds;        /* int */
 	struct lr_setting caps_set;    /* value unused; set when "capabilities" was given */
 	uint64_t caps_keep;            /* bit per CAP_* */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,7 +16,7 @@
 
 void lr_sandbox_init(struct lr_sandbox *sb)
 {
-	*sb = (struct lr_sandbox){ .ruleset_fd = -1, .exec_fd = -1 };
+	*sb = (struct lr_sandbox){ .ruleset_fd = -1, .exec_fd = -1, .tmp = { .fd = -1, .parent_fd = -1 } };
 	lr_vec_init(&sb->notes, sizeof(struct lr_note));
 }
 
@@ -27,7 +28,8 @@ void lr_sandbox_free(struct lr_sandbox *sb)
 		close(sb->exec_fd);
 	sb->exec_fd = -1;
 	if (sb->private_tmp)
-		rmdir(sb->private_tmp); /* still empty: the command never ran */
+		lr_tmpdir_unlink(&sb->tmp); /* still empty: the command never ran */
+	lr_tmpdir_close(&sb->tmp);
 	lr_vec_free(&sb->notes);
 	lr_arena_free(&sb->arena);
 	sb->ruleset_fd = -1;
@@ -88,6 +90,61 @@ static int compile_command(struct lr_sandbox *sb, const struct lr_policy *p, con
 	return 0;
 }
 
+int lr_tmpdir_hold(struct lr_tmpdir *t, const char *path)
+{
+	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	char parent[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	struct stat st;
+	*t = (struct lr_tmpdir){ .path = path, .name = slash ? slash + 1 : path, .fd = -1, .parent_fd = -1 };
+	if (n >= sizeof(parent) || !*t->name) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(parent, path, n);
+	parent[n] = '\0';
+	t->parent_fd = open(slash ? (n ? parent : "/") : ".", flags);
+	if (t->parent_fd < 0)
+		return -1;
+	t->fd = openat(t->parent_fd, t->name, flags);
+	if (t->fd < 0 || fstat(t->fd, &st) < 0) {
+		int e = errno;
+		lr_tmpdir_close(t);
+		errno = e;
+		return -1;
+	}
+	t->dev = st.st_dev;
+	t->ino = st.st_ino;
+	return 0;
+}
+
+int lr_tmpdir_unlink(const struct lr_tmpdir *t)
+{
+	struct stat st;
+	if (t->fd < 0 || t->parent_fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	if (fstatat(t->parent_fd, t->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	if (st.st_dev != t->dev || st.st_ino != t->ino) {
+		errno = EXDEV;
+		return -1;
+	}
+	/* nothing of the command runs any more: the name cannot be swapped between the two calls */
+	return unlinkat(t->parent_fd, t->name, AT_REMOVEDIR);
+}
+
+void lr_tmpdir_close(struct lr_tmpdir *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	if (t->parent_fd >= 0)
+		close(t->parent_fd);
+	t->fd = t->parent_fd = -1;
+}
+
 /* [filesystem] private_tmp: a fresh directory only this run can see, created 0700 with a 077 umask
  * (never loosened by a chmod after), under $TMPDIR or /tmp. */
 static int make_private_tmp(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
@@ -108,6 +165,12 @@ static int make_private_tmp(struct lr_sandbox *sb, const struct lr_policy *p, co
 	if (!(sb->private_tmp = lr_arena_strdup(&sb->arena, path))) {
 		rmdir(path);
 		return lr_fail(err, NULL, "out of memory");
+	}
+	if (lr_tmpdir_hold(&sb->tmp, sb->private_tmp) < 0) {
+		e = errno;
+		rmdir(path);
+		sb->private_tmp = NULL;
+		return lr_fail(err, &p->private_tmp.at, "private_tmp: cannot open %s: %s", path, strerror(e));
 	}
 	return 0;
 }

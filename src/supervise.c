@@ -64,6 +64,9 @@ struct sup {
 	bool die_with_parent;
 	pid_t parent;       /* the supervisor's parent when it started */
 	bool timed_out, parent_died;
+	int64_t term_at, kill_at; /* deadlines (CLOCK_MONOTONIC ms) of the timeout, -1: none */
+	timer_t wakeup;     /* sends us SIGCONT at the next deadline: wakes a stopped supervisor */
+	bool has_wakeup;
 	int status;         /* wait status once reaped */
 	struct lr_tracer *tracer; /* traced run: the tracer waits for every process but main */
 	bool trace_more;    /* the tracer stopped with events still pending: come back at once */
@@ -201,6 +204,28 @@ static void stop_like(int sig)
 	sigaction(sig, &old, NULL);
 }
 
+static bool deadline_passed(const struct sup *s)
+{
+	int64_t next = s->kill_at >= 0 ? s->kill_at : s->term_at;
+	return next >= 0 && now_ms() >= next;
+}
+
+/* Arms the wake-up timer for the next deadline (or disarms it). Its signal is SIGCONT: the one
+ * signal that continues a stopped process whatever its mask, so that a stopped landrun (mirroring
+ * the sandbox's stop, or stopped by someone else) still acts on the timeout. */
+static void arm_wakeup(const struct sup *s)
+{
+	if (!s->has_wakeup)
+		return;
+	int64_t next = s->kill_at >= 0 ? s->kill_at : s->term_at;
+	struct itimerspec its = { 0 };
+	if (next >= 0) {
+		its.it_value.tv_sec = next / 1000;
+		its.it_value.tv_nsec = (long)(next % 1000) * 1000000 + 1; /* never all zero: that disarms */
+	}
+	timer_settime(s->wakeup, TIMER_ABSTIME, &its, NULL);
+}
+
 static void mirror_stop(struct sup *s, int sig)
 {
 	if (s->timed_out || s->parent_died) {
@@ -216,7 +241,70 @@ static void mirror_stop(struct sup *s, int sig)
 	struct timespec zero = { 0, 0 };
 	while (sigtimedwait(&cont, NULL, &zero) == SIGCONT)
 		;
+	if (deadline_passed(s))
+		return; /* woken by the timer: the loop acts on the timeout, the sandbox stays stopped */
 	resume_sandbox(s);
+}
+
+/* Reaps the sandbox's orphans, re-parented to us (a child subreaper) while the command runs, so
+ * that they do not pile up as zombies; the child itself is left alone. Traced runs: the tracer
+ * reaps them. */
+static void reap_orphans(const struct sup *s)
+{
+	for (;;) {
+		siginfo_t si;
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0 || si.si_pid == s->pid)
+			return;
+		waitpid(si.si_pid, NULL, WNOHANG);
+	}
+}
+
+/* SIGKILLs every child of this (single-threaded) process. A listed child cannot be reaped by
+ * anyone else, so its pid is still its own when signalled. Returns how many, -1 if the children
+ * cannot be listed (no /proc, or a kernel without CONFIG_PROC_CHILDREN). */
+static int kill_children(void)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int n = 0;
+	long pid = 0;
+	ssize_t got;
+	while ((got = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < got; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				pid = pid * 10 + (buf[i] - '0');
+				continue;
+			}
+			if (pid > 0 && pid <= INT_MAX && kill((pid_t)pid, SIGKILL) == 0)
+				n++;
+			pid = 0;
+		}
+	}
+	if (pid > 0 && pid <= INT_MAX && kill((pid_t)pid, SIGKILL) == 0)
+		n++;
+	close(fd);
+	return n;
+}
+
+/* Once the command has ended (and is reaped): kills and reaps every process it left behind, also
+ * those that left its process group (setsid) and were re-parented to us. SIGKILL at once: the
+ * command is over, what it left running has no claim to a grace period, and a signal it could
+ * catch would let it fork on. A process forking while this runs: its child is killed on a later
+ * round (a fork with SIGKILL pending fails), until nothing is left to wait for. */
+static void end_descendants(void)
+{
+	for (;;) {
+		bool listed = kill_children() >= 0;
+		/* without the list: only what has ended already (see supervise.h) */
+		pid_t w = waitpid(-1, NULL, __WALL | (listed ? 0 : WNOHANG));
+		if (w > 0 || (w < 0 && errno == EINTR))
+			continue;
+		return; /* ECHILD: nothing left */
+	}
 }
 
 /* Has the child ended? Not reaped: its group can still be signalled. Untraced, its stops are
@@ -251,11 +339,13 @@ static bool child_ended(struct sup *s)
  * true once it has ended and is reaped. */
 static bool check_child(struct sup *s)
 {
+	if (!s->tracer)
+		reap_orphans(s);
 	if (!child_ended(s))
 		return false;
-	/* After a timeout or the parent's death, nothing of the sandbox may outlive it. */
-	if (s->timed_out || s->parent_died)
-		signal_sandbox(s, SIGKILL);
+	/* Nothing of the sandbox outlives the command: its group first, while the pid is still the
+	 * child's; what left the group is found by end_descendants. */
+	signal_sandbox(s, SIGKILL);
 	while (waitpid(s->pid, &s->status, 0) < 0 && errno == EINTR)
 		;
 	return true;
@@ -277,6 +367,8 @@ static void handle_signals(struct sup *s)
 				}
 				continue;
 			}
+			if (sig == SIGCONT && buf[i].ssi_code == SI_TIMER)
+				continue; /* the wake-up timer: the loop looks at the deadlines */
 			if (sig == SIGCONT)
 				resume_sandbox(s);
 			else
@@ -296,22 +388,26 @@ static int poll_timeout(int64_t deadline)
 static void supervise_loop(struct sup *s, const struct lr_supervise_opts *o)
 {
 	long grace = o->kill_grace_ms > 0 ? o->kill_grace_ms : DEFAULT_KILL_GRACE_MS;
-	int64_t term_at = o->timeout_ms > 0 ? now_ms() + o->timeout_ms : -1, kill_at = -1;
+	s->term_at = o->timeout_ms > 0 ? now_ms() + o->timeout_ms : -1;
+	s->kill_at = -1;
+	arm_wakeup(s);
 	for (;;) {
 		if (check_child(s))
 			return;
 		struct pollfd p = { .fd = s->sigfd, .events = POLLIN };
-		int wait_ms = s->trace_more ? 0 : poll_timeout(kill_at >= 0 ? kill_at : term_at);
+		int wait_ms = s->trace_more ? 0 : poll_timeout(s->kill_at >= 0 ? s->kill_at : s->term_at);
 		poll(&p, 1, wait_ms); /* EINTR: as a wake-up */
 		int64_t now = now_ms();
-		if (term_at >= 0 && now >= term_at) {
+		if (s->term_at >= 0 && now >= s->term_at) {
 			s->timed_out = true;
-			term_at = -1;
+			s->term_at = -1;
 			signal_sandbox(s, SIGTERM);
 			signal_sandbox(s, SIGCONT); /* a stopped sandbox must run to die of it */
-			kill_at = now + grace;
-		} else if (kill_at >= 0 && now >= kill_at) {
-			kill_at = -1;
+			s->kill_at = now + grace;
+			arm_wakeup(s);
+		} else if (s->kill_at >= 0 && now >= s->kill_at) {
+			s->kill_at = -1;
+			arm_wakeup(s);
 			signal_sandbox(s, SIGKILL);
 		}
 		handle_signals(s);
@@ -442,37 +538,33 @@ static bool rm_pass(struct rm_ctx *c)
 	return progress;
 }
 
-static void remove_private_tmp(const char *path, struct lr_error *err)
+static void remove_private_tmp(const struct lr_tmpdir *t, struct lr_error *err)
 {
-	if (!*path || strcmp(path, "/") == 0) {
-		lr_fail(err, NULL, "private tmp \"%s\": refusing to remove it", path);
-		return;
-	}
-	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	struct rm_ctx c = { .root = open(path, flags) };
-	if (c.root < 0 && errno == EACCES && fchmodat(AT_FDCWD, path, S_IRWXU, AT_SYMLINK_NOFOLLOW) == 0)
-		c.root = open(path, flags); /* chmod'ed by the sandbox */
+	/* through the fd held since its creation: the path may name another directory by now (the
+	 * command, as root, can rename its tmp aside and move someone else's in its place) */
 	struct stat st;
-	if (c.root < 0 || fstat(c.root, &st) < 0) {
-		if (errno != ENOENT)
-			lr_fail(err, NULL, "private tmp %s: cannot open it: %s; not removed", path, strerror(errno));
-		if (c.root >= 0)
-			close(c.root);
+	if (t->fd < 0 || fstat(t->fd, &st) < 0) {
+		lr_fail(err, NULL, "private tmp %s: not held open; not removed", t->path);
 		return;
 	}
-	c.dev = st.st_dev;
+	if ((st.st_mode & S_IRWXU) != S_IRWXU)
+		fchmod(t->fd, (st.st_mode & 07777) | S_IRWXU); /* chmod'ed by the sandbox */
+	struct rm_ctx c = { .root = t->fd, .dev = st.st_dev };
 	for (int pass = 0; pass < RM_MAX_PASSES; pass++) {
 		c.error = 0; /* only the last pass's failures count: earlier ones may have been races */
 		if (!rm_pass(&c))
 			break;
 	}
-	close(c.root);
-	if (rmdir(path) < 0 && errno != ENOENT) {
-		if (c.error)
-			lr_fail(err, NULL, "private tmp %s not removed: %s: %s", path, c.failed, strerror(c.error));
-		else
-			lr_fail(err, NULL, "private tmp %s not removed: %s", path, strerror(errno));
-	}
+	if (lr_tmpdir_unlink(t) == 0 || (errno == ENOENT && fstat(t->fd, &st) == 0 && st.st_nlink == 0))
+		return; /* removed (by us, or by the command itself) */
+	if (errno == EXDEV || errno == ENOENT)
+		lr_fail(err, NULL, "private tmp %s: the command moved it away%s; its emptied directory is left "
+			"where the command put it", t->path, errno == EXDEV ? " and put another directory in its place "
+			"(left as it is)" : "");
+	else if (c.error)
+		lr_fail(err, NULL, "private tmp %s not removed: %s: %s", t->path, c.failed, strerror(c.error));
+	else
+		lr_fail(err, NULL, "private tmp %s not removed: %s", t->path, strerror(errno));
 }
 
 /* ---- setting up and tearing down ------------------------------------------------------------- */
@@ -587,7 +679,7 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 
 	struct sup s = { .sb = sb, .pid = -1, .sigfd = -1, .tty_fd = controlling_tty(),
 			 .die_with_parent = o->die_with_parent, .parent = getppid() };
-	int old_pdeath = 0, status = 125, report[2] = { -1, -1 };
+	int old_pdeath = 0, old_subreaper = 0, status = 125, report[2] = { -1, -1 };
 	if (s.die_with_parent) {
 		prctl(PR_GET_PDEATHSIG, &old_pdeath, 0, 0, 0);
 		if (prctl(PR_SET_PDEATHSIG, PARENT_DIED_SIG, 0, 0, 0) < 0) {
@@ -598,6 +690,21 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 			lr_fail(err, NULL, "landrun's parent has exited; the command was not run");
 			goto out;
 		}
+	}
+	/* what the command leaves behind (setsid daemons included) is re-parented to us, not to init:
+	 * end_descendants finds it (not inherited by the child) */
+	prctl(PR_GET_CHILD_SUBREAPER, &old_subreaper, 0, 0, 0);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+		lr_fail(err, NULL, "prctl(PR_SET_CHILD_SUBREAPER) failed: %s; the command was not run", strerror(errno));
+		goto out;
+	}
+	if (o->timeout_ms > 0) {
+		struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGCONT };
+		if (timer_create(CLOCK_MONOTONIC, &ev, &s.wakeup) < 0) {
+			lr_fail(err, NULL, "timer_create failed: %s; the command was not run", strerror(errno));
+			goto out;
+		}
+		s.has_wakeup = true; /* timers are not inherited by fork */
 	}
 	s.sigfd = signalfd(-1, &block, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (s.sigfd < 0 || pipe2(report, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -632,7 +739,8 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 		take_terminal(&s);
 		goto out;
 	}
-	int keep[] = { s.sigfd, report[0], sb->ruleset_fd, sb->exec_fd };
+	int keep[] = { s.sigfd, report[0], sb->ruleset_fd, sb->exec_fd, o->private_tmp ? o->private_tmp->fd : -1,
+		       o->private_tmp ? o->private_tmp->parent_fd : -1 };
 	close_fds_except(keep, LR_ARRAY_LEN(keep));
 
 	if (traced == 0)
@@ -640,6 +748,11 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 	take_terminal(&s);
 	status = child_status(&s, report[0], signal_out, err, path);
 out:
+	if (s.pid > 0)
+		end_descendants();
+	if (s.has_wakeup)
+		timer_delete(s.wakeup);
+	prctl(PR_SET_CHILD_SUBREAPER, old_subreaper, 0, 0, 0);
 	if (o->private_tmp)
 		remove_private_tmp(o->private_tmp, err);
 	if (s.die_with_parent)

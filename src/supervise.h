@@ -18,8 +18,21 @@
  * other pipeline members) in the background, so one of them that reads the terminal (`landrun
  * cmd | less`) gets SIGTTIN (the shell then shows the job stopped and `fg` resumes it); exec in
  * place has no such limit. The timeout's clock keeps running while the job is stopped (as with
- * timeout(1)); an expired timeout is acted on once landrun is continued. A process of the sandbox
- * that leaves its process group (setsid, setpgid) escapes the group signals.
+ * timeout(1)), and it is acted on at expiry even then: a timer sends landrun SIGCONT at each
+ * deadline (the one signal that continues a stopped process whatever its mask), so neither a
+ * command that stops itself nor one that stops landrun can hold the timeout off. A process of the
+ * sandbox that leaves its process group (setsid, setpgid) escapes the forwarded signals.
+ *
+ * Nothing outlives the command. landrun is a child subreaper (PR_SET_CHILD_SUBREAPER): what the
+ * command leaves behind, setsid daemons included, is re-parented to it, not to init. When the
+ * command ends (exit, signal, timeout, landrun's parent's death), its process group and then every
+ * remaining child, round after round, get SIGKILL at once (no grace: the command is over) and are
+ * reaped, until landrun has no child left; only then is private_tmp removed. The children are
+ * listed from /proc/self/task/TID/children: without it (no /proc, a kernel without
+ * CONFIG_PROC_CHILDREN) only the group is killed. This kills every child of the calling process:
+ * call lr_supervise from one that has no other. The command can signal landrun itself unless
+ * Landlock scopes signals (ABI 6, [process] signals): below that, a SIGSTOP to landrun is undone
+ * by the timer above, but a SIGKILL ends landrun and what it would enforce.
  *
  * Signals are received through a signalfd: no handlers, no global state. lr_supervise blocks the
  * signals above (and SIGCHLD) while it runs, so call it from a single-threaded process. */
@@ -34,8 +47,8 @@
 
 struct lr_supervise_opts {
 	long timeout_ms;         /* 0: none. On expiry: SIGTERM (then SIGCONT) to the sandbox's process
-				  * group, SIGKILL after kill_grace_ms; when the command has ended, the rest
-				  * of its group is killed too */
+				  * group, SIGKILL after kill_grace_ms; when the command has ended, whatever
+				  * is left is killed (as after any end of the command) */
 	long kill_grace_ms;      /* default used when 0: 5000 */
 	bool die_with_parent;    /* PR_SET_PDEATHSIG(SIGKILL) in the child, checked against a parent
 				  * (the supervisor) that already died. The supervisor also asks to be told
@@ -44,9 +57,11 @@ struct lr_supervise_opts {
 				  * with *signal_out = SIGKILL */
 	struct lr_tracer *tracer; /* non-NULL: the command runs traced (trace.h): --log-denials, learn.
 				  * The child stops itself before applying the sandbox and is seized */
-	const char *private_tmp; /* a directory to remove recursively (without following symlinks,
-				  * not crossing mount points) when the command ends, whatever the outcome:
-				  * also when it was killed, timed out or could not start; NULL: none */
+	const struct lr_tmpdir *private_tmp; /* a directory to remove recursively (through its
+				  * fds, without following symlinks, not crossing mount points) once
+				  * nothing of the command runs any more, whatever the outcome: also when
+				  * it was killed, timed out or could not start; NULL: none. Its name is
+				  * removed only if it still refers to it (else a warning in err) */
 };
 
 /* Starts path/argv (envp = sb->envp; sb->exec_fd, when >= 0, is executed instead of path) in a
@@ -59,7 +74,8 @@ struct lr_supervise_opts {
  * returned: a warning that private_tmp could not be removed entirely.
  *
  * Meant for a process that exits right after (the CLI): once the child is started, the supervisor
- * closes every fd > 2 it does not need (it leaves sb->ruleset_fd and sb->exec_fd, which sb owns).
+ * closes every fd > 2 it does not need (it leaves sb->ruleset_fd and sb->exec_fd, which sb owns,
+ * and the private tmp's fds).
  * signal_out may be NULL; o may be NULL (no timeout, no private tmp). */
 int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv[],
 		 const struct lr_supervise_opts *o, int *signal_out, struct lr_error *err);

@@ -226,6 +226,36 @@ static bool read_string(pid_t pid, uint64_t addr, char *out, size_t size)
 	return false;
 }
 
+/* Removes "." and empty components and resolves ".." against the component before it, in place
+ * (an absolute path; ".." at the root stays at the root), so that "/a/b/../c" is matched against
+ * the grants as "/a/c", the name the kernel checked ("/a/b" is a real directory when the call
+ * got that far; a symlink among the components is not followed, as elsewhere). */
+static void normalize_path(char *p)
+{
+	char *out = p; /* p[0] == '/' */
+	const char *in = p;
+	while (*in) {
+		while (*in == '/')
+			in++;
+		const char *end = strchrnul(in, '/');
+		size_t len = (size_t)(end - in);
+		if (len == 0 || (len == 1 && in[0] == '.')) {
+			/* nothing */
+		} else if (len == 2 && in[0] == '.' && in[1] == '.') {
+			while (out > p && *--out != '/')
+				;
+		} else {
+			*out++ = '/';
+			memmove(out, in, len);
+			out += len;
+		}
+		in = end;
+	}
+	if (out == p)
+		*out++ = '/';
+	*out = '\0';
+}
+
 /* dirfd + path as the tracee sees them, made absolute (lexically: no symlink resolution). */
 static void resolve_at(pid_t pid, long dirfd, uint64_t addr, char *out, size_t size)
 {
@@ -235,6 +265,7 @@ static void resolve_at(pid_t pid, long dirfd, uint64_t addr, char *out, size_t s
 		return;
 	if (rel[0] == '/') {
 		snprintf(out, size, "%s", rel);
+		normalize_path(out);
 		return;
 	}
 	if ((int)dirfd == AT_FDCWD)
@@ -253,6 +284,8 @@ static void resolve_at(pid_t pid, long dirfd, uint64_t addr, char *out, size_t s
 			       strncmp(rel, "./", 2) == 0 ? rel + 2 : rel);
 	if (len < 0 || (size_t)len >= size)
 		out[0] = '\0'; /* too long to name */
+	else if (out[0] == '/')
+		normalize_path(out);
 }
 
 static void decode_call(pid_t pid, struct lr_trace_call *c)

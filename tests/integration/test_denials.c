@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -179,4 +180,26 @@ Test(denials, timeout_holds_while_the_sandbox_is_busy)
 	cr_expect_lt(t1.tv_sec - t0.tv_sec, 10, "the 1s timeout took %lds", (long)(t1.tv_sec - t0.tv_sec));
 	lrt_free(r);
 	free(pol);
+}
+
+/* A relative path with "..": reported (and matched against the grants) under the name the kernel
+ * checked, not the spelling the command used. */
+Test(denials, relative_read_with_dotdot_is_reported_resolved)
+{
+	char *inside = lrt_fmt("%s/inside", T), *outside = lrt_fmt("%s/outside", T);
+	cr_assert_eq(mkdir(inside, 0755), 0);
+	cr_assert_eq(mkdir(outside, 0755), 0);
+	char *secret = lrt_fmt("%s/secret", outside);
+	lrt_write(secret, "s3cret\n");
+	/* inside is granted: spelt inside/../outside/secret, the file looked beneath the grant */
+	char *pol = lrt_policy(T, "den", lrt_fmt("ro = %s\n", inside));
+	char *what = lrt_fmt("openat(\"%s\", O_RDONLY): read_file not granted; add \"ro = %s\" to [filesystem]",
+			     secret, secret);
+	expect_denied(lrt_run_probe(inside, "--log-denials", pol, LRT_ARGS("read", "../outside/secret")), "EACCES",
+		      what);
+	/* twin: granted under its resolved name, the relative read succeeds and nothing is reported */
+	char *grant = lrt_policy(T, "den", lrt_fmt("ro = %s\nro = %s\n", inside, secret));
+	expect_no_line(lrt_run_probe(inside, "--log-denials", grant, LRT_ARGS("read", "../outside/secret")), 0, "ok");
+	free(what);
+	free(secret);
 }

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -208,4 +209,92 @@ Test(process, supervised_timeout_private_tmp_and_status)
 	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "bpf"));
 	cr_expect(lrt_contains(r->out, "denied EPERM"), "%s", r->out);
 	lrt_free(r);
+}
+
+/* ---- supervised runs end what the command left ------------------------------------------- */
+
+/* Runs landrun with args, its stdout a pipe; returns its exit status once it has exited, and in
+ * *out the pipe's read end (what the command left running may still hold the write end). */
+static int run_with_stdout_pipe(const char *const args[], int *out)
+{
+	static char *const env[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
+	const char *abi = getenv("LANDRUN_TEST_ABI"), *argv[32];
+	size_t n = 0;
+	argv[n++] = lrt_landrun();
+	if (abi && *abi) {
+		argv[n++] = "--test-abi";
+		argv[n++] = abi;
+	}
+	for (size_t i = 0; args[i] && n < 31; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	int p[2];
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+		dup2(p[1], 1);
+		dup2(devnull, 0);
+		dup2(devnull, 2);
+		execve(argv[0], (char *const *)argv, env);
+		_exit(98);
+	}
+	close(p[1]);
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	*out = p[0];
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Has every holder of the pipe's write end ended (EOF at once)? No waiting and no pid looked at. */
+static bool writers_gone(int fd)
+{
+	cr_assert_eq(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	char buf[256];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	return n == 0;
+}
+
+/* sv_sleep 0 d: starts a daemon (fork, setsid, fork; it ignores SIGTERM and holds stdout), prints
+ * its pid, and exits at once. */
+static void daemon_after_exit(const char *flag, const char *extra, bool want_gone)
+{
+	char *pol = lrt_policy(T, "daemon", extra);
+	char *sv_sleep = lrt_fmt("%s/sv_sleep", lrt_helpers_dir());
+	int out;
+	int status = flag ? run_with_stdout_pipe(LRT_ARGS(flag, "-p", pol, "--", sv_sleep, "0", "d"), &out)
+			  : run_with_stdout_pipe(LRT_ARGS("-p", pol, "--", sv_sleep, "0", "d"), &out);
+	cr_expect_eq(status, 0);
+	char line[64] = "";
+	ssize_t n = read(out, line, sizeof(line) - 1); /* the daemon's line comes first */
+	cr_assert_gt(n, 0);
+	int daemon = atoi(line);
+	cr_assert_gt(daemon, 0, "%s", line);
+	bool gone = writers_gone(out);
+	if (!gone)
+		kill(daemon, SIGKILL); /* alive (it holds the pipe): the pid is its own */
+	close(out);
+	if (want_gone)
+		cr_expect(gone, "the daemon %d outlived landrun", daemon);
+	else
+		cr_expect(!gone, "the daemon %d did not survive exec in place", daemon);
+}
+
+Test(process, supervise_option_kills_a_setsid_daemon_when_the_command_exits)
+{
+	daemon_after_exit("--supervise", "", true);
+}
+
+Test(process, supervise_key_kills_a_setsid_daemon_when_the_command_exits)
+{
+	daemon_after_exit(NULL, "[process]\nsupervise = yes\n", true);
+}
+
+/* Twin, and the documented limit: exec in place leaves no landrun to end what the command left */
+Test(process, in_place_run_leaves_a_setsid_daemon_running)
+{
+	daemon_after_exit(NULL, "", false);
 }

@@ -136,14 +136,34 @@ static struct sv_run start(struct lr_sandbox *sb, char *const argv[], const stru
 	return r;
 }
 
-/* Waits for the supervisor (the test's child, or adopted as a subreaper) and returns its report. */
-static struct sv_shared *finish(struct sv_run *r, pid_t pid)
+/* Waits for the supervisor (the test's child, or adopted as a subreaper) and returns its report;
+ * the command's stdout is left open. */
+static struct sv_shared *finish_open(struct sv_run *r, pid_t pid)
 {
 	int st;
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "supervisor process status %#x", st);
+	return r->sh;
+}
+
+static struct sv_shared *finish(struct sv_run *r, pid_t pid)
+{
+	finish_open(r, pid);
 	close(r->out);
 	return r->sh;
+}
+
+/* Has every process that held the write end of the pipe fd reads from ended (EOF at once, what
+ * is left unread skipped)? Exact, with no waiting: a process's fds are closed before its parent
+ * can reap it, and no pid is looked at (it could be another's by now). */
+static bool writers_gone(int fd)
+{
+	cr_assert_eq(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	char buf[256];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	return n == 0;
 }
 
 static struct sv_shared *run(struct lr_sandbox *sb, char *const argv[], const struct lr_supervise_opts *o)
@@ -158,7 +178,8 @@ static void read_line(int fd, char *buf, size_t size)
 	size_t n = 0;
 	while (n + 1 < size) {
 		struct pollfd p = { fd, POLLIN, 0 };
-		cr_assert_eq(poll(&p, 1, 10000), 1, "no output from the command");
+		/* no deadline of its own: a loaded machine may take long; the suite's timeout bounds it */
+		cr_assert_eq(poll(&p, 1, -1), 1, "no output from the command");
 		ssize_t got = read(fd, buf + n, 1);
 		cr_assert_eq(got, 1);
 		if (buf[n] == '\n')
@@ -174,6 +195,16 @@ static char *helper(const char *name)
 	char *p = lrt_fmt("%s/%s", dir, name);
 	free(dir);
 	return p;
+}
+
+/* A private tmp made by the test, held open as the sandbox holds its own (leaked: the fds go
+ * with the supervisor process). */
+static struct lr_tmpdir *hold(const char *path)
+{
+	struct lr_tmpdir *t = calloc(1, sizeof(*t));
+	cr_assert(t);
+	cr_assert_eq(lr_tmpdir_hold(t, path), 0, "%s: %s", path, strerror(errno));
+	return t;
 }
 
 static bool gone(pid_t pid)
@@ -196,29 +227,29 @@ static char proc_state(pid_t pid)
 	return (p = strrchr(buf, ')')) && p[1] == ' ' ? p[2] : '?';
 }
 
+/* Waits for pid to be in state want (the suite's timeout bounds the wait); false if it ended. */
 static bool wait_state(pid_t pid, char want)
 {
-	for (int i = 0; i < 500; i++) {
-		if (proc_state(pid) == want)
+	for (;;) {
+		char st = proc_state(pid);
+		if (st == want)
 			return true;
+		if (st == '?' || st == 'Z')
+			return false;
 		usleep(10000);
 	}
-	return false;
 }
 
-/* Reaps pid, adopted by this process as a subreaper; returns its wait status, -1 if it is still
- * running after 10 s. */
+/* Reaps pid, adopted by this process as a subreaper (the suite's timeout bounds the wait);
+ * returns its wait status. */
 static int reap_adopted(pid_t pid)
 {
-	for (int i = 0; i < 1000; i++) {
-		int st;
-		pid_t got = waitpid(pid, &st, WNOHANG);
-		if (got == pid)
-			return st;
-		cr_assert(got == 0, "waitpid %d: %s", (int)pid, strerror(errno));
-		usleep(10000);
-	}
-	return -1;
+	int st;
+	pid_t got;
+	while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	cr_assert(got == pid, "waitpid %d: %s", (int)pid, strerror(errno));
+	return st;
 }
 
 /* argv for the probe helper: op and argument */
@@ -303,13 +334,13 @@ Test(supervise, timeout_kills_what_ignores_sigterm_and_its_group)
 	read_line(r.out, line, sizeof(line));
 	int pid, grandchild;
 	cr_assert_eq(sscanf(line, "%d %d", &pid, &grandchild), 2, "%s", line);
-	struct sv_shared *sh = finish(&r, r.supervisor);
+	struct sv_shared *sh = finish_open(&r, r.supervisor);
 	cr_expect_eq(sh->status, 124);
 	cr_expect(sh->elapsed_ms >= 2300 && sh->elapsed_ms < 6500, "%lld ms", sh->elapsed_ms);
 	cr_expect(gone(pid));
-	/* the grandchild, orphaned, came to this process: it must have been killed */
-	int st = reap_adopted(grandchild);
-	cr_expect(st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "grandchild status %#x", st);
+	/* the grandchild, orphaned, came to the supervisor (a subreaper): killed and reaped */
+	cr_expect(writers_gone(r.out), "the grandchild %d outlived the supervisor", grandchild);
+	close(r.out);
 	lr_sandbox_free(sb);
 }
 
@@ -324,11 +355,69 @@ Test(supervise, timeout_kills_the_rest_of_the_group_when_the_command_ends)
 	char line[64];
 	read_line(r.out, line, sizeof(line));
 	int grandchild = atoi(line);
-	struct sv_shared *sh = finish(&r, r.supervisor);
+	struct sv_shared *sh = finish_open(&r, r.supervisor);
 	cr_expect_eq(sh->status, 124);
 	cr_expect(sh->elapsed_ms < 6500, "%lld ms: waited for the grace period", sh->elapsed_ms);
-	int st = reap_adopted(grandchild);
-	cr_expect(st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "grandchild status %#x", st);
+	cr_expect(writers_gone(r.out), "the grandchild %d outlived the supervisor", grandchild);
+	close(r.out);
+	lr_sandbox_free(sb);
+}
+
+/* fork, setsid, fork: a daemon out of the command's process group, which ignores SIGTERM and
+ * holds the command's stdout. The supervisor, a child subreaper, gets it back and kills it. */
+static void daemon_is_killed(const char *seconds, const char *flags, long timeout_ms, int want_status)
+{
+	cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 0), 0); /* the test process must not adopt it */
+	struct lr_sandbox *sb = compile("");
+	char *const argv[] = { helper("sv_sleep"), (char *)seconds, (char *)flags, NULL };
+	struct lr_supervise_opts o = { .timeout_ms = timeout_ms, .kill_grace_ms = 300 };
+	struct sv_run r = start(sb, argv, &o, NULL);
+	char line[64];
+	read_line(r.out, line, sizeof(line));
+	int daemon = atoi(line);
+	cr_assert_gt(daemon, 0, "%s", line);
+	struct sv_shared *sh = finish_open(&r, r.supervisor);
+	cr_expect_eq(sh->status, want_status);
+	cr_expect(writers_gone(r.out), "the daemon %d outlived the supervisor", daemon);
+	close(r.out);
+	lr_sandbox_free(sb);
+}
+
+Test(supervise, setsid_daemon_is_killed_at_timeout)
+{
+	daemon_is_killed("30", "d", 500, 124);
+}
+
+Test(supervise, setsid_daemon_is_killed_when_the_command_exits)
+{
+	daemon_is_killed("0", "d", 0, 0);
+}
+
+/* The command stops itself: the supervisor, stopped with it (as a shell job), is woken by the
+ * timeout, which kills it and the daemon writing on meanwhile. Without the wake-up this hangs
+ * until the suite's timeout. */
+Test(supervise, timeout_fires_while_the_command_is_stopped)
+{
+	daemon_is_killed("30", "ds", 500, 124);
+}
+
+/* Twin: a stopped command without a timeout keeps the supervisor stopped (job control), and
+ * continuing it lets the command end normally. */
+Test(supervise, stopped_command_without_timeout_waits_to_be_continued)
+{
+	struct lr_sandbox *sb = compile("");
+	char *const argv[] = { helper("sv_sleep"), "0", "s", NULL };
+	struct sv_run r = start(sb, argv, NULL, NULL);
+	char line[64];
+	read_line(r.out, line, sizeof(line));
+	pid_t pid = atoi(line);
+	int st = 0;
+	cr_assert_eq(waitpid(r.supervisor, &st, WUNTRACED), r.supervisor);
+	cr_assert(WIFSTOPPED(st), "supervisor status %#x", st);
+	cr_expect_eq(proc_state(pid), 'T');
+	cr_assert_eq(kill(r.supervisor, SIGCONT), 0);
+	struct sv_shared *sh = finish(&r, r.supervisor);
+	cr_expect_eq(sh->status, 0);
 	lr_sandbox_free(sb);
 }
 
@@ -378,9 +467,7 @@ Test(supervise, stop_and_continue_are_mirrored)
 	/* as a shell's job: the supervisor stops when the sandbox does, with the same signal */
 	cr_assert_eq(kill(r.supervisor, SIGTSTP), 0);
 	int st = 0;
-	pid_t got = 0;
-	for (int i = 0; i < 1000 && got == 0; i++, usleep(10000))
-		got = waitpid(r.supervisor, &st, WUNTRACED | WNOHANG);
+	pid_t got = waitpid(r.supervisor, &st, WUNTRACED);
 	cr_assert_eq(got, r.supervisor, "the supervisor did not stop");
 	cr_expect(WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP, "supervisor status %#x", st);
 	cr_expect_eq(proc_state(pid), 'T');
@@ -466,7 +553,7 @@ Test(supervise, supervisor_kills_and_cleans_up_when_its_parent_dies)
 	mkdir(tmp, 0700);
 	lrt_write(lrt_fmt("%s/f", tmp), "x");
 	char *const argv[] = { helper("sv_sleep"), "30", NULL };
-	struct lr_supervise_opts o = { .die_with_parent = true, .private_tmp = tmp };
+	struct lr_supervise_opts o = { .die_with_parent = true, .private_tmp = hold(tmp) };
 	const struct sv_setup su = { .middle = true, .tty = -1 };
 	struct sv_run r = start(sb, argv, &o, &su);
 	char line[64];
@@ -533,7 +620,7 @@ Test(supervise, private_tmp_is_removed_without_following_symlinks)
 	lrt_write(lrt_fmt("%s/outside/also", T), "keep me too");
 	char *tmp = make_private_tmp(outside);
 	struct lr_sandbox *sb = compile("");
-	struct lr_supervise_opts o = { .private_tmp = tmp };
+	struct lr_supervise_opts o = { .private_tmp = hold(tmp) };
 	struct sv_shared *sh = run(sb, PROBE("exit", "3"), &o);
 	cr_expect_eq(sh->status, 3);
 	cr_expect(!sh->err_set, "%s", sh->msg);
@@ -550,7 +637,7 @@ Test(supervise, private_tmp_is_removed_after_a_timeout)
 	char *tmp = make_private_tmp(outside);
 	struct lr_sandbox *sb = compile(lrt_fmt("rw = %s\n", tmp));
 	char *const argv[] = { helper("sv_sleep"), "30", NULL };
-	struct lr_supervise_opts o = { .timeout_ms = 200, .private_tmp = tmp };
+	struct lr_supervise_opts o = { .timeout_ms = 200, .private_tmp = hold(tmp) };
 	struct sv_shared *sh = run(sb, argv, &o);
 	cr_expect_eq(sh->status, 124);
 	cr_expect(!sh->err_set, "%s", sh->msg);
@@ -565,12 +652,44 @@ Test(supervise, private_tmp_written_by_the_sandbox_is_removed)
 	cr_assert_eq(mkdir(tmp, 0700), 0);
 	struct lr_sandbox *sb = compile(lrt_fmt("rw = %s\n", tmp));
 	char *const argv[] = { "/bin/sh", "-c", lrt_fmt("mkdir -p %1$s/a/b && echo x > %1$s/a/b/f && ln -s %2$s %1$s/a/s && chmod 0 %1$s/a && chmod 0 %1$s", tmp, secret), NULL };
-	struct lr_supervise_opts o = { .private_tmp = tmp };
+	struct lr_supervise_opts o = { .private_tmp = hold(tmp) };
 	struct sv_shared *sh = run(sb, argv, &o);
 	cr_expect_eq(sh->status, 0, "%s", sh->msg);
 	cr_expect(!sh->err_set, "%s", sh->msg);
 	cr_expect_eq(access(tmp, F_OK), -1, "%s survived", tmp);
 	cr_expect_eq(access(secret, F_OK), 0);
+	lr_sandbox_free(sb);
+}
+
+/* The command renames its tmp aside and moves another directory (another user's, when run as
+ * root) in its place: the supervisor empties the directory it made, not the one with its name. */
+Test(supervise, private_tmp_swapped_for_another_directory_is_left_alone)
+{
+	char *box = lrt_fmt("%s/box", T);
+	cr_assert_eq(mkdir(box, 0755), 0);
+	char *tmp = lrt_fmt("%s/private", box), *victim = lrt_fmt("%s/victim", box);
+	cr_assert_eq(mkdir(tmp, 0700), 0);
+	lrt_write(lrt_fmt("%s/mine", tmp), "x");
+	cr_assert_eq(mkdir(victim, 0700), 0);
+	cr_assert_eq(mkdir(lrt_fmt("%s/sub", victim), 0700), 0);
+	lrt_write(lrt_fmt("%s/precious", victim), "x");
+	lrt_write(lrt_fmt("%s/sub/precious", victim), "x");
+	if (geteuid() == 0) {
+		const char *owned[] = { victim, lrt_fmt("%s/sub", victim), lrt_fmt("%s/precious", victim),
+					lrt_fmt("%s/sub/precious", victim) };
+		for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+			cr_assert_eq(lchown(owned[i], 65534, 65534), 0);
+	}
+	struct lr_sandbox *sb = compile(lrt_fmt("rw = %s\n", box));
+	char *const argv[] = { "/bin/sh", "-c", lrt_fmt("mv %1$s %1$s.aside && mv %2$s %1$s", tmp, victim), NULL };
+	struct lr_supervise_opts o = { .private_tmp = hold(tmp) };
+	struct sv_shared *sh = run(sb, argv, &o);
+	cr_expect_eq(sh->status, 0, "%s", sh->msg);
+	cr_expect_eq(access(lrt_fmt("%s/precious", tmp), F_OK), 0, "the other directory was emptied");
+	cr_expect_eq(access(lrt_fmt("%s/sub/precious", tmp), F_OK), 0, "the other directory was emptied");
+	cr_expect_eq(access(lrt_fmt("%s.aside/mine", tmp), F_OK), -1, "the private tmp was not emptied");
+	cr_expect(sh->err_set && lrt_contains(sh->msg, "moved it away and put another directory in its place"),
+		  "%s", sh->msg);
 	lr_sandbox_free(sb);
 }
 
@@ -601,7 +720,7 @@ Test(supervise, failing_sandbox_step_is_125_and_the_command_does_not_run)
 	sb->rlimits[LR_RLIMIT_NOFILE] = (struct rlimit){ .rlim_cur = 64, .rlim_max = 32 };
 	char *tmp = lrt_fmt("%s/private", T);
 	mkdir(tmp, 0700);
-	struct lr_supervise_opts o = { .private_tmp = tmp };
+	struct lr_supervise_opts o = { .private_tmp = hold(tmp) };
 	struct sv_shared *sh = run(sb, PROBE("write", marker), &o);
 	cr_expect_eq(sh->status, 125);
 	cr_expect(sh->err_set);
@@ -639,9 +758,9 @@ Test(supervise, supervisor_keeps_no_stray_fds)
 	read_line(r.out, line, sizeof(line));
 	char *fdpath = lrt_fmt("/proc/%d/fd/%d", (int)r.supervisor, stray);
 	struct stat st;
-	bool open_still = true;
-	for (int i = 0; i < 100 && (open_still = lstat(fdpath, &st) == 0); i++)
-		usleep(10000);
+	bool open_still;
+	while ((open_still = lstat(fdpath, &st) == 0) && proc_state(r.supervisor) != 'Z')
+		usleep(10000); /* closed once the command runs: no deadline of its own */
 	cr_expect(!open_still, "fd %d is still open in the supervisor", stray);
 	kill(r.supervisor, SIGTERM);
 	finish(&r, r.supervisor);

@@ -395,6 +395,14 @@ Test(policy, abstract_unix_and_signals_values)
 
 /* ---- [process] ----------------------------------------------------------------------------- */
 
+Test(policy, supervise_values)
+{
+	cr_expect_eq(P.supervise.value, LR_UNSET);
+	load_ok("[process]\nsupervise = yes\n");
+	cr_expect_eq(P.supervise.value, LR_YES);
+	UT_EXPECT_ERROR(&CTX, "[process]\nsupervise = maybe\n", "t.ini:2: supervise = \"maybe\": expected yes or no");
+}
+
 Test(policy, log_denials_values)
 {
 	cr_expect_eq(P.log_denials.value, LR_UNSET);
