@@ -99,10 +99,11 @@ Test(network, abstract_unix_socket_scoping)
 	memcpy(a.sun_path + 1, name, strlen(name));
 	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name));
 	cr_assert(bind(fd, (struct sockaddr *)&a, len) == 0 && listen(fd, 4) == 0);
-	struct lrt_result *no = probe("", "abstract-connect", name);
+	/* unix = any: the socket is created, Landlock's scope refuses the connection */
+	struct lrt_result *no = probe("[network]\nunix = any\n", "abstract-connect", name);
 	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
 	cr_expect(lrt_contains(no->out, "EPERM"), "%s", no->out);
-	struct lrt_result *ok = probe("[network]\nabstract_unix = shared\n", "abstract-connect", name);
+	struct lrt_result *ok = probe("[network]\nunix = any\nabstract_unix = shared\n", "abstract-connect", name);
 	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
 	close(fd);
 }

@@ -255,3 +255,53 @@ Test(syscalls, allow_list_always_holds_the_essentials)
 	free(pol);
 	free(learned);
 }
+
+/* TIOCSPGRP / TIOCSCTTY would make the sandbox the terminal's foreground group: refused, compared
+ * as 32 bits like TIOCSTI. stdin is /dev/null: ENOTTY means the call reached the kernel. */
+Test(syscalls, terminal_foreground_ioctls_denied_even_with_high_bits)
+{
+	EXPECT(under("", LRT_ARGS("tty-ioctl", "tiocspgrp", "low")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("tty-ioctl", "tiocspgrp", "high")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("tty-ioctl", "tiocsctty", "low")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("tty-ioctl", "tiocsctty", "high")), 1, "denied EPERM");
+	/* twin: lifting the ioctl item lets them through to the kernel */
+	EXPECT(under("[syscalls]\nbaseline_except = ioctl\n", LRT_ARGS("tty-ioctl", "tiocspgrp", "high")), 0, "passed-filter");
+	EXPECT(under("[syscalls]\nbaseline_except = ioctl\n", LRT_ARGS("tty-ioctl", "tiocsctty", "low")), 0, "passed-filter");
+}
+
+/* A memfd that can become executable would give back the execution Landlock takes away: refused
+ * wherever [filesystem] is restricted, with ENOSYS so callers fall back to a file. */
+Test(syscalls, executable_memfd_denied_under_filesystem_restrictions)
+{
+	EXPECT(under("", LRT_ARGS("memfd", "0x1")), 1, "denied ENOSYS");
+	EXPECT(under("", LRT_ARGS("memfd", "0x11")), 1, "denied ENOSYS");   /* MFD_EXEC */
+	EXPECT(under("", LRT_ARGS("memfd", "0x1", "hi")), 1, "denied ENOSYS");
+	EXPECT(under("", LRT_ARGS("memfd-exec", "/usr/bin/true")), 1, "denied ENOSYS");
+	/* twins: MFD_NOEXEC_SEAL (Linux 6.3) passes; lifting the item, or no filesystem rules */
+	EXPECT(under("", LRT_ARGS("memfd", "0x9")), 0, "ok");
+	EXPECT(under("[syscalls]\nbaseline_except = memfd_create\n", LRT_ARGS("memfd", "0x1")), 0, "ok");
+	EXPECT(under("[filesystem]\nunrestricted = yes\n", LRT_ARGS("memfd", "0x1")), 0, "ok");
+}
+
+/* File handles skip path checks where CAP_DAC_READ_SEARCH is kept. */
+Test(syscalls, file_handles_denied)
+{
+	char *file = lrt_fmt("%s/handle", T);
+	lrt_write(file, "x");
+	/* twin first: the file system gives handles at all */
+	int st = system(lrt_fmt("%s name-to-handle %s >/dev/null 2>&1", lrt_probe(), file));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		cr_skip_test("the file system under %s gives no file handles", T);
+	char *ro = lrt_fmt("ro = %s\n", T);
+	EXPECT(under(ro, LRT_ARGS("name-to-handle", file)), 1, "denied ENOSYS");
+	char *lifted = lrt_fmt("%s[syscalls]\nbaseline_except = name_to_handle_at\n", ro);
+	EXPECT(under(lifted, LRT_ARGS("name-to-handle", file)), 0, "ok");
+	/* open_by_handle_at: the filter's errno (EACCES here) rather than the kernel's EPERM */
+	EXPECT(under(lrt_fmt("%saction = errno:EACCES\n", lifted), LRT_ARGS("open-by-handle", file)), 1, "denied EACCES");
+	char *both = lrt_fmt("%s[syscalls]\nbaseline_except = name_to_handle_at open_by_handle_at\n"
+			     "[process]\ncapabilities = dac_read_search\n", ro);
+	if (lrt_is_root())
+		EXPECT(under(both, LRT_ARGS("open-by-handle", file)), 0, "ok");
+	else
+		EXPECT(under(both, LRT_ARGS("open-by-handle", file)), 1, "denied EPERM"); /* the kernel's answer */
+}
