@@ -282,8 +282,9 @@ int main(int argc, char **argv)
 	if (OP("sock-diag"))
 		return sock_diag_dump();
 	if (OP("getaddrinfo")) {
-		struct addrinfo *res = NULL;
-		int rc = getaddrinfo(arg, NULL, NULL, &res);
+		/* AI_ADDRCONFIG: glibc asks the kernel for the host's addresses over NETLINK_ROUTE */
+		struct addrinfo *res = NULL, hints = { .ai_flags = AI_ADDRCONFIG, .ai_socktype = SOCK_STREAM };
+		int rc = getaddrinfo(arg, "80", &hints, &res);
 		if (rc != 0) {
 			printf("denied %s\n", gai_strerror(rc));
 			return 1;

@@ -1,5 +1,6 @@
 /* The seccomp baseline and [syscalls]: each denial attempted, with a granted twin. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -304,4 +305,27 @@ Test(syscalls, file_handles_denied)
 		EXPECT(under(both, LRT_ARGS("open-by-handle", file)), 0, "ok");
 	else
 		EXPECT(under(both, LRT_ARGS("open-by-handle", file)), 1, "denied EPERM"); /* the kernel's answer */
+}
+
+/* dev = DIR: ioctl on the devices beneath the directory (a pty under /dev/pts here); opening them
+ * still needs a read or write grant. */
+Test(syscalls, dev_directory_grants_ioctl_beneath)
+{
+	if (lrt_abi_below(5))
+		cr_skip_test("capped below Landlock ABI 5: no device ioctl restrictions");
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0)
+		cr_skip_test("no pseudo-terminals here");
+	char *pts = ptsname(m);
+	cr_assert(pts);
+	EXPECT(under("rw = /dev/pts\ndev = /dev/pts\n", LRT_ARGS("dev-ioctl", pts)), 0, "ok");
+	/* twin: the same open without the dev grant, the ioctl refused by Landlock */
+	EXPECT(under("rw = /dev/pts\n", LRT_ARGS("dev-ioctl", pts)), 1, "denied EACCES");
+	/* a directory that is neither: still refused for a regular file */
+	char *file = lrt_fmt("%s/plain", T);
+	lrt_write(file, "x");
+	struct lrt_result *r = under(lrt_fmt("dev = %s\n", file), LRT_ARGS("exit", "0"));
+	cr_expect(r->status == 125 && lrt_contains(r->err, "not a device file or a directory"), "%s", r->err);
+	lrt_free(r);
+	close(m);
 }
