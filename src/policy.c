@@ -356,6 +356,10 @@ static int key_abstract_unix(struct parse_state *st, const char *v, const struct
 static int key_unix(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
 	struct lr_policy *p = st->p;
+	const char *rest = value;
+	size_t wlen;
+	if (!lr_next_word(&rest, &wlen, false))
+		return lr_fail(st->err, at, "unix: empty value (expected none, any or the paths of sockets)");
 	if (!st->continuation || p->unix_sockets.value != LR_UNIX_PATHS)
 		p->unix_paths.len = 0;
 	if (is_word(value, "none"))
