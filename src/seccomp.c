@@ -423,6 +423,8 @@ static int emit_netlink(struct compiler *c, int nr)
 		return 0;
 	struct socket_ctx ctx = { nr, deny_with(c, EPROTONOSUPPORT), AF_NETLINK };
 	set_origin(c, "[network] netlink");
+	if (c->p->netlink_mask == LR_NETLINK_ROUTE_ONLY) /* the default: one comparison (high bits included) */
+		return RULE(c, ctx.action, nr, D_EQ(0, AF_NETLINK), D_GT(2, 0));
 	uint64_t denied = ~(uint64_t)c->p->netlink_mask & 0xffffffffu;
 	return for_each_block(c, denied, 32, 0xffffffffu, deny_protocol_block, &ctx) ||
 	       RULE(c, ctx.action, nr, D_EQ(0, AF_NETLINK), D_GE(2, 32));
