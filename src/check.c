@@ -39,6 +39,7 @@ static const struct check_rule check_rules[] = {
 	{ "rw-home", 30, "grant the project directory, not $HOME or its parents" },
 	{ "rw-path", 30, "keep PATH directories read-only (rox): programs planted there run outside the sandbox" },
 	{ "rw-proc-sys", 30, "drop the grant: /proc and /sys are kernel interfaces" },
+	{ "unix-any", 30, "unix = none, or unix = the sockets the command uses (enforced from Linux 7.1)" },
 	{ "dev-broad", 25, "grant the device files the command uses (/dev/null ...), not /dev" },
 	{ "net-connect-any", 25, "connect_tcp = the ports the command needs (e.g. 443)" },
 	{ "rw-dotfiles", 25, "grant the one file the tool needs, read-only if it can: dotfiles run code outside the sandbox" },
@@ -50,6 +51,7 @@ static const struct check_rule check_rules[] = {
 	{ "baseline-except", 15, "remove the exception unless the command cannot work without it" },
 	{ "env-keep-risky", 15, "set = NAME=VALUE with a fixed value, or drop the name" },
 	{ "net-bind-any", 15, "bind_tcp = the ports the command listens on, or none" },
+	{ "netlink-broad", 15, "netlink = route, plus only the protocols the command uses" },
 	{ "read-home", 15, "grant only what the command reads from $HOME" },
 	{ "udp", 15, "udp = no, unless the command resolves names itself (DNS)" },
 	{ "dev-tty", 10, "drop dev = on terminals unless the command must set terminal modes" },
@@ -377,6 +379,13 @@ static int check_network(struct check *c)
 	if (p->bind_any.value && add(c, "net-bind-any", &p->bind_any.at, "TCP servers on any port"))
 		return -1;
 	if (p->udp.value == LR_YES && add(c, "udp", &p->udp.at, "UDP is allowed, and Landlock cannot restrict it by port: any host can be reached"))
+		return -1;
+	if (p->unix_sockets.value == LR_UNIX_ANY &&
+	    add(c, "unix-any", &p->unix_sockets.at, "pathname unix sockets are reachable: the session bus (systemd-run --user "
+		"runs anything outside the sandbox), docker.sock, ssh and gpg agents"))
+		return -1;
+	if ((p->netlink_any.value || (p->netlink_mask & ~LR_NETLINK_ROUTE_ONLY)) &&
+	    add(c, "netlink-broad", &p->netlink_any.at, "netlink protocols beyond route (sock_diag alone lists every socket on the host)"))
 		return -1;
 	if (p->abstract_unix.value == LR_NO &&
 	    add(c, "abstract-unix-shared", &p->abstract_unix.at, "abstract unix sockets outside the sandbox are reachable (X11, D-Bus, agents)"))

@@ -187,7 +187,9 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 	case OPT_UNRESTRICTED_NET:
 		c->access_flags = true;
 		if (lr_policy_set(&c->policy, &c->ctx, "network", "connect_tcp", "any", &at, err) ||
-		    lr_policy_set(&c->policy, &c->ctx, "network", "bind_tcp", "any", &at, err))
+		    lr_policy_set(&c->policy, &c->ctx, "network", "bind_tcp", "any", &at, err) ||
+		    lr_policy_set(&c->policy, &c->ctx, "network", "unix", "any", &at, err) ||
+		    lr_policy_set(&c->policy, &c->ctx, "network", "netlink", "any", &at, err))
 			return -1;
 		return lr_policy_set(&c->policy, &c->ctx, "network", "udp", "yes", &at, err);
 	case OPT_EXPLAIN: c->explain = true; return 0;

@@ -89,6 +89,39 @@ static void explain_exec(FILE *out, const struct lr_policy *p, const struct lr_s
 			"readable file\n");
 }
 
+/* unix = : what the filter and, at ABI 9, Landlock's resolve_unix enforce. */
+static void explain_unix(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
+{
+	if (p->unix_sockets.value == LR_UNIX_NONE) {
+		setting(out, "unix", "none (socket(AF_UNIX) refused; socketpair allowed)", &p->unix_sockets);
+		return;
+	}
+	if (p->unix_sockets.value == LR_UNIX_ANY) {
+		setting(out, "unix", "any (pathname sockets NOT restricted)", &p->unix_sockets);
+		return;
+	}
+	for (size_t i = 0; i < p->unix_paths.len; i++) {
+		const struct lr_path_rule *r = lr_vec_at(&p->unix_paths, i);
+		fprintf(out, "  %-16s %s%s", "unix", r->optional ? "?" : "", r->path);
+		origin(out, &r->at);
+	}
+	if (!(sb->handled_fs & LR_FS_RESOLVE_UNIX))
+		fprintf(out, "  %-16s any: NOT enforced (needs Landlock ABI 9, Linux 7.1; this kernel has %d)\n", "unix", sb->abi);
+}
+
+static void explain_netlink(FILE *out, const struct lr_policy *p)
+{
+	char names[256] = "";
+	size_t off = 0;
+	for (int proto = 0; proto < 32 && off < sizeof(names); proto++) {
+		const char *name = lr_netlink_name(proto);
+		if (p->netlink_mask & (1U << proto))
+			off += (size_t)(name ? snprintf(names + off, sizeof(names) - off, "%s%s", off ? " " : "", name)
+					     : snprintf(names + off, sizeof(names) - off, "%s%d", off ? " " : "", proto));
+	}
+	setting(out, "netlink", p->netlink_any.value ? "any" : off ? names : "none", &p->netlink_any);
+}
+
 static void explain_network(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
 	fprintf(out, "[network]\n");
@@ -103,6 +136,11 @@ static void explain_network(FILE *out, const struct lr_policy *p, const struct l
 	setting(out, "families", fams, &p->families);
 	setting(out, "abstract_unix",
 		sb->scoped & LR_SCOPE_ABSTRACT_UNIX_SOCKET ? "isolated" : "shared (not enforced)", &p->abstract_unix);
+	explain_unix(out, p, sb);
+	explain_netlink(out, p);
+	fprintf(out, "  listen           %s\n", lr_policy_refuses_listen(p)
+		? "refused (no bind port and no unix socket granted)"
+		: "allowed (a socket that listens unbound gets an ephemeral port no bind rule checks)");
 	fprintf(out, "  enforced TCP: connect %s, bind %s\n",
 		sb->handled_net & LR_NET_CONNECT_TCP ? "restricted" : "NOT restricted",
 		sb->handled_net & LR_NET_BIND_TCP ? "restricted" : "NOT restricted");

@@ -42,6 +42,8 @@ uint64_t lr_fs_rights_for_abi(int abi)
 		[5] = (LR_FS_IOCTL_DEV << 1) - 1,
 		[6] = (LR_FS_IOCTL_DEV << 1) - 1,
 		[7] = (LR_FS_IOCTL_DEV << 1) - 1,
+		[8] = (LR_FS_IOCTL_DEV << 1) - 1,
+		[9] = (LR_FS_RESOLVE_UNIX << 1) - 1,
 	};
 	if (abi < 0)
 		return 0;
@@ -153,6 +155,7 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 	bool has_rw = has_access(p, LR_RW, &rw_at);
 	bool has_dev = has_access(p, LR_DEV, &dev_at);
 	bool scope_unix = p->abstract_unix.value != LR_NO, scope_sig = p->signals.value != LR_NO;
+	bool unix_paths = p->unix_sockets.value == LR_UNIX_PATHS;
 	const struct lr_origin *net_at = p->connect_any.set ? &p->connect_any.at : &implicit;
 	struct feature features[] = {
 		{ "filesystem restrictions", 1, fs, &implicit },
@@ -163,6 +166,8 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 		{ "device ioctl grants (dev =)", 5, fs && has_dev, dev_at },
 		{ "abstract unix socket isolation", 6, p->abstract_unix.set && scope_unix, &p->abstract_unix.at },
 		{ "signal isolation", 6, p->signals.set && scope_sig, &p->signals.at },
+		{ "unix = PATH (only the listed unix sockets, Linux 7.1; best-effort runs it as unix = any)", 9, unix_paths,
+		  &p->unix_sockets.at },
 	};
 	if (p->min_abi.set && sb->abi < p->min_abi.value)
 		return lr_fail(err, &p->min_abi.at, "min_abi = %d but this kernel offers Landlock ABI %d%s%s",
@@ -172,6 +177,13 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 		return -1;
 	if (fs)
 		sb->handled_fs = lr_fs_rights_for_abi(sb->abi);
+	/* resolve_unix (ABI 9) is handled unless unix = any: with unix = PATH the rules grant the
+	 * listed sockets; with none no rule does (the filter refuses socket(AF_UNIX) anyway). Below
+	 * ABI 9, best-effort has noted that unix = PATH runs as unix = any. */
+	if (sb->abi >= 9 && p->unix_sockets.value != LR_UNIX_ANY)
+		sb->handled_fs |= LR_FS_RESOLVE_UNIX;
+	else
+		sb->handled_fs &= ~LR_FS_RESOLVE_UNIX;
 	if (sb->abi >= 4) {
 		sb->handled_net = (tcp_connect ? LR_NET_CONNECT_TCP : 0) | (tcp_bind ? LR_NET_BIND_TCP : 0);
 	}
@@ -363,9 +375,10 @@ static int add_guarded_path_rules(struct lr_sandbox *sb, const struct lr_policy 
 		}
 		if (!S_ISDIR(st.st_mode))
 			rights &= LR_FS_FILE_RIGHTS;
-		if (r->access == LR_DEV && !S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		/* dev = DIR: ioctl on the devices beneath it (opening them still needs ro/rw) */
+		if (r->access == LR_DEV && !S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode) && !S_ISDIR(st.st_mode)) {
 			close(fd);
-			return lr_fail(err, &r->at, "dev = %s: not a device file", r->path);
+			return lr_fail(err, &r->at, "dev = %s: not a device file or a directory", r->path);
 		}
 		if (refuse_writable_policy(guard, p, r, &st, rights, err)) {
 			close(fd);
@@ -435,6 +448,29 @@ static int add_port_rules(struct lr_sandbox *sb, const struct lr_policy *p, stru
 	return 0;
 }
 
+/* [network] unix = PATH (ABI 9): resolve_unix on each listed socket, or beneath a directory. The
+ * same symlink rule as [filesystem] paths (open_rule_path). */
+static int add_unix_rules(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
+{
+	for (size_t i = 0; i < p->unix_paths.len; i++) {
+		const struct lr_path_rule *r = lr_vec_at(&p->unix_paths, i);
+		struct stat st;
+		enum opened how;
+		int fd = open_rule_path(sb, r, 0, &how, &st, err);
+		if (fd == RULE_SKIPPED)
+			continue;
+		if (fd < 0)
+			return -1;
+		int rc = !S_ISSOCK(st.st_mode) && !S_ISDIR(st.st_mode)
+				 ? lr_fail(err, &r->at, "unix = %s: not a unix socket or a directory", r->path)
+				 : add_path_beneath(sb, fd, LR_FS_RESOLVE_UNIX, r->path, &r->at, err);
+		close(fd);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 /* [filesystem] private_tmp: the run's own directory, read-write. */
 static int add_private_tmp_rule(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
 {
@@ -473,11 +509,14 @@ int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 	if (fd < 0)
 		return lr_fail(err, NULL, "landlock_create_ruleset: %s", strerror(errno));
 	sb->ruleset_fd = fd;
-	if (sb->handled_fs && add_path_rules(sb, p, o && o->defer_close, err))
+	bool files = sb->handled_fs & ~LR_FS_RESOLVE_UNIX; /* not only resolve_unix: [filesystem] is restricted */
+	if (files && add_path_rules(sb, p, o && o->defer_close, err))
 		return -1;
-	if (sb->handled_fs && add_exec_chain_rules(sb, err))
+	if (files && add_exec_chain_rules(sb, err))
 		return -1;
-	if (sb->handled_fs && sb->private_tmp && add_private_tmp_rule(sb, p, err))
+	if (files && sb->private_tmp && add_private_tmp_rule(sb, p, err))
+		return -1;
+	if ((sb->handled_fs & LR_FS_RESOLVE_UNIX) && add_unix_rules(sb, p, err))
 		return -1;
 	return add_port_rules(sb, p, err);
 }

@@ -38,7 +38,7 @@
 #define LR_SCOPE_SIGNAL (1ULL << 1)               /* ABI 6 */
 
 /* The highest ABI whose rights landrun knows how to use. */
-#define LR_LANDLOCK_ABI_KNOWN 7
+#define LR_LANDLOCK_ABI_KNOWN 9
 
 struct lr_landlock_ruleset_attr {
 	uint64_t handled_access_fs;

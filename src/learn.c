@@ -50,6 +50,7 @@ struct learn {
 	struct lr_vec ports; /* struct port_use */
 	bool udp;
 	uint64_t families;   /* socket families created */
+	uint32_t netlink;    /* netlink protocols used */
 	bool want_syscalls;
 	unsigned char syscalls[MAX_NR];
 	char cwd[PATH_MAX], home[PATH_MAX], tmp[PATH_MAX];
@@ -249,6 +250,8 @@ static void on_exit_call(void *ctx, const struct lr_trace_call *c)
 		unsigned fam = (unsigned)c->args[0], type = (unsigned)c->args[1] & 0xf;
 		if (fam < 64)
 			l->families |= 1ULL << fam;
+		if (fam == AF_NETLINK && (unsigned)c->args[2] < 32)
+			l->netlink |= 1U << (unsigned)c->args[2];
 		if ((fam == AF_INET || fam == AF_INET6) && type == SOCK_DGRAM)
 			l->udp = true;
 		break;
@@ -421,6 +424,19 @@ static int by_port(const void *a, const void *b)
 	return x->bind != y->bind ? (int)x->bind - (int)y->bind : (int)x->port - (int)y->port;
 }
 
+/* A pathname unix socket connected to or bound, other than glibc's nscd probe (made by every
+ * user lookup, and harmless to refuse). */
+static bool used_unix_sockets(const struct learn *l)
+{
+	for (size_t i = 0; i < l->uses.len; i++) {
+		const struct use *u = lr_vec_at(&l->uses, i);
+		if ((u->flags & U_UNIX_SOCKET) && strcmp(u->path, "/var/run/nscd/socket") != 0 &&
+		    strcmp(u->path, "/run/nscd/socket") != 0)
+			return true;
+	}
+	return false;
+}
+
 static void write_network(FILE *out, struct learn *l)
 {
 	lr_vec_sort(&l->ports, by_port);
@@ -434,6 +450,21 @@ static void write_network(FILE *out, struct learn *l)
 	}
 	if (l->udp)
 		fprintf(out, "; UDP sockets were used (Landlock cannot restrict them by port)\nudp = yes\n");
+	if (used_unix_sockets(l))
+		fprintf(out, "; pathname unix sockets were used (unix = PATH ... grants only those, from Linux 7.1)\n"
+			"unix = any\n");
+	if (l->netlink & ~LR_NETLINK_ROUTE_ONLY) {
+		fprintf(out, "; netlink protocols beyond route were used\nnetlink =");
+		for (int proto = 0; proto < 32; proto++)
+			if ((l->netlink | LR_NETLINK_ROUTE_ONLY) & (1U << proto)) {
+				const char *name = lr_netlink_name(proto);
+				if (name)
+					fprintf(out, " %s", name);
+				else
+					fprintf(out, " %d", proto);
+			}
+		fputc('\n', out);
+	}
 	uint64_t extra = l->families & ~LR_DEFAULT_FAMILIES;
 	if (extra) {
 		fprintf(out, "; socket families beyond the default set were used\nfamilies =");
@@ -483,7 +514,7 @@ static void write_policy(FILE *out, struct learn *l, char **command, int status,
 /* No restriction at all: the command runs as it would without landrun, only observed. */
 static const char unrestricted_base[] =
 	"[filesystem]\nunrestricted = yes\n"
-	"[network]\nconnect_tcp = any\nbind_tcp = any\nudp = yes\n"
+	"[network]\nconnect_tcp = any\nbind_tcp = any\nudp = yes\nunix = any\nnetlink = any\n"
 	"[syscalls]\nbaseline = none\n";
 
 struct learn_args {

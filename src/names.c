@@ -48,6 +48,36 @@ const char *lr_family_name(int af)
 	return af >= 0 && (size_t)af < LR_ARRAY_LEN(families) && families[af] ? families[af] : "?";
 }
 
+/* Index = NETLINK_* protocol number (stable kernel ABI, <linux/netlink.h>). */
+static const char *const netlink_protocols[32] = {
+	[0] = "route",       [1] = "unused",       [2] = "usersock",       [3] = "firewall",
+	[4] = "sock_diag",   [5] = "nflog",        [6] = "xfrm",           [7] = "selinux",
+	[8] = "iscsi",       [9] = "audit",        [10] = "fib_lookup",    [11] = "connector",
+	[12] = "netfilter",  [13] = "ip6_fw",      [14] = "dnrtmsg",       [15] = "kobject_uevent",
+	[16] = "generic",    [18] = "scsitransport", [19] = "ecryptfs",    [20] = "rdma",
+	[21] = "crypto",     [22] = "smc",
+};
+
+int lr_netlink_from_name(const char *name)
+{
+	unsigned long long n;
+	if (lr_parse_uint(name, 31, &n))
+		return (int)n;
+	if (strcasecmp(name, "inet_diag") == 0)
+		return 4; /* NETLINK_INET_DIAG, the old name of sock_diag */
+	for (size_t i = 0; i < LR_ARRAY_LEN(netlink_protocols); i++)
+		if (netlink_protocols[i] && strcasecmp(name, netlink_protocols[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *lr_netlink_name(int proto)
+{
+	return proto >= 0 && (size_t)proto < LR_ARRAY_LEN(netlink_protocols) && netlink_protocols[proto]
+		       ? netlink_protocols[proto]
+		       : NULL;
+}
+
 static const char *strip_cap_prefix(const char *name)
 {
 	return strncasecmp(name, "CAP_", 4) == 0 ? name + 4 : name;

@@ -360,6 +360,67 @@ static int key_abstract_unix(struct parse_state *st, const char *v, const struct
 	return parse_choice(st, "abstract_unix", v, "isolated", "shared", &st->p->abstract_unix, at);
 }
 
+/* unix = none | any | PATH ...: a PATH is a pathname socket, or a directory of them, the command
+ * may connect or send to. A new line replaces the setting; continuation lines add paths. */
+static int key_unix(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	struct lr_policy *p = st->p;
+	const char *rest = value;
+	size_t wlen;
+	if (!lr_next_word(&rest, &wlen, false))
+		return lr_fail(st->err, at, "unix: empty value (expected none, any or the paths of sockets)");
+	if (!st->continuation || p->unix_sockets.value != LR_UNIX_PATHS)
+		p->unix_paths.len = 0;
+	if (is_word(value, "none"))
+		return set_setting(&p->unix_sockets, LR_UNIX_NONE, at);
+	if (is_word(value, "any"))
+		return set_setting(&p->unix_sockets, LR_UNIX_ANY, at);
+	/* parsed as [filesystem] paths are (variables, ?optional), then moved to their own list */
+	size_t first = p->paths.len;
+	int rc = add_paths(st, value, LR_RO, at);
+	for (size_t i = first; rc == 0 && i < p->paths.len; i++) {
+		struct lr_path_rule *r = lr_vec_push(&p->unix_paths);
+		if (!r)
+			rc = lr_fail(st->err, at, "out of memory");
+		else
+			*r = *(const struct lr_path_rule *)lr_vec_at(&p->paths, i);
+	}
+	p->paths.len = first;
+	return rc ? rc : set_setting(&p->unix_sockets, LR_UNIX_PATHS, at);
+}
+
+/* netlink = route | any | PROTO ...: the netlink protocols socket(AF_NETLINK) may use. A new line
+ * replaces the set; continuation lines add to it. */
+static int key_netlink(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	if (is_word(value, "any"))
+		return set_setting(&st->p->netlink_any, 1, at);
+	uint32_t mask = st->continuation ? st->p->netlink_mask : 0;
+	size_t len;
+	const char *w;
+	while ((w = lr_next_word(&value, &len, false))) {
+		char name[32];
+		word_copy(name, sizeof(name), w, len);
+		int proto = lr_netlink_from_name(name);
+		if (proto < 0)
+			return lr_fail(st->err, at, "netlink: unknown protocol \"%s\" (expected route, any, a name such as "
+				       "sock_diag, audit, generic, kobject_uevent, or a number 0-31)", name);
+		mask |= 1U << proto;
+	}
+	st->p->netlink_mask = mask;
+	return set_setting(&st->p->netlink_any, 0, at);
+}
+
+bool lr_policy_refuses_listen(const struct lr_policy *p)
+{
+	if (p->bind_any.value || p->unix_sockets.value != LR_UNIX_NONE)
+		return false;
+	for (size_t i = 0; i < p->ports.len; i++)
+		if (((const struct lr_port_rule *)lr_vec_at(&p->ports, i))->bind)
+			return false;
+	return true;
+}
+
 /* ---- [process] ---------------------------------------------------------------------------- */
 
 static int key_signals(struct parse_state *st, const char *v, const struct lr_origin *at)
@@ -808,6 +869,8 @@ static const struct key_entry keys[] = {
 	{ "network", "udp", key_udp },
 	{ "network", "families", key_families },
 	{ "network", "abstract_unix", key_abstract_unix },
+	{ "network", "unix", key_unix },
+	{ "network", "netlink", key_netlink },
 	{ "process", "signals", key_signals },
 	{ "process", "new_session", key_new_session },
 	{ "process", "timeout", key_timeout },
@@ -1137,6 +1200,7 @@ void lr_policy_init(struct lr_policy *p)
 	memset(p, 0, sizeof(*p));
 	lr_vec_init(&p->paths, sizeof(struct lr_path_rule));
 	lr_vec_init(&p->ports, sizeof(struct lr_port_rule));
+	lr_vec_init(&p->unix_paths, sizeof(struct lr_path_rule));
 	lr_vec_init(&p->keep_fds, sizeof(int));
 	lr_vec_init(&p->sys_rules, sizeof(struct lr_sys_rule));
 	lr_vec_init(&p->env_rules, sizeof(struct lr_env_rule));
@@ -1149,12 +1213,14 @@ void lr_policy_init(struct lr_policy *p)
 	p->action.value = LR_ACT_ERRNO;
 	p->errnum.value = 1; /* EPERM */
 	p->families_mask = LR_DEFAULT_FAMILIES;
+	p->netlink_mask = LR_NETLINK_ROUTE_ONLY;
 }
 
 void lr_policy_free(struct lr_policy *p)
 {
 	lr_vec_free(&p->paths);
 	lr_vec_free(&p->ports);
+	lr_vec_free(&p->unix_paths);
 	lr_vec_free(&p->keep_fds);
 	lr_vec_free(&p->sys_rules);
 	lr_vec_free(&p->env_rules);

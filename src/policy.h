@@ -80,6 +80,11 @@ struct lr_rlimit_setting {
 
 enum lr_compat { LR_STRICT = 0, LR_BEST_EFFORT };
 
+/* [network] unix: which sockets the command may create (socket(AF_UNIX)) and reach by path.
+ * none: no socket(AF_UNIX) at all (socketpair stays); any: no restriction; paths: the listed
+ * pathname sockets (Landlock ABI 9). */
+enum lr_unix { LR_UNIX_NONE = 0, LR_UNIX_ANY, LR_UNIX_PATHS };
+
 struct lr_policy {
 	struct lr_arena arena;
 
@@ -99,6 +104,10 @@ struct lr_policy {
 	struct lr_setting families;              /* set when given; the mask is below */
 	uint64_t families_mask;                  /* bit per AF_* number */
 	struct lr_setting abstract_unix;         /* LR_YES: isolated */
+	struct lr_setting unix_sockets;          /* enum lr_unix: pathname unix sockets */
+	struct lr_vec unix_paths;                /* struct lr_path_rule: unix = PATH ... */
+	struct lr_setting netlink_any;           /* value true: every netlink protocol */
+	uint32_t netlink_mask;                   /* bit per NETLINK_* protocol (0-31) otherwise */
 	/* [process] */
 	struct lr_setting signals;     /* LR_YES: isolated */
 	struct lr_setting new_session; /* bool */
@@ -147,6 +156,12 @@ struct lr_env_ctx {
 	((1ULL << 1 /*AF_UNIX*/) | (1ULL << 2 /*AF_INET*/) | (1ULL << 10 /*AF_INET6*/) |            \
 	 (1ULL << 16 /*AF_NETLINK*/))
 
+#define LR_NETLINK_ROUTE_ONLY (1U << 0 /*NETLINK_ROUTE*/)
+
+/* Whether listen() is refused: no TCP bind grant and no unix socket (a TCP socket that listens
+ * unbound auto-binds an ephemeral port no Landlock rule sees). */
+bool lr_policy_refuses_listen(const struct lr_policy *p);
+
 void lr_policy_init(struct lr_policy *p);
 void lr_policy_free(struct lr_policy *p);
 
@@ -168,6 +183,8 @@ extern const char lr_default_policy[];
 
 const char *lr_access_name(enum lr_access a);
 const char *lr_family_name(int af);
+int lr_netlink_from_name(const char *name); /* NETLINK_* number of a name or number, or -1 */
+const char *lr_netlink_name(int proto);
 const char *lr_rlimit_key(int idx);
 int lr_rlimit_resource(int idx);
 

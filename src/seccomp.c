@@ -35,7 +35,7 @@ struct sysplan {
 };
 
 /* Baseline items. A policy removes one by naming it (or one of its syscalls) in allow. */
-enum item_kind { K_DENY, K_ENOSYS, K_CLONE, K_IOCTL, K_PERSONALITY, K_CHMOD };
+enum item_kind { K_DENY, K_ENOSYS, K_CLONE, K_IOCTL, K_PERSONALITY, K_CHMOD, K_MEMFD };
 
 struct baseline_item {
 	const char *name;
@@ -69,6 +69,12 @@ static const struct baseline_item baseline[] = {
 	{ "@obsolete", K_DENY, NULL },
 	{ "personality", K_PERSONALITY, NULL },
 	{ "@chmod", K_CHMOD, NULL },
+	/* file handles skip every path check where CAP_DAC_READ_SEARCH is kept (capabilities =);
+	 * name_to_handle_at fails with ENOSYS so callers (systemd's mount-id lookups) fall back */
+	{ "open_by_handle_at", K_DENY, NULL },
+	{ "name_to_handle_at", K_ENOSYS, NULL },
+	/* an executable memfd gives back the execution Landlock takes away: see emit_memfd */
+	{ "memfd_create", K_MEMFD, NULL },
 };
 
 bool lr_seccomp_is_baseline_item(const char *name)
@@ -81,6 +87,8 @@ bool lr_seccomp_is_baseline_item(const char *name)
 
 #define TIOCSTI_CMD 0x5412u
 #define TIOCLINUX_CMD 0x541Cu
+#define TIOCSCTTY_CMD 0x540Eu
+#define TIOCSPGRP_CMD 0x5410u
 #define NS_FLAGS                                                                                   \
 	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | \
 	 CLONE_NEWNET)
@@ -131,7 +139,7 @@ struct compiler {
 	struct lr_error *err;
 	struct sysplan *plan;
 	uint32_t deny;      /* the policy's action for denials */
-	int cond_nr[12];    /* conditionals[i]'s syscall number, resolved once per compile */
+	int cond_nr[16];    /* conditionals[i]'s syscall number, resolved once per compile */
 	int nr_clone3;
 	int essential_nr[LR_ARRAY_LEN(essentials)]; /* essentials[i]'s syscall number, resolved once per compile */
 	uint32_t def;       /* the filter's default action */
@@ -318,9 +326,16 @@ static int add(struct compiler *c, uint32_t action, int nr, unsigned n, const st
 	    (struct scmp_arg_cmp[]){ __VA_ARGS__ })
 
 /* Argument-checked baseline rules: they live in the deny-list filter, whose default is allow. */
+/* ioctl: TIOCSTI and TIOCLINUX inject input into the terminal; TIOCSPGRP and TIOCSCTTY would make
+ * the sandbox the terminal's foreground group (or take the terminal), stealing what the user
+ * types next. The supervisor gives a supervised command the terminal before the filter loads. */
 static int emit_ioctl(struct compiler *c, int nr)
 {
-	return RULE(c, c->deny, nr, D_EQ(1, TIOCSTI_CMD)) || RULE(c, c->deny, nr, D_EQ(1, TIOCLINUX_CMD));
+	static const uint32_t cmds[] = { TIOCSTI_CMD, TIOCLINUX_CMD, TIOCSPGRP_CMD, TIOCSCTTY_CMD };
+	for (size_t i = 0; i < LR_ARRAY_LEN(cmds); i++)
+		if (RULE(c, c->deny, nr, D_EQ(1, cmds[i])))
+			return -1;
+	return 0;
 }
 
 static int emit_clone(struct compiler *c, int nr)
@@ -394,6 +409,27 @@ static int deny_type_block(struct compiler *c, const void *ctx, uint32_t mask, u
 	return RULE(c, s->action, s->nr, D_EQ(0, s->af), D_MASK(1, mask, value));
 }
 
+static int deny_protocol_block(struct compiler *c, const void *ctx, uint32_t mask, uint32_t value)
+{
+	const struct socket_ctx *s = ctx;
+	return RULE(c, s->action, s->nr, D_EQ(0, s->af), D_MASK(2, mask, value));
+}
+
+/* netlink: only the protocols [network] netlink grants (NETLINK_ROUTE by default, what
+ * getaddrinfo needs); NETLINK_SOCK_DIAG alone would list every socket on the host. */
+static int emit_netlink(struct compiler *c, int nr)
+{
+	if (c->p->netlink_any.value)
+		return 0;
+	struct socket_ctx ctx = { nr, deny_with(c, EPROTONOSUPPORT), AF_NETLINK };
+	set_origin(c, "[network] netlink");
+	if (c->p->netlink_mask == LR_NETLINK_ROUTE_ONLY) /* the default: one comparison (high bits included) */
+		return RULE(c, ctx.action, nr, D_EQ(0, AF_NETLINK), D_GT(2, 0));
+	uint64_t denied = ~(uint64_t)c->p->netlink_mask & 0xffffffffu;
+	return for_each_block(c, denied, 32, 0xffffffffu, deny_protocol_block, &ctx) ||
+	       RULE(c, ctx.action, nr, D_EQ(0, AF_NETLINK), D_GE(2, 32));
+}
+
 /* socket(): families outside [network] families fail with EAFNOSUPPORT; for inet and inet6 only
  * TCP streams pass, UDP datagrams when udp = yes; raw, SCTP and MPTCP (which escapes Landlock's
  * TCP port rules) never do. */
@@ -407,6 +443,14 @@ static int emit_socket(struct compiler *c, int nr)
 	uint64_t denied_fams = ~fams & ((1ULL << AF_COUNT) - 1);
 	if (for_each_block(c, denied_fams, AF_COUNT, 0xffffffffu, deny_family_block, &fam) ||
 	    RULE(c, fam.action, nr, D_GE(0, AF_COUNT)))
+		return -1;
+	/* unix = none: no unix socket but socketpair's, so no pathname socket (the session bus,
+	 * docker.sock, agents) can be reached; refused as a family is */
+	set_origin(c, "[network] unix = none");
+	if ((fams & (1ULL << AF_UNIX)) && c->p->unix_sockets.value == LR_UNIX_NONE &&
+	    RULE(c, fam.action, nr, D_EQ(0, AF_UNIX)))
+		return -1;
+	if ((fams & (1ULL << AF_NETLINK)) && emit_netlink(c, nr))
 		return -1;
 	const unsigned inet[] = { AF_INET, AF_INET6 };
 	for (size_t i = 0; i < 2; i++) {
@@ -437,15 +481,26 @@ static int emit_socketpair(struct compiler *c, int nr)
 		return add(c, no_af, nr, 0, NULL);
 	return RULE(c, no_af, nr, D_NE(0, AF_UNIX));
 }
+
+/* listen() with no TCP bind grant and no unix socket: a TCP socket that listens unbound
+ * auto-binds an ephemeral port Landlock's bind rules never see, and outside clients reach it. */
+static int emit_listen(struct compiler *c, int nr)
+{
+	set_origin(c, "[network] bind_tcp = none (listen)");
+	return lr_policy_refuses_listen(c->p) ? add(c, c->deny, nr, 0, NULL) : 0;
+}
 typedef int (*emit_fn)(struct compiler *c, int nr);
 
-/* [exec]: a memfd that could become executable runs code with no Landlock execute check
- * (memfd_create + execveat): only MFD_NOEXEC_SEAL memfds may be created. */
+/* A memfd that could become executable runs code with no Landlock execute check (memfd_create +
+ * execveat): wherever Landlock restricts execution only MFD_NOEXEC_SEAL memfds may be created.
+ * ENOSYS, what a kernel without memfd_create answers, makes callers fall back to a temporary
+ * file (glibc has no caller; Python, Mesa, Wayland and systemd fall back); MFD_NOEXEC_SEAL
+ * callers (Linux 6.3+) are untouched. Compared as 32 bits: the kernel ignores the upper half. */
 #define LR_MFD_NOEXEC_SEAL 0x0008u
 static int emit_memfd(struct compiler *c, int nr)
 {
-	set_origin(c, "[exec] (executable memfds)");
-	return RULE(c, c->deny, nr, D_MASK(1, LR_MFD_NOEXEC_SEAL, 0));
+	set_origin(c, c->p->exec_control.set ? "[exec] (executable memfds)" : "[syscalls] baseline memfd_create");
+	return RULE(c, deny_with(c, ENOSYS), nr, D_MASK(1, LR_MFD_NOEXEC_SEAL, 0));
 }
 
 /* Syscalls with argument rules: baseline items (by item kind) and the [network] socket rules. */
@@ -463,7 +518,8 @@ static const struct {
 	{ "fchmodat2", K_CHMOD, emit_chmod },
 	{ "socket", -1, emit_socket },
 	{ "socketpair", -1, emit_socketpair },
-	{ "memfd_create", -2, emit_memfd },
+	{ "listen", -1, emit_listen },
+	{ "memfd_create", K_MEMFD, emit_memfd },
 };
 
 static void for_each_member(struct compiler *c, const struct baseline_item *it, nr_fn fn)
@@ -535,12 +591,13 @@ static emit_fn conditional_for(const struct compiler *c, int nr)
 	if (i < 0)
 		return NULL;
 	/* the socket rules are [network] policy: families, udp and the TCP ports change them;
-	 * the memfd rule comes with [exec] */
-	if (conditionals[i].kind == -2)
-		return c->p->exec_control.set ? conditionals[i].fn : NULL;
-	if (conditionals[i].kind < 0)
+	 * the memfd rule comes with [exec], and as a baseline item with [filesystem] restrictions
+	 * (Landlock's execute right handled) */
+	if (conditionals[i].kind < 0 || (conditionals[i].kind == K_MEMFD && c->p->exec_control.set))
 		return conditionals[i].fn;
 	if (c->plan->unbaselined[nr] || !c->p->baseline.value)
+		return NULL;
+	if (conditionals[i].kind == K_MEMFD && c->p->fs_unrestricted.value)
 		return NULL;
 	return conditionals[i].fn;
 }
@@ -857,10 +914,15 @@ static const struct lr_seccomp_prebuilt *find_prebuilt(const struct lr_policy *p
 {
 	bool plain = p->sys_rules.len == 0 && p->baseline.value && p->sys_default.value == LR_ACT_ALLOW &&
 		     p->action.value == LR_ACT_ERRNO && p->errnum.value == EPERM &&
-		     (!p->families.set || p->families_mask == LR_DEFAULT_FAMILIES) && !p->exec_control.set;
+		     (!p->families.set || p->families_mask == LR_DEFAULT_FAMILIES) && !p->exec_control.set &&
+		     !p->fs_unrestricted.value && p->unix_sockets.value == LR_UNIX_NONE && !p->netlink_any.value &&
+		     p->netlink_mask == LR_NETLINK_ROUTE_ONLY;
 	if (!plain)
 		return NULL;
 	bool udp = p->udp.value == LR_YES, tcp_restricted = !(p->connect_any.value && p->bind_any.value);
+	/* the common variants refuse listen() exactly when TCP is restricted (no bind port granted) */
+	if (lr_policy_refuses_listen(p) != tcp_restricted)
+		return NULL;
 	for (unsigned i = 0; i < lr_seccomp_prebuilt_count; i++)
 		if (lr_seccomp_prebuilt[i].udp == udp && lr_seccomp_prebuilt[i].tcp_restricted == tcp_restricted)
 			return &lr_seccomp_prebuilt[i];

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -74,6 +75,36 @@ static int abstract_connect(const char *name)
 	return report(connect(fd, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len)));
 }
 
+/* connect, or with "send" a datagram, to the pathname unix socket at path */
+static int unix_op(const char *path, bool send)
+{
+	int fd = socket(AF_UNIX, send ? SOCK_DGRAM : SOCK_STREAM, 0);
+	if (fd < 0)
+		return report(-1);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	if (send)
+		return report(sendto(fd, "x", 1, 0, (struct sockaddr *)&a, sizeof(a)));
+	return report(connect(fd, (struct sockaddr *)&a, sizeof(a)));
+}
+
+/* NETLINK_SOCK_DIAG: the dump of every TCP socket on the host (what ss -t shows) */
+static int sock_diag_dump(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_DGRAM, 4 /* NETLINK_SOCK_DIAG */);
+	if (fd < 0)
+		return report(-1);
+	struct {
+		struct { uint32_t len; uint16_t type, flags; uint32_t seq, pid; } nlh;
+		struct { uint8_t family, protocol, ext, pad; uint32_t states; uint8_t id[48]; } req;
+	} msg = { { sizeof(msg), 20 /* SOCK_DIAG_BY_FAMILY */, 0x1 | 0x300 /* NLM_F_REQUEST|DUMP */, 1, 0 },
+		  { AF_INET, IPPROTO_TCP, 0, 0, 0xffffffffu, { 0 } } };
+	if (send(fd, &msg, sizeof(msg), 0) < 0)
+		return report(-1);
+	char buf[8192];
+	return report(recv(fd, buf, sizeof(buf), 0));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -134,6 +165,40 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		return report(rc);
+	}
+	if (OP("tty-ioctl")) {
+		/* argv[2]: tiocspgrp or tiocsctty; argv[3]: "high" sets bits above 32 in the request.
+		 * On fd 0: ENOTTY (stdin is not a terminal) means the filter let the call through. */
+		unsigned long req = strcmp(arg, "tiocsctty") == 0 ? TIOCSCTTY : TIOCSPGRP;
+		if (argc > 3 && strcmp(argv[3], "high") == 0)
+			req |= 0xdead00000000UL;
+		pid_t pgrp = getpgrp();
+		long rc = syscall(SYS_ioctl, 0, req, req == TIOCSCTTY ? 0 : (unsigned long)&pgrp);
+		if (rc < 0 && (errno == ENOTTY || errno == EINVAL)) {
+			puts("passed-filter ENOTTY");
+			return 0;
+		}
+		return report(rc);
+	}
+	if (OP("memfd")) /* memfd_create with flags argv[2] (hex or decimal; "hi" in argv[3]: bits above 32) */
+		return report(syscall(SYS_memfd_create, "probe",
+				      strtoul(arg, NULL, 0) | (argc > 3 && strcmp(argv[3], "hi") == 0 ? 0x100000000UL : 0)));
+	if (OP("name-to-handle") || OP("open-by-handle")) {
+		/* the handle of argv[2]; then open it by handle (needs CAP_DAC_READ_SEARCH) */
+		struct { struct file_handle fh; unsigned char bytes[128]; } h = { .fh.handle_bytes = 128 };
+		int mnt;
+		long rc = syscall(SYS_name_to_handle_at, AT_FDCWD, arg, &h.fh, &mnt, 0);
+		if (rc < 0 || OP("name-to-handle"))
+			return report(rc);
+		return report(syscall(SYS_open_by_handle_at, AT_FDCWD, &h.fh, O_RDONLY));
+	}
+	if (OP("dev-ioctl")) {
+		/* a terminal ioctl (TCGETS) on the device at argv[2], opened read-write */
+		int fd = open(arg, O_RDWR | O_NOCTTY);
+		if (fd < 0)
+			return report(-1);
+		struct termios t;
+		return report(ioctl(fd, TCGETS, &t));
 	}
 	if (OP("tcgets")) {
 		struct termios t;
@@ -236,6 +301,42 @@ int main(int argc, char **argv)
 	}
 	if (OP("abstract-connect"))
 		return abstract_connect(arg);
+	if (OP("unix-connect"))
+		return unix_op(arg, false);
+	if (OP("unix-send"))
+		return unix_op(arg, true);
+	if (OP("netlink")) /* socket(AF_NETLINK, SOCK_RAW, protocol) */
+		return report(syscall(SYS_socket, AF_NETLINK, SOCK_RAW, atol(arg)));
+	if (OP("sock-diag"))
+		return sock_diag_dump();
+	if (OP("getaddrinfo")) {
+		/* AI_ADDRCONFIG: glibc asks the kernel for the host's addresses over NETLINK_ROUTE */
+		struct addrinfo *res = NULL, hints = { .ai_flags = AI_ADDRCONFIG, .ai_socktype = SOCK_STREAM };
+		int rc = getaddrinfo(arg, "80", &hints, &res);
+		if (rc != 0) {
+			printf("denied %s\n", gai_strerror(rc));
+			return 1;
+		}
+		freeaddrinfo(res);
+		return report(0);
+	}
+	if (OP("listen")) {
+		/* listen() on an unbound TCP socket: the kernel auto-binds an ephemeral port */
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			return report(-1);
+		return report(listen(fd, 1));
+	}
+	if (OP("listen-bound")) { /* bind to 127.0.0.1:PORT, then listen */
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(arg)),
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		int one = 1;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+			return report(-1);
+		return report(listen(fd, 1));
+	}
 	if (OP("kill"))
 		return report(kill((pid_t)atoi(arg), 0));
 	if (OP("fds")) {

@@ -82,7 +82,9 @@ Test(denials, socket_family)
 {
 	expect_denied(logged("", LRT_ARGS("socket", "17", "3")), "EAFNOSUPPORT",
 		      "socket(AF_PACKET, SOCK_RAW) by [network] families");
-	expect_no_line(logged("", LRT_ARGS("socket", "1", "1")), 0, "ok");
+	expect_no_line(logged("[network]\nunix = any\n", LRT_ARGS("socket", "1", "1")), 0, "ok");
+	expect_denied(logged("", LRT_ARGS("socket", "1", "1")), "EAFNOSUPPORT",
+		      "socket(AF_UNIX, SOCK_STREAM) by [network] unix = none");
 }
 
 Test(denials, explicit_deny_rule_names_its_line)

@@ -93,9 +93,13 @@ Test(exec, copy_into_a_writable_directory_is_not_executable)
 Test(exec, memfd_execution_is_closed_with_exec_control)
 {
 	char *pol = policy("memfd", "[exec]\nallow = /usr/bin/true\n");
-	EXPECT(run(pol, LRT_ARGS("memfd-exec", "/usr/bin/true")), 1, "denied EPERM");
-	/* twin: without [exec], Landlock alone does not stop it (documented) */
-	char *pol2 = policy("nomemfd", lrt_fmt("rox = /usr ?/lib ?/lib64 %s\n", lrt_helpers_dir()));
+	EXPECT(run(pol, LRT_ARGS("memfd-exec", "/usr/bin/true")), 1, "denied ENOSYS");
+	/* with [exec], baseline_except does not lift the memfd rule */
+	char *pol3 = policy("memfd3", "[exec]\nallow = /usr/bin/true\n[syscalls]\nbaseline_except = memfd_create\n");
+	EXPECT(run(pol3, LRT_ARGS("memfd-exec", "/usr/bin/true")), 1, "denied ENOSYS");
+	/* twin: without [exec] and with the baseline item lifted, Landlock alone does not stop it */
+	char *pol2 = policy("nomemfd", lrt_fmt("rox = /usr ?/lib ?/lib64 %s\n[syscalls]\nbaseline_except = memfd_create\n",
+					       lrt_helpers_dir()));
 	struct lrt_result *r = run(pol2, LRT_ARGS("memfd-exec", "/usr/bin/true"));
 	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
 	lrt_free(r);

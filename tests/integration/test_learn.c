@@ -5,7 +5,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -259,6 +261,32 @@ Test(learn, udp_use_is_learned)
 	cr_expect(lrt_contains(text, "udp = yes\n") && !lrt_contains(text, "connect_tcp"), "%s", text);
 	expect_status(under_learned(cmd), 0);
 	free(text);
+	free(probe);
+}
+
+/* A pathname unix socket and a netlink protocol beyond route: learned, and the learned policy
+ * lets the command do it again (the default refuses both). */
+Test(learn, unix_sockets_and_netlink_are_learned)
+{
+	char *probe = lrt_fmt("%s", lrt_probe()), *sock = lrt_fmt("%s/learn.sock", T);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock);
+	cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(fd, 4) == 0);
+	const char *const cmd[] = { probe, "unix-connect", sock, NULL };
+	expect_status(learn(NULL, cmd), 0);
+	char *text = policy_text();
+	cr_expect(lrt_contains(text, "unix = any\n"), "%s", text);
+	expect_status(under_learned(cmd), 0);
+	free(text);
+	const char *const diag[] = { probe, "sock-diag", NULL };
+	expect_status(learn(NULL, diag), 0);
+	text = policy_text();
+	cr_expect(lrt_contains(text, "netlink = route sock_diag\n") && !lrt_contains(text, "unix = any"), "%s", text);
+	expect_status(under_learned(diag), 0);
+	close(fd);
+	free(text);
+	free(sock);
 	free(probe);
 }
 

@@ -2,6 +2,8 @@
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <sys/syscall.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -99,10 +101,11 @@ Test(network, abstract_unix_socket_scoping)
 	memcpy(a.sun_path + 1, name, strlen(name));
 	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name));
 	cr_assert(bind(fd, (struct sockaddr *)&a, len) == 0 && listen(fd, 4) == 0);
-	struct lrt_result *no = probe("", "abstract-connect", name);
+	/* unix = any: the socket is created, Landlock's scope refuses the connection */
+	struct lrt_result *no = probe("[network]\nunix = any\n", "abstract-connect", name);
 	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
 	cr_expect(lrt_contains(no->out, "EPERM"), "%s", no->out);
-	struct lrt_result *ok = probe("[network]\nabstract_unix = shared\n", "abstract-connect", name);
+	struct lrt_result *ok = probe("[network]\nunix = any\nabstract_unix = shared\n", "abstract-connect", name);
 	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
 	close(fd);
 }
@@ -116,5 +119,108 @@ Test(network, signal_scoping)
 	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
 	cr_expect(lrt_contains(no->out, "EPERM"), "%s", no->out);
 	struct lrt_result *ok = probe("[process]\nsignals = shared\n", "kill", me);
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+}
+
+/* A pathname unix socket listening at path (stream, or datagram when dgram). */
+static int unix_listener(const char *path, bool dgram)
+{
+	int fd = socket(AF_UNIX, (dgram ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && (dgram || listen(fd, 4) == 0));
+	return fd;
+}
+
+static int landlock_abi(void)
+{
+	long abi = syscall(444 /* landlock_create_ruleset */, NULL, 0, 1U /* VERSION */);
+	return abi < 0 ? 0 : (int)abi;
+}
+
+/* The session bus, docker.sock, agents: a pathname socket outside the sandbox is out of reach
+ * under the default (unix = none), reachable with unix = any; socketpair stays. */
+Test(network, pathname_unix_socket_needs_a_grant)
+{
+	char *path = lrt_fmt("%s/bus", T), *dpath = lrt_fmt("%s/dgram", T);
+	int fd = unix_listener(path, false), dfd = unix_listener(dpath, true);
+	struct lrt_result *no = probe("", "unix-connect", path);
+	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
+	cr_expect(lrt_contains(no->out, "denied EAFNOSUPPORT"), "%s", no->out);
+	no = probe("[network]\nunix = none\n", "unix-send", dpath);
+	cr_expect(no->status == 1 && lrt_contains(no->out, "denied EAFNOSUPPORT"), "%s%s", no->out, no->err);
+	struct lrt_result *ok = probe("[network]\nunix = any\n", "unix-connect", path);
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	ok = probe("[network]\nunix = any\n", "unix-send", dpath);
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	ok = probe("", "socketpair", "1");
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	close(fd);
+	close(dfd);
+}
+
+/* unix = PATH needs Landlock's resolve_unix (ABI 9, Linux 7.1): strict refuses a kernel without
+ * it, best-effort runs as unix = any with a warning; where the kernel has it, only the listed
+ * socket is reachable. */
+Test(network, unix_socket_paths_need_abi_9)
+{
+	char *path = lrt_fmt("%s/granted", T), *other = lrt_fmt("%s/other", T);
+	int fd = unix_listener(path, false), ofd = unix_listener(other, false);
+	char *grant = lrt_fmt("[network]\nunix = %s\n", path);
+	if (landlock_abi() >= 9 && !lrt_abi_below(9)) {
+		struct lrt_result *ok = probe(grant, "unix-connect", path);
+		cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+		struct lrt_result *no = probe(grant, "unix-connect", other);
+		cr_expect(no->status == 1 && lrt_contains(no->out, "denied EACCES"), "%s%s", no->out, no->err);
+	} else {
+		struct lrt_result *no = probe(grant, "unix-connect", path);
+		cr_expect_eq(no->status, 125, "%s%s", no->out, no->err);
+		cr_expect(lrt_contains(no->err, "requires Landlock ABI 9") && lrt_contains(no->err, "Linux 7.1"), "%s", no->err);
+		char *pol = lrt_policy(T, "bepaths", lrt_fmt("[policy]\ncompat = best-effort\n%s", grant));
+		struct lrt_result *ok = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "unix-connect", other));
+		cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+		cr_expect(lrt_contains(ok->err, "not enforced: unix = PATH"), "%s", ok->err);
+	}
+	close(fd);
+	close(ofd);
+}
+
+/* NETLINK_SOCK_DIAG lists every socket on the host: only NETLINK_ROUTE by default. */
+Test(network, netlink_route_only_by_default)
+{
+	struct lrt_result *no = probe("", "sock-diag", "");
+	cr_expect(no->status == 1 && lrt_contains(no->out, "denied EPROTONOSUPPORT"), "%s%s", no->out, no->err);
+	no = probe("", "netlink", "9"); /* NETLINK_AUDIT */
+	cr_expect(no->status == 1 && lrt_contains(no->out, "denied EPROTONOSUPPORT"), "%s%s", no->out, no->err);
+	no = probe("", "netlink", "4294967296"); /* high bits over NETLINK_ROUTE */
+	cr_expect(no->status == 1 && lrt_contains(no->out, "denied EPROTONOSUPPORT"), "%s%s", no->out, no->err);
+	struct lrt_result *ok = probe("", "netlink", "0");
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	ok = probe("", "getaddrinfo", "localhost");
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	/* twins: granted by name, or any */
+	ok = probe("[network]\nnetlink = route sock_diag\n", "sock-diag", "");
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	ok = probe("[network]\nnetlink = any\n", "sock-diag", "");
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	no = probe("[network]\nnetlink = route sock_diag\n", "netlink", "9");
+	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
+}
+
+/* listen() on an unbound TCP socket auto-binds a port Landlock never checks: refused when no bind
+ * port and no unix socket is granted. */
+Test(network, listen_without_bind_needs_a_bind_grant)
+{
+	struct lrt_result *no = probe("", "listen", "");
+	cr_expect(no->status == 1 && lrt_contains(no->out, "denied EPERM"), "%s%s", no->out, no->err);
+	int fd, port = listener(&fd);
+	close(fd); /* a port that was free a moment ago */
+	char *p = lrt_fmt("%d", port);
+	struct lrt_result *ok = probe(lrt_fmt("[network]\nbind_tcp = %d\n", port), "listen-bound", p);
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	ok = probe("[network]\nbind_tcp = any\n", "listen", "");
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	/* the documented residual: with a bind port granted an unbound listen still auto-binds */
+	ok = probe(lrt_fmt("[network]\nbind_tcp = %d\n", port), "listen", "");
 	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
 }

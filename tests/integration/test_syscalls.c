@@ -1,5 +1,6 @@
 /* The seccomp baseline and [syscalls]: each denial attempted, with a granted twin. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -254,4 +255,78 @@ Test(syscalls, allow_list_always_holds_the_essentials)
 	lrt_free(r);
 	free(pol);
 	free(learned);
+}
+
+/* TIOCSPGRP / TIOCSCTTY would make the sandbox the terminal's foreground group: refused, compared
+ * as 32 bits like TIOCSTI. stdin is /dev/null: ENOTTY means the call reached the kernel. */
+Test(syscalls, terminal_foreground_ioctls_denied_even_with_high_bits)
+{
+	EXPECT(under("", LRT_ARGS("tty-ioctl", "tiocspgrp", "low")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("tty-ioctl", "tiocspgrp", "high")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("tty-ioctl", "tiocsctty", "low")), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("tty-ioctl", "tiocsctty", "high")), 1, "denied EPERM");
+	/* twin: lifting the ioctl item lets them through to the kernel */
+	EXPECT(under("[syscalls]\nbaseline_except = ioctl\n", LRT_ARGS("tty-ioctl", "tiocspgrp", "high")), 0, "passed-filter");
+	EXPECT(under("[syscalls]\nbaseline_except = ioctl\n", LRT_ARGS("tty-ioctl", "tiocsctty", "low")), 0, "passed-filter");
+}
+
+/* A memfd that can become executable would give back the execution Landlock takes away: refused
+ * wherever [filesystem] is restricted, with ENOSYS so callers fall back to a file. */
+Test(syscalls, executable_memfd_denied_under_filesystem_restrictions)
+{
+	EXPECT(under("", LRT_ARGS("memfd", "0x1")), 1, "denied ENOSYS");
+	EXPECT(under("", LRT_ARGS("memfd", "0x11")), 1, "denied ENOSYS");   /* MFD_EXEC */
+	EXPECT(under("", LRT_ARGS("memfd", "0x1", "hi")), 1, "denied ENOSYS");
+	EXPECT(under("", LRT_ARGS("memfd-exec", "/usr/bin/true")), 1, "denied ENOSYS");
+	/* twins: MFD_NOEXEC_SEAL (Linux 6.3) passes; lifting the item, or no filesystem rules */
+	EXPECT(under("", LRT_ARGS("memfd", "0x9")), 0, "ok");
+	EXPECT(under("[syscalls]\nbaseline_except = memfd_create\n", LRT_ARGS("memfd", "0x1")), 0, "ok");
+	EXPECT(under("[filesystem]\nunrestricted = yes\n", LRT_ARGS("memfd", "0x1")), 0, "ok");
+}
+
+/* File handles skip path checks where CAP_DAC_READ_SEARCH is kept. */
+Test(syscalls, file_handles_denied)
+{
+	char *file = lrt_fmt("%s/handle", T);
+	lrt_write(file, "x");
+	/* twin first: the file system gives handles at all */
+	int st = system(lrt_fmt("%s name-to-handle %s >/dev/null 2>&1", lrt_probe(), file));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		cr_skip_test("the file system under %s gives no file handles", T);
+	char *ro = lrt_fmt("ro = %s\n", T);
+	EXPECT(under(ro, LRT_ARGS("name-to-handle", file)), 1, "denied ENOSYS");
+	char *lifted = lrt_fmt("%s[syscalls]\nbaseline_except = name_to_handle_at\n", ro);
+	EXPECT(under(lifted, LRT_ARGS("name-to-handle", file)), 0, "ok");
+	/* open_by_handle_at: the filter's errno (EACCES here) rather than the kernel's EPERM */
+	EXPECT(under(lrt_fmt("%saction = errno:EACCES\n", lifted), LRT_ARGS("open-by-handle", file)), 1, "denied EACCES");
+	/* twin: lifted, the call reaches the kernel, which opens the file where the capability is
+	 * kept (root) and answers EPERM without it */
+	char *both = lrt_fmt("%s[syscalls]\nbaseline_except = name_to_handle_at open_by_handle_at\n", ro);
+	if (lrt_is_root())
+		EXPECT(under(lrt_fmt("%s[process]\ncapabilities = dac_read_search\n", both), LRT_ARGS("open-by-handle", file)),
+		       0, "ok");
+	EXPECT(under(both, LRT_ARGS("open-by-handle", file)), 1, "denied EPERM");
+}
+
+/* dev = DIR: ioctl on the devices beneath the directory (a pty under /dev/pts here); opening them
+ * still needs a read or write grant. */
+Test(syscalls, dev_directory_grants_ioctl_beneath)
+{
+	if (lrt_abi_below(5))
+		cr_skip_test("capped below Landlock ABI 5: no device ioctl restrictions");
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0)
+		cr_skip_test("no pseudo-terminals here");
+	char *pts = ptsname(m);
+	cr_assert(pts);
+	EXPECT(under("rw = /dev/pts\ndev = /dev/pts\n", LRT_ARGS("dev-ioctl", pts)), 0, "ok");
+	/* twin: the same open without the dev grant, the ioctl refused by Landlock */
+	EXPECT(under("rw = /dev/pts\n", LRT_ARGS("dev-ioctl", pts)), 1, "denied EACCES");
+	/* a directory that is neither: still refused for a regular file */
+	char *file = lrt_fmt("%s/plain", T);
+	lrt_write(file, "x");
+	struct lrt_result *r = under(lrt_fmt("dev = %s\n", file), LRT_ARGS("exit", "0"));
+	cr_expect(r->status == 125 && lrt_contains(r->err, "not a device file or a directory"), "%s", r->err);
+	lrt_free(r);
+	close(m);
 }

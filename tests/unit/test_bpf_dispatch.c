@@ -124,6 +124,10 @@ Test(bpf_dispatch, baseline_and_network_variants)
 	expect_same_verdicts("[network]\nconnect_tcp = 443\nbind_tcp = 8080\n", 7, false);
 	expect_same_verdicts("[network]\nudp = yes\nfamilies = unix inet netlink packet\n", 7, false);
 	expect_same_verdicts("[filesystem]\nro = /usr\n", 2, false); /* truncate(2) denied below ABI 3 */
+	expect_same_verdicts("[network]\nunix = any\nnetlink = any\n", 7, false);
+	expect_same_verdicts("[network]\nunix = /run/a.sock\nnetlink = route sock_diag audit 31\nbind_tcp = 80\n", 7, false);
+	expect_same_verdicts("[network]\nnetlink = generic kobject_uevent\nfamilies = unix netlink\n", 7, false);
+	expect_same_verdicts("[filesystem]\nunrestricted = yes\n[syscalls]\nbaseline_except = memfd_create name_to_handle_at\n", 7, false);
 }
 
 Test(bpf_dispatch, syscall_rules_and_actions)
@@ -172,4 +176,24 @@ Test(bpf_dispatch, long_jumps_and_the_tail)
 	memset(set, 0, sizeof(set));
 	cr_expect_eq(lr_bpf_dispatch(action, set, NR, AUDIT_ARCH_X86_64, tail, 1, out, BPF_MAXINSNS), 1);
 	free(out);
+}
+
+/* The shipped default and git policies take the build-time program (no libseccomp at run time):
+ * the baseline and [network] defaults of the common variants are theirs. */
+Test(bpf_dispatch, shipped_policies_use_the_prebuilt_program)
+{
+	static const char *const cases[] = { "default", "git", "shell" };
+	struct lr_env_ctx ctx = { .environ = env, .policy_dirs = { LANDRUN_SRCDIR "/policies", NULL } };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lr_policy p;
+		struct lr_sandbox sb;
+		struct lr_error err = { 0 };
+		lr_policy_init(&p);
+		lr_sandbox_init(&sb);
+		cr_assert_eq(lr_policy_load(&p, &ctx, cases[i], &err), 0, "%s", err.msg);
+		cr_assert_eq(lr_seccomp_compile(&sb, &p, LR_SECCOMP_PREBUILT, &err), 0, "%s", err.msg);
+		cr_expect(sb.seccomp_prebuilt, "%s.ini compiles its seccomp program at run time", cases[i]);
+		lr_sandbox_free(&sb);
+		lr_policy_free(&p);
+	}
 }

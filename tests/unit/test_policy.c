@@ -385,6 +385,46 @@ Test(policy, families_empty_allows_none)
 	cr_expect_eq(P.families_mask, 0);
 }
 
+Test(policy, unix_none_any_and_paths)
+{
+	load_ok("");
+	cr_expect_eq(P.unix_sockets.value, LR_UNIX_NONE);
+	load_ok("[network]\nunix = any\n");
+	cr_expect_eq(P.unix_sockets.value, LR_UNIX_ANY);
+	load_ok("[network]\nunix = ${HOME}/agent.sock ?/run/x\n  /run/y\n");
+	cr_expect_eq(P.unix_sockets.value, LR_UNIX_PATHS);
+	cr_assert_eq(P.unix_paths.len, 3);
+	cr_expect_eq(P.paths.len, 0, "unix paths are not file grants");
+	const struct lr_path_rule *r = lr_vec_at(&P.unix_paths, 0);
+	cr_expect_str_eq(r->path, "/home/tester/agent.sock");
+	cr_expect(((const struct lr_path_rule *)lr_vec_at(&P.unix_paths, 1))->optional);
+	/* a new line replaces */
+	load_ok("[network]\nunix = /run/a\nunix = /run/b\n");
+	cr_assert_eq(P.unix_paths.len, 1);
+	cr_expect_str_eq(((const struct lr_path_rule *)lr_vec_at(&P.unix_paths, 0))->path, "/run/b");
+	load_ok("[network]\nunix = /run/a\nunix = none\n");
+	cr_expect_eq(P.unix_sockets.value, LR_UNIX_NONE);
+	cr_expect_eq(P.unix_paths.len, 0);
+	UT_EXPECT_ERROR(&CTX, "[network]\nunix = run/a\n", "t.ini:2: \"run/a\" is not an absolute path (start it with / or a variable like ${CWD})");
+	UT_EXPECT_ERROR(&CTX, "[network]\nunix =\n", "t.ini:2: unix: empty value (expected none, any or the paths of sockets)");
+}
+
+Test(policy, netlink_protocols)
+{
+	load_ok("");
+	cr_expect_eq(P.netlink_mask, 1U);
+	cr_expect(!P.netlink_any.value);
+	load_ok("[network]\nnetlink = route SOCK_DIAG 16\n  audit\n");
+	cr_expect_eq(P.netlink_mask, (1U << 0) | (1U << 4) | (1U << 16) | (1U << 9));
+	load_ok("[network]\nnetlink = inet_diag\nnetlink = kobject_uevent\n");
+	cr_expect_eq(P.netlink_mask, 1U << 15);
+	load_ok("[network]\nnetlink = any\n");
+	cr_expect(P.netlink_any.value);
+	UT_EXPECT_ERROR(&CTX, "[network]\nnetlink = route 32\n",
+			"t.ini:2: netlink: unknown protocol \"32\" (expected route, any, a name such as sock_diag, audit, "
+			"generic, kobject_uevent, or a number 0-31)");
+}
+
 Test(policy, abstract_unix_and_signals_values)
 {
 	load_ok("[network]\nabstract_unix = isolated\n[process]\nsignals = shared\nnew_session = yes\n");

@@ -80,9 +80,11 @@ Test(rights, fs_rights_per_abi)
 	cr_expect_eq(lr_fs_rights_for_abi(5), 0xffffULL); /* + ioctl_dev */
 	cr_expect_eq(lr_fs_rights_for_abi(6), 0xffffULL);
 	cr_expect_eq(lr_fs_rights_for_abi(7), 0xffffULL);
+	cr_expect_eq(lr_fs_rights_for_abi(8), 0xffffULL);
+	cr_expect_eq(lr_fs_rights_for_abi(9), 0x1ffffULL); /* + resolve_unix */
 	/* newer kernels: only what landrun knows */
 	cr_expect_eq(lr_fs_rights_for_abi(9), lr_fs_rights_for_abi(LR_LANDLOCK_ABI_KNOWN));
-	cr_expect_eq(lr_fs_rights_for_abi(100), 0xffffULL);
+	cr_expect_eq(lr_fs_rights_for_abi(100), 0x1ffffULL);
 }
 
 Test(rights, access_words_masked_to_old_abis)
