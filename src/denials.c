@@ -44,7 +44,7 @@ static const struct named ioctls[] = {
 static const struct named ns_flags[] = {
 	{ CLONE_NEWNS, "CLONE_NEWNS" }, { CLONE_NEWCGROUP, "CLONE_NEWCGROUP" }, { CLONE_NEWUTS, "CLONE_NEWUTS" },
 	{ CLONE_NEWIPC, "CLONE_NEWIPC" }, { CLONE_NEWUSER, "CLONE_NEWUSER" }, { CLONE_NEWPID, "CLONE_NEWPID" },
-	{ CLONE_NEWNET, "CLONE_NEWNET" },
+	{ CLONE_NEWNET, "CLONE_NEWNET" }, { CLONE_UNTRACED, "CLONE_UNTRACED" },
 };
 
 static const struct named sock_types[] = {

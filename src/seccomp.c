@@ -857,6 +857,18 @@ static int emit_observe(struct compiler *c)
 	return 0;
 }
 
+/* --log-denials: a child cloned with CLONE_UNTRACED is not attached to the tracer, so its denials
+ * would go unreported while it runs (the supervisor, a subreaper, still kills it at the end).
+ * Refused while tracing; a policy that denies clone outright needs no second rule. */
+static int emit_untraced_refusal(struct compiler *c)
+{
+	int nr = lr_syscall_resolve("clone");
+	if (nr < 0 || nr >= MAX_NR || c->plan->explicit_verdict[nr] == V_DENY)
+		return 0;
+	set_origin(c, "--log-denials (a CLONE_UNTRACED child would escape the tracer)");
+	return RULE(c, SCMP_ACT_ERRNO(EPERM), nr, SCMP_A0_64(SCMP_CMP_MASKED_EQ, CLONE_UNTRACED, CLONE_UNTRACED));
+}
+
 static int build_program(struct compiler *c, int i, uint32_t def, int (*emit)(struct compiler *, int))
 {
 	c->def = def;
@@ -869,7 +881,7 @@ static int build_program(struct compiler *c, int i, uint32_t def, int (*emit)(st
 		if (c->plan->touched[nr])
 			rc = emit(c, nr);
 	if (rc == 0 && i == 0 && c->sb->trace_denials)
-		rc = emit_observe(c);
+		rc = emit_observe(c) || emit_untraced_refusal(c);
 	if (rc == 0)
 		rc = finish_program(c, i);
 	if (c->ctx)

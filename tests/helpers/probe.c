@@ -230,6 +230,14 @@ int main(int argc, char **argv)
 			waitpid((pid_t)pid, NULL, 0);
 		return report(pid);
 	}
+	if (OP("clone-untraced")) { /* a child the tracer of --log-denials would not see */
+		long pid = syscall(SYS_clone, CLONE_UNTRACED | SIGCHLD, 0, 0, 0, 0);
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid((pid_t)pid, NULL, 0);
+		return report(pid);
+	}
 	if (OP("fork")) {
 		pid_t pid = fork();
 		if (pid == 0)

@@ -87,6 +87,19 @@ Test(denials, socket_family)
 		      "socket(AF_UNIX, SOCK_STREAM) by [network] unix = none");
 }
 
+/* A child cloned with CLONE_UNTRACED would not be attached to the tracer: refused while tracing. */
+Test(denials, clone_untraced_is_refused_while_tracing)
+{
+	expect_denied(logged("", LRT_ARGS("clone-untraced")), "EPERM",
+		      "clone(CLONE_UNTRACED) by --log-denials (a CLONE_UNTRACED child would escape the tracer)");
+	/* twins: a plain fork is traced and allowed; without tracing the flag means nothing and passes */
+	expect_no_line(logged("", LRT_ARGS("fork")), 0, "ok");
+	char *pol = lrt_policy(T, "untraced", "");
+	struct lrt_result *r = lrt_run_probe(T, NULL, pol, LRT_ARGS("clone-untraced"));
+	LRT_EXPECT(r, 0, "ok");
+	free(pol);
+}
+
 Test(denials, explicit_deny_rule_names_its_line)
 {
 	char *pol = lrt_fmt("%s/den.ini", T);
