@@ -217,8 +217,10 @@ static int open_rule_path(struct lr_sandbox *sb, struct lr_resolver *rs, const s
 	struct lr_planted planted;
 	int fd = lr_resolve(rs, r->path, &planted);
 	*rule_added = false;
-	if (fd == LR_RESOLVE_PLANTED)
-		return refuse_planted(&r->at, r->path, &planted, err);
+	if (fd == LR_RESOLVE_PLANTED) {
+		refuse_planted(&r->at, r->path, &planted, err);
+		return -1; /* spelt out here and below: the analyser cannot see into lr_fail */
+	}
 	if (fd >= 0 && dir_rights) {
 		if (add_rule_fd(sb, fd, dir_rights) == 0) {
 			*rule_added = true;
@@ -227,7 +229,8 @@ static int open_rule_path(struct lr_sandbox *sb, struct lr_resolver *rs, const s
 		if (errno != EINVAL) {
 			int e = errno;
 			close(fd);
-			return lr_fail(err, &r->at, "landlock_add_rule(%s): %s", r->path, strerror(e));
+			lr_fail(err, &r->at, "landlock_add_rule(%s): %s", r->path, strerror(e));
+			return -1;
 		}
 	}
 	if (fd >= 0 && fstat(fd, st) < 0) { /* never hand back an fd with *st unset */
@@ -236,8 +239,8 @@ static int open_rule_path(struct lr_sandbox *sb, struct lr_resolver *rs, const s
 	}
 	if (fd >= 0 && S_ISLNK(st->st_mode)) { /* only if swapped in between the walk's two calls */
 		close(fd);
-		return lr_fail(err, &r->at, "%s became a symbolic link while landrun opened it; name the real path instead",
-			       r->path);
+		lr_fail(err, &r->at, "%s became a symbolic link while landrun opened it; name the real path instead", r->path);
+		return -1;
 	}
 	if (fd >= 0)
 		return fd;

@@ -11,9 +11,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -207,6 +209,16 @@ static int take_dir(struct walk *w)
 	return fd;
 }
 
+/* /proc/self/fd/N, /proc/self/cwd, and /dev/stdout through them: procfs links are magic, they
+ * lead to an object (a pipe reads "pipe:[N]", a deleted file "PATH (deleted)"), not to a path to
+ * resolve, and no process can create a link there. The root is never procfs: the merged-/usr
+ * links cost no fstatfs. */
+static bool in_procfs(const struct walk *w)
+{
+	struct statfs fs;
+	return w->dir != w->rs->root_fd && fstatfs(w->dir, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
+}
+
 /* A link in the walk: refused inside a write grant, else its target takes its place. false to
  * go on walking, true when *result is what lr_resolve returns (an fd, -1 or LR_RESOLVE_PLANTED). */
 static bool through_link(struct walk *w, const char *name, const char *target, size_t tlen,
@@ -227,8 +239,20 @@ static bool through_link(struct walk *w, const char *name, const char *target, s
 		errno = ELOOP;
 		return true;
 	}
-	if (follow(w, target, tlen, remaining) < 0)
+	if (in_procfs(w)) { /* the kernel follows it: no path says where a magic link leads */
+		remaining += strspn(remaining, "/"); /* what remains is relative to the object */
+		bool more = *remaining != '\0';
+		int fd = openat(w->dir, name, O_PATH | O_CLOEXEC | (more ? O_DIRECTORY : 0));
+		if (fd < 0 || !more) {
+			*result = fd;
+			return true;
+		}
+		walk_cd(w, fd);
+		where_push(w, name, strlen(name));
+		memmove(w->rest, remaining, strlen(remaining) + 1);
+	} else if (follow(w, target, tlen, remaining) < 0) {
 		return true;
+	}
 	if (w->rs->no_openat2)
 		return false;
 	/* the rest in one call when no other link is on the way */
@@ -306,11 +330,12 @@ static int walk(struct lr_resolver *rs, const char *path, struct lr_planted *pla
 	if (path[0] == '/') {
 		w.dir = rs->root_fd;
 	} else { /* a command named relative to the current directory */
-		w.dir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cwd < 0)
+			return -1;
+		w.dir = cwd;
 		memcpy(w.where, ".", 2);
 		w.wlen = 1;
-		if (w.dir < 0)
-			return -1;
 	}
 	int fd = walk_steps(&w, planted);
 	int e = errno;

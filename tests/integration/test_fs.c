@@ -340,6 +340,19 @@ Test(fs, link_outside_every_write_grant_is_followed_whoever_owns_it)
 	lrt_free(r);
 }
 
+Test(fs, procfs_links_lead_where_the_kernel_says)
+{
+	/* /proc/self/cwd is a magic link (no path to resolve): the kernel follows it, then the walk
+	 * goes on from there; the twin: the directory it does not lead to stays closed */
+	char *pol = lrt_policy(T, "proc_cwd", P("rw = %s/rw\nro = /proc/self/cwd/secret\n", T));
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/ro/file", T)));
+	cr_expect_eq(r->status, 1, "%s%s", r->out, r->err);
+	lrt_free(r);
+}
+
 Test(fs, unrestricted_no_keeps_the_filesystem_restricted)
 {
 	/* "unrestricted = no" once turned the restriction off: the setting is a yes/no, not a flag */
