@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -92,20 +93,14 @@ static const struct lr_write_dir *write_dir_of(const struct lr_resolver *rs, con
 	return NULL;
 }
 
-/* The write grant dir lies beneath (dir itself or one above it), *hit NULL if none. By device and
+/* The write grant dir (dir_st its stat) lies beneath: dir itself or one above it, *hit NULL if none. By device and
  * inode, walking up with "..": a bind-mounted alias of a write grant is recognised too, as
  * Landlock (whose rules sit on inodes) would let the sandbox write through it. Only links pay it,
  * and a link in / (merged /usr) costs nothing: the root's stat is kept. 0, or -1 with errno. */
-static int beneath_write_dir(struct lr_resolver *rs, int dir, const struct lr_write_dir **hit)
+static int beneath_write_dir(struct lr_resolver *rs, int dir, const struct stat *dir_st,
+			     const struct lr_write_dir **hit)
 {
-	*hit = NULL;
-	if (!rs->write_dirs.len)
-		return 0;
-	struct stat st, prev;
-	if (dir == rs->root_fd)
-		st = rs->root;
-	else if (fstat(dir, &st) < 0)
-		return -1;
+	struct stat st = *dir_st, prev;
 	int up = -1, rc = 0;
 	for (unsigned depth = 0; !(*hit = write_dir_of(rs, &st)) && !same_inode(&st, &rs->root); depth++) {
 		int next = depth < MAX_DEPTH ? openat(up >= 0 ? up : dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
@@ -209,14 +204,16 @@ static int take_dir(struct walk *w)
 	return fd;
 }
 
-/* /proc/self/fd/N, /proc/self/cwd, and /dev/stdout through them: procfs links are magic, they
- * lead to an object (a pipe reads "pipe:[N]", a deleted file "PATH (deleted)"), not to a path to
- * resolve, and no process can create a link there. The root is never procfs: the merged-/usr
- * links cost no fstatfs. */
-static bool in_procfs(const struct walk *w)
+/* /proc/self/fd/N, /proc/self/cwd, and /dev/stdin through them: procfs links are magic, they lead
+ * to an object (a pipe reads "pipe:[N]", a deleted file "PATH (deleted)"), not to a path to
+ * resolve, and no process can create a link there. procfs has an anonymous device (major 0): a
+ * directory whose stat is known to be elsewhere costs no fstatfs. */
+static bool in_procfs(int dir, const struct stat *st)
 {
 	struct statfs fs;
-	return w->dir != w->rs->root_fd && fstatfs(w->dir, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
+	if (st && major(st->st_dev) != 0)
+		return false;
+	return fstatfs(dir, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
 }
 
 /* A link in the walk: refused inside a write grant, else its target takes its place. false to
@@ -224,10 +221,18 @@ static bool in_procfs(const struct walk *w)
 static bool through_link(struct walk *w, const char *name, const char *target, size_t tlen,
 			 const char *remaining, unsigned *links, struct lr_planted *planted, int *result)
 {
-	const struct lr_write_dir *grant;
-	w->rs->followed = true;
+	struct lr_resolver *rs = w->rs;
+	const struct lr_write_dir *grant = NULL;
+	struct stat st;
+	bool at_root = w->dir == rs->root_fd, judged = rs->write_dirs.len > 0;
+	rs->followed = true;
 	*result = -1;
-	if (beneath_write_dir(w->rs, w->dir, &grant) < 0)
+	if (at_root) /* the merged-/usr links: nothing to ask the kernel */
+		st = rs->root;
+	else if (judged && fstat(w->dir, &st) < 0)
+		return true;
+	bool procfs = !at_root && in_procfs(w->dir, judged ? &st : NULL);
+	if (judged && !procfs && beneath_write_dir(rs, w->dir, &st, &grant) < 0)
 		return true;
 	if (grant) {
 		snprintf(planted->link, sizeof(planted->link), "%s/%s", w->where, name);
@@ -239,7 +244,7 @@ static bool through_link(struct walk *w, const char *name, const char *target, s
 		errno = ELOOP;
 		return true;
 	}
-	if (in_procfs(w)) { /* the kernel follows it: no path says where a magic link leads */
+	if (procfs) { /* the kernel follows it: no path says where a magic link leads */
 		remaining += strspn(remaining, "/"); /* what remains is relative to the object */
 		bool more = *remaining != '\0';
 		int fd = openat(w->dir, name, O_PATH | O_CLOEXEC | (more ? O_DIRECTORY : 0));
