@@ -1,6 +1,9 @@
 /* Filesystem rights: each attempt the policy does not grant fails, and its granted twin works. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -338,6 +341,31 @@ Test(fs, link_outside_every_write_grant_is_followed_whoever_owns_it)
 	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", planted, "--", lrt_probe(), "read", P("%s/secret/file", T)));
 	cr_expect_eq(r->status, 125, "%s%s", r->out, r->err);
 	lrt_free(r);
+}
+
+Test(fs, a_link_in_a_bind_mounted_spelling_of_a_write_grant_is_refused)
+{
+	/* T/alias is T/rw bind-mounted: the sandbox writes T/rw, so T/alias/link is its to plant;
+	 * landrun compares directories by device and inode, not by name */
+	if (!lrt_is_root())
+		cr_skip_test("a bind mount needs root");
+	char *alias = P("%s/alias", T);
+	mkdir(alias, 0755);
+	if (mount(P("%s/rw", T), alias, NULL, MS_BIND, NULL) != 0)
+		cr_skip_test("cannot bind-mount here: %s", strerror(errno));
+	int made = symlink(P("%s/secret", T), P("%s/rw/link", T));
+	char *inside = lrt_policy(T, "alias", P("rw = %s/rw\nro = %s/link\n", T, alias));
+	char *outside = lrt_policy(T, "alias2", P("rw = %s/rw2\nro = %s/link\n", T, alias));
+	struct lrt_result *no = lrt_run(T, LRT_ARGS("-p", inside, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	struct lrt_result *ok = lrt_run(T, LRT_ARGS("-p", outside, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	umount2(alias, MNT_DETACH);
+	cr_assert_eq(made, 0);
+	cr_expect_eq(no->status, 125, "%s%s", no->out, no->err);
+	char *want = P("%s/link is a symbolic link inside the write grant rw = %s/rw (", alias, T);
+	cr_expect(lrt_contains(no->err, want), "want \"%s\": %s", want, no->err);
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	lrt_free(no);
+	lrt_free(ok);
 }
 
 Test(fs, procfs_links_lead_where_the_kernel_says)
