@@ -11,6 +11,7 @@
 
 #include "landlock_abi.h"
 #include "policy_guard.h"
+#include "resolve.h"
 #include "sandbox.h"
 
 static const char *const fs_right_names[] = {
@@ -201,50 +202,57 @@ static int add_rule_fd(const struct lr_sandbox *sb, int fd, uint64_t rights)
 	return (int)syscall(LR_SYS_landlock_add_rule, sb->ruleset_fd, LR_LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
 }
 
-enum { RULE_SKIPPED = -2 };
+enum { RULE_SKIPPED = -3 }; /* apart from LR_RESOLVE_PLANTED */
 
-/* How open_rule_path got its fd: stat'ed, rule added without a stat, or through a symlink. */
-enum opened { OPENED_STAT, OPENED_RULE_ADDED, OPENED_VIA_LINK };
+/* A link on the way to path lies in a directory the sandbox may write. */
+static int refuse_planted(const struct lr_origin *at, const char *path, const struct lr_planted *pl,
+			  struct lr_error *err)
+{
+	char grant[PATH_MAX + 128];
+	bool final = strcmp(pl->link, path) == 0;
+	return lr_fail(err, at, "%s%s%s%s is a symbolic link inside the write grant %s: the sandbox could have planted it; "
+		       "name the real path instead", pl->link, final ? "" : " (on the way to ", final ? "" : path,
+		       final ? "" : ")", lr_write_dir_str(pl->grant, grant, sizeof(grant)));
+}
 
-/* Opens a policy path for a rule. A final symlink is followed only when root owns it (system links
- * like /lib -> usr/lib): a link the sandbox could have planted must not redirect a grant.
+/* Opens a policy path for a rule, following no symbolic link that lies inside a write grant
+ * (resolve.h); one outside them all is followed, whoever owns it (system links like
+ * /lib -> usr/lib). Ownership is no trust: a link the sandbox made as root is root's.
  *
  * dir_rights (0: none) asks to try the rule before the fstat: the kernel refuses directory rights
- * on anything but a directory (EINVAL), a symlink opened with O_NOFOLLOW included, so success
- * proves a directory and saves the fstat (a third of the syscalls of a large policy); *st is
- * then unset. Returns the fd, RULE_SKIPPED (an optional path that is absent) or -1. */
-static int open_rule_path(struct lr_sandbox *sb, const struct lr_path_rule *r, uint64_t dir_rights,
-			  enum opened *how, struct stat *st, struct lr_error *err)
+ * on anything but a directory (EINVAL), so success proves a directory and saves the fstat (a third
+ * of the syscalls of a large policy); *rule_added is then set and *st unset. Returns the fd,
+ * RULE_SKIPPED (an optional path that is absent) or -1. */
+static int open_rule_path(struct lr_sandbox *sb, struct lr_resolver *rs, const struct lr_path_rule *r,
+			  uint64_t dir_rights, bool *rule_added, struct stat *st, struct lr_error *err)
 {
-	int fd = open(r->path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-	*how = OPENED_STAT;
+	struct lr_planted planted;
+	int fd = lr_resolve(rs, r->path, &planted);
+	*rule_added = false;
+	if (fd == LR_RESOLVE_PLANTED) {
+		refuse_planted(&r->at, r->path, &planted, err);
+		return -1; /* spelt out here and below: the analyser cannot see into lr_fail */
+	}
 	if (fd >= 0 && dir_rights) {
 		if (add_rule_fd(sb, fd, dir_rights) == 0) {
-			*how = OPENED_RULE_ADDED;
+			*rule_added = true;
 			return fd;
 		}
 		if (errno != EINVAL) {
 			int e = errno;
 			close(fd);
-			return lr_fail(err, &r->at, "landlock_add_rule(%s): %s", r->path, strerror(e));
+			lr_fail(err, &r->at, "landlock_add_rule(%s): %s", r->path, strerror(e));
+			return -1;
 		}
 	}
 	if (fd >= 0 && fstat(fd, st) < 0) { /* never hand back an fd with *st unset */
 		close(fd);
 		fd = -1;
 	}
-	if (fd >= 0 && S_ISLNK(st->st_mode)) {
-		uid_t owner = st->st_uid;
+	if (fd >= 0 && S_ISLNK(st->st_mode)) { /* only if swapped in between the walk's two calls */
 		close(fd);
-		if (owner != 0)
-			return lr_fail(err, &r->at, "%s is a symbolic link owned by uid %u; name its target instead",
-				       r->path, (unsigned)owner);
-		fd = open(r->path, O_PATH | O_CLOEXEC);
-		*how = OPENED_VIA_LINK;
-		if (fd >= 0 && fstat(fd, st) < 0) {
-			close(fd);
-			fd = -1;
-		}
+		lr_fail(err, &r->at, "%s became a symbolic link while landrun opened it; name the real path instead", r->path);
+		return -1;
 	}
 	if (fd >= 0)
 		return fd;
@@ -346,77 +354,164 @@ static int refuse_writable_policy(struct lr_policy_guard *g, const struct lr_pol
 		       "command could rewrite its own policy; move the policy out of it or narrow the grant", file);
 }
 
-static int add_guarded_path_rules(struct lr_sandbox *sb, const struct lr_policy *p,
-				  struct lr_policy_guard *guard, struct rule_fds *fds, struct lr_error *err)
+/* What the filesystem rules of one compile share. */
+struct fs_rules {
+	struct lr_sandbox *sb;
+	const struct lr_policy *p;
+	struct lr_policy_guard guard; /* built the first time a directory write grant is checked */
+	struct rule_fds fds;
+	struct lr_resolver rs;  /* the write grants' directories, once found */
+	struct lr_vec relinked; /* struct relinked: write grants reached through a link */
+};
+
+/* A write grant found through a link, while the write grants were not all known yet. */
+struct relinked {
+	struct lr_path_rule r;
+	dev_t dev;
+	ino_t ino;
+};
+
+static uint64_t rule_rights(const struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_path_rule *r)
 {
+	uint64_t rights = lr_access_rights(r->access) & sb->handled_fs;
+	if (p->exec_none && r->access != LR_EXEC)
+		rights &= ~LR_FS_EXECUTE; /* [exec] allow = none: rox/rwx grant no execution */
+	return rights;
+}
+
+/* The rule on an opened, stat'ed path: rights masked to a file's, dev = checked, the guard. */
+static int add_stated_rule(struct fs_rules *c, const struct lr_path_rule *r, int fd, const struct stat *st,
+			   uint64_t rights, bool guarded, struct lr_error *err)
+{
+	if (!S_ISDIR(st->st_mode))
+		rights &= LR_FS_FILE_RIGHTS;
+	/* dev = DIR: ioctl on the devices beneath it (opening them still needs ro/rw) */
+	if (r->access == LR_DEV && !S_ISCHR(st->st_mode) && !S_ISBLK(st->st_mode) && !S_ISDIR(st->st_mode)) {
+		close(fd);
+		return lr_fail(err, &r->at, "dev = %s: not a device file or a directory", r->path);
+	}
+	if (guarded && refuse_writable_policy(&c->guard, c->p, r, st, rights, err)) {
+		close(fd);
+		return -1;
+	}
+	int rc = rights ? add_path_beneath(c->sb, fd, rights, r->path, &r->at, err) : 0;
+	hold_or_close(&c->fds, fd);
+	return rc;
+}
+
+/* One write grant: its directory is recorded before any other path is opened, so that no link
+ * the sandbox could have planted in it is followed. key names it in messages. */
+static int add_write_grant(struct fs_rules *c, const struct lr_path_rule *r, const char *key, uint64_t rights,
+			   bool guarded, struct lr_error *err)
+{
+	struct stat st;
+	bool added;
+	int fd = open_rule_path(c->sb, &c->rs, r, 0, &added, &st, err);
+	if (fd == RULE_SKIPPED)
+		return 0;
+	if (fd < 0)
+		return -1;
+	if (S_ISDIR(st.st_mode) && lr_resolver_add_write_dir(&c->rs, &st, key, r->path, &r->at)) {
+		close(fd);
+		return lr_fail(err, NULL, "out of memory");
+	}
+	struct relinked *l = c->rs.followed ? lr_vec_push(&c->relinked) : NULL;
+	if (l)
+		*l = (struct relinked){ *r, st.st_dev, st.st_ino };
+	if (c->rs.followed && !l) {
+		close(fd);
+		return lr_fail(err, NULL, "out of memory");
+	}
+	return add_stated_rule(c, r, fd, &st, rights, guarded, err);
+}
+
+/* A write grant reached through a link was judged against the write grants found before it:
+ * judged again against all of them, it must lead to the same directory. */
+static int recheck_relinked(struct fs_rules *c, struct lr_error *err)
+{
+	for (size_t i = 0; i < c->relinked.len; i++) {
+		const struct relinked *l = lr_vec_at(&c->relinked, i);
+		struct lr_planted planted;
+		struct stat st;
+		int fd = lr_resolve(&c->rs, l->r.path, &planted);
+		if (fd == LR_RESOLVE_PLANTED)
+			return refuse_planted(&l->r.at, l->r.path, &planted, err);
+		int rc = fd < 0 ? -1 : fstat(fd, &st);
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		if (rc < 0)
+			return lr_fail(err, &l->r.at, "%s: %s", l->r.path, strerror(e));
+		if (st.st_dev != l->dev || st.st_ino != l->ino)
+			return lr_fail(err, &l->r.at, "%s changed while landrun opened it; run again", l->r.path);
+	}
+	return 0;
+}
+
+/* rw, rwx and private_tmp, first: they decide which links are followed. */
+static int add_write_grants(struct fs_rules *c, struct lr_error *err)
+{
+	const struct lr_policy *p = c->p;
+	for (size_t i = 0; i < p->paths.len; i++) {
+		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
+		uint64_t rights = rule_rights(c->sb, p, r);
+		if ((rights & LR_FS_WRITE_RIGHTS) &&
+		    add_write_grant(c, r, lr_access_name(r->access), rights, true, err))
+			return -1;
+	}
+	if (c->sb->private_tmp) {
+		/* a fresh directory of this run: it cannot hold a policy, the guard is not asked */
+		struct lr_path_rule tmp = { .path = c->sb->private_tmp, .access = LR_RW, .at = p->private_tmp.at };
+		if (add_write_grant(c, &tmp, "private_tmp", lr_access_rights(LR_RW) & c->sb->handled_fs, false, err))
+			return -1;
+	}
+	return recheck_relinked(c, err);
+}
+
+static int add_read_grants(struct fs_rules *c, struct lr_error *err)
+{
+	const struct lr_policy *p = c->p;
 	bool last_was_dir = true;
 	for (size_t i = 0; i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
-		uint64_t rights = lr_access_rights(r->access) & sb->handled_fs;
-		if (p->exec_none && r->access != LR_EXEC)
-			rights &= ~LR_FS_EXECUTE; /* [exec] allow = none: rox/rwx grant no execution */
-		/* The stat is needed anyway by write grants (the guard) and dev = (a device?). Policies
-		 * list files together and directories together: the rule-first try is made after a
-		 * directory only, so a run of files does not pay a refused landlock_add_rule each. */
-		bool try_dir = last_was_dir && (rights & ~LR_FS_FILE_RIGHTS) && !(rights & LR_FS_WRITE_RIGHTS) &&
-			       r->access != LR_DEV;
+		uint64_t rights = rule_rights(c->sb, p, r);
+		if (rights & LR_FS_WRITE_RIGHTS)
+			continue; /* added by add_write_grants */
+		/* The stat is needed anyway by dev = (a device?). Policies list files together and
+		 * directories together: the rule-first try is made after a directory only, so a run of
+		 * files does not pay a refused landlock_add_rule each. */
+		bool try_dir = last_was_dir && (rights & ~LR_FS_FILE_RIGHTS) && r->access != LR_DEV;
 		struct stat st;
-		enum opened how;
-		int fd = open_rule_path(sb, r, try_dir ? rights : 0, &how, &st, err);
-		last_was_dir = how == OPENED_RULE_ADDED || (fd >= 0 && how == OPENED_STAT && S_ISDIR(st.st_mode));
+		bool added;
+		int fd = open_rule_path(c->sb, &c->rs, r, try_dir ? rights : 0, &added, &st, err);
+		last_was_dir = added || (fd >= 0 && S_ISDIR(st.st_mode));
 		if (fd == RULE_SKIPPED)
 			continue;
 		if (fd < 0)
 			return -1;
-		if (how == OPENED_RULE_ADDED) {
-			sb->fs_rules++;
-			hold_or_close(fds, fd);
+		if (added) {
+			c->sb->fs_rules++;
+			hold_or_close(&c->fds, fd);
 			continue;
 		}
-		if (!S_ISDIR(st.st_mode))
-			rights &= LR_FS_FILE_RIGHTS;
-		/* dev = DIR: ioctl on the devices beneath it (opening them still needs ro/rw) */
-		if (r->access == LR_DEV && !S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode) && !S_ISDIR(st.st_mode)) {
-			close(fd);
-			return lr_fail(err, &r->at, "dev = %s: not a device file or a directory", r->path);
-		}
-		if (refuse_writable_policy(guard, p, r, &st, rights, err)) {
-			close(fd);
-			return -1;
-		}
-		int rc = rights ? add_path_beneath(sb, fd, rights, r->path, &r->at, err) : 0;
-		hold_or_close(fds, fd);
-		if (rc)
+		if (add_stated_rule(c, r, fd, &st, rights, false, err))
 			return -1;
 	}
 	return 0;
 }
 
-/* The guard compares each grant's fstat (done anyway to open it) with the policy files. */
-static int add_path_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool defer_close,
-			  struct lr_error *err)
-{
-	struct lr_policy_guard guard;
-	struct rule_fds fds;
-	lr_policy_guard_init(&guard);
-	rule_fds_init(&fds, defer_close, p->paths.len);
-	int rc = add_guarded_path_rules(sb, p, &guard, &fds, err);
-	close_held(&fds);
-	lr_policy_guard_free(&guard);
-	return rc;
-}
-
 /* [exec]: the command and its interpreter chain, exactly those files (a verified command runs from
  * its sealed copy, so its path on disk is not made executable). */
-static int add_exec_chain_rules(struct lr_sandbox *sb, struct lr_error *err)
+static int add_exec_chain_rules(struct fs_rules *c, struct lr_error *err)
 {
+	struct lr_sandbox *sb = c->sb;
 	for (unsigned i = sb->exec_fd >= 0 ? 1 : 0; i < sb->nexec_chain; i++) {
 		const char *f = sb->exec_chain[i];
-		/* the same symlink rule as policy paths: a final link is followed only when root owns it */
+		/* the same symlink rule as policy paths: no link inside a write grant is followed */
 		struct lr_path_rule r = { .path = f, .access = LR_EXEC, .at = { "[exec] command chain", 0 } };
 		struct stat st;
-		enum opened how;
-		int fd = open_rule_path(sb, &r, 0, &how, &st, err);
+		bool added;
+		int fd = open_rule_path(sb, &c->rs, &r, 0, &added, &st, err);
 		if (fd < 0)
 			return -1;
 		if (!S_ISREG(st.st_mode)) {
@@ -429,6 +524,58 @@ static int add_exec_chain_rules(struct lr_sandbox *sb, struct lr_error *err)
 			return -1;
 	}
 	return 0;
+}
+
+/* [network] unix = PATH (ABI 9): resolve_unix on each listed socket, or beneath a directory. The
+ * same symlink rule as [filesystem] paths (open_rule_path). */
+static int add_unix_rules(struct fs_rules *c, struct lr_error *err)
+{
+	const struct lr_policy *p = c->p;
+	for (size_t i = 0; i < p->unix_paths.len; i++) {
+		const struct lr_path_rule *r = lr_vec_at(&p->unix_paths, i);
+		struct stat st;
+		bool added;
+		int fd = open_rule_path(c->sb, &c->rs, r, 0, &added, &st, err);
+		if (fd == RULE_SKIPPED)
+			continue;
+		if (fd < 0)
+			return -1;
+		int rc = !S_ISSOCK(st.st_mode) && !S_ISDIR(st.st_mode)
+				 ? lr_fail(err, &r->at, "unix = %s: not a unix socket or a directory", r->path)
+				 : add_path_beneath(c->sb, fd, LR_FS_RESOLVE_UNIX, r->path, &r->at, err);
+		close(fd);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* Write grants first (links are judged by them), then the policy files read through a link, the
+ * other grants, the [exec] chain, the unix sockets. The guard compares each write grant's fstat
+ * (done anyway to open it) with the policy files. files: [filesystem] is restricted (else only
+ * the unix socket rules are added). */
+static int add_fs_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool files, bool defer_close,
+			struct lr_error *err)
+{
+	struct fs_rules c = { .sb = sb, .p = p };
+	lr_policy_guard_init(&c.guard);
+	rule_fds_init(&c.fds, defer_close, p->paths.len);
+	lr_resolver_init(&c.rs);
+	lr_vec_init(&c.relinked, sizeof(struct relinked));
+	int rc = files ? add_write_grants(&c, err) : 0;
+	if (!rc && files)
+		rc = lr_policy_guard_links(&c.rs, p, err);
+	if (!rc && files)
+		rc = add_read_grants(&c, err);
+	if (!rc && files)
+		rc = add_exec_chain_rules(&c, err);
+	if (!rc && (sb->handled_fs & LR_FS_RESOLVE_UNIX))
+		rc = add_unix_rules(&c, err);
+	close_held(&c.fds);
+	lr_vec_free(&c.relinked);
+	lr_resolver_free(&c.rs);
+	lr_policy_guard_free(&c.guard);
+	return rc;
 }
 
 static int add_port_rules(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
@@ -446,43 +593,6 @@ static int add_port_rules(struct lr_sandbox *sb, const struct lr_policy *p, stru
 		}
 	}
 	return 0;
-}
-
-/* [network] unix = PATH (ABI 9): resolve_unix on each listed socket, or beneath a directory. The
- * same symlink rule as [filesystem] paths (open_rule_path). */
-static int add_unix_rules(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
-{
-	for (size_t i = 0; i < p->unix_paths.len; i++) {
-		const struct lr_path_rule *r = lr_vec_at(&p->unix_paths, i);
-		struct stat st;
-		enum opened how;
-		int fd = open_rule_path(sb, r, 0, &how, &st, err);
-		if (fd == RULE_SKIPPED)
-			continue;
-		if (fd < 0)
-			return -1;
-		int rc = !S_ISSOCK(st.st_mode) && !S_ISDIR(st.st_mode)
-				 ? lr_fail(err, &r->at, "unix = %s: not a unix socket or a directory", r->path)
-				 : add_path_beneath(sb, fd, LR_FS_RESOLVE_UNIX, r->path, &r->at, err);
-		close(fd);
-		if (rc)
-			return -1;
-	}
-	return 0;
-}
-
-/* [filesystem] private_tmp: the run's own directory, read-write. */
-static int add_private_tmp_rule(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
-{
-	struct lr_path_rule tmp = { .path = sb->private_tmp, .access = LR_RW, .at = p->private_tmp.at };
-	struct stat st;
-	enum opened how;
-	int fd = open_rule_path(sb, &tmp, 0, &how, &st, err);
-	if (fd < 0)
-		return -1;
-	int rc = add_path_beneath(sb, fd, lr_access_rights(LR_RW) & sb->handled_fs, sb->private_tmp, NULL, err);
-	close(fd);
-	return rc;
 }
 
 int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
@@ -509,14 +619,9 @@ int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 	if (fd < 0)
 		return lr_fail(err, NULL, "landlock_create_ruleset: %s", strerror(errno));
 	sb->ruleset_fd = fd;
-	bool files = sb->handled_fs & ~LR_FS_RESOLVE_UNIX; /* not only resolve_unix: [filesystem] is restricted */
-	if (files && add_path_rules(sb, p, o && o->defer_close, err))
-		return -1;
-	if (files && add_exec_chain_rules(sb, err))
-		return -1;
-	if (files && sb->private_tmp && add_private_tmp_rule(sb, p, err))
-		return -1;
-	if ((sb->handled_fs & LR_FS_RESOLVE_UNIX) && add_unix_rules(sb, p, err))
+	/* not only resolve_unix handled: [filesystem] is restricted */
+	bool files = sb->handled_fs & ~LR_FS_RESOLVE_UNIX;
+	if (sb->handled_fs && add_fs_rules(sb, p, files, o && o->defer_close, err))
 		return -1;
 	return add_port_rules(sb, p, err);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "names.h"
+#include "resolve.h"
 #include "sandbox.h"
 #include "syscall_groups.h"
 
@@ -1018,10 +1019,17 @@ static int parse_text(struct lr_policy *p, const struct lr_env_ctx *ctx,
 /* ---- files and includes ------------------------------------------------------------------- */
 
 /* Reads a whole policy file; NUL bytes are refused because inih would stop at them. */
-static char *read_policy(const char *path, struct stat *stp, struct lr_error *err, const struct lr_origin *at)
+static char *read_policy(const char *path, struct stat *stp, bool *via_link, struct lr_error *err,
+			 const struct lr_origin *at)
 {
-	/* O_NONBLOCK: opening a FIFO must not hang; it is refused as not a regular file below */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* O_NONBLOCK: opening a FIFO must not hang; it is refused as not a regular file below. First
+	 * refusing links, at no extra cost: a policy reached through one is checked again once the
+	 * write grants are known (the sandbox must not have planted it, resolve.h) */
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	int fd = lr_open_no_symlinks(path, flags);
+	*via_link = fd < 0 && (errno == ELOOP || errno == ENOSYS);
+	if (*via_link)
+		fd = open(path, flags);
 	if (fd < 0) {
 		lr_fail(err, at, "cannot open policy %s: %s", path, strerror(errno));
 		return NULL;
@@ -1070,12 +1078,12 @@ out:
 }
 
 static int remember_file(struct lr_policy *p, const char *file, const char *dir, const struct stat *st,
-			 struct lr_error *err)
+			 bool via_link, struct lr_error *err)
 {
 	struct lr_policy_file *f = lr_vec_push(&p->files);
 	if (!f)
 		return lr_fail(err, NULL, "out of memory");
-	*f = (struct lr_policy_file){ file, dir, st->st_dev, st->st_ino };
+	*f = (struct lr_policy_file){ file, dir, st->st_dev, st->st_ino, via_link };
 	return 0;
 }
 
@@ -1089,7 +1097,8 @@ static int load_file(struct lr_policy *p, const struct lr_env_ctx *ctx, const st
 		return lr_fail(err, at, "policy path of %zu bytes is longer than PATH_MAX (%d): \"%.64s...\"",
 			       plen, PATH_MAX, path);
 	struct stat sb;
-	char *text = read_policy(path, &sb, err, at);
+	bool via_link;
+	char *text = read_policy(path, &sb, &via_link, err, at);
 	if (!text)
 		return -1;
 	for (const struct parse_frame *f = parent; f; f = f->parent)
@@ -1110,7 +1119,7 @@ static int load_file(struct lr_policy *p, const struct lr_env_ctx *ctx, const st
 	int rc = -1;
 	if (!dir)
 		lr_fail(err, at, "%s: cannot make its directory absolute: %s", path, n < 0 ? strerror(errno) : "name too long");
-	else if (remember_file(p, file, dir, &sb, err) == 0) {
+	else if (remember_file(p, file, dir, &sb, via_link, err) == 0) {
 		p->depth++;
 		rc = parse_text(p, ctx, &frame, text, file, dir, err);
 		p->depth--;

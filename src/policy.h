@@ -60,6 +60,7 @@ struct lr_policy_file {
 	const char *dir;  /* its directory, absolute (arena) */
 	dev_t dev;        /* of the file opened and read */
 	ino_t ino;
+	bool via_link;    /* a symbolic link was on the way (or openat2 could not tell) */
 };
 
 /* A scalar setting remembers where it was last set, for --explain and errors. */

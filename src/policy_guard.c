@@ -2,9 +2,12 @@
 #include "policy_guard.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct lr_guarded_dir {
 	dev_t dev;
@@ -100,4 +103,52 @@ int lr_policy_guard_check(struct lr_policy_guard *g, const struct lr_policy *p, 
 			*file = ((const struct lr_policy_file *)lr_vec_at(&p->files, d->file))->path;
 	}
 	return *file != NULL;
+}
+
+/* The path the file was opened by, absolute: its directory was made absolute when it was read. */
+static int absolute_path(const struct lr_policy_file *f, char *buf, size_t size, struct lr_error *err)
+{
+	const char *base = strrchr(f->path, '/');
+	int n = f->path[0] == '/' ? snprintf(buf, size, "%s", f->path)
+				 : snprintf(buf, size, "%s/%s", f->dir, base ? base + 1 : f->path);
+	if (n < 0 || (size_t)n >= size)
+		return lr_fail(err, NULL, "policy %s: its path is too long", f->path);
+	return 0;
+}
+
+static int check_file_links(struct lr_resolver *rs, const struct lr_policy_file *f, struct lr_error *err)
+{
+	char path[PATH_MAX], grant[PATH_MAX + 128];
+	struct lr_planted planted;
+	struct stat st;
+	if (absolute_path(f, path, sizeof(path), err))
+		return -1;
+	int fd = lr_resolve(rs, path, &planted);
+	if (fd == LR_RESOLVE_PLANTED)
+		return lr_fail(err, NULL, "the policy %s is reached through %s, a symbolic link inside the write grant %s: "
+			       "the sandboxed command could replace it and choose the next run's policy; name the policy's real path "
+			       "or move it out of the grant", f->path, planted.link,
+			       lr_write_dir_str(planted.grant, grant, sizeof(grant)));
+	if (fd < 0)
+		return lr_fail(err, NULL, "policy %s: cannot open it again: %s", f->path, strerror(errno));
+	int rc = fstat(fd, &st);
+	int e = errno;
+	close(fd);
+	if (rc < 0)
+		return lr_fail(err, NULL, "policy %s: %s", f->path, strerror(e));
+	if (st.st_dev != f->dev || st.st_ino != f->ino)
+		return lr_fail(err, NULL, "policy %s was replaced while landrun read it; run again", f->path);
+	return 0;
+}
+
+int lr_policy_guard_links(struct lr_resolver *rs, const struct lr_policy *p, struct lr_error *err)
+{
+	if (!rs->write_dirs.len)
+		return 0; /* nowhere to plant a link */
+	for (size_t i = 0; i < p->files.len; i++) {
+		const struct lr_policy_file *f = lr_vec_at(&p->files, i);
+		if (f->via_link && check_file_links(rs, f, err))
+			return -1;
+	}
+	return 0;
 }

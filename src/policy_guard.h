@@ -8,6 +8,7 @@
 
 #include "landlock_abi.h"
 #include "policy.h"
+#include "resolve.h"
 #include "util.h"
 
 /* Landlock rights that let the sandbox change a file, or what a directory holds. */
@@ -32,5 +33,10 @@ void lr_policy_guard_free(struct lr_policy_guard *g);
  * examined. */
 int lr_policy_guard_check(struct lr_policy_guard *g, const struct lr_policy *p, const struct stat *st,
 			  const char **file, struct lr_error *err);
+
+/* A policy file read through a symbolic link (lr_policy_file.via_link) is refused when the link
+ * lies inside a write grant (rs holds them all): the command could replace the link, and the next
+ * run would read its policy. It is also opened again to be sure it is the file that was read. */
+int lr_policy_guard_links(struct lr_resolver *rs, const struct lr_policy *p, struct lr_error *err);
 
 #endif

@@ -101,19 +101,14 @@ Test(guard, an_included_policy_in_a_rw_grant_is_refused)
 
 Test(guard, a_symlinked_spelling_of_the_directory_is_refused)
 {
+	/* T/alias lies outside every write grant: followed (whoever owns it), and the guard sees the
+	 * directory it leads to */
 	char *alias = lrt_fmt("%s/alias", T);
 	cr_assert_eq(symlink(pol_dir, alias), 0);
 	if (lrt_is_root())
-		cr_assert_eq(lchown(alias, 0, 0), 0); /* a link root owns is followed in a grant */
+		cr_assert_eq(lchown(alias, 65534, 65534), 0); /* ownership is no criterion either way */
 	char *pol = lrt_policy(pol_dir, "p", "");
-	struct lrt_result *r = write_marker(pol, "--rw", alias);
-	if (!lrt_is_root()) {
-		/* a link owned by the user is refused before the guard is reached: also no run */
-		cr_expect_eq(r->status, 125, "%s", r->err);
-		lrt_free(r);
-		return;
-	}
-	expect_refused(r, pol);
+	expect_refused(write_marker(pol, "--rw", alias), pol);
 }
 
 Test(guard, a_policy_reached_through_a_symlinked_directory_is_refused)
@@ -139,6 +134,61 @@ Test(guard, a_policy_file_that_is_a_symlink_is_guarded_where_its_target_is)
 	lrt_free(r);
 	free(target);
 	free(link);
+}
+
+/* A policy reached through a link inside one of its own write grants: the command could replace
+ * the link, and the next run would read the command's policy (unrestricted = yes). Refused, the
+ * link named; the marker in work, which the policy grants, shows whether the command ran. */
+static void expect_link_refused(const char *policy_arg, const char *link)
+{
+	char *marker = lrt_fmt("%s/ran", work);
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", policy_arg, "--", lrt_probe(), "write", marker));
+	cr_expect_eq(r->status, 125, "%s: status %d: %s", policy_arg, r->status, r->err);
+	char *want = lrt_fmt("is reached through %s, a symbolic link inside the write grant rw = %s (", link, work);
+	cr_expect(lrt_contains(r->err, want), "want \"%s\": %s", want, r->err);
+	cr_expect_eq(access(marker, F_OK), -1, "the command ran");
+	lrt_free(r);
+	free(want);
+	free(marker);
+}
+
+Test(guard, a_policy_reached_through_a_link_in_a_write_grant_is_refused)
+{
+	/* the real policy sits in T/pol, outside its grants; the links sit in work, which it grants */
+	char *pol = lrt_policy(pol_dir, "p", lrt_fmt("rw = %s\n", work));
+	char *link = lrt_fmt("%s/link.ini", work), *dir_link = lrt_fmt("%s/pdir", work);
+	cr_assert_eq(symlink(pol, link), 0);
+	cr_assert_eq(symlink(pol_dir, dir_link), 0);
+	expect_link_refused(link, link);                            /* the file a link */
+	expect_link_refused(lrt_fmt("%s/p.ini", dir_link), dir_link); /* a directory on the way */
+	/* relative to the current directory, as -p ./link.ini */
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", "./link.ini", "--", lrt_probe(), "pid"));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "a symbolic link inside the write grant"), "%s", r->err);
+	lrt_free(r);
+	/* an include through such a link */
+	char *inc = lrt_fmt("%s/inc.ini", pol_dir), *inc_link = lrt_fmt("%s/inc.ini", work);
+	lrt_write(inc, "[network]\nudp = no\n");
+	cr_assert_eq(symlink(inc, inc_link), 0);
+	char *main_pol = lrt_policy(T, "main", lrt_fmt("rw = %s\n[policy]\ninclude = %s\n", work, inc_link));
+	expect_link_refused(main_pol, inc_link);
+	/* the twin: the same links in T, which no grant covers, are followed */
+	char *outside = lrt_fmt("%s/outside.ini", T), *outside_dir = lrt_fmt("%s/outside", T);
+	cr_assert_eq(symlink(pol, outside), 0);
+	cr_assert_eq(symlink(pol_dir, outside_dir), 0);
+	char *inc_outside = lrt_fmt("%s/inc-outside.ini", T);
+	cr_assert_eq(symlink(inc, inc_outside), 0);
+	const char *fine[] = { outside, lrt_fmt("%s/p.ini", outside_dir),
+			       lrt_policy(T, "main2", lrt_fmt("rw = %s\n[policy]\ninclude = %s\n", work, inc_outside)) };
+	for (size_t i = 0; i < 3; i++) {
+		char *marker = lrt_fmt("%s/ran", work);
+		unlink(marker);
+		r = lrt_run(T, LRT_ARGS("-p", fine[i], "--", lrt_probe(), "write", marker));
+		cr_expect_eq(r->status, 0, "%s: %s%s", fine[i], r->out, r->err);
+		cr_expect_eq(access(marker, F_OK), 0, "%s: the command did not run", fine[i]);
+		lrt_free(r);
+		free(marker);
+	}
 }
 
 /* ---- landrun check ------------------------------------------------------------------------- */

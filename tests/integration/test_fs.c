@@ -1,6 +1,9 @@
 /* Filesystem rights: each attempt the policy does not grant fails, and its granted twin works. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -157,21 +160,225 @@ Test(fs, file_rule_masks_directory_rights)
 
 Test(fs, planted_symlink_in_policy_is_refused)
 {
-	/* a policy path that is a symlink not owned by root is not followed */
+	/* a policy path that is a symlink in a directory the policy lets the sandbox write is not
+	 * followed, whoever owns it (as root, the link is root's, as one the sandbox made would be) */
 	char *link = P("%s/rw/link", T);
 	cr_assert_eq(symlink(P("%s/secret", T), link), 0);
-	if (lrt_is_root())
-		cr_assert_eq(lchown(link, 65534, 65534), 0); /* as if planted by another user */
 	/* alone, and right after a directory grant: then landrun first tries the rule on the link
-	 * itself (a directory right, which the kernel refuses on anything but a directory) */
-	const char *texts[] = { P("ro = %s\n", link), P("ro = %s/ro\nro = %s\n", T, link) };
+	 * itself (a directory right, which the kernel refuses on anything but a directory); the write
+	 * grant named before the link, and after it */
+	const char *texts[] = { P("rw = %s/rw\nro = %s\n", T, link), P("ro = %s/ro\nro = %s\nrw = %s/rw\n", T, link, T) };
 	for (size_t i = 0; i < 2; i++) {
 		char *pol = lrt_policy(T, "link", texts[i]);
 		struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/secret/file", T)));
 		cr_expect_eq(r->status, 125, "%s: %s", texts[i], r->err);
-		cr_expect(lrt_contains(r->err, "symbolic link"), "%s", r->err);
+		char *want = P("%s is a symbolic link inside the write grant rw = %s/rw (%s:", link, T, pol);
+		cr_expect(lrt_contains(r->err, want), "want \"%s\": %s", want, r->err);
 		lrt_free(r);
 	}
+}
+
+/* ---- links the sandbox planted in a write grant, for a later run of the same policy ----------- */
+
+/* How each run is made: directly (openat2 as the kernel has it), then under failsys making
+ * openat2 (437 on every architecture) fail as container seccomp profiles do, with ENOSYS or EPERM:
+ * landrun then walks every path itself. */
+enum { NWAYS = 3 };
+
+static void openat2_ways(const char *const *ways[NWAYS])
+{
+	char *failsys = P("%s/failsys", lrt_helpers_dir());
+	static const char *const errnums[] = { "ENOSYS", "EPERM" };
+	ways[0] = NULL;
+	for (size_t i = 0; i < 2; i++) {
+		const char **prefix = calloc(5, sizeof(*prefix));
+		cr_assert(prefix);
+		prefix[0] = failsys;
+		prefix[1] = "437";
+		prefix[2] = errnums[i];
+		prefix[3] = "--";
+		ways[i + 1] = prefix;
+	}
+}
+
+/* Run 1, under the fs policy (rw = T/rw, which stands in for /tmp): replaces path by a link to
+ * target, as any command may in a directory it writes. */
+static void plant(const char *path, const char *target)
+{
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", policy, "--", "/bin/sh", "-c", "rm -rf \"$1\" && ln -s \"$2\" \"$1\"",
+						  "sh", path, target));
+	cr_assert_eq(r->status, 0, "run 1: %s%s", r->out, r->err);
+	lrt_free(r);
+	struct stat st;
+	cr_assert_eq(lstat(path, &st), 0);
+	cr_assert(S_ISLNK(st.st_mode), "run 1 did not plant its link");
+	cr_assert_eq(st.st_uid, getuid(), "the link is the sandbox's own (root's, run as root)");
+}
+
+static struct lrt_result *run_probe_with(const char *const *prefix, const char *pol, const char *op, const char *arg)
+{
+	return lrt_run_prefixed(T, NULL, prefix, LRT_ARGS("-p", pol, "--", lrt_probe(), op, arg));
+}
+
+/* T/rw/jobdir/data and T/secret/data, each holding "file". */
+static void make_jobdir(void)
+{
+	mkdir(P("%s/rw/jobdir", T), 0755);
+	mkdir(P("%s/rw/jobdir/data", T), 0755);
+	lrt_write(P("%s/rw/jobdir/data/file", T), "job\n");
+	mkdir(P("%s/secret/data", T), 0755);
+	lrt_write(P("%s/secret/data/file", T), "secret\n");
+}
+
+static void expect_secret_untouched(const char *dir)
+{
+	struct stat st;
+	cr_expect_eq(stat(P("%s/file", dir), &st), 0);
+	cr_expect_eq(st.st_size, 7, "the outside file was changed");
+	cr_expect_eq(access(P("%s/new", dir), F_OK), -1, "a file was created outside every grant");
+}
+
+Test(fs, planted_intermediate_link_does_not_redirect_a_grant)
+{
+	const char *const *ways[NWAYS];
+	openat2_ways(ways);
+	make_jobdir();
+	char *data = P("%s/rw/jobdir/data", T);
+	/* the write grant on T/rw named after the grant through it, and before */
+	char *pols[] = { lrt_policy(T, "after", P("rw = %s\nrw = %s/rw\n", data, T)),
+			 lrt_policy(T, "before", P("rw = %s/rw\nro = %s\n", T, data)) };
+	/* the twin: while jobdir is a real directory, the grant works */
+	for (size_t w = 0; w < NWAYS; w++) {
+		const char *const *prefix = ways[w];
+		struct lrt_result *r = run_probe_with(prefix, pols[0], "write", P("%s/new", data));
+		cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+		lrt_free(r);
+		r = run_probe_with(prefix, pols[1], "read", P("%s/file", data));
+		cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+		lrt_free(r);
+	}
+	plant(P("%s/rw/jobdir", T), P("%s/secret", T));
+	char *want = P("%s/rw/jobdir (on the way to %s) is a symbolic link inside the write grant rw = %s/rw (", T, data, T);
+	for (size_t w = 0; w < NWAYS; w++) {
+		const char *const *prefix = ways[w];
+		for (size_t i = 0; i < 2; i++) {
+			struct lrt_result *r = run_probe_with(prefix, pols[i], i ? "read" : "write",
+							      P("%s/%s", data, i ? "file" : "new"));
+			cr_expect_eq(r->status, 125, "%s: %s%s", pols[i], r->out, r->err);
+			cr_expect(lrt_contains(r->err, want), "want \"%s\": %s", want, r->err);
+			cr_expect(!lrt_contains(r->out, "secret"), "%s", r->out);
+			lrt_free(r);
+		}
+	}
+	expect_secret_untouched(P("%s/secret/data", T));
+}
+
+Test(fs, planted_final_link_does_not_redirect_a_grant_even_root_owned)
+{
+	const char *const *ways[NWAYS];
+	openat2_ways(ways);
+	char *cache = P("%s/rw/jobcache", T);
+	mkdir(cache, 0755);
+	lrt_write(P("%s/file", cache), "job\n");
+	char *pols[] = { lrt_policy(T, "cache", P("rw = %s/rw\nrw = %s\n", T, cache)),
+			 lrt_policy(T, "cache_ro", P("ro = %s\nrw = %s/rw\n", cache, T)) };
+	for (size_t w = 0; w < NWAYS; w++) {
+		const char *const *prefix = ways[w];
+		struct lrt_result *r = run_probe_with(prefix, pols[0], "write", P("%s/new", cache));
+		cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+		lrt_free(r);
+		r = run_probe_with(prefix, pols[1], "read", P("%s/file", cache));
+		cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+		lrt_free(r);
+	}
+	lrt_write(P("%s/secret/file", T), "secret\n");
+	plant(cache, P("%s/secret", T)); /* as root: a root-owned link */
+	char *want = P("%s is a symbolic link inside the write grant rw = %s/rw (", cache, T);
+	for (size_t w = 0; w < NWAYS; w++) {
+		const char *const *prefix = ways[w];
+		for (size_t i = 0; i < 2; i++) {
+			struct lrt_result *r = run_probe_with(prefix, pols[i], i ? "read" : "write",
+							      P("%s/%s", cache, i ? "file" : "new"));
+			cr_expect_eq(r->status, 125, "%s: %s%s", pols[i], r->out, r->err);
+			cr_expect(lrt_contains(r->err, want), "want \"%s\": %s", want, r->err);
+			lrt_free(r);
+		}
+	}
+	expect_secret_untouched(P("%s/secret", T));
+}
+
+Test(fs, link_outside_every_write_grant_is_followed_whoever_owns_it)
+{
+	const char *const *ways[NWAYS];
+	openat2_ways(ways);
+	/* T/links is granted nothing: its links are the administrator's, followed even when another
+	 * user owns them (ownership is no criterion either way) */
+	char *links = P("%s/links", T), *link = P("%s/links/secret", T);
+	mkdir(links, 0755);
+	cr_assert_eq(symlink(P("%s/secret", T), link), 0);
+	if (lrt_is_root())
+		cr_assert_eq(lchown(link, 65534, 65534), 0);
+	char *pol = lrt_policy(T, "outside", P("rw = %s/rw /tmp\nro = %s %s/data/file\n", T, link, link));
+	mkdir(P("%s/secret/data", T), 0755);
+	lrt_write(P("%s/secret/data/file", T), "secret\n");
+	for (size_t w = 0; w < NWAYS; w++) {
+		const char *const *prefix = ways[w];
+		/* final and intermediate link */
+		struct lrt_result *r = run_probe_with(prefix, pol, "read", P("%s/secret/file", T));
+		cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+		lrt_free(r);
+		r = run_probe_with(prefix, pol, "read", P("%s/secret/data/file", T));
+		cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+		lrt_free(r);
+		/* merged /usr: /bin -> usr/bin lies in /, which no write grant covers */
+		r = lrt_run_prefixed(T, NULL, prefix, LRT_ARGS("-p", pol, "--", "/bin/sh", "-c", "exit 0"));
+		cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+		lrt_free(r);
+	}
+	/* the attack twin: the same link inside the write grant */
+	cr_assert_eq(rename(link, P("%s/rw/secret", T)), 0);
+	char *planted = lrt_policy(T, "inside", P("rw = %s/rw\nro = %s/rw/secret\n", T, T));
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", planted, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	cr_expect_eq(r->status, 125, "%s%s", r->out, r->err);
+	lrt_free(r);
+}
+
+Test(fs, a_link_in_a_bind_mounted_spelling_of_a_write_grant_is_refused)
+{
+	/* T/alias is T/rw bind-mounted: the sandbox writes T/rw, so T/alias/link is its to plant;
+	 * landrun compares directories by device and inode, not by name */
+	if (!lrt_is_root())
+		cr_skip_test("a bind mount needs root");
+	char *alias = P("%s/alias", T);
+	mkdir(alias, 0755);
+	if (mount(P("%s/rw", T), alias, NULL, MS_BIND, NULL) != 0)
+		cr_skip_test("cannot bind-mount here: %s", strerror(errno));
+	int made = symlink(P("%s/secret", T), P("%s/rw/link", T));
+	char *inside = lrt_policy(T, "alias", P("rw = %s/rw\nro = %s/link\n", T, alias));
+	char *outside = lrt_policy(T, "alias2", P("rw = %s/rw2\nro = %s/link\n", T, alias));
+	struct lrt_result *no = lrt_run(T, LRT_ARGS("-p", inside, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	struct lrt_result *ok = lrt_run(T, LRT_ARGS("-p", outside, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	umount2(alias, MNT_DETACH);
+	cr_assert_eq(made, 0);
+	cr_expect_eq(no->status, 125, "%s%s", no->out, no->err);
+	char *want = P("%s/link is a symbolic link inside the write grant rw = %s/rw (", alias, T);
+	cr_expect(lrt_contains(no->err, want), "want \"%s\": %s", want, no->err);
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	lrt_free(no);
+	lrt_free(ok);
+}
+
+Test(fs, procfs_links_lead_where_the_kernel_says)
+{
+	/* /proc/self/cwd is a magic link (no path to resolve): the kernel follows it, then the walk
+	 * goes on from there; the twin: the directory it does not lead to stays closed */
+	char *pol = lrt_policy(T, "proc_cwd", P("rw = %s/rw\nro = /proc/self/cwd/secret\n", T));
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/ro/file", T)));
+	cr_expect_eq(r->status, 1, "%s%s", r->out, r->err);
+	lrt_free(r);
 }
 
 Test(fs, unrestricted_no_keeps_the_filesystem_restricted)
