@@ -148,7 +148,8 @@ static int flag_paths(struct cli *c, const char *key, const char *list, int argi
 			plen = 0; /* "." is the current directory itself */
 		if (path[0] == '/' || path[0] == '$' || (path[0] == '"' && path[1] == '/'))
 			n = snprintf(item, sizeof(item), "%s%.*s", optional ? "?" : "", (int)plen, path);
-		else if (getcwd(cwd, sizeof(cwd) - 1) && lr_policy_quote(strcat(cwd, "/"), quoted, sizeof(quoted)) > 0)
+		else if (getcwd(cwd, sizeof(cwd) - 1) && (memcpy(cwd + strlen(cwd), "/", 2), true) &&
+			 lr_policy_quote(cwd, quoted, sizeof(quoted)) > 0)
 			/* the directory quoted when it must be: its name is text, not policy syntax */
 			n = snprintf(item, sizeof(item), "%s%s%.*s", optional ? "?" : "", quoted, (int)plen, path);
 		else

@@ -176,7 +176,9 @@ static int unquote_into(struct parse_state *st, const char *w, size_t len, size_
 		}
 		if (c == '\\') {
 			int hi = k + 2 < len ? hexval(w[k + 2]) : -1, lo = k + 3 < len ? hexval(w[k + 3]) : -1;
-			char e = k + 1 < len ? w[k + 1] : '\0';
+			char e = '\0';
+			if (k + 1 < len)
+				e = w[k + 1];
 			if (e == '\\' || e == '"')
 				c = (unsigned char)e;
 			else if (e == 'n')
