@@ -135,12 +135,12 @@ static void find_policy_dirs(struct cli *c)
 static int flag_paths(struct cli *c, const char *key, const char *list, int argi, struct lr_error *err)
 {
 	struct lr_origin at = { "command line", argi };
-	char item[PATH_MAX];
+	char item[PATH_MAX * 4 + 8];
 	size_t len;
 	const char *w;
-	/* Go landrun splits on commas (a path containing a comma can be given in a policy file) and
-	 * takes paths relative to the current directory. */
-	char cwd[PATH_MAX];
+	/* Go landrun splits on commas (a path containing a comma or a blank is given in double quotes,
+	 * as in a policy file) and takes paths relative to the current directory. */
+	char cwd[PATH_MAX + 1], quoted[PATH_MAX * 4 + 3];
 	while ((w = lr_next_word(&list, &len, true))) {
 		bool optional = w[0] == '?';
 		const char *path = w + optional;
@@ -148,10 +148,12 @@ static int flag_paths(struct cli *c, const char *key, const char *list, int argi
 		int n;
 		if (plen == 1 && path[0] == '.')
 			plen = 0; /* "." is the current directory itself */
-		if (path[0] == '/' || path[0] == '$')
+		if (path[0] == '/' || path[0] == '$' || (path[0] == '"' && path[1] == '/'))
 			n = snprintf(item, sizeof(item), "%s%.*s", optional ? "?" : "", (int)plen, path);
-		else if (getcwd(cwd, sizeof(cwd)))
-			n = snprintf(item, sizeof(item), "%s%s/%.*s", optional ? "?" : "", cwd, (int)plen, path);
+		else if (getcwd(cwd, sizeof(cwd) - 1) && (memcpy(cwd + strlen(cwd), "/", 2), true) &&
+			 lr_policy_quote(cwd, quoted, sizeof(quoted)) > 0)
+			/* the directory quoted when it must be: its name is text, not policy syntax */
+			n = snprintf(item, sizeof(item), "%s%s%.*s", optional ? "?" : "", quoted, (int)plen, path);
 		else
 			return lr_fail(err, &at, "--%s: cannot resolve %.*s: %s", key, (int)len, w, strerror(errno));
 		if (n < 0 || (size_t)n >= sizeof(item))

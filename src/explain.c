@@ -1,6 +1,7 @@
 /* --explain: every rule with where it came from, then what the kernel will enforce. */
 #include "explain.h"
 
+#include <limits.h>
 #include <linux/capability.h>
 #include <string.h>
 
@@ -24,6 +25,12 @@ static void setting(FILE *out, const char *key, const char *value, const struct 
 		fprintf(out, "  (default)\n");
 }
 
+/* A path as a policy spells it (quoted when it must be): a name cannot pass for lines of the report. */
+static const char *spelled(const char *path, char *buf, size_t size)
+{
+	return lr_policy_quote(path, buf, size) < 0 ? "(a name too long to show)" : buf;
+}
+
 static void explain_filesystem(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
 	char buf[256];
@@ -34,7 +41,8 @@ static void explain_filesystem(FILE *out, const struct lr_policy *p, const struc
 	}
 	for (size_t i = 0; i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
-		fprintf(out, "  %-4s %s%s", lr_access_name(r->access), r->optional ? "?" : "", r->path);
+		char q[PATH_MAX * 4 + 3];
+		fprintf(out, "  %-4s %s%s", lr_access_name(r->access), r->optional ? "?" : "", spelled(r->path, q, sizeof(q)));
 		origin(out, &r->at);
 	}
 	fprintf(out, "  enforced rights: %s\n",
@@ -73,7 +81,8 @@ static void explain_exec(FILE *out, const struct lr_policy *p, const struct lr_s
 	for (size_t i = 0; !p->exec_none && i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
 		if (r->access == LR_ROX || r->access == LR_RWX || r->access == LR_EXEC) {
-			fprintf(out, "  %s", r->path);
+			char q[PATH_MAX * 4 + 3];
+			fprintf(out, "  %s", spelled(r->path, q, sizeof(q)));
 			origin(out, &r->at);
 		}
 	}

@@ -1,5 +1,6 @@
-/* landrun learn: the command runs traced under a base policy (by default no restriction at all);
- * every successful path, socket and exec call is recorded at its exit, then folded into a policy:
+/* landrun learn: the command runs traced under a base policy (or, with --unconfined, under no
+ * restriction at all); every successful path, socket and exec call is recorded at its exit, and
+ * under a base policy every path and port call it denied, then folded into a policy:
  * system trees as directories, the working directory and the temporary directory read-write,
  * files under $HOME one by one (optional), other paths one by one, the exec allow list, TCP ports,
  * udp, and with --syscalls an allow list of the syscalls seen. */
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +43,16 @@ struct use {
 struct port_use {
 	unsigned port;
 	bool bind;
+	bool denied;      /* by the base policy: a suggestion, not a grant */
 	const char *exe;
 };
 
 struct learn {
 	struct lr_arena arena;
 	struct lr_vec uses;  /* struct use */
+	struct lr_vec denied; /* struct use: what the base policy denied (EACCES, EPERM) */
+	bool under_base;     /* a base policy restricts the run: its denials are worth reporting */
+	bool denying;        /* the call being recorded was denied: record into denied */
 	struct lr_vec ports; /* struct port_use */
 	bool udp;
 	uint64_t families;   /* socket families created */
@@ -89,7 +95,8 @@ static void record(struct learn *l, const char *path, unsigned flags, pid_t pid)
 		return;
 	char canon[PATH_MAX], exe[PATH_MAX];
 	canonical(path, canon, sizeof(canon));
-	struct use *u = lr_vec_push(&l->uses);
+	struct lr_vec *into = l->denying ? &l->denied : &l->uses;
+	struct use *u = lr_vec_push(into);
 	if (!u) {
 		l->out_of_memory = true;
 		return;
@@ -98,7 +105,7 @@ static void record(struct learn *l, const char *path, unsigned flags, pid_t pid)
 	u->exe = lr_arena_strdup(&l->arena, lr_trace_exe(pid, exe, sizeof(exe)));
 	u->flags = flags;
 	if (!u->path || !u->exe) {
-		l->uses.len--;
+		into->len--;
 		l->out_of_memory = true;
 	}
 }
@@ -130,6 +137,7 @@ static void record_port(struct learn *l, const struct lr_trace_call *c)
 	}
 	p->port = port;
 	p->bind = c->op == LR_OP_BIND;
+	p->denied = l->denying;
 	p->exe = lr_arena_strdup(&l->arena, lr_trace_exe(c->pid, exe, sizeof(exe)));
 }
 
@@ -210,7 +218,9 @@ static void on_exit_call(void *ctx, const struct lr_trace_call *c)
 {
 	struct learn *l = ctx;
 	bool ok = c->ret >= 0 || (c->op == LR_OP_CONNECT && c->ret == -EINPROGRESS);
-	if (!ok)
+	/* what the base policy denied (Landlock fails a call with EACCES, seccomp with EPERM here) */
+	l->denying = !ok && l->under_base && (c->ret == -EACCES || c->ret == -EPERM) && c->op != LR_OP_SOCKET;
+	if (!ok && !l->denying)
 		return;
 	int af = c->addr.ss_family;
 	switch (c->op) {
@@ -234,7 +244,7 @@ static void on_exit_call(void *ctx, const struct lr_trace_call *c)
 	case LR_OP_BIND:
 		if (c->has_addr && (af == AF_INET || af == AF_INET6)) {
 			if (is_udp_socket(c->pid, (int)c->args[0]))
-				l->udp = true;
+				l->udp |= !l->denying;
 			else
 				record_port(l, c);
 		} else if (c->has_addr && af == AF_UNIX) {
@@ -261,6 +271,54 @@ static void on_exit_call(void *ctx, const struct lr_trace_call *c)
 }
 
 /* ---- folding and writing the policy ---------------------------------------------------------- */
+
+/* Every name in the policy comes from the command (the files it made, the programs it ran, its
+ * arguments): it is written as a quoted word (lr_policy_quote), in grants and in comments alike, so
+ * that no name can end a line and write policy lines of its own. A name quoted is at most 4 bytes
+ * per byte, plus the quotes. */
+enum { QUOTED_MAX = PATH_MAX * 4 + 3 };
+
+/* A name as shown in a comment. */
+static const char *shown(const char *name, char *buf, size_t size)
+{
+	if (lr_policy_quote(name, buf, size) < 0)
+		snprintf(buf, size, "(a name too long to show)");
+	return buf;
+}
+
+/* One comment line (fmt starts with ";"), cut to what the policy reader takes. The names in it are
+ * shown quoted; a line break that got in all the same is replaced. */
+__attribute__((format(printf, 2, 3))) static void put_comment(FILE *out, const char *fmt, ...)
+{
+	char line[LR_POLICY_LINE_MAX + 1];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		memcpy(line + sizeof(line) - 4, "...", 4);
+	for (char *c = line; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	fprintf(out, "%s\n", line);
+}
+
+/* "lead WORD" for path (lead: "KEY = " or the indent of a list line, then "?" when optional); a
+ * comment and a warning instead when that line is longer than the policy reader takes. */
+static void put_path(FILE *out, const char *lead, const char *path)
+{
+	char word[QUOTED_MAX];
+	int n = lr_policy_quote(path, word, sizeof(word));
+	if (n >= 0 && strlen(lead) + (size_t)n <= LR_POLICY_LINE_MAX) {
+		fprintf(out, "%s%s\n", lead, word);
+		return;
+	}
+	fprintf(stderr, "landrun: learn: warning: %zu-byte path %.80s...: too long for a policy line (at most %d bytes), "
+		"written as a comment, not granted\n", strlen(path), n >= 0 ? word : path, LR_POLICY_LINE_MAX);
+	put_comment(out, "; not granted, too long for a policy line: %s%s", lead, n >= 0 ? word : "(too long to show)");
+}
 
 static int by_path(const void *a, const void *b)
 {
@@ -290,13 +348,14 @@ static void add_to(struct bucket *b, const struct use *u)
 
 static void comment(FILE *out, const struct bucket *b, const char *why)
 {
-	fprintf(out, "; %s: %s by %s%s: %u file%s", why, (b->flags & U_WRITE) ? "used" : "read", b->exe ? b->exe : "?",
-		b->more_exes ? " and others" : "", b->files, b->files == 1 ? "" : "s");
+	char exe[QUOTED_MAX], written[48] = "", executed[32] = "";
 	if (b->written)
-		fprintf(out, ", %u written or created", b->written);
+		snprintf(written, sizeof(written), ", %u written or created", b->written);
 	if (b->executed)
-		fprintf(out, ", %u executed", b->executed);
-	fputc('\n', out);
+		snprintf(executed, sizeof(executed), ", %u executed", b->executed);
+	put_comment(out, "; %s: %s by %s%s: %u file%s%s%s", why, (b->flags & U_WRITE) ? "used" : "read",
+		    b->exe ? shown(b->exe, exe, sizeof(exe)) : "?", b->more_exes ? " and others" : "", b->files,
+		    b->files == 1 ? "" : "s", written, executed);
 }
 
 static bool exists(const char *path)
@@ -308,8 +367,8 @@ static bool exists(const char *path)
 static void grant(FILE *out, const struct bucket *b, const char *why, bool optional)
 {
 	comment(out, b, why);
-	const char *word = (b->flags & U_WRITE) ? "rw" : "ro";
-	fprintf(out, "%s = %s%s\n", word, optional || !exists(b->path) ? "?" : "", b->path);
+	bool opt = optional || !exists(b->path);
+	put_path(out, (b->flags & U_WRITE) ? (opt ? "rw = ?" : "rw = ") : (opt ? "ro = ?" : "ro = "), b->path);
 }
 
 /* Paths that are neither in a tree nor in the working or temporary directory, one by one: a
@@ -324,20 +383,49 @@ static void write_others(FILE *out, const struct learn *l, const struct use *u, 
 		if (covered && lr_path_beneath(u[i].path, covered) && (u[i].flags & ~covered_flags & U_WRITE) == 0)
 			continue;
 		bool in_home = l->home[0] && lr_path_beneath(u[i].path, l->home);
+		char name[QUOTED_MAX], exe[QUOTED_MAX];
 		if ((u[i].flags & U_DIR) && !(u[i].flags & U_WRITE) &&
 		    (strcmp(u[i].path, "/") == 0 || lr_path_beneath(l->home, u[i].path) || lr_path_beneath(l->cwd, u[i].path))) {
-			fprintf(out, "; %s listed by %s: not granted (it would grant everything beneath it)\n",
-				u[i].path, u[i].exe);
+			put_comment(out, "; %s listed by %s: not granted (it would grant everything beneath it)",
+				    shown(u[i].path, name, sizeof(name)), shown(u[i].exe, exe, sizeof(exe)));
 			continue;
 		}
 		struct bucket b = { .path = u[i].path };
 		add_to(&b, &u[i]);
-		grant(out, &b, in_home ? "under $HOME, used by this command only" : u[i].path, in_home);
+		grant(out, &b, in_home ? "under $HOME, used by this command only" : shown(u[i].path, name, sizeof(name)), in_home);
 		if (u[i].flags & U_DIR) {
 			covered = u[i].path;
 			covered_flags = u[i].flags;
 		}
 	}
+}
+
+/* What the base policy denied, one path a line: suggestions for the reader, not grants (the
+ * command may have probed what it does not need, or been steered to ask for more). */
+static void write_denied(FILE *out, struct learn *l)
+{
+	enum { MAX_SHOWN = 200 };
+	lr_vec_sort(&l->denied, by_path);
+	struct use *u = l->denied.items;
+	size_t shown_count = 0, skipped = 0;
+	for (size_t i = 0; i < l->denied.len; i++) {
+		unsigned flags = u[i].flags;
+		while (i + 1 < l->denied.len && strcmp(u[i + 1].path, u[i].path) == 0)
+			flags |= u[++i].flags;
+		if (flags == U_UNIX_SOCKET)
+			continue;
+		if (shown_count++ == 0)
+			fprintf(out, "; denied by the base policy (EACCES or EPERM): grant what the command needs\n");
+		if (shown_count > MAX_SHOWN) {
+			skipped++;
+			continue;
+		}
+		const char *key = (flags & U_EXEC) ? ((flags & U_WRITE) ? "rwx" : "rox") : (flags & U_WRITE) ? "rw" : "ro";
+		char name[QUOTED_MAX];
+		put_comment(out, "; denied by the base policy: %s = %s", key, shown(u[i].path, name, sizeof(name)));
+	}
+	if (skipped)
+		fprintf(out, "; ... and %zu more paths denied\n", skipped);
 }
 
 static void write_filesystem(FILE *out, struct learn *l)
@@ -398,30 +486,33 @@ static void write_filesystem(FILE *out, struct learn *l)
 		tmp.flags |= U_WRITE;
 		grant(out, &tmp, "the temporary directory", false);
 	}
-	for (size_t i = 0; i < nothers; i++)
+	for (size_t i = 0; i < nothers; i++) {
+		char name[QUOTED_MAX], exe[QUOTED_MAX];
 		if (others[i].flags == U_UNIX_SOCKET)
-			fprintf(out, "; unix socket %s connected by %s (Landlock ABI 7 does not restrict it)\n",
-				others[i].path, others[i].exe);
+			put_comment(out, "; unix socket %s connected by %s (Landlock ABI 7 does not restrict it)",
+				    shown(others[i].path, name, sizeof(name)), shown(others[i].exe, exe, sizeof(exe)));
+	}
 	write_others(out, l, others, nothers);
 	free(others);
+	write_denied(out, l);
 
 	bool any_exec = false;
 	for (size_t i = 0; i < m; i++) {
 		if (!(u[i].flags & U_EXEC))
 			continue;
 		if (!any_exec)
-			fprintf(out, "\n[exec]\n; files executed, their ELF and #! interpreters\nallow =");
+			fprintf(out, "\n[exec]\n; files executed, their ELF and #! interpreters\nallow =\n");
 		any_exec = true;
-		fprintf(out, "\n  %s", u[i].path);
+		put_path(out, "  ", u[i].path);
 	}
-	if (any_exec)
-		fputc('\n', out);
 }
 
 static int by_port(const void *a, const void *b)
 {
 	const struct port_use *x = a, *y = b;
-	return x->bind != y->bind ? (int)x->bind - (int)y->bind : (int)x->port - (int)y->port;
+	return x->denied != y->denied ? (int)x->denied - (int)y->denied
+	     : x->bind != y->bind    ? (int)x->bind - (int)y->bind
+				      : (int)x->port - (int)y->port;
 }
 
 /* A pathname unix socket connected to or bound, other than glibc's nscd probe (made by every
@@ -443,10 +534,17 @@ static void write_network(FILE *out, struct learn *l)
 	struct port_use *p = l->ports.items;
 	fprintf(out, "\n[network]\n");
 	for (size_t i = 0; i < l->ports.len; i++) {
-		if (i && p[i].port == p[i - 1].port && p[i].bind == p[i - 1].bind)
+		if (i && p[i].port == p[i - 1].port && p[i].bind == p[i - 1].bind && p[i].denied == p[i - 1].denied)
 			continue;
-		fprintf(out, "; %s by %s\n%s = %u\n", p[i].bind ? "bound" : "connected to", p[i].exe,
-			p[i].bind ? "bind_tcp" : "connect_tcp", p[i].port);
+		char exe[QUOTED_MAX];
+		const char *key = p[i].bind ? "bind_tcp" : "connect_tcp";
+		if (p[i].denied) {
+			put_comment(out, "; denied by the base policy: %s = %u (by %s)", key, p[i].port,
+				    p[i].exe ? shown(p[i].exe, exe, sizeof(exe)) : "?");
+			continue;
+		}
+		put_comment(out, "; %s by %s", p[i].bind ? "bound" : "connected to", p[i].exe ? shown(p[i].exe, exe, sizeof(exe)) : "?");
+		fprintf(out, "%s = %u\n", key, p[i].port);
 	}
 	if (l->udp)
 		fprintf(out, "; UDP sockets were used (Landlock cannot restrict them by port)\nudp = yes\n");
@@ -494,15 +592,22 @@ static void write_syscalls(FILE *out, const struct learn *l)
 	fputc('\n', out);
 }
 
-static void write_policy(FILE *out, struct learn *l, char **command, int status, int sig)
+static void write_policy(FILE *out, struct learn *l, const char *base, char **command, int status, int sig)
 {
-	fprintf(out, "; learned by landrun learn from:");
-	for (char **a = command; *a; a++)
-		fprintf(out, " %s", *a);
-	if (sig)
-		fprintf(out, "\n; the command was killed by signal %d (%s)\n\n", sig, strsignal(sig));
+	char from[LR_POLICY_LINE_MAX + 1], word[QUOTED_MAX];
+	size_t o = 0;
+	for (char **a = command; *a && o < sizeof(from); a++)
+		o += (size_t)snprintf(from + o, sizeof(from) - o, " %s", shown(*a, word, sizeof(word)));
+	put_comment(out, "; learned by landrun learn from:%s", from);
+	if (base)
+		put_comment(out, "; under the base policy %s", shown(base, word, sizeof(word)));
 	else
-		fprintf(out, "\n; the command exited with status %d\n\n", status);
+		fprintf(out, "; unconfined (--unconfined): the command ran with no sandbox\n");
+	if (sig)
+		put_comment(out, "; the command was killed by signal %d (%s)", sig, strsignal(sig));
+	else
+		fprintf(out, "; the command exited with status %d\n", status);
+	fputc('\n', out);
 	write_filesystem(out, l);
 	write_network(out, l);
 	if (l->want_syscalls)
@@ -511,15 +616,17 @@ static void write_policy(FILE *out, struct learn *l, char **command, int status,
 
 /* ---- running ----------------------------------------------------------------------------------- */
 
-/* No restriction at all: the command runs as it would without landrun, only observed. */
+/* --unconfined: no restriction at all, the command runs as it would without landrun, observed. */
 static const char unrestricted_base[] =
 	"[filesystem]\nunrestricted = yes\n"
 	"[network]\nconnect_tcp = any\nbind_tcp = any\nudp = yes\nunix = any\nnetlink = any\n"
 	"[syscalls]\nbaseline = none\n";
 
+#define LEARN_USAGE "usage: landrun learn [-o FILE] (-p BASE | --unconfined) [--syscalls] -- COMMAND [ARG...]"
+
 struct learn_args {
 	const char *output, *base;
-	bool syscalls;
+	bool syscalls, unconfined;
 	char **command;
 };
 
@@ -544,14 +651,19 @@ static int parse_learn_args(int argc, char **argv, struct learn_args *a, struct 
 			a->output = s + 9;
 		else if (strcmp(s, "--syscalls") == 0)
 			a->syscalls = true;
+		else if (strcmp(s, "--unconfined") == 0)
+			a->unconfined = true;
 		else
-			return lr_fail(err, NULL, "learn: %s: unknown option or missing value (usage: landrun learn "
-				       "[-o FILE] [--policy BASE] [--syscalls] -- COMMAND [ARG...])", s);
+			return lr_fail(err, NULL, "learn: %s: unknown option or missing value (" LEARN_USAGE ")", s);
 	}
 	a->command = argv + i;
 	if (!a->command[0])
-		return lr_fail(err, NULL, "learn: no command given (usage: landrun learn [-o FILE] [--policy BASE] "
-			       "[--syscalls] -- COMMAND [ARG...])");
+		return lr_fail(err, NULL, "learn: no command given (" LEARN_USAGE ")");
+	if (a->base && a->unconfined)
+		return lr_fail(err, NULL, "learn: -p and --unconfined exclude each other: the command runs under BASE, or unconfined");
+	if (!a->base && !a->unconfined)
+		return lr_fail(err, NULL, "learn: without a base policy the command would run with no sandbox at all; "
+			       "give one with -p BASE (e.g. -p default), or --unconfined to run it unconfined");
 	return 0;
 }
 
@@ -606,49 +718,101 @@ static int run_traced(struct learn *l, const struct learn_args *a, const struct 
 	return status;
 }
 
+/* The output file, made (or found) before the command runs: a regular file, whose identity is kept.
+ * Not through a symbolic link, which an earlier learned command may have planted there. */
+static int prepare_output(const char *path, struct stat *st)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW, 0666);
+	if (fd < 0 || fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		fprintf(stderr, "landrun: learn: cannot write %s: %s\n", path, fd < 0 ? strerror(errno) : "not a regular file");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd); /* the supervisor closes what it does not use: the file is opened again at the end */
+	return 0;
+}
+
+/* The output file opened again after the run, and emptied: the command may have replaced the name
+ * (with a link to a file of the user's, say) while it ran, so the file opened must be the one made
+ * before. NULL (said on stderr) if not. */
+static FILE *open_output(const char *path, const struct stat *before)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != before->st_dev || st.st_ino != before->st_ino ||
+	    ftruncate(fd, 0) < 0) {
+		fprintf(stderr, "landrun: learn: cannot write %s: %s\n", path,
+			fd < 0 || errno ? strerror(errno) : "the command replaced it while it ran; nothing written");
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	FILE *out = fdopen(fd, "w");
+	if (!out) {
+		fprintf(stderr, "landrun: learn: cannot write %s: %s\n", path, strerror(errno));
+		close(fd);
+	}
+	return out;
+}
+
+static int write_output(struct learn *l, const struct learn_args *a, const struct stat *before, int status, int sig)
+{
+	FILE *out = a->output ? open_output(a->output, before) : stdout;
+	if (!out)
+		return EXIT_LANDRUN;
+	write_policy(out, l, a->base, a->command, status, sig);
+	int rc = fflush(out);
+	if (a->output && fclose(out) != 0)
+		rc = EOF;
+	if (rc != 0) {
+		fprintf(stderr, "landrun: learn: cannot write %s\n", a->output ? a->output : "stdout");
+		return EXIT_LANDRUN;
+	}
+	if (l->out_of_memory) {
+		fprintf(stderr, "landrun: learn: out of memory: the policy written is incomplete\n");
+		return EXIT_LANDRUN;
+	}
+	return status;
+}
+
 int lr_learn_main(int argc, char **argv, const struct lr_env_ctx *ctx, int *signal_out)
 {
 	struct lr_error err = { 0 };
 	struct learn_args a = { 0 };
+	struct stat before = { 0 };
 	*signal_out = 0;
 	if (parse_learn_args(argc, argv, &a, &err) || lr_trace_supported(&err)) {
 		fprintf(stderr, "landrun: %s\n", err.msg);
 		return EXIT_LANDRUN;
 	}
+	if (a.output && prepare_output(a.output, &before))
+		return EXIT_LANDRUN;
 	struct learn *l = calloc(1, sizeof(*l));
 	if (!l) {
 		fprintf(stderr, "landrun: out of memory\n");
 		return EXIT_LANDRUN;
 	}
 	lr_vec_init(&l->uses, sizeof(struct use));
+	lr_vec_init(&l->denied, sizeof(struct use));
 	lr_vec_init(&l->ports, sizeof(struct port_use));
 	l->want_syscalls = a.syscalls;
+	l->under_base = a.base != NULL;
 	learn_dirs(l);
+	if (a.unconfined)
+		fprintf(stderr, "landrun: learn: warning: --unconfined: the command runs with no sandbox at all, "
+			"with every right you have\n");
 	fflush(NULL);
 	int status = run_traced(l, &a, ctx, signal_out, &err);
 	if (err.set)
 		fprintf(stderr, "landrun: %s\n", err.msg);
 	bool ran = !(err.set && status >= EXIT_LANDRUN && status <= 127 && !*signal_out);
 	if (ran) {
-		FILE *out = a.output ? fopen(a.output, "we") : stdout;
-		if (!out) {
-			fprintf(stderr, "landrun: learn: cannot write %s: %s\n", a.output, strerror(errno));
-			status = EXIT_LANDRUN;
-		} else {
-			write_policy(out, l, a.command, status, *signal_out);
-			int rc = fflush(out);
-			if (a.output && fclose(out) != 0)
-				rc = EOF;
-			if (rc != 0) {
-				fprintf(stderr, "landrun: learn: cannot write %s\n", a.output ? a.output : "stdout");
-				status = EXIT_LANDRUN;
-			} else if (l->out_of_memory) {
-				fprintf(stderr, "landrun: learn: out of memory: the policy written is incomplete\n");
-				status = EXIT_LANDRUN;
-			}
-		}
+		errno = 0;
+		status = write_output(l, &a, &before, status, *signal_out);
 	}
 	lr_vec_free(&l->uses);
+	lr_vec_free(&l->denied);
 	lr_vec_free(&l->ports);
 	lr_arena_free(&l->arena);
 	free(l);

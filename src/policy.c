@@ -18,6 +18,7 @@
 #include "syscall_groups.h"
 
 enum { LR_MAX_INCLUDE_DEPTH = 8, LR_MAX_POLICY_BYTES = 16 << 20 };
+_Static_assert(LR_POLICY_LINE_MAX == INI_MAX_LINE - 3, "the line limit learn writes to is the reader's");
 
 /* The include chain being parsed, for cycle detection without global state. */
 struct parse_frame {
@@ -33,6 +34,9 @@ struct parse_state {
 	const char *file; /* arena copy: origins point here */
 	const char *dir;  /* directory of file, for includes and ${POLICY_DIR}; NULL if embedded */
 	const char *cursor;
+	const char *raw;  /* the line being read, in text (raw_len bytes), and inih's copy of it */
+	size_t raw_len;
+	const char *line;
 	int lineno;
 	bool indented;  /* the line being read starts with a blank */
 	bool continuation; /* ... and repeats the previous key of the same section */
@@ -111,43 +115,185 @@ static const char *variable_value(struct parse_state *st, const char *name, size
 	return v;
 }
 
-/* Expands ${...} in word[0..len) into an arena string. */
-static char *expand(struct parse_state *st, const char *word, size_t len, const struct lr_origin *at)
+/* Appends word[0..len) with ${...} expanded to out[*o..size); whole is the word, for messages. */
+static int expand_into(struct parse_state *st, const char *word, size_t len, char *out, size_t size, size_t *o,
+		       const char *whole, size_t wlen, const struct lr_origin *at)
 {
-	char out[PATH_MAX * 2];
-	size_t o = 0;
 	for (size_t i = 0; i < len;) {
 		const char *piece = word + i;
 		size_t plen = 1;
 		char buf[PATH_MAX];
 		if (word[i] == '$' && i + 1 < len && word[i + 1] == '{') {
 			const char *close = memchr(word + i + 2, '}', len - i - 2);
-			if (!close) {
-				lr_fail(st->err, at, "unterminated ${ in \"%.*s\"", (int)len, word);
-				return NULL;
-			}
+			if (!close)
+				return lr_fail(st->err, at, "unterminated ${ in \"%.*s\"", (int)wlen, whole);
 			size_t nlen = (size_t)(close - (word + i + 2));
 			piece = variable_value(st, word + i + 2, nlen, buf, sizeof(buf), at);
 			if (!piece)
-				return NULL;
+				return -1;
 			plen = strlen(piece);
 			i += nlen + 3;
 		} else {
 			i++;
 		}
-		if (o + plen >= sizeof(out)) {
+		if (*o + plen >= size)
 			/* the word is quoted up to a length that leaves room for the reason */
-			lr_fail(st->err, at, "\"%.*s%s\" is too long once expanded", (int)(len > 200 ? 200 : len),
-				word, len > 200 ? "..." : "");
-			return NULL;
+			return lr_fail(st->err, at, "\"%.*s%s\" is too long once expanded", (int)(wlen > 200 ? 200 : wlen),
+				       whole, wlen > 200 ? "..." : "");
+		memcpy(out + *o, piece, plen);
+		*o += plen;
+	}
+	return 0;
+}
+
+/* Expands ${...} in word[0..len) into an arena string. */
+static char *expand(struct parse_state *st, const char *word, size_t len, const struct lr_origin *at)
+{
+	char out[PATH_MAX * 2];
+	size_t o = 0;
+	if (expand_into(st, word, len, out, sizeof(out), &o, word, len, at))
+		return NULL;
+	char *s = lr_arena_strndup(&st->p->arena, out, o);
+	if (!s)
+		lr_fail(st->err, at, "out of memory");
+	return s;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decodes the "quoted" piece at w[*i] (the opening quote) into out: its text is literal, but for
+ * the escapes \\ \" \n \t and \xHH. */
+static int unquote_into(struct parse_state *st, const char *w, size_t len, size_t *i, char *out, size_t size,
+			size_t *o, const struct lr_origin *at)
+{
+	for (size_t k = *i + 1; k < len; k++) {
+		unsigned char c = (unsigned char)w[k];
+		if (c == '"') {
+			*i = k + 1;
+			return 0;
 		}
-		memcpy(out + o, piece, plen);
-		o += plen;
+		if (c == '\\') {
+			int hi = k + 2 < len ? hexval(w[k + 2]) : -1, lo = k + 3 < len ? hexval(w[k + 3]) : -1;
+			char e = '\0';
+			if (k + 1 < len)
+				e = w[k + 1];
+			if (e == '\\' || e == '"')
+				c = (unsigned char)e;
+			else if (e == 'n')
+				c = '\n';
+			else if (e == 't')
+				c = '\t';
+			else if (e == 'x' && hi >= 0 && lo >= 0 && (hi | lo)) {
+				c = (unsigned char)(hi << 4 | lo);
+				k += 2;
+			} else
+				return lr_fail(st->err, at, "bad escape in %.*s: inside double quotes write \\\\, \\\", \\n, \\t "
+					       "or \\xHH (01 to ff)", (int)(len > 200 ? 200 : len), w);
+			k++;
+		}
+		if (*o + 1 >= size)
+			return lr_fail(st->err, at, "%.*s%s is too long", (int)(len > 200 ? 200 : len), w,
+				       len > 200 ? "..." : "");
+		out[(*o)++] = (char)c;
+	}
+	return lr_fail(st->err, at, "unterminated quote in %.*s%s (close it with \")", (int)(len > 200 ? 200 : len), w,
+		       len > 200 ? "..." : "");
+}
+
+/* A path or name word into an arena string: unquoted pieces with ${...} expanded, "quoted"
+ * pieces literal (see landrun.ini(5), SYNTAX). */
+static char *word_value(struct parse_state *st, const char *w, size_t len, const struct lr_origin *at)
+{
+	char out[PATH_MAX * 2];
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		if (w[i] == '"') {
+			if (unquote_into(st, w, len, &i, out, sizeof(out), &o, at))
+				return NULL;
+			continue;
+		}
+		const char *q = memchr(w + i, '"', len - i);
+		size_t n = q ? (size_t)(q - (w + i)) : len - i;
+		if (expand_into(st, w + i, n, out, sizeof(out), &o, w, len, at))
+			return NULL;
+		i += n;
 	}
 	char *s = lr_arena_strndup(&st->p->arena, out, o);
 	if (!s)
 		lr_fail(st->err, at, "out of memory");
 	return s;
+}
+
+/* Bytes written as they are outside quotes (ASCII, whatever the locale); anything else makes
+ * lr_policy_quote quote the word. No comma: the quoted word is good on the command line too. */
+static bool plain_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c && strchr("/._-+@%~:^", c));
+}
+
+/* Length of the UTF-8 sequence at s that is safe to show as is inside quotes: a well-formed
+ * character from U+00A0 on, but the ones that change how a line displays (line and paragraph
+ * separators, zero-width and direction marks, bidirectional overrides and isolates, BOM), which
+ * could make a policy read otherwise than it parses. 0: escape the byte. */
+static size_t safe_utf8(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+	if (!n || s[0] > 0xf4)
+		return 0;
+	uint32_t cp = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	bool hidden = (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+		      (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
+	if (cp < min[n] || cp < 0xa0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || hidden)
+		return 0;
+	return n;
+}
+
+int lr_policy_quote(const char *s, char *out, size_t size)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), o = 0, i = 0;
+	while (i < n && plain_byte(u[i]))
+		i++;
+	if (n && i == n) {
+		if (n >= size)
+			return -1;
+		memcpy(out, s, n + 1);
+		return (int)n;
+	}
+	if (size < 3)
+		return -1;
+	out[o++] = '"';
+	for (i = 0; i < n;) {
+		char esc[8];
+		size_t len = safe_utf8(u + i), plen = len;
+		const char *piece = (const char *)u + i;
+		if (len == 0) {
+			unsigned char c = u[i];
+			len = plen = 1;
+			if (c == '"' || c == '\\' || c == '\n' || c == '\t' || c < 0x20 || c >= 0x7f) {
+				piece = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\t' ? "\\t"
+				      : (snprintf(esc, sizeof(esc), "\\x%02x", c), esc);
+				plen = strlen(piece);
+			}
+		}
+		if (o + plen + 2 > size)
+			return -1;
+		memcpy(out + o, piece, plen);
+		o += plen;
+		i += len;
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+	return (int)o;
 }
 
 /* ---- value helpers ------------------------------------------------------------------------ */
@@ -227,7 +373,7 @@ static int add_paths(struct parse_state *st, const char *value, enum lr_access a
 			w++;
 			len--;
 		}
-		char *path = expand(st, w, len, at);
+		char *path = word_value(st, w, len, at);
 		if (!path)
 			return -1;
 		size_t plen = strlen(path);
@@ -710,11 +856,6 @@ static int key_exec_allow(struct parse_state *st, const char *value, const struc
 	return add_paths(st, value, LR_EXEC, at);
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 static int key_exec_verify(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
 	size_t plen, dlen;
@@ -726,7 +867,7 @@ static int key_exec_verify(struct parse_state *st, const char *value, const stru
 	if (!digest || lr_next_word(&value, &extra, false) || dlen != 7 + 64 || strncmp(digest, "sha256:", 7) != 0)
 		return lr_fail(st->err, at, "verify: expected PATH sha256:HEX (64 hex digits; landrun digest PATH prints the line)");
 	struct lr_verify_rule *r = lr_vec_push(&st->p->verify);
-	if (!r || !(r->path = expand(st, path, plen, at)))
+	if (!r || !(r->path = word_value(st, path, plen, at)))
 		return r ? -1 : lr_fail(st->err, at, "out of memory");
 	if (r->path[0] != '/')
 		return lr_fail(st->err, at, "verify: \"%s\" is not an absolute path", r->path);
@@ -947,12 +1088,51 @@ static int dispatch(struct parse_state *st, const char *section, const char *key
 		       hint ? "; did you mean " : "", hint ? hint : "", hint ? "?" : "");
 }
 
+/* The value as written: inih ends a value at a ; after a blank even inside double quotes, where it
+ * is text ("/a ;b" is a path). inih hands a value that starts where it starts in the line it read
+ * from the reader below, so the same offset in the raw line starts it; its end is found again here,
+ * by inih's rule outside quotes. A value not inside that line is used as it is. */
+static const char *value_as_written(struct parse_state *st, const char *value, char *buf, size_t size)
+{
+	uintptr_t v = (uintptr_t)value, l = (uintptr_t)st->line; /* value may point elsewhere */
+	if (!st->line || v < l || v > l + st->raw_len || st->raw_len >= size)
+		return value;
+	size_t start = (size_t)(v - l), end = start, len = st->raw_len;
+	const char *raw = st->raw;
+	while (len > start && (raw[len - 1] == '\n' || raw[len - 1] == '\r'))
+		len--;
+	bool quoted = false, blank = start > 0 && isspace((unsigned char)raw[start - 1]);
+	for (size_t i = start; i < len; i++) {
+		char c = raw[i];
+		if (quoted) {
+			if (c == '\\' && i + 1 < len)
+				i++;
+			else if (c == '"')
+				quoted = false;
+			blank = false;
+			end = i + 1;
+			continue;
+		}
+		if (c == ';' && blank)
+			break;
+		quoted = c == '"';
+		blank = isspace((unsigned char)c);
+		if (!blank)
+			end = i + 1;
+	}
+	memcpy(buf, raw + start, end - start);
+	buf[end - start] = '\0';
+	return buf;
+}
+
 static int ini_handler_cb(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse_state *st = user;
 	if (st->err->set)
 		return 0;
 	struct lr_origin at = { st->file, st->lineno };
+	char written[1024];
+	value = value_as_written(st, value, written, sizeof(written));
 	/* inih hands an indented line after a key to the handler under that key's name */
 	st->continuation = st->indented && strcmp(name, st->prev_key) == 0 && strcmp(section, st->prev_section) == 0;
 	snprintf(st->prev_key, sizeof(st->prev_key), "%s", name);
@@ -986,6 +1166,9 @@ static char *ini_reader_cb(char *str, int num, void *stream)
 	}
 	memcpy(str, st->cursor, len);
 	str[len] = '\0';
+	st->raw = st->cursor;
+	st->raw_len = len;
+	st->line = str;
 	st->indented = len > 0 && (str[0] == ' ' || str[0] == '\t');
 	st->cursor += len;
 	return str;
@@ -1173,7 +1356,7 @@ static int key_include(struct parse_state *st, const char *value, const struct l
 	size_t len;
 	const char *w;
 	while ((w = lr_next_word(&value, &len, false))) {
-		char *name = expand(st, w, len, at);
+		char *name = word_value(st, w, len, at);
 		if (!name)
 			return -1;
 		size_t nlen = strlen(name);

@@ -179,6 +179,15 @@ int lr_policy_set(struct lr_policy *p, const struct lr_env_ctx *ctx, const char 
 		  const char *key, const char *value, const struct lr_origin *at,
 		  struct lr_error *err);
 
+/* Writes s as one policy word that reads back as exactly s (no ${...} expanded in it): as it is
+ * when every byte is plain (ASCII letters, digits and /._-+@%~:^), else in double quotes with the
+ * escapes \\ \" \n \t \xHH (see landrun.ini(5), SYNTAX). Returns its length, or -1 when it does
+ * not fit in size bytes. */
+int lr_policy_quote(const char *s, char *out, size_t size);
+
+/* The longest line the policy reader takes (its INI parser's buffer, less "\r\n\0"). */
+enum { LR_POLICY_LINE_MAX = 197 };
+
 /* The embedded default policy text (policies/default.ini). */
 extern const char lr_default_policy[];
 

@@ -193,8 +193,21 @@ const char *lr_next_word(const char **s, size_t *len, bool commas)
 	if (!*p)
 		return NULL;
 	const char *start = p;
-	while (*p && !isspace((unsigned char)*p) && !(commas && *p == ','))
-		p++;
+	/* blanks and commas inside "double quotes" are part of the word; a backslash there escapes
+	 * the next character (so \" does not close the quote) */
+	bool quoted = false;
+	for (; *p; p++) {
+		if (quoted) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				quoted = false;
+		} else if (*p == '"') {
+			quoted = true;
+		} else if (isspace((unsigned char)*p) || (commas && *p == ',')) {
+			break;
+		}
+	}
 	*len = (size_t)(p - start);
 	*s = p;
 	return start;

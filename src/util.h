@@ -53,7 +53,9 @@ const char *lr_suggest(const char *word, const char *const *candidates, size_t n
 /* Parses a whole decimal number in [min, max]; false on anything else. */
 bool lr_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
 
-/* Splits the next whitespace- or comma-separated word from *s; NULL at the end. */
+/* Splits the next whitespace- or comma-separated word from *s; NULL at the end. Blanks and commas
+ * inside "double quotes" (where \\ escapes the next character) belong to the word, quotes and
+ * escapes included (the policy parser decodes them). An unterminated quote runs to the end. */
 const char *lr_next_word(const char **s, size_t *len, bool commas);
 
 /* Is path at or beneath dir? Lexical: both absolute, dir's trailing slashes ignored, "/" holds

@@ -2,7 +2,9 @@
  * The input up to its first NUL byte is main.ini; what follows is inc.ini, next to it, so that
  * "include = inc.ini" (or "inc", or ${POLICY_DIR}/inc.ini) resolves and inc.ini can include
  * main.ini back (cycles). Only parsing and lr_env_compile run: compiling Landlock or seccomp
- * would not sandbox us, but applying would, and neither is the parser. */
+ * would not sandbox us, but applying would, and neither is the parser.
+ * The input up to its first NUL is also a file name: "/" + it, written by lr_policy_quote into
+ * "ro = WORD" (when the line fits), must read back as exactly that path (abort otherwise). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +42,30 @@ static void write_file(const char *path, const uint8_t *data, size_t size)
 		abort(); /* not a finding: the scratch directory is broken */
 }
 
+/* What learn writes, the parser reads back byte for byte. */
+static void quote_round_trip(const struct lr_env_ctx *ctx, const uint8_t *data, size_t len)
+{
+	char path[256], word[256 * 4 + 3], text[sizeof(word) + 32];
+	if (len + 2 > sizeof(path))
+		return;
+	path[0] = '/';
+	memcpy(path + 1, data, len);
+	path[len + 1] = '\0';
+	int n = lr_policy_quote(path, word, sizeof(word));
+	if (n < 0)
+		abort();
+	if (n + (int)strlen("ro =  ; comment") > LR_POLICY_LINE_MAX)
+		return;
+	snprintf(text, sizeof(text), "[filesystem]\nro = %s ; comment\n", word);
+	struct lr_error err = { 0 };
+	struct lr_policy p;
+	lr_policy_init(&p);
+	if (lr_policy_load_string(&p, ctx, text, "<quote>", &err) != 0 || p.paths.len != 1 ||
+	    strcmp(((const struct lr_path_rule *)lr_vec_at(&p.paths, 0))->path, path) != 0)
+		abort();
+	lr_policy_free(&p);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!main_path[0]) {
@@ -56,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* policy_dirs[1]: the shipped policies, so that "include = base" finds them */
 	struct lr_env_ctx ctx = { .environ = fuzz_environ, .policy_dirs = { dir, FUZZ_POLICY_DIR, NULL } };
+	quote_round_trip(&ctx, data, main_len);
 	struct lr_error err = { 0 };
 	struct lr_policy p;
 	lr_policy_init(&p);

@@ -398,3 +398,30 @@ Test(fs, unrestricted_no_keeps_the_filesystem_restricted)
 	cr_expect(lrt_contains(r->out, "denied EPERM"), "%s%s", r->out, r->err);
 	lrt_free(r);
 }
+
+/* A path with blanks (and " ;", which would start a comment) is granted in double quotes, in a
+ * policy file and on the command line; its neighbours stay denied. */
+Test(fs, quoted_path_with_blanks_granted_and_denied)
+{
+	char *ab = P("%s/secret/a b", T), *cd = P("%s/secret/c ;d", T), out[256];
+	lrt_write(ab, "ab\n");
+	lrt_write(cd, "cd\n");
+	/* the twin: without the grant, the file is not readable */
+	cr_expect_eq(probe("read", ab, NULL, out, sizeof(out)), 1, "%s", out);
+	char *extra = P("ro = %s/ro \"%s\" ; a comment\n", T, ab);
+	char *pol = lrt_policy(T, "quoted", extra);
+	struct lrt_result *ok = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", ab));
+	struct lrt_result *no = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", cd));
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
+	lrt_free(ok);
+	lrt_free(no);
+	/* on the command line, with a comma list: the quoted word is one path */
+	char *flag = P("%s/ro,\"%s\"", T, cd);
+	ok = lrt_run(T, LRT_ARGS("-p", policy, "--ro", flag, "--", lrt_probe(), "read", cd));
+	no = lrt_run(T, LRT_ARGS("-p", policy, "--ro", flag, "--", lrt_probe(), "read", ab));
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
+	lrt_free(ok);
+	lrt_free(no);
+}

@@ -276,7 +276,8 @@ Test(hostile, command_line_path_longer_than_path_max)
 {
 	char *lp = long_path(5000);
 	struct lrt_result *r = lrt_run_env(T, small_env, LRT_ARGS("--ro", lp, "--", loadprobe, "self"));
-	char *want = lrt_fmt("landrun: command line:%d: --ro: path too long", 2 + lrt_injected_args());
+	char *want = lrt_fmt("landrun: command line:%d: path of %zu bytes is longer than PATH_MAX (4096): \"/aaa",
+			     2 + lrt_injected_args(), strlen(lp));
 	EXPECT_ERROR(r, 125, want);
 	free(want);
 	free(lp);

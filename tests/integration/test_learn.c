@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -48,11 +49,14 @@ static void teardown(void)
 }
 TestSuite(learn, .init = setup, .fini = teardown);
 
-/* landrun learn -o POLICY [extra] -- cmd...: returns the result. */
+/* landrun learn -o POLICY [extra] -- cmd...: returns the result. Without a base policy in extra
+ * (--policy=BASE), the command runs --unconfined. */
 static struct lrt_result *learn(const char *extra, const char *const cmd[])
 {
 	const char *args[24] = { "learn", "-o", POLICY };
 	size_t n = 3;
+	if (!extra || strncmp(extra, "--policy", 8) != 0)
+		args[n++] = "--unconfined";
 	if (extra)
 		args[n++] = extra;
 	args[n++] = "--";
@@ -94,15 +98,20 @@ static bool have(const char *path)
 	return access(path, X_OK) == 0;
 }
 
-static char *policy_text(void)
+static char *file_text(const char *path)
 {
-	FILE *f = fopen(POLICY, "r");
-	cr_assert(f, "no policy written");
+	FILE *f = fopen(path, "r");
+	cr_assert(f, "cannot read %s", path);
 	char *buf = calloc(1, 65536);
 	size_t n = fread(buf, 1, 65535, f);
 	buf[n] = '\0';
 	fclose(f);
 	return buf;
+}
+
+static char *policy_text(void)
+{
+	return file_text(POLICY);
 }
 
 Test(learn, shell_pipeline)
@@ -318,8 +327,13 @@ Test(learn, base_policy_restricts_the_observed_run)
 	cr_expect(!lrt_contains(r->out, "s3cret"), "%s", r->out);
 	lrt_free(r);
 	char *text = policy_text();
-	char *g1 = lrt_fmt("= %s\n", SECRET), *g2 = lrt_fmt("= ?%s\n", SECRET);
+	char *g1 = lrt_fmt("\nro = %s\n", SECRET), *g2 = lrt_fmt("\nro = ?%s\n", SECRET);
 	cr_expect(!lrt_contains(text, g1) && !lrt_contains(text, g2) && lrt_contains(text, WORK), "%s", text);
+	/* what BASE denied is a suggestion in a comment, not a grant */
+	char *hint = lrt_fmt("\n; denied by the base policy: ro = %s\n", SECRET);
+	cr_expect(lrt_contains(text, hint), "want \"%s\": %s", hint, text);
+	cr_expect(!lrt_contains(text, "unconfined"), "%s", text);
+	free(hint);
 	free(g1);
 	free(g2);
 	free(text);
@@ -327,4 +341,152 @@ Test(learn, base_policy_restricts_the_observed_run)
 	free(base2);
 	free(grant);
 	free(base);
+}
+
+/* Without a base policy, learn refuses to run the command at all (it would run unsandboxed), with
+ * one line saying what to give; --unconfined is the twin: it runs, with a warning. */
+Test(learn, refuses_to_run_unconfined_unless_asked)
+{
+	char *made = lrt_fmt("%s/ran", HOME_DIR);
+	char *script = lrt_fmt("touch %s", made);
+	struct lrt_result *r = lrt_run_env(WORK, ENV, LRT_ARGS("learn", "-o", POLICY, "--", "/bin/sh", "-c", script));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "landrun: learn: without a base policy the command would run with no sandbox at all; "
+				       "give one with -p BASE (e.g. -p default), or --unconfined to run it unconfined\n"),
+		  "%s", r->err);
+	cr_expect_eq(strchr(r->err, '\n'), r->err + strlen(r->err) - 1, "one line: %s", r->err);
+	cr_expect_eq(access(made, F_OK), -1, "the command ran");
+	cr_expect_eq(access(POLICY, F_OK), -1, "a policy was written");
+	lrt_free(r);
+	r = lrt_run_env(WORK, ENV, LRT_ARGS("learn", "-o", POLICY, "--unconfined", "--", "/bin/sh", "-c", script));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "landrun: learn: warning: --unconfined: the command runs with no sandbox at all"),
+		  "%s", r->err);
+	cr_expect_eq(access(made, F_OK), 0, "the command did not run");
+	lrt_free(r);
+	r = lrt_run_env(WORK, ENV, LRT_ARGS("learn", "-p", "default", "--unconfined", "--", "/bin/true"));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	lrt_free(r);
+	free(script);
+	free(made);
+}
+
+/* The attack: the command writes files named so that their names, written raw, would be policy
+ * lines ("\n[filesystem]\nunrestricted = yes"), or would be cut by a comment (" ;") or split at a
+ * blank (the files are there from an earlier run of the command: writing them records each file,
+ * not the directory). The learned policy, read back, grants those very files (the command runs
+ * again under it) and nothing more: not unrestricted, the secret stays out of reach. */
+Test(learn, hostile_file_names_do_not_inject_policy_lines)
+{
+	static const char *const names[] = { "x\n[filesystem]\nunrestricted = yes", "a b", "c ;d", "e\"\\f ${HOME}",
+					      "?g#h=[i]" };
+	char *script = lrt_fmt("cd %s", HOME_DIR);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *f = lrt_fmt("%s/%s", HOME_DIR, names[i]);
+		lrt_write(f, "");
+		free(f);
+		char *next = lrt_fmt("%s && printf x > \"$%zu\"", script, i + 1);
+		free(script);
+		script = next;
+	}
+	const char *const cmd[] = { "/bin/sh", "-c", script, "sh", names[0], names[1], names[2], names[3], names[4], NULL };
+	expect_status(learn(NULL, cmd), 0);
+	char *text = policy_text();
+	cr_expect(!lrt_contains(text, "\nunrestricted"), "a name made a policy line: %s", text);
+	cr_expect(!lrt_contains(text, "\n[filesystem]\n[") && lrt_contains(text, "\\n[filesystem]\\nunrestricted = yes"),
+		  "%s", text);
+	struct lrt_result *r = lrt_run_env(WORK, ENV, LRT_ARGS("--explain", "-p", POLICY));
+	cr_expect_eq(r->status, 0, "the learned policy does not load: %s%s", r->out, r->err);
+	cr_expect(!lrt_contains(r->out, "NOT restricted") && !lrt_contains(r->out, "\nunrestricted") &&
+		  lrt_contains(r->out, "\\n[filesystem]\\nunrestricted = yes\"  ("), "%s", r->out);
+	lrt_free(r);
+	/* each file is granted: the command runs again under the policy and writes them all */
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *f = lrt_fmt("%s/%s", HOME_DIR, names[i]);
+		lrt_write(f, "");
+		free(f);
+	}
+	expect_status(under_learned(cmd), 0);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *f = lrt_fmt("%s/%s", HOME_DIR, names[i]);
+		struct stat st;
+		cr_expect(stat(f, &st) == 0 && st.st_size == 1, "%s was not written under the learned policy", names[i]);
+		free(f);
+	}
+	/* ... and the secret next to them is not */
+	expect_secret_denied();
+	r = under_learned(LRT_ARGS("/bin/sh", "-c", lrt_fmt("printf x > '%s/other'", HOME_DIR)));
+	cr_expect_neq(r->status, 0, "a file the command did not write: %s%s", r->out, r->err);
+	lrt_free(r);
+	free(text);
+	free(script);
+}
+
+/* A name too long for one policy line (the reader takes 197 bytes) is not granted: it is a comment,
+ * with a warning, and the rest of the policy still loads. */
+Test(learn, names_too_long_for_a_line_become_comments)
+{
+	char name[201];
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	char *script = lrt_fmt("printf x > %s/%s", HOME_DIR, name), *file = lrt_fmt("%s/%s", HOME_DIR, name);
+	lrt_write(file, "");
+	free(file);
+	const char *const cmd[] = { "/bin/sh", "-c", script, NULL };
+	struct lrt_result *r = learn(NULL, cmd);
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "too long for a policy line (at most 197 bytes), written as a comment, not granted"),
+		  "%s", r->err);
+	lrt_free(r);
+	char *text = policy_text();
+	cr_expect(lrt_contains(text, "\n; not granted, too long for a policy line: rw = ?"), "%s", text);
+	free(text);
+	r = lrt_run_env(WORK, ENV, LRT_ARGS("--explain", "-p", POLICY));
+	cr_expect_eq(r->status, 0, "the learned policy does not load: %s%s", r->out, r->err);
+	lrt_free(r);
+	free(script);
+}
+
+/* The attack: while it runs, the command replaces the output file by a link to a file of the
+ * user's; the policy is not written through it. The twin: left alone, the file is written. */
+Test(learn, output_replaced_by_the_command_is_not_written)
+{
+	char *victim = lrt_fmt("%s/.bashrc", HOME_DIR);
+	lrt_write(victim, "precious\n");
+	char *script = lrt_fmt("rm -f %s && ln -s %s %s", POLICY, victim, POLICY);
+	const char *const cmd[] = { "/bin/sh", "-c", script, NULL };
+	struct lrt_result *r = learn(NULL, cmd);
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "cannot write"), "%s", r->err);
+	lrt_free(r);
+	char *kept = file_text(victim);
+	cr_expect_str_eq(kept, "precious\n");
+	free(kept);
+	/* the link left there: a later learn does not write through it either */
+	const char *const later[] = { "/bin/true", NULL };
+	r = learn(NULL, later);
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	lrt_free(r);
+	kept = file_text(victim);
+	cr_expect_str_eq(kept, "precious\n");
+	free(kept);
+	unlink(POLICY);
+	/* a hard link to the victim in place of the file: another file, also refused */
+	free(script);
+	script = lrt_fmt("rm -f %s && ln %s %s", POLICY, victim, POLICY);
+	const char *const cmd2[] = { "/bin/sh", "-c", script, NULL };
+	r = learn(NULL, cmd2);
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	lrt_free(r);
+	kept = file_text(victim);
+	cr_expect_str_eq(kept, "precious\n");
+	free(kept);
+	unlink(POLICY);
+	const char *const twin[] = { "/bin/true", NULL };
+	expect_status(learn(NULL, twin), 0);
+	char *text = policy_text();
+	cr_expect(lrt_contains(text, "[filesystem]"), "%s", text);
+	free(text);
+	free(script);
+	free(victim);
 }
