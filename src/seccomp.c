@@ -35,7 +35,7 @@ struct sysplan {
 };
 
 /* Baseline items. A policy removes one by naming it (or one of its syscalls) in allow. */
-enum item_kind { K_DENY, K_ENOSYS, K_CLONE, K_IOCTL, K_PERSONALITY, K_CHMOD, K_MEMFD };
+enum item_kind { K_DENY, K_ENOSYS, K_CLONE, K_IOCTL, K_PERSONALITY, K_CHMOD, K_MEMFD, K_PRLIMIT };
 
 struct baseline_item {
 	const char *name;
@@ -75,6 +75,8 @@ static const struct baseline_item baseline[] = {
 	{ "name_to_handle_at", K_ENOSYS, NULL },
 	/* an executable memfd gives back the execution Landlock takes away: see emit_memfd */
 	{ "memfd_create", K_MEMFD, NULL },
+	/* another process's limits: see emit_prlimit */
+	{ "prlimit64", K_PRLIMIT, NULL },
 };
 
 bool lr_seccomp_is_baseline_item(const char *name)
@@ -472,6 +474,9 @@ static int emit_socket(struct compiler *c, int nr)
 	return 0;
 }
 
+/* socketpair(): unix sockets only. Under unix = none only connected stream and seqpacket pairs:
+ * a datagram socket of a pair can still be sent from to any pathname socket (sendto, or connect
+ * again), which would reach journald, /dev/log or a notification socket. */
 static int emit_socketpair(struct compiler *c, int nr)
 {
 	uint64_t fams = c->p->families.set ? c->p->families_mask : LR_DEFAULT_FAMILIES;
@@ -479,7 +484,14 @@ static int emit_socketpair(struct compiler *c, int nr)
 	set_origin(c, "[network] families");
 	if (!(fams & (1ULL << AF_UNIX)))
 		return add(c, no_af, nr, 0, NULL);
-	return RULE(c, no_af, nr, D_NE(0, AF_UNIX));
+	if (RULE(c, no_af, nr, D_NE(0, AF_UNIX)))
+		return -1;
+	if (c->p->unix_sockets.value != LR_UNIX_NONE)
+		return 0;
+	struct socket_ctx types = { nr, deny_with(c, EPROTONOSUPPORT), AF_UNIX };
+	set_origin(c, "[network] unix = none (socketpair: streams only)");
+	uint64_t bad_types = 0xffff & ~(1ULL << SOCK_STREAM) & ~(1ULL << SOCK_SEQPACKET);
+	return for_each_block(c, bad_types, 16, 0xf, deny_type_block, &types);
 }
 
 /* listen() with no TCP bind grant and no unix socket: a TCP socket that listens unbound
@@ -503,6 +515,16 @@ static int emit_memfd(struct compiler *c, int nr)
 	return RULE(c, deny_with(c, ENOSYS), nr, D_MASK(1, LR_MFD_NOEXEC_SEAL, 0));
 }
 
+/* prlimit64 on another process: the kernel lets a process lower the limits of any process of the
+ * same user, which neither Landlock's scopes nor its rules cover: the command could starve the
+ * supervisor of file descriptors (and so keep it from ending what the command left running) or
+ * cripple the user's other processes. Its own limits (pid 0, what glibc's setrlimit passes) stay
+ * settable. The whole 64-bit argument is compared: high bits only ever add a denial. */
+static int emit_prlimit(struct compiler *c, int nr)
+{
+	return RULE(c, c->deny, nr, D_NE(0, 0));
+}
+
 /* Syscalls with argument rules: baseline items (by item kind) and the [network] socket rules. */
 static const struct {
 	const char *syscall;
@@ -520,6 +542,7 @@ static const struct {
 	{ "socketpair", -1, emit_socketpair },
 	{ "listen", -1, emit_listen },
 	{ "memfd_create", K_MEMFD, emit_memfd },
+	{ "prlimit64", K_PRLIMIT, emit_prlimit },
 };
 
 static void for_each_member(struct compiler *c, const struct baseline_item *it, nr_fn fn)

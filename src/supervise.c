@@ -260,20 +260,30 @@ static void reap_orphans(const struct sup *s)
 	}
 }
 
-/* SIGKILLs every child of this (single-threaded) process. A listed child cannot be reaped by
- * anyone else, so its pid is still its own when signalled. Returns how many, -1 if the children
- * cannot be listed (no /proc, or a kernel without CONFIG_PROC_CHILDREN). */
-static int kill_children(void)
+/* The list of this (single-threaded) process's children, opened before the command starts: what
+ * the command does later (fill the fd table, lower our limits) cannot keep it from being read.
+ * -1 without /proc or on a kernel without CONFIG_PROC_CHILDREN. */
+static int open_children_list(void)
 {
-	char path[64], buf[512];
+	char path[64];
 	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* SIGKILLs every child listed in fd (open_children_list). A listed child cannot be reaped by
+ * anyone else, so its pid is still its own when signalled. Returns how many, -1 if the children
+ * cannot be listed. */
+static int kill_children(int fd)
+{
+	char buf[512];
 	if (fd < 0)
 		return -1;
 	int n = 0;
 	long pid = 0;
 	ssize_t got;
-	while ((got = read(fd, buf, sizeof(buf))) > 0) {
+	off_t off = 0;
+	while ((got = pread(fd, buf, sizeof(buf), off)) > 0) {
+		off += got;
 		for (ssize_t i = 0; i < got; i++) {
 			if (buf[i] >= '0' && buf[i] <= '9') {
 				pid = pid * 10 + (buf[i] - '0');
@@ -286,8 +296,7 @@ static int kill_children(void)
 	}
 	if (pid > 0 && pid <= INT_MAX && kill((pid_t)pid, SIGKILL) == 0)
 		n++;
-	close(fd);
-	return n;
+	return got < 0 ? -1 : n;
 }
 
 /* Once the command has ended (and is reaped): kills and reaps every process it left behind, also
@@ -295,10 +304,10 @@ static int kill_children(void)
  * command is over, what it left running has no claim to a grace period, and a signal it could
  * catch would let it fork on. A process forking while this runs: its child is killed on a later
  * round (a fork with SIGKILL pending fails), until nothing is left to wait for. */
-static void end_descendants(void)
+static void end_descendants(int children_fd)
 {
 	for (;;) {
-		bool listed = kill_children() >= 0;
+		bool listed = kill_children(children_fd) >= 0;
 		/* without the list: only what has ended already (see supervise.h) */
 		pid_t w = waitpid(-1, NULL, __WALL | (listed ? 0 : WNOHANG));
 		if (w > 0 || (w < 0 && errno == EINTR))
@@ -679,7 +688,7 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 
 	struct sup s = { .sb = sb, .pid = -1, .sigfd = -1, .tty_fd = controlling_tty(),
 			 .die_with_parent = o->die_with_parent, .parent = getppid() };
-	int old_pdeath = 0, old_subreaper = 0, status = 125, report[2] = { -1, -1 };
+	int old_pdeath = 0, old_subreaper = 0, status = 125, report[2] = { -1, -1 }, children_fd = -1;
 	if (s.die_with_parent) {
 		prctl(PR_GET_PDEATHSIG, &old_pdeath, 0, 0, 0);
 		if (prctl(PR_SET_PDEATHSIG, PARENT_DIED_SIG, 0, 0, 0) < 0) {
@@ -698,6 +707,7 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 		lr_fail(err, NULL, "prctl(PR_SET_CHILD_SUBREAPER) failed: %s; the command was not run", strerror(errno));
 		goto out;
 	}
+	children_fd = open_children_list();
 	if (o->timeout_ms > 0) {
 		struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGCONT };
 		if (timer_create(CLOCK_MONOTONIC, &ev, &s.wakeup) < 0) {
@@ -740,7 +750,7 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 		goto out;
 	}
 	int keep[] = { s.sigfd, report[0], sb->ruleset_fd, sb->exec_fd, o->private_tmp ? o->private_tmp->fd : -1,
-		       o->private_tmp ? o->private_tmp->parent_fd : -1 };
+		       o->private_tmp ? o->private_tmp->parent_fd : -1, children_fd };
 	close_fds_except(keep, LR_ARRAY_LEN(keep));
 
 	if (traced == 0)
@@ -749,7 +759,9 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 	status = child_status(&s, report[0], signal_out, err, path);
 out:
 	if (s.pid > 0)
-		end_descendants();
+		end_descendants(children_fd);
+	if (children_fd >= 0)
+		close(children_fd);
 	if (s.has_wakeup)
 		timer_delete(s.wakeup);
 	prctl(PR_SET_CHILD_SUBREAPER, old_subreaper, 0, 0, 0);

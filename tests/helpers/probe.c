@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -277,9 +278,24 @@ int main(int argc, char **argv)
 		return report(syscall(SYS_chmod, arg, 0x100000000L | strtoul(argv[3], NULL, 8)));
 	if (OP("personality-hi"))
 		return report(syscall(SYS_personality, 0x100000000L | strtoul(arg, NULL, 0)));
-	if (OP("socketpair")) {
+	if (OP("socketpair")) { /* family argv[2], type argv[3] (default SOCK_STREAM) */
 		int sv[2];
-		return report(socketpair(atoi(arg), SOCK_STREAM, 0, sv));
+		return report(socketpair(atoi(arg), argc > 3 ? atoi(argv[3]) : SOCK_STREAM, 0, sv));
+	}
+	if (OP("pair-send")) { /* a datagram socketpair's socket sending to the pathname socket argv[2] */
+		int sv[2];
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", arg);
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) < 0)
+			return report(-1);
+		return report(sendto(sv[0], "x", 1, 0, (struct sockaddr *)&a, sizeof(a)));
+	}
+	if (OP("prlimit")) { /* sets RLIMIT_NOFILE of "self" (pid 0) or "parent" to what it is */
+		pid_t pid = strcmp(arg, "parent") == 0 ? getppid() : 0;
+		struct rlimit cur;
+		if (getrlimit(RLIMIT_NOFILE, &cur) < 0 || (pid && prlimit(pid, RLIMIT_NOFILE, NULL, &cur) < 0))
+			return report(-1);
+		return report(prlimit(pid, RLIMIT_NOFILE, &cur, NULL));
 	}
 	if (OP("connect"))
 		return inet_socket_op(AF_INET, SOCK_STREAM, atoi(arg), false);

@@ -155,6 +155,20 @@ Test(network, pathname_unix_socket_needs_a_grant)
 	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
 	ok = probe("", "socketpair", "1");
 	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	char *pol = lrt_policy(T, "net", "");
+	ok = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "socketpair", "1", "5")); /* SOCK_SEQPACKET */
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	free(pol);
+	/* a datagram socket of a pair could still send to any pathname socket: refused under none */
+	char got;
+	while (recv(dfd, &got, 1, MSG_DONTWAIT) == 1)
+		; /* what unix-send delivered above */
+	no = probe("", "pair-send", dpath);
+	cr_expect(no->status == 1 && lrt_contains(no->out, "denied EPROTONOSUPPORT"), "%s%s", no->out, no->err);
+	cr_expect_eq(recv(dfd, &got, 1, MSG_DONTWAIT), -1, "the datagram arrived");
+	ok = probe("[network]\nunix = any\n", "pair-send", dpath);
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	cr_expect_eq(recv(dfd, &got, 1, MSG_DONTWAIT), 1, "the granted datagram did not arrive");
 	close(fd);
 	close(dfd);
 }

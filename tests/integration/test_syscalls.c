@@ -284,6 +284,23 @@ Test(syscalls, executable_memfd_denied_under_filesystem_restrictions)
 	EXPECT(under("[filesystem]\nunrestricted = yes\n", LRT_ARGS("memfd", "0x1")), 0, "ok");
 }
 
+/* prlimit64 on another process of the same user: the command could take the supervisor's file
+ * descriptors away (and so keep it from ending what the command left running). Its own limits
+ * stay settable. */
+Test(syscalls, prlimit_of_another_process_denied)
+{
+	char *pol = lrt_policy(T, "sys", "");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--supervise", "-p", pol, "--", lrt_probe(), "prlimit", "parent"));
+	EXPECT(r, 1, "denied EPERM");
+	/* twins: its own limits; the supervisor's once the item is lifted (set to what they are) */
+	EXPECT(under("", LRT_ARGS("prlimit", "self")), 0, "ok");
+	char *lifted = lrt_policy(T, "lifted", "[syscalls]\nbaseline_except = prlimit64\n");
+	r = lrt_run(T, LRT_ARGS("--supervise", "-p", lifted, "--", lrt_probe(), "prlimit", "parent"));
+	EXPECT(r, 0, "ok");
+	free(pol);
+	free(lifted);
+}
+
 /* File handles skip path checks where CAP_DAC_READ_SEARCH is kept. */
 Test(syscalls, file_handles_denied)
 {
