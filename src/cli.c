@@ -146,9 +146,11 @@ static int flag_paths(struct cli *c, const char *key, const char *list, int argi
 		const char *path = w + optional;
 		size_t plen = len - optional;
 		int n;
-		if (plen == 1 && path[0] == '.')
-			plen = 0; /* "." is the current directory itself */
-		if (path[0] == '/' || path[0] == '$' || (path[0] == '"' && path[1] == '/'))
+		if ((plen == 1 && path[0] == '.') || (plen == 2 && memcmp(path, "./", 2) == 0))
+			/* the current directory itself, written ${CWD} so that it is judged as one: no rw
+			 * of /, $HOME or a system directory by `--rw .` (workdir.c) */
+			n = snprintf(item, sizeof(item), "%s${CWD}", optional ? "?" : "");
+		else if (path[0] == '/' || path[0] == '$' || (path[0] == '"' && path[1] == '/'))
 			n = snprintf(item, sizeof(item), "%s%.*s", optional ? "?" : "", (int)plen, path);
 		else if (getcwd(cwd, sizeof(cwd) - 1) && (memcpy(cwd + strlen(cwd), "/", 2), true) &&
 			 lr_policy_quote(cwd, quoted, sizeof(quoted)) > 0)

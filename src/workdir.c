@@ -20,7 +20,8 @@ static const char *const system_trees[] = { "/usr", "/etc", "/boot", "/proc", "/
 static const char *const shared_roots[] = { "/var", "/var/lib", "/var/cache", "/var/log", "/var/spool",
 					    "/var/mail", "/srv", "/opt", "/home", "/mnt", "/media", "/root" };
 
-/* dir is home or a parent of it (both real paths). */
+/* dir is home, a parent of it, or in one of its hidden directories (~/.config, ~/.local/bin,
+ * ~/.cargo/bin: configuration and programs the user runs outside the sandbox). Both real paths. */
 static const char *home_danger(const char *dir, const char *home)
 {
 	char real[PATH_MAX];
@@ -28,19 +29,35 @@ static const char *home_danger(const char *dir, const char *home)
 		return NULL;
 	if (strcmp(real, dir) == 0)
 		return "$HOME";
-	return lr_path_beneath(real, dir) ? "a parent of $HOME" : NULL;
+	if (lr_path_beneath(real, dir))
+		return "a parent of $HOME";
+	size_t n = strlen(real);
+	bool at_root = n == 1; /* HOME=/ */
+	if (lr_path_beneath(dir, real) && dir[at_root ? 1 : n + 1] == '.')
+		return "a hidden directory of $HOME";
+	return NULL;
 }
 
-const char *lr_workdir_danger(const char *dir, const char *const *environ)
+/* Below /var everything but /var/tmp is some service's state (dpkg's maintainer scripts, systemd,
+ * spools, logs): as root, no place to grant writable. Other users can write there only what they
+ * own (a CI user's /var/lib/jenkins/workspace), which their own permissions already bound. */
+static bool root_system_state(const char *dir, uid_t uid)
+{
+	return uid == 0 && lr_path_beneath(dir, "/var") && !lr_path_beneath(dir, "/var/tmp");
+}
+
+const char *lr_workdir_danger(const char *dir, const char *const *environ, uid_t uid)
 {
 	if (strcmp(dir, "/") == 0)
 		return "the root of the filesystem";
 	for (size_t i = 0; i < LR_ARRAY_LEN(system_trees); i++)
 		if (lr_path_beneath(dir, system_trees[i]))
 			return "a system directory";
+	if (root_system_state(dir, uid))
+		return "a system directory (a service's state, as root)";
 	const char *why = home_danger(dir, lr_env_lookup(environ, "HOME", 4));
 	char pw_home[PATH_MAX];
-	if (!why && lr_passwd_lookup(getuid(), NULL, 0, pw_home, sizeof(pw_home)))
+	if (!why && lr_passwd_lookup(uid, NULL, 0, pw_home, sizeof(pw_home)))
 		why = home_danger(dir, pw_home);
 	for (size_t i = 0; !why && i < LR_ARRAY_LEN(shared_roots); i++)
 		if (strcmp(dir, shared_roots[i]) == 0)
@@ -55,7 +72,7 @@ int lr_workdir_refuse(const struct lr_policy *p, const char *const *environ, str
 		if (!r->workdir || (r->access != LR_RW && r->access != LR_RWX))
 			continue;
 		/* the path was expanded from getcwd(): already the real path */
-		const char *why = lr_workdir_danger(r->path, environ);
+		const char *why = lr_workdir_danger(r->path, environ, geteuid());
 		if (why)
 			return lr_fail(err, &r->at, "the current directory %s is %s: %s = ${CWD} would make all of it "
 				       "writable; cd to a work directory, or pass a policy (-p) that names what to grant",

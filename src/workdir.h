@@ -5,16 +5,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "policy.h"
 
 struct lr_sandbox;
 
-/* Why dir (a real path) is no place to grant writable as the work directory, or NULL: "the root
- * of the filesystem", "$HOME",
- * "a parent of $HOME", "a system directory". environ gives HOME; the passwd entry of the real user
- * is asked as well, so that a HOME set to something else does not hide the user's home. */
-const char *lr_workdir_danger(const char *dir, const char *const *environ);
+/* Why dir (a real path) is no place to grant writable as the work directory to a process of uid,
+ * or NULL: "the root of the filesystem", "$HOME", "a parent of $HOME", "a hidden directory of
+ * $HOME", "a system directory" (for root also anything below /var but /var/tmp). environ gives
+ * HOME; uid's passwd entry is asked as well, so that a HOME set to something else does not hide
+ * the user's home. */
+const char *lr_workdir_danger(const char *dir, const char *const *environ, uid_t uid);
 
 /* Refuses (-1, err set) when a rw / rwx grant written ${CWD} or ${PWD} is a directory
  * lr_workdir_danger names. */

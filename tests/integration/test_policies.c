@@ -162,6 +162,24 @@ Test(policies, default_refuses_to_run_from_home_its_parent_or_the_root)
 	r = in_dir(home, LRT_ARGS("--rox", "/usr,?/lib,?/lib64,?/bin", "--rw", home, "--", "true"));
 	cr_expect_eq(r->status, 0, "%s", r->err);
 	lrt_free(r);
+	/* `--rw .` (Go landrun's spelling) is the current directory, judged as ${CWD} is */
+	r = in_dir(home, LRT_ARGS("--rox", "/usr,?/lib,?/lib64,?/bin", "--rw", ".", "--", "sh", "-c",
+				  "echo planted > planted-by-sandbox"));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "is $HOME"), "%s", r->err);
+	cr_expect_neq(access(lrt_fmt("%s/planted-by-sandbox", home), F_OK), 0);
+	lrt_free(r);
+	r = in_dir(proj, LRT_ARGS("--rox", "/usr,?/lib,?/lib64,?/bin", "--rw", "./", "--", "true"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	lrt_free(r);
+	/* a hidden directory of $HOME holds what runs outside the sandbox (~/.config, ~/.local/bin) */
+	char *dot = lrt_fmt("%s/.config", home);
+	mkdir(dot, 0755);
+	r = in_dir(dot, cmd);
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "is a hidden directory of $HOME"), "%s", r->err);
+	cr_expect_neq(access(lrt_fmt("%s/planted-by-sandbox", dot), F_OK), 0);
+	lrt_free(r);
 }
 
 Test(policies, default_refuses_a_system_directory_and_check_flags_it)
@@ -177,6 +195,17 @@ Test(policies, default_refuses_a_system_directory_and_check_flags_it)
 	r = in_dir(work, LRT_ARGS("check"));
 	cr_expect(!lrt_contains(r->out, "rw-workdir"), "%s", r->out);
 	lrt_free(r);
+	if (!lrt_is_root())
+		return; /* nobody cannot write below /var/lib in the first place */
+	/* as root, a service's state below /var (dpkg's maintainer scripts, systemd) is refused too */
+	char *state = lrt_mkdtemp("/var/lib");
+	r = in_dir(state, LRT_ARGS("--", "sh", "-c", "echo planted > planted-by-sandbox"));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "a service's state, as root"), "%s", r->err);
+	cr_expect_neq(access(lrt_fmt("%s/planted-by-sandbox", state), F_OK), 0);
+	lrt_free(r);
+	lrt_rmrf(state);
+	free(state);
 }
 
 /* Landlock cannot carve .git out of a writable grant: said, not hidden. */

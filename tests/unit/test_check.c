@@ -322,18 +322,30 @@ Test(check, workdir_danger_names_root_home_its_parents_and_system_trees)
 	cr_assert_eq(mkdir(lrt_fmt("%s/home/u", T), 0700), 0);
 	char *home = lrt_fmt("HOME=%s/home/u", T);
 	const char *env[] = { home, NULL };
-	cr_expect_str_eq(lr_workdir_danger("/", env), "the root of the filesystem");
-	cr_expect_str_eq(lr_workdir_danger(lrt_fmt("%s/home/u", T), env), "$HOME");
-	cr_expect_str_eq(lr_workdir_danger(lrt_fmt("%s/home", T), env), "a parent of $HOME");
+	const uid_t user = 54321; /* no passwd entry: only HOME names the home */
+	cr_expect_str_eq(lr_workdir_danger("/", env, user), "the root of the filesystem");
+	cr_expect_str_eq(lr_workdir_danger(lrt_fmt("%s/home/u", T), env, user), "$HOME");
+	cr_expect_str_eq(lr_workdir_danger(lrt_fmt("%s/home", T), env, user), "a parent of $HOME");
+	cr_expect_str_eq(lr_workdir_danger(lrt_fmt("%s/home/u/.config", T), env, user), "a hidden directory of $HOME");
+	cr_expect_str_eq(lr_workdir_danger(lrt_fmt("%s/home/u/.cargo/bin", T), env, user), "a hidden directory of $HOME");
 	const char *system[] = { "/usr", "/usr/lib", "/etc", "/etc/nginx", "/var", "/var/lib", "/srv", "/opt",
 				 "/proc", "/sys/fs", "/dev", "/boot", "/run/user/1000", "/home" };
 	for (size_t i = 0; i < sizeof(system) / sizeof(system[0]); i++)
-		cr_expect(lr_workdir_danger(system[i], env) != NULL, "%s", system[i]);
+		cr_expect(lr_workdir_danger(system[i], env, user) != NULL, "%s", system[i]);
+	/* as root, a service's state below /var is refused too; /var/tmp stays a work place */
+	const char *root_only[] = { "/var/lib/dpkg/info", "/var/lib/systemd", "/var/lib/ci/ws", "/var/spool/cron" };
+	for (size_t i = 0; i < sizeof(root_only) / sizeof(root_only[0]); i++) {
+		cr_expect(lr_workdir_danger(root_only[i], env, 0) != NULL, "%s", root_only[i]);
+		cr_expect_null(lr_workdir_danger(root_only[i], env, user), "%s", root_only[i]);
+	}
 	/* twins: work places */
-	const char *work[] = { "/var/lib/ci/ws", "/srv/job-1", "/opt/app/build", "/tmp/x", "/var/tmp/y" };
-	for (size_t i = 0; i < sizeof(work) / sizeof(work[0]); i++)
-		cr_expect_null(lr_workdir_danger(work[i], env), "%s", work[i]);
-	cr_expect_null(lr_workdir_danger(lrt_fmt("%s/home/u/project", T), env));
+	const char *work[] = { "/srv/job-1", "/opt/app/build", "/tmp/x", "/var/tmp/y" };
+	for (size_t i = 0; i < sizeof(work) / sizeof(work[0]); i++) {
+		cr_expect_null(lr_workdir_danger(work[i], env, user), "%s", work[i]);
+		cr_expect_null(lr_workdir_danger(work[i], env, 0), "%s", work[i]);
+	}
+	cr_expect_null(lr_workdir_danger(lrt_fmt("%s/home/u/project", T), env, user));
+	cr_expect_null(lr_workdir_danger(lrt_fmt("%s/home/u/project/.hidden", T), env, user));
 	lrt_rmrf(T);
 	free(T);
 }
