@@ -3,12 +3,15 @@
  * one, its test fails with a message saying so, and the documentation must change with it. */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -143,5 +146,42 @@ Test(residual, an_in_place_run_leaves_a_background_child_alive)
 	/* landrun and the shell have exited (lrt_run waited for them); the child is still there */
 	cr_expect_eq(kill(pid, 0), 0, "residual gone: the background child of an in-place run died with it");
 	kill(pid, SIGKILL);
+	lrt_free(r);
+}
+
+/* private_tmp is private to the user (mode 0700), not to the run: while it runs, another sandbox
+ * of the same user whose policy grants its parent (/tmp, as the default does) reads it. */
+Test(residual, private_tmp_is_reachable_by_another_sandbox_granted_its_parent)
+{
+	char *fifo = lrt_fmt("%s/go", work), *where = lrt_fmt("%s/where", work);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	char *pol = lrt_policy(T, "pt", "[filesystem]\nprivate_tmp = yes\nrw = ${CWD}\n");
+	lrt_free(lrt_run(work, LRT_ARGS("-p", pol, "--", "true"))); /* skips here if a capped ABI refuses it */
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		/* run A: a secret in its private tmp, then it waits on the fifo */
+		struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", pol, "--", "sh", "-c",
+			"echo s3cret > \"$TMPDIR/secret\" && echo \"$TMPDIR\" > where.tmp && mv where.tmp where && cat go"));
+		_exit(r->status);
+	}
+	struct stat st;
+	int status;
+	while (stat(where, &st) != 0) { /* a condition, not a time: the suite's timeout bounds it */
+		cr_assert_eq(waitpid(pid, &status, WNOHANG), 0, "run A ended early: %d", status);
+		usleep(10000);
+	}
+	char dir[4096] = "";
+	FILE *f = fopen(where, "r");
+	cr_assert(f && fgets(dir, sizeof(dir), f));
+	fclose(f);
+	dir[strcspn(dir, "\n")] = '\0';
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--", "cat", lrt_fmt("%s/secret", dir)));
+	int fd = open(fifo, O_WRONLY);
+	close(fd); /* releases run A */
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "run A: %d", status);
+	cr_expect(lrt_contains(r->out, "s3cret"), "residual gone: another sandbox no longer reads a private_tmp "
+		  "under the /tmp it is granted (%s%s); update landrun.ini(5)", r->out, r->err);
 	lrt_free(r);
 }
