@@ -15,13 +15,14 @@ SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/landlock.
 OBJ_CORE = $(SRC_LIB:%.c=$(B)/%.o) $(B)/src/default_policy.o
 OBJ_LIB = $(OBJ_CORE) $(B)/src/seccomp_prebuilt.o
 OBJ_CLI = $(B)/src/cli.o
-HEADERS = $(wildcard src/*.h)
 
 # make install PREFIX=/usr DESTDIR=/tmp/pkg (PREFIX defaults to configure's --prefix)
 PREFIX ?= $(prefix)
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 POLICY_DIR = $(PREFIX)/share/landrun/policies
+# Each object depends on the headers it includes, as the compiler lists them in $(B)/src/*.d.
+DEPFLAGS = -MMD -MP
 WARN = -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes
 BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
 SAN_CFLAGS ?=
@@ -54,12 +55,12 @@ $(B)/src/default_policy.c: policies/default.ini build-aux/embed.sh
 	@mkdir -p $(@D)
 	sh build-aux/embed.sh lr_default_policy policies/default.ini > $@
 
-$(B)/src/%.o: src/%.c $(HEADERS) config.mk
+$(B)/src/%.o: src/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Isrc -c $< -o $@
 
 $(B)/src/default_policy.o: $(B)/src/default_policy.c
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # The seccomp programs of the common policies, compiled at build time by the runtime's own code.
 $(B)/src/gen_seccomp: $(B)/src/gen_seccomp.o $(OBJ_CORE) $(B)/src/seccomp_prebuilt_none.o
@@ -69,7 +70,7 @@ $(B)/src/seccomp_prebuilt.c: $(B)/src/gen_seccomp
 	$< > $@.tmp && mv $@.tmp $@
 
 $(B)/src/seccomp_prebuilt.o: $(B)/src/seccomp_prebuilt.c
-	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Isrc -c $< -o $@
 
 $(B)/src/liblandrun.a: $(OBJ_LIB)
 	rm -f $@
@@ -200,9 +201,12 @@ install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 	if [ -f man/landrun.3 ]; then install -m 644 man/landrun.3 $(DESTDIR)$(MANDIR)/man3/; fi
 
 clean:
-	rm -rf src/*.o src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/prefix.stamp src/liblandrun.so.1 src/landrun-dynamic src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
+	rm -rf src/*.o src/*.d src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/prefix.stamp src/liblandrun.so.1 src/landrun-dynamic src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
 		tests/integration_tests tests/helpers/bin build-asan tests/fuzz/build
 	rm -f $(HELPERS)
 
 distclean: clean
 	rm -rf config.mk config.log config.status configure autom4te.cache
+
+# The header dependencies the compiler wrote (DEPFLAGS), last: their rules must not become the default goal.
+-include $(wildcard $(B)/src/*.d)
