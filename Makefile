@@ -1,12 +1,37 @@
 # landrun - top-level Makefile. `make demo` and `make check` do all the set-up on a fresh Debian
-# machine: install missing build dependencies (build-aux/deps.sh), configure, build, run.
+# machine: install missing packages (build-aux/deps.sh), configure, build, run. A plain `make`
+# only builds: it needs the build set of build-aux/deps.sh and names what is missing.
 
 # B: build directory (the sanitizer build uses its own).
 B ?= .
 
+# The package sets of build-aux/deps.sh each target needs beyond the build set. These targets
+# install what is missing (as root, with apt-get) when make starts, before config.mk is made,
+# so that one command sets up a fresh machine; `make -n` installs nothing.
+NEEDS_demo = git
+NEEDS_check = test git man valgrind
+NEEDS_check-asan = $(NEEDS_check)
+NEEDS_check-abi = test
+NEEDS_check-nolandlock = uml
+NEEDS_check-valgrind = valgrind
+NEEDS_check-man = man
+NEEDS_lint = lint
+NEEDS_deps = $(NEEDS_check)
+# fuzz and bench need the build set only (tests/fuzz/run.sh installs clang's libFuzzer itself).
+INSTALLING_GOALS = demo check check-asan check-abi check-nolandlock check-valgrind check-man lint fuzz bench deps
+
 ifneq ($(filter clean distclean,$(MAKECMDGOALS)),)
 else
--include config.mk
+ifneq ($(filter $(INSTALLING_GOALS),$(MAKECMDGOALS)),)
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
+# deps.sh writes its report to stderr, which make shows; $(shell) returns its exit status.
+DEPS_STATUS := $(shell sh build-aux/deps.sh build $(sort $(foreach g,$(MAKECMDGOALS),$(NEEDS_$(g)))) >&2; echo $$?)
+ifneq ($(DEPS_STATUS),0)
+$(error missing packages (see above))
+endif
+endif
+endif
+include config.mk
 endif
 
 SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/landlock.c src/seccomp.c src/bpf_dispatch.c \
@@ -31,6 +56,10 @@ ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_CFLAGS) $(SECCOMP_CFLAGS) $(INIH_CFLAGS) $(NET
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN_CFLAGS) $(LDFLAGS)
 LIBS = $(SECCOMP_LIBS) $(INIH_LIBS) $(NETTLE_LIBS)
 
+# Criterion is needed for the tests only: asked when they are built, so that a tree configured
+# before `make check` installed it builds them.
+CRITERION_CFLAGS = $(shell pkg-config --cflags criterion)
+CRITERION_LIBS = $(shell pkg-config --libs criterion)
 TEST_COMMON = tests/common.c
 UNIT_SRC = $(wildcard tests/unit/*.c)
 INTEG_SRC = $(wildcard tests/integration/*.c)
@@ -44,12 +73,14 @@ TEST_CFLAGS = $(ALL_CFLAGS) $(CRITERION_CFLAGS) -Isrc -Itests \
 all: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 
 config.mk: configure.ac config.mk.in
-	@sh build-aux/deps.sh
+	@sh build-aux/deps.sh --check build
 	autoconf -o configure configure.ac
 	./configure --quiet
 
+# make deps: installs what make check needs (done when make starts, see NEEDS_ above).
 deps:
-	@sh build-aux/deps.sh
+	@:
+
 
 $(B)/src/default_policy.c: policies/default.ini build-aux/embed.sh
 	@mkdir -p $(@D)
@@ -171,7 +202,6 @@ bench: $(B)/src/landrun $(B)/src/liblandrun.a
 # with the compiler's own flags, two files at a time.
 LINT_SRC = $(SRC_LIB) src/cli.c src/gen_seccomp.c src/seccomp_prebuilt_none.c
 lint: config.mk
-	@sh build-aux/deps.sh cppcheck:cppcheck clang-tidy:clang-tidy
 	cppcheck --enable=warning,performance,portability --library=posix --std=c11 -D_GNU_SOURCE -Isrc \
 		--inline-suppr --suppressions-list=build-aux/cppcheck.supp --error-exitcode=1 --quiet $(LINT_SRC)
 	printf '%s\n' $(LINT_SRC) | xargs -P2 -n1 sh -c 'clang-tidy --quiet "$$0" -- $(subst ','\'',$(ALL_CFLAGS)) -Isrc 2>/dev/null'
