@@ -67,7 +67,7 @@ TEST_CFLAGS = $(ALL_CFLAGS) $(CRITERION_CFLAGS) -Isrc -Itests \
               -DLANDRUN_BIN='"$(abspath $(B))/src/landrun"' -DLANDRUN_SRCDIR='"$(CURDIR)"' \
               -DLANDRUN_TESTS_BIN='"$(abspath $(B))/tests"'
 
-.PHONY: FORCE all bench deps demo check check-abi check-asan check-man check-nolandlock check-valgrind fuzz lint install \
+.PHONY: FORCE all bench deps demo check check-abi check-asan check-man check-nolandlock check-valgrind fuzz lint install uninstall \
         clean distclean
 
 all: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
@@ -80,7 +80,6 @@ config.mk: configure.ac config.mk.in
 # make deps: installs what make check needs (done when make starts, see NEEDS_ above).
 deps:
 	@:
-
 
 $(B)/src/default_policy.c: policies/default.ini build-aux/embed.sh
 	@mkdir -p $(@D)
@@ -216,19 +215,34 @@ fuzz: $(B)/src/default_policy.c $(B)/src/seccomp_prebuilt.c
 demo: $(B)/src/landrun
 	@sh build-aux/demo.sh $(B)/src/landrun
 
+# What `make install` writes, below $(DESTDIR): `make uninstall` removes exactly these files, then
+# the directories of landrun's own that are left empty (not bin/, lib/, share/man/...).
+LIBDIR = $(PREFIX)/lib
+INCLUDEDIR = $(PREFIX)/include
+PKGCONFIGDIR = $(LIBDIR)/pkgconfig
+POLICIES = $(notdir $(wildcard policies/*.ini))
+INSTALLED = $(BINDIR)/landrun $(addprefix $(POLICY_DIR)/,$(POLICIES)) \
+            $(MANDIR)/man1/landrun.1 $(MANDIR)/man5/landrun.ini.5 $(MANDIR)/man3/landrun.3 \
+            $(LIBDIR)/liblandrun.a $(LIBDIR)/liblandrun.so.1 $(LIBDIR)/liblandrun.so \
+            $(INCLUDEDIR)/landrun.h $(PKGCONFIGDIR)/landrun.pc
+
 install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(POLICY_DIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(B)/src/landrun $(DESTDIR)$(BINDIR)/landrun
-	install -m 644 policies/*.ini $(DESTDIR)$(POLICY_DIR)/
+	install -m 644 $(addprefix policies/,$(POLICIES)) $(DESTDIR)$(POLICY_DIR)/
 	install -m 644 man/landrun.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/landrun.ini.5 $(DESTDIR)$(MANDIR)/man5/
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(MANDIR)/man3
-	install -m 644 $(B)/src/liblandrun.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(B)/src/liblandrun.so $(DESTDIR)$(PREFIX)/lib/liblandrun.so.1
-	ln -sf liblandrun.so.1 $(DESTDIR)$(PREFIX)/lib/liblandrun.so
-	install -m 644 src/landrun.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 $(B)/src/landrun.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
-	if [ -f man/landrun.3 ]; then install -m 644 man/landrun.3 $(DESTDIR)$(MANDIR)/man3/; fi
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man3
+	install -m 644 $(B)/src/liblandrun.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(B)/src/liblandrun.so $(DESTDIR)$(LIBDIR)/liblandrun.so.1
+	ln -sf liblandrun.so.1 $(DESTDIR)$(LIBDIR)/liblandrun.so
+	install -m 644 src/landrun.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(B)/src/landrun.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 644 man/landrun.3 $(DESTDIR)$(MANDIR)/man3/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rmdir $(DESTDIR)$(POLICY_DIR) $(DESTDIR)$(PREFIX)/share/landrun 2>/dev/null || true
 
 clean:
 	rm -rf src/*.o src/*.d src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/prefix.stamp src/liblandrun.so.1 src/landrun-dynamic src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
