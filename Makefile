@@ -1,12 +1,37 @@
 # landrun - top-level Makefile. `make demo` and `make check` do all the set-up on a fresh Debian
-# machine: install missing build dependencies (build-aux/deps.sh), configure, build, run.
+# machine: install missing packages (build-aux/deps.sh), configure, build, run. A plain `make`
+# only builds: it needs the build set of build-aux/deps.sh and names what is missing.
 
 # B: build directory (the sanitizer build uses its own).
 B ?= .
 
+# The package sets of build-aux/deps.sh each target needs beyond the build set. These targets
+# install what is missing (as root, with apt-get) when make starts, before config.mk is made,
+# so that one command sets up a fresh machine; `make -n` installs nothing.
+NEEDS_demo = git
+NEEDS_check = test git man valgrind
+NEEDS_check-asan = $(NEEDS_check)
+NEEDS_check-abi = test
+NEEDS_check-nolandlock = uml
+NEEDS_check-valgrind = valgrind
+NEEDS_check-man = man
+NEEDS_lint = lint
+NEEDS_deps = $(NEEDS_check)
+# fuzz and bench need the build set only (tests/fuzz/run.sh installs clang's libFuzzer itself).
+INSTALLING_GOALS = demo check check-asan check-abi check-nolandlock check-valgrind check-man lint fuzz bench deps
+
 ifneq ($(filter clean distclean,$(MAKECMDGOALS)),)
 else
--include config.mk
+ifneq ($(filter $(INSTALLING_GOALS),$(MAKECMDGOALS)),)
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
+# deps.sh writes its report to stderr, which make shows; $(shell) returns its exit status.
+DEPS_STATUS := $(shell sh build-aux/deps.sh build $(sort $(foreach g,$(MAKECMDGOALS),$(NEEDS_$(g)))) >&2; echo $$?)
+ifneq ($(DEPS_STATUS),0)
+$(error missing packages (see above))
+endif
+endif
+endif
+include config.mk
 endif
 
 SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/landlock.c src/seccomp.c src/bpf_dispatch.c \
@@ -15,13 +40,14 @@ SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/landlock.
 OBJ_CORE = $(SRC_LIB:%.c=$(B)/%.o) $(B)/src/default_policy.o
 OBJ_LIB = $(OBJ_CORE) $(B)/src/seccomp_prebuilt.o
 OBJ_CLI = $(B)/src/cli.o
-HEADERS = $(wildcard src/*.h)
 
 # make install PREFIX=/usr DESTDIR=/tmp/pkg (PREFIX defaults to configure's --prefix)
 PREFIX ?= $(prefix)
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 POLICY_DIR = $(PREFIX)/share/landrun/policies
+# Each object depends on the headers it includes, as the compiler lists them in $(B)/src/*.d.
+DEPFLAGS = -MMD -MP
 WARN = -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes
 BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
 SAN_CFLAGS ?=
@@ -30,6 +56,10 @@ ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_CFLAGS) $(SECCOMP_CFLAGS) $(INIH_CFLAGS) $(NET
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN_CFLAGS) $(LDFLAGS)
 LIBS = $(SECCOMP_LIBS) $(INIH_LIBS) $(NETTLE_LIBS)
 
+# Criterion is needed for the tests only: asked when they are built, so that a tree configured
+# before `make check` installed it builds them.
+CRITERION_CFLAGS = $(shell pkg-config --cflags criterion)
+CRITERION_LIBS = $(shell pkg-config --libs criterion)
 TEST_COMMON = tests/common.c
 UNIT_SRC = $(wildcard tests/unit/*.c)
 INTEG_SRC = $(wildcard tests/integration/*.c)
@@ -37,29 +67,30 @@ TEST_CFLAGS = $(ALL_CFLAGS) $(CRITERION_CFLAGS) -Isrc -Itests \
               -DLANDRUN_BIN='"$(abspath $(B))/src/landrun"' -DLANDRUN_SRCDIR='"$(CURDIR)"' \
               -DLANDRUN_TESTS_BIN='"$(abspath $(B))/tests"'
 
-.PHONY: FORCE all bench deps demo check check-abi check-asan check-man check-nolandlock check-valgrind fuzz lint install \
+.PHONY: FORCE all bench deps demo check check-abi check-asan check-man check-nolandlock check-valgrind fuzz lint install uninstall \
         clean distclean
 
 all: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 
 config.mk: configure.ac config.mk.in
-	@sh build-aux/deps.sh
+	@sh build-aux/deps.sh --check build
 	autoconf -o configure configure.ac
 	./configure --quiet
 
+# make deps: installs what make check needs (done when make starts, see NEEDS_ above).
 deps:
-	@sh build-aux/deps.sh
+	@:
 
 $(B)/src/default_policy.c: policies/default.ini build-aux/embed.sh
 	@mkdir -p $(@D)
 	sh build-aux/embed.sh lr_default_policy policies/default.ini > $@
 
-$(B)/src/%.o: src/%.c $(HEADERS) config.mk
+$(B)/src/%.o: src/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Isrc -c $< -o $@
 
 $(B)/src/default_policy.o: $(B)/src/default_policy.c
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # The seccomp programs of the common policies, compiled at build time by the runtime's own code.
 $(B)/src/gen_seccomp: $(B)/src/gen_seccomp.o $(OBJ_CORE) $(B)/src/seccomp_prebuilt_none.o
@@ -69,7 +100,7 @@ $(B)/src/seccomp_prebuilt.c: $(B)/src/gen_seccomp
 	$< > $@.tmp && mv $@.tmp $@
 
 $(B)/src/seccomp_prebuilt.o: $(B)/src/seccomp_prebuilt.c
-	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Isrc -c $< -o $@
 
 $(B)/src/liblandrun.a: $(OBJ_LIB)
 	rm -f $@
@@ -170,7 +201,6 @@ bench: $(B)/src/landrun $(B)/src/liblandrun.a
 # with the compiler's own flags, two files at a time.
 LINT_SRC = $(SRC_LIB) src/cli.c src/gen_seccomp.c src/seccomp_prebuilt_none.c
 lint: config.mk
-	@sh build-aux/deps.sh cppcheck:cppcheck clang-tidy:clang-tidy
 	cppcheck --enable=warning,performance,portability --library=posix --std=c11 -D_GNU_SOURCE -Isrc \
 		--inline-suppr --suppressions-list=build-aux/cppcheck.supp --error-exitcode=1 --quiet $(LINT_SRC)
 	printf '%s\n' $(LINT_SRC) | xargs -P2 -n1 sh -c 'clang-tidy --quiet "$$0" -- $(subst ','\'',$(ALL_CFLAGS)) -Isrc 2>/dev/null'
@@ -185,24 +215,42 @@ fuzz: $(B)/src/default_policy.c $(B)/src/seccomp_prebuilt.c
 demo: $(B)/src/landrun
 	@sh build-aux/demo.sh $(B)/src/landrun
 
+# What `make install` writes, below $(DESTDIR): `make uninstall` removes exactly these files, then
+# the directories of landrun's own that are left empty (not bin/, lib/, share/man/...).
+LIBDIR = $(PREFIX)/lib
+INCLUDEDIR = $(PREFIX)/include
+PKGCONFIGDIR = $(LIBDIR)/pkgconfig
+POLICIES = $(notdir $(wildcard policies/*.ini))
+INSTALLED = $(BINDIR)/landrun $(addprefix $(POLICY_DIR)/,$(POLICIES)) \
+            $(MANDIR)/man1/landrun.1 $(MANDIR)/man5/landrun.ini.5 $(MANDIR)/man3/landrun.3 \
+            $(LIBDIR)/liblandrun.a $(LIBDIR)/liblandrun.so.1 $(LIBDIR)/liblandrun.so \
+            $(INCLUDEDIR)/landrun.h $(PKGCONFIGDIR)/landrun.pc
+
 install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(POLICY_DIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(B)/src/landrun $(DESTDIR)$(BINDIR)/landrun
-	install -m 644 policies/*.ini $(DESTDIR)$(POLICY_DIR)/
+	install -m 644 $(addprefix policies/,$(POLICIES)) $(DESTDIR)$(POLICY_DIR)/
 	install -m 644 man/landrun.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/landrun.ini.5 $(DESTDIR)$(MANDIR)/man5/
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(MANDIR)/man3
-	install -m 644 $(B)/src/liblandrun.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(B)/src/liblandrun.so $(DESTDIR)$(PREFIX)/lib/liblandrun.so.1
-	ln -sf liblandrun.so.1 $(DESTDIR)$(PREFIX)/lib/liblandrun.so
-	install -m 644 src/landrun.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 $(B)/src/landrun.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
-	if [ -f man/landrun.3 ]; then install -m 644 man/landrun.3 $(DESTDIR)$(MANDIR)/man3/; fi
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man3
+	install -m 644 $(B)/src/liblandrun.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(B)/src/liblandrun.so $(DESTDIR)$(LIBDIR)/liblandrun.so.1
+	ln -sf liblandrun.so.1 $(DESTDIR)$(LIBDIR)/liblandrun.so
+	install -m 644 src/landrun.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(B)/src/landrun.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 644 man/landrun.3 $(DESTDIR)$(MANDIR)/man3/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rmdir $(DESTDIR)$(POLICY_DIR) $(DESTDIR)$(PREFIX)/share/landrun 2>/dev/null || true
 
 clean:
-	rm -rf src/*.o src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/prefix.stamp src/liblandrun.so.1 src/landrun-dynamic src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
+	rm -rf src/*.o src/*.d src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/prefix.stamp src/liblandrun.so.1 src/landrun-dynamic src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
 		tests/integration_tests tests/helpers/bin build-asan tests/fuzz/build
 	rm -f $(HELPERS)
 
 distclean: clean
 	rm -rf config.mk config.log config.status configure autom4te.cache
+
+# The header dependencies the compiler wrote (DEPFLAGS), last: their rules must not become the default goal.
+-include $(wildcard $(B)/src/*.d)

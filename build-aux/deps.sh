@@ -1,36 +1,47 @@
 #!/bin/sh
-# Installs what building and testing landrun needs on Debian, when it is missing.
-# As root it runs apt-get; otherwise it prints the exact command to run.
-# usage: deps.sh [COMMAND:PACKAGE]...  (tools a make target needs beyond the build and tests)
+# The Debian packages landrun needs, by set, and which of them are missing.
+#   deps.sh [--check] SET...
+# Sets: build (what a plain `make` needs), test (Criterion), git, man (mandoc), valgrind,
+# lint (cppcheck, clang-tidy), uml (user-mode-linux). The Makefile names the sets each target
+# needs. Missing packages are installed with apt-get when root, unless --check; otherwise the
+# exact apt-get line is printed and the exit status is 1.
 set -eu
-pkgs="gcc make autoconf pkg-config libseccomp-dev libinih-dev nettle-dev libcriterion-dev git mandoc valgrind"
+install=yes
+if [ "${1:-}" = --check ]; then install=no; shift; fi
 missing=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
-have_pc() { have_cmd pkg-config && pkg-config --exists "$1"; }
-have_cmd gcc || missing="$missing gcc"
-have_cmd make || missing="$missing make"
-have_cmd autoconf || missing="$missing autoconf"
-have_cmd pkg-config || missing="$missing pkg-config"
-have_pc libseccomp || missing="$missing libseccomp-dev"
-have_pc inih || missing="$missing libinih-dev"
-have_pc nettle || missing="$missing nettle-dev"
-have_pc criterion || missing="$missing libcriterion-dev"
-have_cmd git || missing="$missing git"
-have_cmd mandoc || missing="$missing mandoc"
-have_cmd valgrind || missing="$missing valgrind"
-for extra in "$@"; do
-	pkgs="$pkgs ${extra#*:}"
-	have_cmd "${extra%%:*}" || missing="$missing ${extra#*:}"
+need_cmd() { have_cmd "$1" || missing="$missing $2"; }
+need_pc() { { have_cmd pkg-config && pkg-config --exists "$1"; } || missing="$missing $2"; }
+for set in "$@"; do
+	case $set in
+	build)
+		need_cmd gcc gcc
+		need_cmd make make
+		need_cmd autoconf autoconf
+		need_cmd pkg-config pkg-config
+		need_pc "libseccomp >= 2.5" libseccomp-dev
+		need_pc inih libinih-dev
+		need_pc nettle nettle-dev ;;
+	test) need_pc criterion libcriterion-dev ;;
+	git) need_cmd git git ;;
+	man) need_cmd mandoc mandoc ;;
+	valgrind) need_cmd valgrind valgrind ;;
+	lint)
+		need_cmd cppcheck cppcheck
+		need_cmd clang-tidy clang-tidy ;;
+	uml) need_cmd linux.uml user-mode-linux ;;
+	*) echo "deps.sh: unknown set '$set'" >&2; exit 2 ;;
+	esac
 done
 [ -z "$missing" ] && exit 0
-if [ "$(id -u)" = 0 ] && have_cmd apt-get; then
-	echo "landrun: installing build dependencies:$missing"
+if [ "$install" = yes ] && [ "$(id -u)" = 0 ] && have_cmd apt-get; then
+	echo "landrun: installing missing packages:$missing"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 	exit 0
 fi
-echo "landrun: missing build dependencies:$missing" >&2
-echo "landrun: run: sudo apt-get install -y $pkgs" >&2
+echo "landrun: missing packages:$missing" >&2
+echo "landrun: run: sudo apt-get install -y$missing" >&2
 exit 1
