@@ -63,6 +63,10 @@ bool lrt_contains(const char *haystack, const char *needle);
 #endif
 
 #define LRT_ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define LRT_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* Rows of a table-driven test (ParameterizedTest) are copied into the test's own process, a fresh
+ * run of the test binary at another load address: a row's strings are char arrays in it, never
+ * pointers (a pointer to a string literal is not valid there). */
 
 /* In a Criterion test: r exited with st and its stdout contains text; frees r. */
 #define LRT_EXPECT(r, st, text)                                                                    \
