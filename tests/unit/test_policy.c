@@ -1,7 +1,6 @@
 /* The INI parser, key by key: accepted values land in struct lr_policy, and every error message
  * of src/policy.c comes out as exactly "FILE:LINE: message". */
 #include <criterion/criterion.h>
-#include <criterion/parameterized.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,15 +85,8 @@ Test(policy, comments_and_blank_lines_are_ignored)
 
 /* ---- sections, keys, syntax ---------------------------------------------------------------- */
 
-/* The error messages of whole inputs: one row a case, named after the test it came from. A row's
- * strings are arrays in it (see LRT_LEN in common.h). */
-struct error_case {
-	char test[64]; /* the test the case came from */
-	char text[128];
-	char want[224];
-};
-
-static struct error_case error_cases[] = {
+/* The error messages of whole inputs: one row a case, named after the test it came from. */
+static struct ut_error_case error_cases[] = {
 	{ "unknown_section_suggests_the_closest", "[netwrk]\nudp = no\n",
 	  "t.ini:2: unknown section [netwrk]; did you mean [network]?" },
 	{ "unknown_section_without_a_close_match_lists_the_sections", "[firewall-rules]\nx = 1\n",
@@ -229,15 +221,7 @@ static struct error_case error_cases[] = {
 	  "t.ini:2: path: expected A:B:C (no spaces) or inherit" },
 };
 
-ParameterizedTestParameters(policy, error_message)
-{
-	return cr_make_param_array(struct error_case, error_cases, LRT_LEN(error_cases));
-}
-
-ParameterizedTest(struct error_case *row, policy, error_message)
-{
-	UT_EXPECT_ERROR(&CTX, row->text, row->want);
-}
+UT_ERROR_CASES(policy, error_message, &CTX, error_cases)
 
 Test(policy, scalar_keys_refuse_an_empty_value)
 {

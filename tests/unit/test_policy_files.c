@@ -1,7 +1,6 @@
 /* Policy files: reading, includes (relative, by name, the embedded default, cycles, depth),
  * variables, inih's line length limit and NUL bytes, and the origins rules remember. */
 #include <criterion/criterion.h>
-#include <criterion/parameterized.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -498,15 +497,8 @@ Test(files, env_variable_and_adjacent_text)
 	cr_expect_str_eq(expanded("/a${env:FOO}b${env:FOO}"), "/abarbbar");
 }
 
-/* The error messages of whole inputs: one row a case, named after the test it came from. A row's
- * strings are arrays in it (see LRT_LEN in common.h). */
-struct error_case {
-	char test[64]; /* the test the case came from */
-	char text[128];
-	char want[224];
-};
-
-static struct error_case error_cases[] = {
+/* The error messages of whole inputs: one row a case, named after the test it came from. */
+static struct ut_error_case error_cases[] = {
 	{ "env_variable_must_be_set", "[filesystem]\nro = /x${env:NOPE}\n",
 	  "t.ini:2: ${env:NOPE}: environment variable NOPE is not set" },
 	/* a name is matched whole: FO is not FOO */
@@ -524,15 +516,7 @@ static struct error_case error_cases[] = {
 	  "t.ini:2: unterminated ${ in \"${\"" },
 };
 
-ParameterizedTestParameters(files, error_message)
-{
-	return cr_make_param_array(struct error_case, error_cases, LRT_LEN(error_cases));
-}
-
-ParameterizedTest(struct error_case *row, files, error_message)
-{
-	UT_EXPECT_ERROR(&CTX, row->text, row->want);
-}
+UT_ERROR_CASES(files, error_message, &CTX, error_cases)
 
 Test(files, value_too_long_once_expanded)
 {
