@@ -278,3 +278,21 @@ char *lrt_mkdtemp_with_writable(const char *base, char **writable)
 		abort();
 	return dir;
 }
+
+char *lrt_mkdtemp_with_secret(const char *base, char **secret)
+{
+	char *dir = lrt_mkdtemp(base);
+	*secret = lrt_fmt("%s/secret", dir);
+	lrt_write(*secret, "s3cret\n");
+	return dir;
+}
+
+bool lrt_writers_gone(int fd)
+{
+	cr_assert_eq(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	char buf[256];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	return n == 0;
+}

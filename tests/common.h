@@ -46,7 +46,14 @@ void lrt_rmrf(const char *path);
 /* A fresh directory under base for policies, and *writable = its subdirectory "w" for the policies
  * to grant read-write (a policy inside its own rw grant is refused). Both malloc'd. */
 char *lrt_mkdtemp_with_writable(const char *base, char **writable);
+/* A fresh directory under base holding the file "secret" ("s3cret\n"), which no sandbox of the
+ * tests is granted; *secret = its path. Both malloc'd. */
+char *lrt_mkdtemp_with_secret(const char *base, char **secret);
 void lrt_write(const char *path, const char *text);
+/* Has every holder of the write end of the pipe fd reads from ended (EOF at once, what is left
+ * unread skipped)? Exact, with no waiting: a process's fds are closed before its parent can reap
+ * it, and no pid is looked at (it could be another's by now). */
+bool lrt_writers_gone(int fd);
 /* snprintf into a malloc'd string. */
 char *lrt_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool lrt_is_root(void);
@@ -63,6 +70,10 @@ bool lrt_contains(const char *haystack, const char *needle);
 #endif
 
 #define LRT_ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define LRT_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* Rows of a table-driven test (ParameterizedTest) are copied into the test's own process, a fresh
+ * run of the test binary at another load address: a row's strings are char arrays in it, never
+ * pointers (a pointer to a string literal is not valid there). */
 
 /* In a Criterion test: r exited with st and its stdout contains text; frees r. */
 #define LRT_EXPECT(r, st, text)                                                                    \

@@ -8,7 +8,7 @@ set -eu
 seconds=${1:-60}
 b=${2:-.}
 shift $(($# > 2 ? 2 : $#))
-harnesses=${*:-fuzz_policy fuzz_cli}
+harnesses=${*:-fuzz_policy fuzz_cli fuzz_seccomp}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/tests/fuzz/build
 cc=${CLANG:-clang}

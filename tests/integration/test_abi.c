@@ -2,6 +2,7 @@
  * lacks, naming it and the ABI it needs; at that ABI the refusal is gone; best-effort runs, warns
  * and --explain shows what is not enforced. Below ABI 3 the syscall filter denies truncate(2). */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,11 +15,12 @@ static void setup(void) { T = lrt_mkdtemp_with_writable("/var/tmp", &W); }
 static void teardown(void) { lrt_rmrf(T); free(T); free(W); }
 TestSuite(abi, .init = setup, .fini = teardown);
 
+/* A row of a table-driven test: strings as arrays (see LRT_LEN). */
 struct boundary {
-	int abi;             /* the first ABI that enforces the feature */
-	const char *extra;   /* policy text that uses it (with rw = T, which needs refer) */
-	const char *feature; /* how landrun names it */
-	const char *explain; /* what --explain shows about it below that ABI */
+	int abi;           /* the first ABI that enforces the feature */
+	char extra[48];    /* policy text that uses it (with rw = T, which needs refer) */
+	char feature[64];  /* how landrun names it */
+	char explain[192]; /* what --explain shows about it below that ABI */
 };
 
 static char *abi_str(int abi)
@@ -83,47 +85,32 @@ static void check_boundary(const struct boundary *b)
 	free(text);
 }
 
-Test(abi, refer_needs_2)
+/* Each boundary: refer (2), truncate (3), TCP connect and bind (4), device ioctl (5), abstract
+ * unix sockets and signals (6). */
+static struct boundary boundaries[] = {
+	{ 2, "", "renaming and linking across directories (refer)",
+	  "enforced rights: execute,write_file,read_file,read_dir,remove_dir,remove_file,"
+	  "make_char,make_dir,make_reg,make_sock,make_fifo,make_block,make_sym\n" },
+	{ 3, "", "denying truncate outside rw grants",
+	  "note: truncate(2) is denied by the syscall filter: Landlock ABI 2 cannot restrict truncation" },
+	{ 4, "[network]\nbind_tcp = any\n", "TCP connect restrictions", "enforced TCP: connect NOT restricted" },
+	{ 4, "[network]\nconnect_tcp = any\n", "TCP bind restrictions", "bind NOT restricted" },
+	{ 5, "dev = /dev/null\n", "device ioctl grants (dev =)",
+	  "enforced rights: execute,write_file,read_file,read_dir,remove_dir,remove_file,make_char,"
+	  "make_dir,make_reg,make_sock,make_fifo,make_block,make_sym,refer,truncate\n" },
+	{ 6, "[network]\nabstract_unix = isolated\n", "abstract unix socket isolation",
+	  "abstract_unix    shared (not enforced)" },
+	{ 6, "[process]\nsignals = isolated\n", "signal isolation", "signals          shared (not enforced)" },
+};
+
+ParameterizedTestParameters(abi, feature_needs_its_abi)
 {
-	char *rights = lrt_fmt("enforced rights: execute,write_file,read_file,read_dir,remove_dir,remove_file,"
-			       "make_char,make_dir,make_reg,make_sock,make_fifo,make_block,make_sym\n");
-	struct boundary b = { 2, "", "renaming and linking across directories (refer)", rights };
-	check_boundary(&b);
+	return cr_make_param_array(struct boundary, boundaries, LRT_LEN(boundaries));
 }
 
-Test(abi, truncate_needs_3)
+ParameterizedTest(struct boundary *b, abi, feature_needs_its_abi)
 {
-	struct boundary b = { 3, "", "denying truncate outside rw grants",
-			      "note: truncate(2) is denied by the syscall filter: Landlock ABI 2 cannot restrict truncation" };
-	check_boundary(&b);
-}
-
-Test(abi, tcp_needs_4)
-{
-	struct boundary b = { 4, "[network]\nbind_tcp = any\n", "TCP connect restrictions",
-			      "enforced TCP: connect NOT restricted" };
-	check_boundary(&b);
-	struct boundary bind = { 4, "[network]\nconnect_tcp = any\n", "TCP bind restrictions",
-				 "bind NOT restricted" };
-	check_boundary(&bind);
-}
-
-Test(abi, ioctl_dev_needs_5)
-{
-	struct boundary b = { 5, "dev = /dev/null\n", "device ioctl grants (dev =)",
-			      "enforced rights: execute,write_file,read_file,read_dir,remove_dir,remove_file,make_char,"
-			      "make_dir,make_reg,make_sock,make_fifo,make_block,make_sym,refer,truncate\n" };
-	check_boundary(&b);
-}
-
-Test(abi, scopes_need_6)
-{
-	struct boundary u = { 6, "[network]\nabstract_unix = isolated\n", "abstract unix socket isolation",
-			      "abstract_unix    shared (not enforced)" };
-	check_boundary(&u);
-	struct boundary s = { 6, "[process]\nsignals = isolated\n", "signal isolation",
-			      "signals          shared (not enforced)" };
-	check_boundary(&s);
+	check_boundary(b);
 }
 
 /* Below ABI 3 Landlock cannot deny truncation: the syscall filter denies truncate(2) by path. */

@@ -4,6 +4,7 @@
  * same run without the fault, which creates the marker. Then the real-world versions: the Landlock
  * syscalls blocked with EPERM (container profiles) or missing (ENOSYS). */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -68,96 +69,72 @@ static void expect_fails_closed(const char *pol, const char *flag, const char *s
 }
 
 #define APPLY_FAILED(step) step " failed: Operation not permitted; the command was not run"
+#define SUPERVISED "[process]\ntimeout = 600s\n"
 
-/* ---- exec in place: the apply steps, in their order ----------------------------------------- */
+/* One step made to fail: the policy (extra INI text; with verify, [exec] verify = touch's digest,
+ * whose copy goes through memfd_create and sealing), the flag, the failsys spec and errno, and
+ * the message that names the step. */
+struct fault {
+	char extra[64];
+	bool verify;
+	char flag[16]; /* "": none */
+	char spec[64], errnum[8];
+	char step[128];
+	bool root_only;        /* the bounding set is dropped only by a landrun that has CAP_SETPCAP */
+	char asan_reason[128]; /* not "": skipped in the sanitized build, for this reason */
+};
 
-Test(faults, setrlimit)
-{
-	if (LRT_SANITIZED)
-		cr_skip_test("ASan's runtime calls getrlimit (prlimit64) at start-up: the fault stops it before landrun runs");
-	expect_fails_closed(policy("p", ""), NULL, "prlimit64", "EPERM", APPLY_FAILED("setrlimit"));
-}
+#define FAULT_AT(x, v, fl, sp, en, st) .extra = (x), .verify = (v), .flag = (fl), .spec = (sp), .errnum = (en), .step = (st)
 
-Test(faults, capget)
-{
-	expect_fails_closed(policy("p", ""), NULL, "capget", "EPERM", APPLY_FAILED("capget"));
-}
-
-Test(faults, capability_bounding_set)
-{
-	if (!lrt_is_root())
-		cr_skip_test("the bounding set is dropped only by a landrun that has CAP_SETPCAP (root)");
-	expect_fails_closed(policy("p", ""), NULL, "prctl:arg0=PR_CAPBSET_DROP", "EPERM",
-			    APPLY_FAILED("prctl(PR_CAPBSET_DROP)"));
-}
-
-Test(faults, capset)
-{
-	expect_fails_closed(policy("p", ""), NULL, "capset", "EPERM", APPLY_FAILED("capset"));
-}
-
-Test(faults, ambient_capabilities)
-{
-	expect_fails_closed(policy("p", ""), NULL, "prctl:arg0=PR_CAP_AMBIENT", "EPERM",
-			    APPLY_FAILED("prctl(PR_CAP_AMBIENT)"));
-}
-
-Test(faults, no_new_privs)
-{
-	expect_fails_closed(policy("p", ""), NULL, "prctl:arg0=PR_SET_NO_NEW_PRIVS", "EPERM",
-			    APPLY_FAILED("prctl(PR_SET_NO_NEW_PRIVS)"));
-}
-
-Test(faults, landlock_restrict_self)
-{
-	expect_fails_closed(policy("p", ""), NULL, "landlock_restrict_self", "EPERM",
-			    APPLY_FAILED("landlock_restrict_self"));
+static struct fault faults[] = {
+	/* exec in place: the apply steps, in their order */
+	{ FAULT_AT("", false, "", "prlimit64", "EPERM", APPLY_FAILED("setrlimit")),
+	  .asan_reason = "ASan's runtime calls getrlimit (prlimit64) at start-up: the fault stops it before landrun runs" },
+	{ FAULT_AT("", false, "", "capget", "EPERM", APPLY_FAILED("capget")) },
+	{ FAULT_AT("", false, "", "prctl:arg0=PR_CAPBSET_DROP", "EPERM", APPLY_FAILED("prctl(PR_CAPBSET_DROP)")), .root_only = true },
+	{ FAULT_AT("", false, "", "capset", "EPERM", APPLY_FAILED("capset")) },
+	{ FAULT_AT("", false, "", "prctl:arg0=PR_CAP_AMBIENT", "EPERM", APPLY_FAILED("prctl(PR_CAP_AMBIENT)")) },
+	{ FAULT_AT("", false, "", "prctl:arg0=PR_SET_NO_NEW_PRIVS", "EPERM", APPLY_FAILED("prctl(PR_SET_NO_NEW_PRIVS)")) },
+	{ FAULT_AT("", false, "", "landlock_restrict_self", "EPERM", APPLY_FAILED("landlock_restrict_self")) },
 	/* best-effort does not make a failed restriction optional */
-	expect_fails_closed(policy("p", ""), "--best-effort", "landlock_restrict_self", "EPERM",
-			    APPLY_FAILED("landlock_restrict_self"));
-}
+	{ FAULT_AT("", false, "--best-effort", "landlock_restrict_self", "EPERM", APPLY_FAILED("landlock_restrict_self")) },
+	{ FAULT_AT("", false, "", "close_range", "EPERM", APPLY_FAILED("close_range")) },
+	{ FAULT_AT("[process]\nnew_session = yes\n", false, "", "setsid", "EPERM", APPLY_FAILED("setsid")) },
+	{ FAULT_AT("", false, "", "seccomp", "EPERM", APPLY_FAILED("seccomp(SECCOMP_SET_MODE_FILTER)")) },
+	{ FAULT_AT("", false, "--best-effort", "seccomp", "EINVAL",
+	  "seccomp(SECCOMP_SET_MODE_FILTER) failed: Invalid argument; the command was not run") },
+	/* compile steps: the ruleset (arg2 = flags = 0: not the version query), its rules (the write
+	 * grants come first: base.ini's rw = /dev/null is the first rule), the verified copy (landrun
+	 * writes to no fd above 2 before exec but that copy) */
+	{ FAULT_AT("", false, "", "landlock_create_ruleset:arg2=0", "ENOMEM", "landlock_create_ruleset: Cannot allocate memory") },
+	{ FAULT_AT("", false, "--best-effort", "landlock_create_ruleset:arg2=0", "ENOMEM",
+	  "landlock_create_ruleset: Cannot allocate memory") },
+	{ FAULT_AT("", false, "", "landlock_add_rule", "ENOMEM", "landlock_add_rule(/dev/null): Cannot allocate memory") },
+	{ FAULT_AT("", false, "--best-effort", "landlock_add_rule", "ENOMEM", "landlock_add_rule(/dev/null): Cannot allocate memory") },
+	{ FAULT_AT("", true, "", "memfd_create", "EMFILE", "verify: memfd_create: Too many open files") },
+	{ FAULT_AT("", true, "", "fcntl:arg1=F_ADD_SEALS", "EPERM", "verify: sealing the copy of /usr/bin/touch: Operation not permitted") },
+	{ FAULT_AT("", true, "", "write:arg0>=3", "EIO", "verify: copying /usr/bin/touch: Input/output error") },
+	/* supervised runs: landrun stays as the parent; the child's failure travels to the supervisor
+	 * through the report pipe */
+	{ FAULT_AT(SUPERVISED, false, "", "clone,clone3", "EAGAIN", "fork failed: Resource temporarily unavailable; the command was not run" ),
+	  .asan_reason = "LeakSanitizer clones at exit: the fault makes it fail after landrun refused correctly" },
+	{ FAULT_AT(SUPERVISED, false, "", "signalfd4", "EMFILE", "signalfd failed: Too many open files; the command was not run") },
+	{ FAULT_AT(SUPERVISED, false, "", "pipe2", "EMFILE", "pipe failed: Too many open files; the command was not run") },
+	{ FAULT_AT(SUPERVISED "die_with_parent = yes\n", false, "", "prctl:arg0=PR_SET_PDEATHSIG", "EPERM",
+	  "prctl(PR_SET_PDEATHSIG) failed: Operation not permitted; the command was not run") },
+	{ FAULT_AT(SUPERVISED, false, "", "setpgid", "EPERM", APPLY_FAILED("setpgid")) },
+	{ FAULT_AT(SUPERVISED, false, "", "prctl:arg0=PR_SET_NO_NEW_PRIVS", "EPERM", APPLY_FAILED("prctl(PR_SET_NO_NEW_PRIVS)")) },
+	{ FAULT_AT(SUPERVISED, false, "", "landlock_restrict_self", "EPERM", APPLY_FAILED("landlock_restrict_self")) },
+	{ FAULT_AT(SUPERVISED, false, "", "seccomp", "EPERM", APPLY_FAILED("seccomp(SECCOMP_SET_MODE_FILTER)")) },
+	{ FAULT_AT("private_tmp = yes\n", false, "", "mkdir", "EACCES", "private_tmp: cannot create") },
+};
 
-Test(faults, close_range)
+ParameterizedTestParameters(faults, step_fails_closed)
 {
-	expect_fails_closed(policy("p", ""), NULL, "close_range", "EPERM", APPLY_FAILED("close_range"));
+	return cr_make_param_array(struct fault, faults, LRT_LEN(faults));
 }
 
-Test(faults, setsid)
-{
-	expect_fails_closed(policy("p", "[process]\nnew_session = yes\n"), NULL, "setsid", "EPERM",
-			    APPLY_FAILED("setsid"));
-}
-
-Test(faults, seccomp_load)
-{
-	expect_fails_closed(policy("p", ""), NULL, "seccomp", "EPERM",
-			    APPLY_FAILED("seccomp(SECCOMP_SET_MODE_FILTER)"));
-	expect_fails_closed(policy("p", ""), "--best-effort", "seccomp", "EINVAL",
-			    "seccomp(SECCOMP_SET_MODE_FILTER) failed: Invalid argument; the command was not run");
-}
-
-/* ---- compile steps: the ruleset, its rules, the verified copy -------------------------------- */
-
-Test(faults, landlock_create_ruleset)
-{
-	/* arg2 (flags) = 0: the ruleset itself, not the version query */
-	expect_fails_closed(policy("p", ""), NULL, "landlock_create_ruleset:arg2=0", "ENOMEM",
-			    "landlock_create_ruleset: Cannot allocate memory");
-	expect_fails_closed(policy("p", ""), "--best-effort", "landlock_create_ruleset:arg2=0", "ENOMEM",
-			    "landlock_create_ruleset: Cannot allocate memory");
-}
-
-Test(faults, landlock_add_rule)
-{
-	/* the write grants come first (they decide which symbolic links are followed): base.ini's
-	 * rw = /dev/null is the first rule */
-	expect_fails_closed(policy("p", ""), NULL, "landlock_add_rule", "ENOMEM",
-			    "landlock_add_rule(/dev/null): Cannot allocate memory");
-	expect_fails_closed(policy("p", ""), "--best-effort", "landlock_add_rule", "ENOMEM",
-			    "landlock_add_rule(/dev/null): Cannot allocate memory");
-}
-
-/* [exec] verify = touch's digest: its copy goes through memfd_create and sealing. */
+/* [exec] verify = touch's digest. */
 static char *verify_policy(void)
 {
 	struct lrt_result *d = lrt_run(NULL, LRT_ARGS("digest", "/usr/bin/touch"));
@@ -167,22 +144,14 @@ static char *verify_policy(void)
 	return p;
 }
 
-Test(faults, verify_memfd_create)
+ParameterizedTest(struct fault *f, faults, step_fails_closed)
 {
-	expect_fails_closed(verify_policy(), NULL, "memfd_create", "EMFILE", "verify: memfd_create: Too many open files");
-}
-
-Test(faults, verify_sealing)
-{
-	expect_fails_closed(verify_policy(), NULL, "fcntl:arg1=F_ADD_SEALS", "EPERM",
-			    "verify: sealing the copy of /usr/bin/touch: Operation not permitted");
-}
-
-Test(faults, verify_copy)
-{
-	/* landrun writes to no fd above 2 before exec but the verified copy */
-	expect_fails_closed(verify_policy(), NULL, "write:arg0>=3", "EIO",
-			    "verify: copying /usr/bin/touch: Input/output error");
+	if (LRT_SANITIZED && *f->asan_reason)
+		cr_skip_test("%s", f->asan_reason);
+	if (f->root_only && !lrt_is_root())
+		cr_skip_test("the bounding set is dropped only by a landrun that has CAP_SETPCAP (root)");
+	expect_fails_closed(f->verify ? verify_policy() : policy("p", f->extra), *f->flag ? f->flag : NULL, f->spec,
+			    f->errnum, f->step);
 }
 
 /* landrun digest: a file it cannot read is an error (125), never a digest of nothing. */
@@ -202,58 +171,6 @@ Test(faults, digest_read)
 	lrt_free(r);
 }
 
-/* ---- supervised runs: landrun stays as the parent ------------------------------------------- */
-
-#define SUPERVISED "[process]\ntimeout = 600s\n"
-
-Test(faults, supervisor_fork)
-{
-	if (LRT_SANITIZED)
-		cr_skip_test("LeakSanitizer clones at exit: the fault makes it fail after landrun refused correctly");
-	expect_fails_closed(policy("p", SUPERVISED), NULL, "clone,clone3", "EAGAIN",
-			    "fork failed: Resource temporarily unavailable; the command was not run");
-}
-
-Test(faults, supervisor_signalfd)
-{
-	expect_fails_closed(policy("p", SUPERVISED), NULL, "signalfd4", "EMFILE",
-			    "signalfd failed: Too many open files; the command was not run");
-}
-
-Test(faults, supervisor_pipe)
-{
-	expect_fails_closed(policy("p", SUPERVISED), NULL, "pipe2", "EMFILE",
-			    "pipe failed: Too many open files; the command was not run");
-}
-
-Test(faults, supervisor_die_with_parent)
-{
-	expect_fails_closed(policy("p", SUPERVISED "die_with_parent = yes\n"), NULL, "prctl:arg0=PR_SET_PDEATHSIG",
-			    "EPERM", "prctl(PR_SET_PDEATHSIG) failed: Operation not permitted; the command was not run");
-}
-
-Test(faults, supervised_child_process_group)
-{
-	expect_fails_closed(policy("p", SUPERVISED), NULL, "setpgid", "EPERM", APPLY_FAILED("setpgid"));
-}
-
-Test(faults, supervised_child_apply_step)
-{
-	/* the child's failure travels to the supervisor through the report pipe */
-	expect_fails_closed(policy("p", SUPERVISED), NULL, "prctl:arg0=PR_SET_NO_NEW_PRIVS", "EPERM",
-			    APPLY_FAILED("prctl(PR_SET_NO_NEW_PRIVS)"));
-	expect_fails_closed(policy("p", SUPERVISED), NULL, "landlock_restrict_self", "EPERM",
-			    APPLY_FAILED("landlock_restrict_self"));
-	expect_fails_closed(policy("p", SUPERVISED), NULL, "seccomp", "EPERM",
-			    APPLY_FAILED("seccomp(SECCOMP_SET_MODE_FILTER)"));
-}
-
-Test(faults, private_tmp_creation)
-{
-	expect_fails_closed(policy("p", "private_tmp = yes\n"), NULL, "mkdir", "EACCES",
-			    "private_tmp: cannot create");
-}
-
 /* ---- the real world: Landlock blocked (EPERM) or missing (ENOSYS) ---------------------------- */
 
 #define ALL_LANDLOCK "landlock_create_ruleset,landlock_add_rule,landlock_restrict_self"
@@ -269,14 +186,24 @@ static void expect_landlock_refused(const char *errnum, const char *why)
 	lrt_free(r);
 }
 
-Test(faults, landlock_blocked_eperm_strict_refuses)
+/* Landlock blocked (container profiles) or missing: the errno failsys gives, and why landrun says */
+struct landlock_gone {
+	char errnum[8], why[64];
+};
+
+static struct landlock_gone landlock_gone[] = {
+	{ "EPERM", "the Landlock syscalls are blocked: EPERM" },
+	{ "ENOSYS", "the kernel was built without Landlock: ENOSYS" },
+};
+
+ParameterizedTestParameters(faults, landlock_gone_strict_refuses)
 {
-	expect_landlock_refused("EPERM", "the Landlock syscalls are blocked: EPERM");
+	return cr_make_param_array(struct landlock_gone, landlock_gone, LRT_LEN(landlock_gone));
 }
 
-Test(faults, landlock_missing_enosys_strict_refuses)
+ParameterizedTest(struct landlock_gone *g, faults, landlock_gone_strict_refuses)
 {
-	expect_landlock_refused("ENOSYS", "the kernel was built without Landlock: ENOSYS");
+	expect_landlock_refused(g->errnum, g->why);
 }
 
 /* Best-effort runs with only the syscall filter, says so, and the filter is in force. */
@@ -314,14 +241,14 @@ static void expect_best_effort_seccomp_only(const char *errnum, const char *why)
 	lrt_free(r);
 }
 
-Test(faults, landlock_blocked_eperm_best_effort_keeps_seccomp)
+ParameterizedTestParameters(faults, landlock_gone_best_effort_keeps_seccomp)
 {
-	expect_best_effort_seccomp_only("EPERM", "the Landlock syscalls are blocked: EPERM");
+	return cr_make_param_array(struct landlock_gone, landlock_gone, LRT_LEN(landlock_gone));
 }
 
-Test(faults, landlock_missing_enosys_best_effort_keeps_seccomp)
+ParameterizedTest(struct landlock_gone *g, faults, landlock_gone_best_effort_keeps_seccomp)
 {
-	expect_best_effort_seccomp_only("ENOSYS", "the kernel was built without Landlock: ENOSYS");
+	expect_best_effort_seccomp_only(g->errnum, g->why);
 }
 
 Test(faults, landlock_blocked_explain_says_why)

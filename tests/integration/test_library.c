@@ -15,12 +15,7 @@
 
 static char *T, *secret;
 
-static void setup(void)
-{
-	T = lrt_mkdtemp("/var/tmp");
-	secret = lrt_fmt("%s/secret", T);
-	lrt_write(secret, "s3cret\n");
-}
+static void setup(void) { T = lrt_mkdtemp_with_secret("/var/tmp", &secret); }
 static void teardown(void) { lrt_rmrf(T); free(T); free(secret); }
 TestSuite(library, .init = setup, .fini = teardown);
 

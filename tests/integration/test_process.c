@@ -247,17 +247,6 @@ static int run_with_stdout_pipe(const char *const args[], int *out)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Has every holder of the pipe's write end ended (EOF at once)? No waiting and no pid looked at. */
-static bool writers_gone(int fd)
-{
-	cr_assert_eq(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
-	char buf[256];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		;
-	return n == 0;
-}
-
 /* sv_sleep 0 d: starts a daemon (fork, setsid, fork; it ignores SIGTERM and holds stdout), prints
  * its pid, and exits at once. */
 static void daemon_after_exit(const char *flag, const char *extra, bool want_gone)
@@ -276,7 +265,7 @@ static void daemon_after_exit(const char *flag, const char *extra, bool want_gon
 	cr_assert_gt(n, 0);
 	int daemon = atoi(line);
 	cr_assert_gt(daemon, 0, "%s", line);
-	bool gone = writers_gone(out);
+	bool gone = lrt_writers_gone(out);
 	if (!gone)
 		kill(daemon, SIGKILL); /* alive (it holds the pipe): the pid is its own */
 	close(out);

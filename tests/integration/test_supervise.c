@@ -26,12 +26,7 @@ extern char **environ;
 
 static char *T, *secret;
 
-static void setup(void)
-{
-	T = lrt_mkdtemp("/var/tmp");
-	secret = lrt_fmt("%s/secret", T);
-	lrt_write(secret, "s3cret\n");
-}
+static void setup(void) { T = lrt_mkdtemp_with_secret("/var/tmp", &secret); }
 static void teardown(void) { lrt_rmrf(T); free(T); free(secret); }
 TestSuite(supervise, .init = setup, .fini = teardown, .timeout = 60);
 
@@ -151,19 +146,6 @@ static struct sv_shared *finish(struct sv_run *r, pid_t pid)
 	finish_open(r, pid);
 	close(r->out);
 	return r->sh;
-}
-
-/* Has every process that held the write end of the pipe fd reads from ended (EOF at once, what
- * is left unread skipped)? Exact, with no waiting: a process's fds are closed before its parent
- * can reap it, and no pid is looked at (it could be another's by now). */
-static bool writers_gone(int fd)
-{
-	cr_assert_eq(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
-	char buf[256];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		;
-	return n == 0;
 }
 
 static struct sv_shared *run(struct lr_sandbox *sb, char *const argv[], const struct lr_supervise_opts *o)
@@ -339,7 +321,7 @@ Test(supervise, timeout_kills_what_ignores_sigterm_and_its_group)
 	cr_expect(sh->elapsed_ms >= 2300 && sh->elapsed_ms < 6500, "%lld ms", sh->elapsed_ms);
 	cr_expect(gone(pid));
 	/* the grandchild, orphaned, came to the supervisor (a subreaper): killed and reaped */
-	cr_expect(writers_gone(r.out), "the grandchild %d outlived the supervisor", grandchild);
+	cr_expect(lrt_writers_gone(r.out), "the grandchild %d outlived the supervisor", grandchild);
 	close(r.out);
 	lr_sandbox_free(sb);
 }
@@ -358,7 +340,7 @@ Test(supervise, timeout_kills_the_rest_of_the_group_when_the_command_ends)
 	struct sv_shared *sh = finish_open(&r, r.supervisor);
 	cr_expect_eq(sh->status, 124);
 	cr_expect(sh->elapsed_ms < 6500, "%lld ms: waited for the grace period", sh->elapsed_ms);
-	cr_expect(writers_gone(r.out), "the grandchild %d outlived the supervisor", grandchild);
+	cr_expect(lrt_writers_gone(r.out), "the grandchild %d outlived the supervisor", grandchild);
 	close(r.out);
 	lr_sandbox_free(sb);
 }
@@ -378,7 +360,7 @@ static void daemon_is_killed(const char *seconds, const char *flags, long timeou
 	cr_assert_gt(daemon, 0, "%s", line);
 	struct sv_shared *sh = finish_open(&r, r.supervisor);
 	cr_expect_eq(sh->status, want_status);
-	cr_expect(writers_gone(r.out), "the daemon %d outlived the supervisor", daemon);
+	cr_expect(lrt_writers_gone(r.out), "the daemon %d outlived the supervisor", daemon);
 	close(r.out);
 	lr_sandbox_free(sb);
 }

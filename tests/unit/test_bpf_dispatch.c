@@ -14,6 +14,7 @@
 
 #include "bpf_dispatch.h"
 #include "sandbox.h"
+#include "seccomp_oracle.h"
 #include "unit.h"
 
 static const char *const env[] = { "HOME=/home/tester", "PATH=/usr/bin:/bin", NULL };
@@ -22,99 +23,32 @@ static struct lr_env_ctx CTX = { .environ = env };
 /* Runs prog on d as the kernel would; fails the test on an instruction or jump it rejects. */
 static uint32_t run_bpf(const struct sock_filter *prog, unsigned len, const struct seccomp_data *d)
 {
-	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
-	for (unsigned pc = 0; pc < len; pc++) {
-		const struct sock_filter *f = &prog[pc];
-		uint32_t k = f->k;
-		switch (f->code) {
-		case BPF_LD | BPF_W | BPF_ABS:
-			cr_assert(k % 4 == 0 && k < sizeof(*d), "load at %u", k);
-			memcpy(&a, (const char *)d + k, 4);
-			break;
-		case BPF_LD | BPF_MEM: a = mem[k % BPF_MEMWORDS]; break;
-		case BPF_LDX | BPF_MEM: x = mem[k % BPF_MEMWORDS]; break;
-		case BPF_ST: mem[k % BPF_MEMWORDS] = a; break;
-		case BPF_STX: mem[k % BPF_MEMWORDS] = x; break;
-		case BPF_ALU | BPF_AND | BPF_K: a &= k; break;
-		case BPF_ALU | BPF_OR | BPF_K: a |= k; break;
-		case BPF_MISC | BPF_TAX: x = a; break;
-		case BPF_MISC | BPF_TXA: a = x; break;
-		case BPF_RET | BPF_K: return k;
-		case BPF_RET | BPF_A: return a;
-		case BPF_JMP | BPF_JA: pc += k; break;
-		case BPF_JMP | BPF_JEQ | BPF_K: pc += a == k ? f->jt : f->jf; break;
-		case BPF_JMP | BPF_JGT | BPF_K: pc += a > k ? f->jt : f->jf; break;
-		case BPF_JMP | BPF_JGE | BPF_K: pc += a >= k ? f->jt : f->jf; break;
-		case BPF_JMP | BPF_JSET | BPF_K: pc += a & k ? f->jt : f->jf; break;
-		default: cr_assert_fail("instruction 0x%04x at %u", f->code, pc);
-		}
-	}
-	cr_assert_fail("ran off the end of a %u-instruction program", len);
-	return 0;
+	uint32_t verdict = 0;
+	unsigned pc = 0;
+	if (!lrt_bpf_run(prog, len, d, &verdict, &pc))
+		cr_assert_fail("instruction 0x%04x at %u refused, or ran off the end of a %u-instruction program",
+			       pc < len ? prog[pc].code : 0, pc, len);
+	return verdict;
 }
 
-/* Argument vectors that reach each argument-checked rule and its edges. */
-static unsigned arg_vectors(uint64_t (*v)[6], unsigned cap)
-{
-	static const uint64_t first[] = {
-		0, 1, 2, 10, 16, 17, 44, 45, 46, 47, 0xffffffffu, 0x100000000ull | 2, ~0ull, 0x5412, 0x541c,
-		0x100005412ull, CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET | CLONE_VM, CLONE_VM | CLONE_FS,
-	};
-	static const uint64_t second[] = { 0, 1, 2, 3, 5, 8, 0x80801, 0x802, 0x5412, 0x541c, 04755, 02755, 0755, 0x100000001ull };
-	static const uint64_t third[] = { 0, 1, 6, 17, 132, 262, 04000, 02000, 0777, ~0ull };
-	unsigned n = 0;
-	for (size_t i = 0; i < LR_ARRAY_LEN(first); i++)
-		for (size_t j = 0; j < LR_ARRAY_LEN(second); j++)
-			for (size_t l = 0; l < LR_ARRAY_LEN(third) && n < cap; l++, n++) {
-				memset(v[n], 0, sizeof(v[n]));
-				v[n][0] = first[i], v[n][1] = second[j], v[n][2] = third[l];
-			}
-	return n;
-}
+/* Every syscall number below 1100, -1 and the first 23 of the x32 range, on three architectures;
+ * every argument vector on every 7th number below 1100 and on the rest, every 97th on the others. */
+static const struct lrt_sweep FULL = { .nr_max = 1100, .x32_count = 23, .arg_stride = 97, .dense_every = 7,
+				       .dense_beyond = true };
 
 /* Compiles text both ways and compares the verdicts of every program. */
 static void expect_same_verdicts(const char *text, int abi, bool trace)
 {
-	struct lr_policy p;
-	struct lr_error err = { 0 };
-	lr_policy_init(&p);
-	cr_assert_eq(lr_policy_load_string(&p, &CTX, text, "t.ini", &err), 0, "%s", err.msg);
-	struct lr_sandbox fast, ref;
-	lr_sandbox_init(&fast);
-	lr_sandbox_init(&ref);
-	fast.abi = ref.abi = abi;
-	fast.trace_denials = ref.trace_denials = trace;
-	cr_assert_eq(lr_seccomp_compile(&fast, &p, 0, &err), 0, "%s", err.msg);
-	cr_assert_eq(lr_seccomp_compile(&ref, &p, LR_SECCOMP_LIBSECCOMP_ONLY, &err), 0, "%s", err.msg);
-	cr_assert_eq(fast.seccomp_rules, ref.seccomp_rules);
+	uint64_t (*v)[6] = calloc(LRT_ARG_VECTORS, sizeof(*v));
+	unsigned nv = lrt_arg_vectors(v, LRT_ARG_VECTORS);
+	bool dispatched = false;
+	char why[512] = "";
+	enum lrt_oracle o = lrt_compare_seccomp(&CTX, text, abi, trace, &FULL, (const uint64_t (*)[6])v, nv,
+						&dispatched, why, sizeof(why));
+	cr_assert_eq(o, LRT_SAME, "%s\n%s", text, why);
 	/* the dispatch is in use: the two programs differ */
-	cr_assert(fast.bpf_len[0] != ref.bpf_len[0] || memcmp(fast.bpf[0], ref.bpf[0], ref.bpf_len[0] * sizeof(*ref.bpf[0])));
-	enum { NV = 2800 };
-	uint64_t (*v)[6] = calloc(NV, sizeof(*v));
-	unsigned nv = arg_vectors(v, NV);
-	const uint32_t arches[] = { (uint32_t)seccomp_arch_native(), AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64 };
-	for (int i = 0; i < 2; i++) {
-		cr_assert_eq(!fast.bpf_len[i], !ref.bpf_len[i], "program %d", i);
-		for (size_t a = 0; fast.bpf_len[i] && a < LR_ARRAY_LEN(arches); a++)
-			for (uint32_t nr = 0; nr < 1100 + 24; nr++) {
-				/* then the x32 range, and the -1 of a tracer-skipped call */
-				struct seccomp_data d = { .nr = (int)(nr < 1100 ? nr : nr == 1100 ? 0xffffffffu : 0x40000000u + nr - 1101),
-							  .arch = arches[a] };
-				for (unsigned k = 0; k < nv; k += nr < 1100 && nr % 7 ? 97 : 1) {
-					memcpy(d.args, v[k], sizeof(d.args));
-					uint32_t got = run_bpf(fast.bpf[i], fast.bpf_len[i], &d);
-					uint32_t want = run_bpf(ref.bpf[i], ref.bpf_len[i], &d);
-					if (got != want)
-						cr_assert_fail("%s\nprogram %d, arch %#x, nr %d, args %#llx %#llx %#llx: %#x, libseccomp %#x",
-							       text, i, d.arch, d.nr, (unsigned long long)d.args[0],
-							       (unsigned long long)d.args[1], (unsigned long long)d.args[2], got, want);
-				}
-			}
-	}
+	cr_assert(dispatched, "%s\nthe dispatch was not used", text);
 	free(v);
-	lr_sandbox_free(&fast);
-	lr_sandbox_free(&ref);
-	lr_policy_free(&p);
 }
 
 Test(bpf_dispatch, baseline_and_network_variants)
@@ -196,4 +130,38 @@ Test(bpf_dispatch, shipped_policies_use_the_prebuilt_program)
 		lr_sandbox_free(&sb);
 		lr_policy_free(&p);
 	}
+}
+
+/* The differential oracle on random policies (fixed seed): [syscalls] lists with actions,
+ * default, action, baseline and baseline_except, [network] families, udp, unix, netlink and ports,
+ * [exec], at a random ABI, denials traced or not. Every syscall number below 1100, -1 and the
+ * whole x32 range, on three architectures; each policy sees another slice of the argument vectors
+ * (all of them on every 16th number). tests/fuzz/fuzz_seccomp.c runs the same with the fuzzer's
+ * choices. */
+Test(bpf_dispatch, random_policies_match_libseccomp, .timeout = 60)
+{
+	enum { POLICIES = 120 };
+	const struct lrt_sweep sparse = { .nr_max = 1100, .x32_count = 560, .arg_stride = 211, .dense_every = 16 };
+	uint64_t (*v)[6] = calloc(LRT_ARG_VECTORS, sizeof(*v));
+	unsigned nv = lrt_arg_vectors(v, LRT_ARG_VECTORS);
+	struct lrt_choices c = { .state = 0x6c616e6472756eull }; /* fixed: a failure reproduces */
+	unsigned same = 0, dispatched = 0;
+	for (unsigned n = 0; n < POLICIES; n++) {
+		struct lrt_text text;
+		int abi;
+		bool trace, used = false;
+		lrt_random_policy(&c, &text, &abi, &trace);
+		struct lrt_sweep s = sparse;
+		s.arg_offset = n;
+		char why[512] = "";
+		enum lrt_oracle o = lrt_compare_seccomp(&CTX, text.buf, abi, trace, &s, (const uint64_t (*)[6])v, nv, &used,
+							why, sizeof(why));
+		cr_assert_neq(o, LRT_DIFFERENT, "policy %u (ABI %d%s):\n%s\n%s", n, abi, trace ? ", traced" : "", text.buf, why);
+		same += o == LRT_SAME;
+		dispatched += used;
+	}
+	/* the generator makes policies the parser takes, and most of them put the dispatch in use */
+	cr_expect_geq(same, POLICIES * 9 / 10, "%u of %u random policies compiled", same, POLICIES);
+	cr_expect_geq(dispatched, same / 2, "the dispatch was used for %u of %u", dispatched, same);
+	free(v);
 }

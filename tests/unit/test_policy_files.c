@@ -497,33 +497,26 @@ Test(files, env_variable_and_adjacent_text)
 	cr_expect_str_eq(expanded("/a${env:FOO}b${env:FOO}"), "/abarbbar");
 }
 
-Test(files, env_variable_must_be_set)
-{
-	UT_EXPECT_ERROR(&CTX, "[filesystem]\nro = /x${env:NOPE}\n",
-			"t.ini:2: ${env:NOPE}: environment variable NOPE is not set");
+/* The error messages of whole inputs: one row a case, named after the test it came from. */
+static struct ut_error_case error_cases[] = {
+	{ "env_variable_must_be_set", "[filesystem]\nro = /x${env:NOPE}\n",
+	  "t.ini:2: ${env:NOPE}: environment variable NOPE is not set" },
 	/* a name is matched whole: FO is not FOO */
-	UT_EXPECT_ERROR(&CTX, "[filesystem]\nro = /${env:FO}\n", "t.ini:2: ${env:FO}: environment variable FO is not set");
-}
+	{ "env_variable_must_be_set", "[filesystem]\nro = /${env:FO}\n",
+	  "t.ini:2: ${env:FO}: environment variable FO is not set" },
+	{ "unknown_variable_with_a_suggestion", "[filesystem]\nro = ${HOEM}/x\n",
+	  "t.ini:2: unknown variable ${HOEM}; did you mean ${HOME}? (known: HOME CWD TMPDIR UID USER POLICY_DIR env:NAME)" },
+	{ "unknown_variable_without_a_suggestion", "[filesystem]\nro = /${SOMETHING_ELSE}\n",
+	  "t.ini:2: unknown variable ${SOMETHING_ELSE} (known: HOME CWD TMPDIR UID USER POLICY_DIR env:NAME)" },
+	{ "unknown_variable_without_a_suggestion", "[filesystem]\nro = /${}\n",
+	  "t.ini:2: unknown variable ${} (known: HOME CWD TMPDIR UID USER POLICY_DIR env:NAME)" },
+	{ "unterminated_variable", "[filesystem]\nro = ${HOME/x\n",
+	  "t.ini:2: unterminated ${ in \"${HOME/x\"" },
+	{ "unterminated_variable", "[env]\nset = A=${\n",
+	  "t.ini:2: unterminated ${ in \"${\"" },
+};
 
-Test(files, unknown_variable_with_a_suggestion)
-{
-	UT_EXPECT_ERROR(&CTX, "[filesystem]\nro = ${HOEM}/x\n",
-			"t.ini:2: unknown variable ${HOEM}; did you mean ${HOME}? (known: HOME CWD TMPDIR UID USER POLICY_DIR env:NAME)");
-}
-
-Test(files, unknown_variable_without_a_suggestion)
-{
-	UT_EXPECT_ERROR(&CTX, "[filesystem]\nro = /${SOMETHING_ELSE}\n",
-			"t.ini:2: unknown variable ${SOMETHING_ELSE} (known: HOME CWD TMPDIR UID USER POLICY_DIR env:NAME)");
-	UT_EXPECT_ERROR(&CTX, "[filesystem]\nro = /${}\n",
-			"t.ini:2: unknown variable ${} (known: HOME CWD TMPDIR UID USER POLICY_DIR env:NAME)");
-}
-
-Test(files, unterminated_variable)
-{
-	UT_EXPECT_ERROR(&CTX, "[filesystem]\nro = ${HOME/x\n", "t.ini:2: unterminated ${ in \"${HOME/x\"");
-	UT_EXPECT_ERROR(&CTX, "[env]\nset = A=${\n", "t.ini:2: unterminated ${ in \"${\"");
-}
+UT_ERROR_CASES(files, error_message, &CTX, error_cases)
 
 Test(files, value_too_long_once_expanded)
 {
@@ -577,34 +570,34 @@ static void expect_line_too_long(size_t len, const char *term)
 	free(text);
 }
 
-Test(files, lines_up_to_197_bytes_fit)
+/* A line of len bytes ending in term: it fits (197 bytes or less, "\r" not counted, with or
+ * without a final newline) or is refused. */
+struct line_case {
+	unsigned len;
+	char term[24];
+	bool fits;
+};
+
+static struct line_case line_cases[] = {
+	{ 196, "\n", true }, { 197, "\n", true }, { 197, "\n[network]\nudp = no\n", true },
+	{ 198, "\n", false }, { 199, "\n", false }, { 200, "\n", false }, { 500, "\n", false },
+	/* the same without a final newline */
+	{ 197, "", true }, { 198, "", false }, { 199, "", false },
+	/* with crlf: cr is not counted */
+	{ 196, "\r\n", true }, { 197, "\r\n", true }, { 198, "\r\n", false }, { 200, "\r\n", false },
+};
+
+ParameterizedTestParameters(files, line_limit)
 {
-	expect_line_fits(196, "\n");
-	expect_line_fits(197, "\n");
-	expect_line_fits(197, "\n[network]\nudp = no\n");
+	return cr_make_param_array(struct line_case, line_cases, LRT_LEN(line_cases));
 }
 
-Test(files, lines_of_198_bytes_or_more_are_errors)
+ParameterizedTest(struct line_case *c, files, line_limit)
 {
-	expect_line_too_long(198, "\n");
-	expect_line_too_long(199, "\n");
-	expect_line_too_long(200, "\n");
-	expect_line_too_long(500, "\n");
-}
-
-Test(files, the_limit_is_the_same_without_a_final_newline)
-{
-	expect_line_fits(197, "");
-	expect_line_too_long(198, "");
-	expect_line_too_long(199, "");
-}
-
-Test(files, the_limit_is_the_same_with_crlf_and_cr_is_not_counted)
-{
-	expect_line_fits(196, "\r\n");
-	expect_line_fits(197, "\r\n");
-	expect_line_too_long(198, "\r\n");
-	expect_line_too_long(200, "\r\n");
+	if (c->fits)
+		expect_line_fits(c->len, c->term);
+	else
+		expect_line_too_long(c->len, c->term);
 }
 
 Test(files, a_long_line_later_in_the_file_names_its_line)

@@ -3,6 +3,7 @@
 #define LANDRUN_TESTS_UNIT_H
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,5 +45,25 @@ static inline char *ut_parse_error(const struct lr_env_ctx *ctx, const char *tex
 		cr_expect_null(ut_msg_, "input:\n%s\nerror: %s", (text), ut_msg_ ? ut_msg_ : "");   \
 		free(ut_msg_);                                                                     \
 	} while (0)
+
+/* A row of a table of whole inputs and the exact error message each fails with. Its strings are
+ * arrays in it (see LRT_LEN in common.h). */
+struct ut_error_case {
+	char test[64]; /* the test the case came from */
+	char text[128];
+	char want[224];
+};
+
+/* The table-driven test suite/name: each row of the array cases parsed with ctx fails with its
+ * message (UT_EXPECT_ERROR). */
+#define UT_ERROR_CASES(suite, name, ctx, cases)                                                     \
+	ParameterizedTestParameters(suite, name)                                                   \
+	{                                                                                          \
+		return cr_make_param_array(struct ut_error_case, cases, LRT_LEN(cases));           \
+	}                                                                                          \
+	ParameterizedTest(struct ut_error_case *row, suite, name)                                  \
+	{                                                                                          \
+		UT_EXPECT_ERROR((ctx), row->text, row->want);                                      \
+	}
 
 #endif
