@@ -157,16 +157,10 @@ struct lr_seccomp_tail {
 };
 extern const struct lr_seccomp_tail lr_seccomp_tails[];
 extern const unsigned lr_seccomp_tails_count;
-/* The common policy the build-time tables are compiled for: variant bit 0 udp = yes, bit 1 TCP
- * restricted (the order of lr_seccomp_prebuilt and lr_seccomp_tails). */
-void lr_seccomp_common_policy(struct lr_policy *p, unsigned variant);
 /* Build time: the deny-list program's default action, the digest and number of its
  * argument-checked rules, and its tail for p as libseccomp compiles it (prog is malloc'd). */
 int lr_seccomp_tail_compile(const struct lr_policy *p, uint32_t *def, unsigned char rules_sha256[32],
 			    unsigned *nrules, struct sock_filter **prog, unsigned *len, struct lr_error *err);
-
-/* Is name a baseline item (what baseline_except takes besides syscall names)? */
-bool lr_seccomp_is_baseline_item(const char *name);
 
 extern const struct lr_seccomp_prebuilt lr_seccomp_prebuilt[];
 extern const unsigned lr_seccomp_prebuilt_count;
