@@ -7,6 +7,7 @@
 
 #include "policy.h"
 #include "sandbox.h"
+#include "seccomp_compile.h"
 
 enum { VARIANTS = 4 };
 
@@ -67,7 +68,7 @@ int main(void)
 	unsigned len[VARIANTS], rules[VARIANTS], tail_len[VARIANTS], tail_rules[VARIANTS];
 	unsigned char digest[VARIANTS][32];
 	uint32_t def[VARIANTS];
-	printf("/* Generated at build time by src/gen_seccomp.c: do not edit. */\n#include \"sandbox.h\"\n\n");
+	printf("/* Generated at build time by src/gen_seccomp.c: do not edit. */\n#include \"seccomp_prebuilt.h\"\n\n");
 	for (int i = 0; i < VARIANTS; i++)
 		if (emit(i, &len[i], &rules[i]) || emit_tail(i, &def[i], &tail_rules[i], &tail_len[i], digest[i]))
 			return 1;

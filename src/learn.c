@@ -20,6 +20,7 @@
 
 #include "execctl.h"
 #include "landlock_abi.h"
+#include "names.h"
 #include "sandbox.h"
 #include "supervise.h"
 #include "syscall_groups.h"

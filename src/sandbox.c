@@ -11,7 +11,11 @@
 
 #include "exec.h"
 #include "execctl.h"
+#include "env.h"
+#include "landlock.h"
+#include "process.h"
 #include "sandbox.h"
+#include "seccomp_compile.h"
 #include "workdir.h"
 
 void lr_sandbox_init(struct lr_sandbox *sb)

@@ -16,7 +16,8 @@
 
 #include "baseline.h"
 #include "bpf_dispatch.h"
-#include "sandbox.h"
+#include "seccomp_compile.h"
+#include "seccomp_prebuilt.h"
 #include "syscall_groups.h"
 #include "trace.h"
 

@@ -258,6 +258,8 @@ Test(library, stress_32_threads_10000_children, .timeout = 600)
 
 /* The build-time programs are exactly what libseccomp compiles at run time for those policies. */
 #include "sandbox.h"
+#include "seccomp_compile.h"
+#include "seccomp_prebuilt.h"
 
 /* The common policy a build-time table entry was compiled for (src/gen_seccomp.c): the
  * defaults, with the entry's udp and TCP restriction. */

@@ -14,6 +14,7 @@
 
 #include "bpf_dispatch.h"
 #include "sandbox.h"
+#include "seccomp_compile.h"
 #include "unit.h"
 
 static const char *const env[] = { "HOME=/home/tester", "PATH=/usr/bin:/bin", NULL };
