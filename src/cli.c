@@ -14,8 +14,8 @@
 
 #include "check.h"
 #include "denials.h"
+#include "command.h"
 #include "exec.h"
-#include "execctl.h"
 #include "explain.h"
 #include "learn.h"
 #include "policy.h"

@@ -1,4 +1,4 @@
-/* Finding the command with the sandbox's PATH, applying the sandbox and executing in place. */
+/* Exec in place: applying the sandbox to landrun itself and executing the command. */
 #include "exec.h"
 
 #include <errno.h>
@@ -12,54 +12,6 @@
 #include <unistd.h>
 
 #include "landlock_abi.h"
-
-static int check_candidate(const char *path)
-{
-	struct stat st;
-	if (stat(path, &st) < 0)
-		return errno;
-	if (S_ISDIR(st.st_mode))
-		return EISDIR;
-	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
-		return EACCES;
-	return 0;
-}
-
-int lr_resolve_command(const char *cmd, const char *path_env, char *out, size_t size, struct lr_error *err)
-{
-	if (!*cmd)
-		return lr_fail(err, NULL, "empty command name"), 127;
-	if (strchr(cmd, '/')) {
-		int e = check_candidate(cmd);
-		if (snprintf(out, size, "%s", cmd) >= (int)size)
-			return lr_fail(err, NULL, "command name of %zu bytes is too long (at most %zu): %.64s...",
-				       strlen(cmd), size - 1, cmd), 127;
-		if (e == ENOENT || e == ENOTDIR)
-			return lr_fail(err, NULL, "%s: %s", cmd, strerror(e)), 127;
-		if (e)
-			return lr_fail(err, NULL, "%s: cannot execute: %s", cmd, strerror(e)), 126;
-		return 0;
-	}
-	int first_error = 0;
-	for (const char *dir = path_env; dir;) {
-		const char *colon = strchr(dir, ':');
-		size_t dlen = colon ? (size_t)(colon - dir) : strlen(dir);
-		/* An empty PATH element would mean the current directory: never search it. */
-		if (dlen && snprintf(out, size, "%.*s/%s", (int)dlen, dir, cmd) < (int)size) {
-			int e = check_candidate(out);
-			if (!e)
-				return 0;
-			if (e != ENOENT && e != ENOTDIR && !first_error)
-				first_error = e;
-		}
-		dir = colon ? colon + 1 : NULL;
-	}
-	if (first_error)
-		return lr_fail(err, NULL, "%s: cannot execute: %s", cmd, strerror(first_error)), 126;
-	return lr_fail(err, NULL, "%s: command not found in PATH=%s (the sandbox's PATH; see [env] path)", cmd,
-		       path_env),
-	       127;
-}
 
 /* After a Landlock EACCES: is the command itself under an execute grant? (Text compare on the
  * canonical path; stat and readlink are not restricted by Landlock.) */

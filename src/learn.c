@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "execctl.h"
+#include "command.h"
 #include "landlock_abi.h"
 #include "names.h"
 #include "sandbox.h"

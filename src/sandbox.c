@@ -9,8 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "exec.h"
-#include "execctl.h"
+#include "command.h"
 #include "env.h"
 #include "landlock.h"
 #include "process.h"
@@ -52,45 +51,6 @@ int lr_sandbox_note(struct lr_sandbox *sb, bool warning, const char *fmt, ...)
 	if (!n || !(n->text = lr_arena_strdup(&sb->arena, buf)))
 		return -1;
 	n->warning = warning;
-	return 0;
-}
-
-/* Resolves the command with the sandbox's PATH; with [exec] verify, makes the verified copy; with
- * [exec], lists the files that must be executable for it. */
-static int compile_command(struct lr_sandbox *sb, const struct lr_policy *p, const char *command,
-			   struct lr_error *err)
-{
-	char path[PATH_MAX];
-	int st = lr_resolve_command(command, sb->path_env, path, sizeof(path), err);
-	if (st) {
-		sb->command_status = st;
-		return -1;
-	}
-	if (!(sb->command_path = lr_arena_strdup(&sb->arena, path)))
-		return lr_fail(err, NULL, "out of memory");
-	for (size_t i = 0; i < p->verify.len; i++) {
-		const struct lr_verify_rule *v = lr_vec_at(&p->verify, i);
-		char a[PATH_MAX], b[PATH_MAX];
-		/* the same file by another spelling (/bin/x and /usr/bin/x on merged /usr) counts too */
-		if (strcmp(v->path, path) != 0 &&
-		    !(realpath(v->path, a) && realpath(path, b) && strcmp(a, b) == 0))
-			continue;
-		sb->exec_fd = lr_verified_copy(path, v->sha256, &st, err);
-		if (sb->exec_fd < 0) {
-			sb->command_status = st;
-			return -1;
-		}
-		break;
-	}
-	if (!p->exec_control.set)
-		return 0;
-	char chain[6][PATH_MAX];
-	int n = lr_exec_chain(sb->exec_fd, path, chain, 6, err);
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (!(sb->exec_chain[sb->nexec_chain++] = lr_arena_strdup(&sb->arena, chain[i])))
-			return lr_fail(err, NULL, "out of memory");
 	return 0;
 }
 
@@ -197,7 +157,7 @@ int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const s
 	sb->trace_denials = o && o->trace_denials;
 	if (lr_env_compile(sb, p, environ, err))
 		return -1;
-	if (o && o->command && compile_command(sb, p, o->command, err))
+	if (o && o->command && lr_command_compile(sb, p, o->command, err))
 		return -1;
 	if (!(o && o->command) && p->verify.len)
 		lr_sandbox_note(sb, true, "[exec] verify applies to the command landrun runs itself: ignored here");
