@@ -54,61 +54,6 @@ int lr_sandbox_note(struct lr_sandbox *sb, bool warning, const char *fmt, ...)
 	return 0;
 }
 
-int lr_tmpdir_hold(struct lr_tmpdir *t, const char *path)
-{
-	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	char parent[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	size_t n = slash ? (size_t)(slash - path) : 0;
-	struct stat st;
-	*t = (struct lr_tmpdir){ .path = path, .name = slash ? slash + 1 : path, .fd = -1, .parent_fd = -1 };
-	if (n >= sizeof(parent) || !*t->name) {
-		errno = EINVAL;
-		return -1;
-	}
-	memcpy(parent, path, n);
-	parent[n] = '\0';
-	t->parent_fd = open(slash ? (n ? parent : "/") : ".", flags);
-	if (t->parent_fd < 0)
-		return -1;
-	t->fd = openat(t->parent_fd, t->name, flags);
-	if (t->fd < 0 || fstat(t->fd, &st) < 0) {
-		int e = errno;
-		lr_tmpdir_close(t);
-		errno = e;
-		return -1;
-	}
-	t->dev = st.st_dev;
-	t->ino = st.st_ino;
-	return 0;
-}
-
-int lr_tmpdir_unlink(const struct lr_tmpdir *t)
-{
-	struct stat st;
-	if (t->fd < 0 || t->parent_fd < 0) {
-		errno = EBADF;
-		return -1;
-	}
-	if (fstatat(t->parent_fd, t->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return -1;
-	if (st.st_dev != t->dev || st.st_ino != t->ino) {
-		errno = EXDEV;
-		return -1;
-	}
-	/* nothing of the command runs any more: the name cannot be swapped between the two calls */
-	return unlinkat(t->parent_fd, t->name, AT_REMOVEDIR);
-}
-
-void lr_tmpdir_close(struct lr_tmpdir *t)
-{
-	if (t->fd >= 0)
-		close(t->fd);
-	if (t->parent_fd >= 0)
-		close(t->parent_fd);
-	t->fd = t->parent_fd = -1;
-}
-
 /* [filesystem] private_tmp: a fresh directory only this run can see, created 0700 with a 077 umask
  * (never loosened by a chmod after), under $TMPDIR or /tmp. */
 static int make_private_tmp(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,

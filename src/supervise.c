@@ -2,7 +2,6 @@
  * forward signals, mirror job control, enforce a timeout and clean up. See supervise.h. */
 #include "supervise.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,10 +20,6 @@
 #include <unistd.h>
 
 #include "landlock_abi.h"
-
-#ifndef RENAME_NOREPLACE
-#define RENAME_NOREPLACE (1 << 0)
-#endif
 
 enum { DEFAULT_KILL_GRACE_MS = 5000 };
 
@@ -423,159 +418,6 @@ static void supervise_loop(struct sup *s, const struct lr_supervise_opts *o)
 	}
 }
 
-/* ---- removing the private tmp directory ------------------------------------------------------ */
-
-/* fd-relative and never following a symlink: nftw hands out paths, so a sandbox process still
- * running could swap a directory for a symlink between its lstat and our unlink and have files
- * outside removed; its callback takes no context either. At most RM_DEPTH directories are open
- * at a time: deeper ones are moved up to the top and removed on a later pass. */
-enum { RM_DEPTH = 32, RM_MAX_PASSES = 1000 };
-
-struct rm_ctx {
-	int root;
-	dev_t dev;
-	unsigned long moved;
-	int error;                  /* the first failure, 0: none */
-	char failed[NAME_MAX + 32]; /* and what failed */
-};
-
-static void rm_note(struct rm_ctx *c, const char *what, const char *name)
-{
-	if (c->error || errno == ENOENT)
-		return;
-	c->error = errno;
-	snprintf(c->failed, sizeof(c->failed), "%s %s", what, name);
-}
-
-/* Opens a directory to empty: on the same filesystem, and made rwx for us (the sandbox may have
- * chmod'ed it: Landlock does not restrict chmod). */
-static DIR *rm_open(struct rm_ctx *c, int parent, const char *name)
-{
-	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	int fd = openat(parent, name, flags);
-	if (fd < 0 && errno == EACCES && fchmodat(parent, name, S_IRWXU, AT_SYMLINK_NOFOLLOW) == 0)
-		fd = openat(parent, name, flags);
-	struct stat st;
-	if (fd >= 0 && fstat(fd, &st) < 0) {
-		close(fd);
-		fd = -1;
-	} else if (fd >= 0 && st.st_dev != c->dev) {
-		close(fd);
-		fd = -1;
-		errno = EXDEV; /* a mount point: not ours to empty */
-	}
-	if (fd < 0) {
-		rm_note(c, "cannot open", name);
-		return NULL;
-	}
-	if ((st.st_mode & S_IRWXU) != S_IRWXU)
-		fchmod(fd, (st.st_mode & 07777) | S_IRWXU);
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		rm_note(c, "cannot read", name);
-		close(fd);
-	}
-	return d;
-}
-
-/* One walk of the tree; true if it removed or moved anything. */
-static bool rm_pass(struct rm_ctx *c)
-{
-	struct {
-		DIR *dir;
-		char name[NAME_MAX + 1]; /* in the level above */
-	} lv[RM_DEPTH];
-	bool progress = false;
-	int depth = 0;
-	if (!(lv[0].dir = rm_open(c, c->root, ".")))
-		return false;
-	while (depth >= 0) {
-		errno = 0;
-		struct dirent *e = readdir(lv[depth].dir);
-		if (!e) {
-			if (errno)
-				rm_note(c, "cannot read directory", depth ? lv[depth].name : ".");
-			closedir(lv[depth].dir);
-			if (--depth >= 0) {
-				if (unlinkat(dirfd(lv[depth].dir), lv[depth + 1].name, AT_REMOVEDIR) == 0)
-					progress = true;
-				else
-					rm_note(c, "cannot remove", lv[depth + 1].name);
-			}
-			continue;
-		}
-		const char *name = e->d_name;
-		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-			continue;
-		int dfd = dirfd(lv[depth].dir);
-		bool is_dir = e->d_type == DT_DIR;
-		struct stat st;
-		if (e->d_type == DT_UNKNOWN)
-			is_dir = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
-		if (unlinkat(dfd, name, is_dir ? AT_REMOVEDIR : 0) == 0) {
-			progress = true;
-			continue;
-		}
-		if (!is_dir || (errno != ENOTEMPTY && errno != EEXIST)) {
-			/* a directory swapped in for a file is found again on the next pass */
-			if (errno != EISDIR)
-				rm_note(c, "cannot remove", name);
-			continue;
-		}
-		if (depth + 1 == RM_DEPTH) {
-			char top[32];
-			int rc;
-			do {
-				snprintf(top, sizeof(top), ".landrun-rm.%lu", c->moved++);
-				rc = renameat2(dfd, name, c->root, top, RENAME_NOREPLACE);
-				if (rc < 0 && errno == EINVAL)
-					rc = renameat(dfd, name, c->root, top);
-			} while (rc < 0 && errno == EEXIST);
-			if (rc == 0)
-				progress = true;
-			else
-				rm_note(c, "cannot move", name);
-			continue;
-		}
-		DIR *d = rm_open(c, dfd, name);
-		if (!d)
-			continue;
-		depth++;
-		lv[depth].dir = d;
-		snprintf(lv[depth].name, sizeof(lv[depth].name), "%s", name);
-	}
-	return progress;
-}
-
-static void remove_private_tmp(const struct lr_tmpdir *t, struct lr_error *err)
-{
-	/* through the fd held since its creation: the path may name another directory by now (the
-	 * command, as root, can rename its tmp aside and move someone else's in its place) */
-	struct stat st;
-	if (t->fd < 0 || fstat(t->fd, &st) < 0) {
-		lr_fail(err, NULL, "private tmp %s: not held open; not removed", t->path);
-		return;
-	}
-	if ((st.st_mode & S_IRWXU) != S_IRWXU)
-		fchmod(t->fd, (st.st_mode & 07777) | S_IRWXU); /* chmod'ed by the sandbox */
-	struct rm_ctx c = { .root = t->fd, .dev = st.st_dev };
-	for (int pass = 0; pass < RM_MAX_PASSES; pass++) {
-		c.error = 0; /* only the last pass's failures count: earlier ones may have been races */
-		if (!rm_pass(&c))
-			break;
-	}
-	if (lr_tmpdir_unlink(t) == 0 || (errno == ENOENT && fstat(t->fd, &st) == 0 && st.st_nlink == 0))
-		return; /* removed (by us, or by the command itself) */
-	if (errno == EXDEV || errno == ENOENT)
-		lr_fail(err, NULL, "private tmp %s: the command moved it away%s; its emptied directory is left "
-			"where the command put it", t->path, errno == EXDEV ? " and put another directory in its place "
-			"(left as it is)" : "");
-	else if (c.error)
-		lr_fail(err, NULL, "private tmp %s not removed: %s: %s", t->path, c.failed, strerror(c.error));
-	else
-		lr_fail(err, NULL, "private tmp %s not removed: %s", t->path, strerror(errno));
-}
-
 /* ---- setting up and tearing down ------------------------------------------------------------- */
 
 /* Closes every fd > 2 but keep (any order, entries < 3 ignored). */
@@ -766,7 +608,7 @@ out:
 		timer_delete(s.wakeup);
 	prctl(PR_SET_CHILD_SUBREAPER, old_subreaper, 0, 0, 0);
 	if (o->private_tmp)
-		remove_private_tmp(o->private_tmp, err);
+		lr_tmpdir_remove(o->private_tmp, err);
 	if (s.die_with_parent)
 		prctl(PR_SET_PDEATHSIG, old_pdeath, 0, 0, 0);
 	if (s.sigfd >= 0) {

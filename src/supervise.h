@@ -42,6 +42,7 @@
 #include <stdbool.h>
 
 #include "sandbox.h"
+#include "tmpdir.h"
 #include "trace.h"
 #include "util.h"
 
