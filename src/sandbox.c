@@ -1,4 +1,5 @@
-/* Compiling a policy into a sandbox: the steps in order, and the sandbox's own bookkeeping. */
+/* Compiling a policy into a sandbox: the steps in order (each in its own file), and the sandbox's
+ * own bookkeeping. */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -84,6 +85,17 @@ static int make_private_tmp(struct lr_sandbox *sb, const struct lr_policy *p, co
 	return 0;
 }
 
+/* The order, and why:
+ *  - the working-directory refusal first: nothing is created for a policy that is refused;
+ *  - private_tmp before the environment, which points TMPDIR at it, and before Landlock, which
+ *    grants it read-write;
+ *  - the environment before the command, because the command is resolved with the sandbox's PATH
+ *    (not landrun's);
+ *  - the command before Landlock, because of the exec chain: with [exec], the command and its
+ *    interpreters are the files Landlock makes executable;
+ *  - Landlock before seccomp: the kernel's Landlock ABI, detected there, decides whether the
+ *    filter must deny truncate(2) in Landlock's place;
+ *  - process state last: it depends on none of the others. */
 int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
 		       const char *const *environ, struct lr_error *err)
 {

@@ -97,9 +97,4 @@ int lr_sandbox_note(struct lr_sandbox *sb, bool warning, const char *fmt, ...)
 int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
 		       const char *const *environ, struct lr_error *err);
 
-/* The steps between compile and exec, in order. Async-signal-safe: raw syscalls only. keep (sorted,
- * may be NULL) lists more fds to leave open. On failure returns -1 with *step naming the step
- * (a static string) and errno preserved. */
-int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, const char **step);
-
 #endif

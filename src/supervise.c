@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "landlock_abi.h"
+#include "apply.h"
 
 enum { DEFAULT_KILL_GRACE_MS = 5000 };
 
@@ -82,24 +82,16 @@ static _Noreturn void child_fail(const struct child_ctx *c, const char *step)
 	_exit(127);
 }
 
+/* The order, and why: the caller's signal handlers are reset before anything can unblock a signal
+ * (one must never run in the child); the parent-death signal is set before the check that the
+ * supervisor is still there, so that its death cannot fall between the two; the process group and
+ * the terminal are taken while SIGTTOU is still blocked (tcsetpgrp from the background would stop
+ * us); the caller's mask is restored for the command; a traced child stops for the tracer before
+ * the sandbox, so that the tracer is attached when the seccomp filter starts to report denials. */
 static _Noreturn void run_child(const struct child_ctx *c)
 {
-	/* Caught signals get their default action back (exec would do it), so nothing of the
-	 * caller's runs here; an ignored SIGCHLD is ignored again, as the command would inherit. */
-	for (int sig = 1; sig < NSIG; sig++) {
-		struct sigaction sa;
-		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &sa) < 0)
-			continue;
-		if (sig == SIGCHLD)
-			sa = *c->old_sigchld;
-		bool plain = !(sa.sa_flags & SA_SIGINFO);
-		bool ignored = plain && sa.sa_handler == SIG_IGN;
-		if (sig != SIGCHLD && plain && (ignored || sa.sa_handler == SIG_DFL))
-			continue;
-		struct sigaction set = { .sa_handler = ignored ? SIG_IGN : SIG_DFL };
-		sigemptyset(&set.sa_mask);
-		sigaction(sig, &set, NULL);
-	}
+	/* an ignored SIGCHLD is ignored again, as the command would inherit it */
+	lr_child_reset_signals(c->old_sigchld);
 	if (c->die_with_parent) {
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 			child_fail(c, "prctl(PR_SET_PDEATHSIG)");
@@ -115,23 +107,12 @@ static _Noreturn void run_child(const struct child_ctx *c)
 	}
 	if (sigprocmask(SIG_SETMASK, c->mask, NULL) < 0)
 		child_fail(c, "sigprocmask");
-	int keep[2] = { c->report_fd, c->sb->exec_fd };
-	unsigned nkeep = c->sb->exec_fd >= 0 ? 2 : 1;
-	if (nkeep == 2 && keep[1] < keep[0]) {
-		keep[0] = keep[1];
-		keep[1] = c->report_fd;
-	}
 	const char *step;
 	if (c->traced)
 		kill(getpid(), SIGSTOP); /* the supervisor seizes us here, before the seccomp filter */
-	if (lr_sandbox_apply(c->sb, keep, nkeep, &step) < 0)
-		child_fail(c, step);
-	if (c->sb->exec_fd >= 0)
-		/* the verified, sealed copy: the bytes that were hashed are the bytes that run */
-		syscall(SYS_execveat, c->sb->exec_fd, "", c->argv, c->sb->envp, AT_EMPTY_PATH);
-	else
-		execve(c->path, c->argv, c->sb->envp);
-	child_fail(c, "execve");
+	/* the report pipe stays open until the exec closes it (O_CLOEXEC): EOF means it started */
+	lr_sandbox_exec(c->sb, c->path, c->argv, &c->report_fd, 1, &step);
+	child_fail(c, step);
 }
 
 /* ---- the supervisor -------------------------------------------------------------------------- */
@@ -429,17 +410,8 @@ static void close_fds_except(int *keep, unsigned n)
 			keep[j] = keep[j - 1];
 			keep[j - 1] = t;
 		}
-	unsigned from = 3;
-	for (unsigned i = 0; i < n; i++) {
-		if (keep[i] < 3)
-			continue;
-		unsigned fd = (unsigned)keep[i];
-		if (fd > from)
-			syscall(SYS_close_range, from, fd - 1, 0);
-		if (fd + 1 > from)
-			from = fd + 1;
-	}
-	syscall(SYS_close_range, from, ~0U, 0);
+	const struct lr_fd_list sorted = { keep, n };
+	lr_close_fds_except(&sorted, 1);
 }
 
 /* The first of 0, 1, 2 that is our controlling terminal, or -1. */
@@ -452,28 +424,13 @@ static int controlling_tty(void)
 }
 
 static int child_status(struct sup *s, int report_fd, int *signal_out, struct lr_error *err,
-			const char *path)
+			const char *path, const struct lr_policy *policy)
 {
 	struct child_report r;
 	ssize_t n = read(report_fd, &r, sizeof(r));
 	if (n == (ssize_t)sizeof(r)) {
 		r.step[sizeof(r.step) - 1] = '\0';
-		if (strcmp(r.step, "execve") != 0) {
-			lr_fail(err, NULL, "%s failed: %s; the command was not run", r.step, strerror(r.error));
-			return 125;
-		}
-		if (r.error == ENOENT) {
-			lr_fail(err, NULL, "%s: cannot execute: %s (a missing ELF interpreter or #! interpreter?)",
-				path, strerror(r.error));
-			return 127;
-		}
-		if (r.error == EACCES && (s->sb->handled_fs & LR_FS_EXECUTE)) {
-			lr_fail(err, NULL, "%s: permission denied: the policy does not grant execute on it or on "
-				"its interpreter (add them to rox = or rwx = in [filesystem])", path);
-			return 126;
-		}
-		lr_fail(err, NULL, "%s: cannot execute: %s", path, strerror(r.error));
-		return 126;
+		return lr_exec_failure(s->sb, policy, path, r.step, r.error, err);
 	}
 	if (s->timed_out)
 		return 124;
@@ -598,7 +555,7 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 	if (traced == 0)
 		supervise_loop(&s, o);
 	take_terminal(&s);
-	status = child_status(&s, report[0], signal_out, err, path);
+	status = child_status(&s, report[0], signal_out, err, path, o->policy);
 out:
 	if (s.pid > 0)
 		end_descendants(children_fd);
