@@ -3,9 +3,9 @@
  * raw, async-signal-safe syscalls: everything was prepared at compile time.
  *
  * Layers, lowest first; a module includes headers of its own layer or below, never above:
- *   data     util, names, syscall_groups, baseline, landlock_abi, landlock_rights,
- *            seccomp_prebuilt, bpf_dispatch, resolve, tmpdir, trace
- *   policy   policy, policy_guard
+ *   data     util, syscall_groups, baseline, landlock_abi, seccomp_prebuilt, bpf_dispatch,
+ *            resolve, tmpdir, trace
+ *   policy   policy, names and landlock_rights (tables over the policy's words), policy_guard
  *   compile  sandbox (the steps in order), workdir, env, command, landlock, seccomp, process
  *   apply    apply
  *   run      exec (in place), supervise, lib, and what reads a sandbox or a policy to report:
