@@ -14,8 +14,8 @@
 
 #include "check.h"
 #include "denials.h"
+#include "command.h"
 #include "exec.h"
-#include "execctl.h"
 #include "explain.h"
 #include "learn.h"
 #include "policy.h"
@@ -340,6 +340,7 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 			.timeout_ms = p->timeout_ms.value,
 			.die_with_parent = p->die_with_parent.value == LR_YES,
 			.private_tmp = sb.private_tmp ? &sb.tmp : NULL,
+			.policy = p,
 		};
 		struct lr_tracer tracer;
 		struct lr_denials denials = { .sb = &sb, .p = p, .out = stderr };

@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 
 #include "landlock_abi.h"
+#include "landlock_rights.h"
 #include "names.h"
 #include "syscall_groups.h"
 

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "env.h"
 #include "names.h"
-#include "sandbox.h"
 
 #define LR_SAFE_PATH "/usr/local/bin:/usr/bin:/bin"
 

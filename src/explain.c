@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "landlock_abi.h"
+#include "landlock_rights.h"
 #include "names.h"
 
 static void origin(FILE *out, const struct lr_origin *at)

@@ -18,8 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "execctl.h"
+#include "command.h"
 #include "landlock_abi.h"
+#include "names.h"
 #include "sandbox.h"
 #include "supervise.h"
 #include "syscall_groups.h"
@@ -708,7 +709,7 @@ static int run_traced(struct learn *l, const struct learn_args *a, const struct 
 		t.on_entry = on_entry_call;
 		t.ctx = l;
 		struct lr_supervise_opts so = { .tracer = &t, .timeout_ms = p.timeout_ms.value,
-						.private_tmp = sb.private_tmp ? &sb.tmp : NULL };
+						.private_tmp = sb.private_tmp ? &sb.tmp : NULL, .policy = &p };
 		status = lr_supervise(&sb, sb.command_path, a->command, &so, signal_out, err);
 		sb.private_tmp = NULL;
 		lr_trace_free(&t);

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "explain.h"
 #include "policy.h"
 #include "sandbox.h"
@@ -282,27 +283,19 @@ static int run_file_actions(const landrun_file_actions *fa, const char **step)
 	return 0;
 }
 
-/* The child: only async-signal-safe calls from here to execve. */
+/* The child: only async-signal-safe calls from here to execve. The order, and why: the parent's
+ * signal handlers are reset before its mask is restored (a handler must not run in a child that
+ * shares its memory); the file actions come before the sandbox, which may deny the paths they
+ * open, and the fds they make are kept through its fd closing (fa->keep). */
 static int spawn_child(void *arg)
 {
 	struct spawn_ctx *c = arg;
 	const char *step = "resetting signal handlers";
-	/* The parent's handlers must not run in a child that shares its memory. */
-	for (int sig = 1; sig < _NSIG; sig++) {
-		struct sigaction sa;
-		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN && sa.sa_handler != SIG_DFL) {
-			sa.sa_handler = SIG_DFL;
-			sa.sa_flags = 0;
-			sigaction(sig, &sa, NULL);
-		}
-	}
+	lr_child_reset_signals(NULL);
 	sigprocmask(SIG_SETMASK, &c->parent_mask, NULL);
 	const landrun_file_actions *fa = c->fa;
-	if (run_file_actions(fa, &step) == 0 &&
-	    lr_sandbox_apply(c->sb, fa ? fa->keep : NULL, fa ? (unsigned)fa->nkeep : 0, &step) == 0) {
-		step = "execve";
-		execve(c->path, c->argv, c->sb->envp);
-	}
+	if (run_file_actions(fa, &step) == 0)
+		lr_sandbox_exec(c->sb, c->path, c->argv, fa ? fa->keep : NULL, fa ? (unsigned)fa->nkeep : 0, &step);
 	c->error = errno ? errno : EINVAL;
 	c->step = step;
 	_exit(127);

@@ -7,6 +7,14 @@
 
 int lr_family_from_name(const char *name); /* -1 if unknown */
 const char *lr_family_suggest(const char *name);
+const char *lr_family_name(int af);
+
+int lr_netlink_from_name(const char *name); /* NETLINK_* number of a name or number, or -1 */
+const char *lr_netlink_name(int proto);
+
+/* idx: LR_RLIMIT_* (policy.h) */
+const char *lr_rlimit_key(int idx);
+int lr_rlimit_resource(int idx);
 
 int lr_cap_from_name(const char *name); /* "CAP_NET_ADMIN" or "net_admin"; -1 if unknown */
 const char *lr_cap_suggest(const char *name);

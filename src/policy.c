@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "names.h"
 #include "resolve.h"
-#include "sandbox.h"
 #include "syscall_groups.h"
 
 enum { LR_MAX_INCLUDE_DEPTH = 8, LR_MAX_POLICY_BYTES = 16 << 20 };
@@ -783,10 +783,11 @@ static int key_sys_except(struct parse_state *st, const char *v, const struct lr
 		return -1;
 	for (size_t i = first; i < st->p->sys_rules.len; i++) {
 		struct lr_sys_rule *r = lr_vec_at(&st->p->sys_rules, i);
-		if (r->name[0] == '@' && !lr_seccomp_is_baseline_item(r->name))
+		char groups[256];
+		if (r->name[0] == '@' && !lr_baseline_is_item(r->name))
 			return lr_fail(st->err, at, "baseline_except: %s is a group but not a baseline item (see landrun.ini(5): "
-				       "the items are @namespaces @mount @io_uring @keyring @module @reboot @swap @clock "
-				       "@raw-io @obsolete @chmod and single syscalls)", r->name);
+				       "the items are %s and single syscalls)", r->name,
+				       lr_baseline_groups(groups, sizeof(groups)));
 		r->allow = false;
 		r->except = true;
 	}

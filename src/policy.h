@@ -192,10 +192,5 @@ enum { LR_POLICY_LINE_MAX = 197 };
 extern const char lr_default_policy[];
 
 const char *lr_access_name(enum lr_access a);
-const char *lr_family_name(int af);
-int lr_netlink_from_name(const char *name); /* NETLINK_* number of a name or number, or -1 */
-const char *lr_netlink_name(int proto);
-const char *lr_rlimit_key(int idx);
-int lr_rlimit_resource(int idx);
 
 #endif

@@ -1,4 +1,5 @@
-/* Compiling a policy into a sandbox: the steps in order, and the sandbox's own bookkeeping. */
+/* Compiling a policy into a sandbox: the steps in order (each in its own file), and the sandbox's
+ * own bookkeeping. */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -9,9 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "exec.h"
-#include "execctl.h"
+#include "command.h"
+#include "env.h"
+#include "landlock.h"
+#include "process.h"
 #include "sandbox.h"
+#include "seccomp_compile.h"
 #include "workdir.h"
 
 void lr_sandbox_init(struct lr_sandbox *sb)
@@ -51,100 +55,6 @@ int lr_sandbox_note(struct lr_sandbox *sb, bool warning, const char *fmt, ...)
 	return 0;
 }
 
-/* Resolves the command with the sandbox's PATH; with [exec] verify, makes the verified copy; with
- * [exec], lists the files that must be executable for it. */
-static int compile_command(struct lr_sandbox *sb, const struct lr_policy *p, const char *command,
-			   struct lr_error *err)
-{
-	char path[PATH_MAX];
-	int st = lr_resolve_command(command, sb->path_env, path, sizeof(path), err);
-	if (st) {
-		sb->command_status = st;
-		return -1;
-	}
-	if (!(sb->command_path = lr_arena_strdup(&sb->arena, path)))
-		return lr_fail(err, NULL, "out of memory");
-	for (size_t i = 0; i < p->verify.len; i++) {
-		const struct lr_verify_rule *v = lr_vec_at(&p->verify, i);
-		char a[PATH_MAX], b[PATH_MAX];
-		/* the same file by another spelling (/bin/x and /usr/bin/x on merged /usr) counts too */
-		if (strcmp(v->path, path) != 0 &&
-		    !(realpath(v->path, a) && realpath(path, b) && strcmp(a, b) == 0))
-			continue;
-		sb->exec_fd = lr_verified_copy(path, v->sha256, &st, err);
-		if (sb->exec_fd < 0) {
-			sb->command_status = st;
-			return -1;
-		}
-		break;
-	}
-	if (!p->exec_control.set)
-		return 0;
-	char chain[6][PATH_MAX];
-	int n = lr_exec_chain(sb->exec_fd, path, chain, 6, err);
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (!(sb->exec_chain[sb->nexec_chain++] = lr_arena_strdup(&sb->arena, chain[i])))
-			return lr_fail(err, NULL, "out of memory");
-	return 0;
-}
-
-int lr_tmpdir_hold(struct lr_tmpdir *t, const char *path)
-{
-	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	char parent[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	size_t n = slash ? (size_t)(slash - path) : 0;
-	struct stat st;
-	*t = (struct lr_tmpdir){ .path = path, .name = slash ? slash + 1 : path, .fd = -1, .parent_fd = -1 };
-	if (n >= sizeof(parent) || !*t->name) {
-		errno = EINVAL;
-		return -1;
-	}
-	memcpy(parent, path, n);
-	parent[n] = '\0';
-	t->parent_fd = open(slash ? (n ? parent : "/") : ".", flags);
-	if (t->parent_fd < 0)
-		return -1;
-	t->fd = openat(t->parent_fd, t->name, flags);
-	if (t->fd < 0 || fstat(t->fd, &st) < 0) {
-		int e = errno;
-		lr_tmpdir_close(t);
-		errno = e;
-		return -1;
-	}
-	t->dev = st.st_dev;
-	t->ino = st.st_ino;
-	return 0;
-}
-
-int lr_tmpdir_unlink(const struct lr_tmpdir *t)
-{
-	struct stat st;
-	if (t->fd < 0 || t->parent_fd < 0) {
-		errno = EBADF;
-		return -1;
-	}
-	if (fstatat(t->parent_fd, t->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return -1;
-	if (st.st_dev != t->dev || st.st_ino != t->ino) {
-		errno = EXDEV;
-		return -1;
-	}
-	/* nothing of the command runs any more: the name cannot be swapped between the two calls */
-	return unlinkat(t->parent_fd, t->name, AT_REMOVEDIR);
-}
-
-void lr_tmpdir_close(struct lr_tmpdir *t)
-{
-	if (t->fd >= 0)
-		close(t->fd);
-	if (t->parent_fd >= 0)
-		close(t->parent_fd);
-	t->fd = t->parent_fd = -1;
-}
-
 /* [filesystem] private_tmp: a fresh directory only this run can see, created 0700 with a 077 umask
  * (never loosened by a chmod after), under $TMPDIR or /tmp. */
 static int make_private_tmp(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
@@ -175,6 +85,17 @@ static int make_private_tmp(struct lr_sandbox *sb, const struct lr_policy *p, co
 	return 0;
 }
 
+/* The order, and why:
+ *  - the working-directory refusal first: nothing is created for a policy that is refused;
+ *  - private_tmp before the environment, which points TMPDIR at it, and before Landlock, which
+ *    grants it read-write;
+ *  - the environment before the command, because the command is resolved with the sandbox's PATH
+ *    (not landrun's);
+ *  - the command before Landlock, because of the exec chain: with [exec], the command and its
+ *    interpreters are the files Landlock makes executable;
+ *  - Landlock before seccomp: the kernel's Landlock ABI, detected there, decides whether the
+ *    filter must deny truncate(2) in Landlock's place;
+ *  - process state last: it depends on none of the others. */
 int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
 		       const char *const *environ, struct lr_error *err)
 {
@@ -193,7 +114,7 @@ int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const s
 	sb->trace_denials = o && o->trace_denials;
 	if (lr_env_compile(sb, p, environ, err))
 		return -1;
-	if (o && o->command && compile_command(sb, p, o->command, err))
+	if (o && o->command && lr_command_compile(sb, p, o->command, err))
 		return -1;
 	if (!(o && o->command) && p->verify.len)
 		lr_sandbox_note(sb, true, "[exec] verify applies to the command landrun runs itself: ignored here");

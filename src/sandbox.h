@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "policy.h"
+#include "tmpdir.h"
 #include "util.h"
 
 struct lr_compile_opts {
@@ -38,26 +39,6 @@ struct lr_note {
 	const char *text; /* arena */
 	bool warning;     /* printed even without -v */
 };
-
-/* A directory made for the run ([filesystem] private_tmp), held open from its creation: it is
- * removed through these fds, never by path, since the command may have renamed it and put another
- * directory (not its to remove) under its name. */
-struct lr_tmpdir {
-	const char *path; /* as made (TMPDIR for the command, messages) */
-	const char *name; /* its name in the parent (points into path) */
-	int fd;           /* O_DIRECTORY on it; -1: none */
-	int parent_fd;    /* O_DIRECTORY on the directory it was made in */
-	dev_t dev;        /* what fd was opened on, to recognise it under its name */
-	ino_t ino;
-};
-
-/* Holds path (just made by this process, not yet reachable by anything hostile): 0, or -1 with
- * errno set. */
-int lr_tmpdir_hold(struct lr_tmpdir *t, const char *path);
-/* Removes the (empty) directory under its name if the name still refers to it: 0; -1 with errno
- * set otherwise (EXDEV: another object has the name now; ENOENT: it has none). */
-int lr_tmpdir_unlink(const struct lr_tmpdir *t);
-void lr_tmpdir_close(struct lr_tmpdir *t);
 
 struct lr_sandbox {
 	struct lr_arena arena;
@@ -111,84 +92,9 @@ void lr_sandbox_free(struct lr_sandbox *sb);
 int lr_sandbox_note(struct lr_sandbox *sb, bool warning, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Each step of compiling a policy; lr_sandbox_compile runs them all. */
-int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
-			const struct lr_compile_opts *o, struct lr_error *err);
-/* LR_SECCOMP_PREBUILT: a build-time program may be used. LR_SECCOMP_LIBSECCOMP_ONLY: every rule
- * goes through libseccomp (the smallest program, the slowest compile: the build-time programs);
- * otherwise unconditional rules are answered by a dispatch in front of libseccomp's program
- * (bpf_dispatch.c), which compiles several times faster. */
-enum { LR_SECCOMP_PREBUILT = 1, LR_SECCOMP_LIBSECCOMP_ONLY = 2 };
-int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, unsigned flags, struct lr_error *err);
-
-/* Programs compiled at build time for the common policies (baseline hardened, default
- * families, no [syscalls] rules, EPERM), one per udp x TCP-restricted combination. */
-struct lr_seccomp_prebuilt {
-	bool udp, tcp_restricted;
-	unsigned short len;
-	unsigned rules;
-	const struct sock_filter *prog;
-};
-/* An argument-checked seccomp rule as the compiler emits it (libseccomp's scmp_arg_cmp, spelt
- * out so that build-time tables need no libseccomp header). Unused fields are zero, so lists of
- * them compare with memcmp. */
-enum { LR_COND_MAX_CMP = 3 };
-struct lr_cond_cmp {
-	uint32_t arg, op;
-	uint64_t datum_a, datum_b;
-};
-struct lr_cond_rule {
-	uint32_t action;
-	int32_t nr;
-	uint32_t ncmp, zero;
-	struct lr_cond_cmp cmp[LR_COND_MAX_CMP];
-};
-
-/* The part of a program libseccomp compiles (its argument-checked rules, other architectures,
- * the default), compiled at build time for the rule lists of the common policies: a policy that
- * differs from them only in unconditional rules ([syscalls] deny and allow of whole syscalls)
- * then needs no libseccomp at run time. */
-struct lr_seccomp_tail {
-	uint32_t def;
-	unsigned char rules_sha256[32]; /* SHA-256 of the rule list's bytes: as exact as comparing
-					 * the lists, in 32 bytes of table */
-	unsigned short len;
-	const struct sock_filter *prog;
-};
-extern const struct lr_seccomp_tail lr_seccomp_tails[];
-extern const unsigned lr_seccomp_tails_count;
-/* The common policy the build-time tables are compiled for: variant bit 0 udp = yes, bit 1 TCP
- * restricted (the order of lr_seccomp_prebuilt and lr_seccomp_tails). */
-void lr_seccomp_common_policy(struct lr_policy *p, unsigned variant);
-/* Build time: the deny-list program's default action, the digest and number of its
- * argument-checked rules, and its tail for p as libseccomp compiles it (prog is malloc'd). */
-int lr_seccomp_tail_compile(const struct lr_policy *p, uint32_t *def, unsigned char rules_sha256[32],
-			    unsigned *nrules, struct sock_filter **prog, unsigned *len, struct lr_error *err);
-
-/* Is name a baseline item (what baseline_except takes besides syscall names)? */
-bool lr_seccomp_is_baseline_item(const char *name);
-
-extern const struct lr_seccomp_prebuilt lr_seccomp_prebuilt[];
-extern const unsigned lr_seccomp_prebuilt_count;
-int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
-		   struct lr_error *err);
-int lr_process_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
-		       struct lr_error *err);
+/* Compiles p into sb: the working-directory checks, private_tmp, then the steps in order (see
+ * sandbox.c). */
 int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
 		       const char *const *environ, struct lr_error *err);
-
-/* Rights a policy access word grants, before masking to the ABI and to files. */
-uint64_t lr_access_rights(enum lr_access a);
-uint64_t lr_fs_rights_for_abi(int abi);
-/* Rights that mean something on a non-directory. */
-#define LR_FS_FILE_RIGHTS                                                                          \
-	(LR_FS_EXECUTE | LR_FS_WRITE_FILE | LR_FS_READ_FILE | LR_FS_TRUNCATE | LR_FS_IOCTL_DEV)
-/* "read_file,read_dir" style list of the rights in mask, into buf. */
-const char *lr_fs_rights_str(uint64_t mask, char *buf, size_t size);
-
-/* The steps between compile and exec, in order. Async-signal-safe: raw syscalls only. keep (sorted,
- * may be NULL) lists more fds to leave open. On failure returns -1 with *step naming the step
- * (a static string) and errno preserved. */
-int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, const char **step);
 
 #endif

@@ -14,8 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "bpf_dispatch.h"
-#include "sandbox.h"
+#include "seccomp_compile.h"
+#include "seccomp_prebuilt.h"
 #include "syscall_groups.h"
 #include "trace.h"
 
@@ -33,59 +35,6 @@ struct sysplan {
 	uint8_t enosys[MAX_NR];           /* baseline: fail with ENOSYS so callers fall back */
 	uint8_t touched[MAX_NR];          /* any of the above, or argument-checked */
 };
-
-/* Baseline items. A policy removes one by naming it (or one of its syscalls) in allow. */
-enum item_kind { K_DENY, K_ENOSYS, K_CLONE, K_IOCTL, K_PERSONALITY, K_CHMOD, K_MEMFD, K_PRLIMIT };
-
-struct baseline_item {
-	const char *name;
-	enum item_kind kind;
-	const char *const *members; /* NULL: the item's name is the only member */
-};
-
-#define MEMBERS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
-static const struct baseline_item baseline[] = {
-	{ "@namespaces", K_DENY, MEMBERS("unshare", "setns") },
-	{ "@namespaces", K_CLONE, MEMBERS("clone") },
-	{ "clone3", K_ENOSYS, NULL },
-	{ "@mount", K_DENY, NULL },
-	{ "@io_uring", K_ENOSYS, NULL },
-	{ "@keyring", K_DENY, NULL },
-	{ "bpf", K_DENY, NULL },
-	{ "perf_event_open", K_DENY, NULL },
-	{ "userfaultfd", K_DENY, NULL },
-	{ "ptrace", K_DENY, NULL },
-	{ "process_vm_readv", K_DENY, NULL },
-	{ "process_vm_writev", K_DENY, NULL },
-	{ "pidfd_getfd", K_DENY, NULL },
-	{ "kcmp", K_DENY, NULL },
-	{ "ioctl", K_IOCTL, NULL },
-	{ "@module", K_DENY, NULL },
-	{ "@reboot", K_DENY, NULL },
-	{ "@swap", K_DENY, NULL },
-	{ "@clock", K_DENY, NULL },
-	{ "@raw-io", K_DENY, NULL },
-	{ "@obsolete", K_DENY, NULL },
-	{ "personality", K_PERSONALITY, NULL },
-	{ "@chmod", K_CHMOD, NULL },
-	/* file handles skip every path check where CAP_DAC_READ_SEARCH is kept (capabilities =);
-	 * name_to_handle_at fails with ENOSYS so callers (systemd's mount-id lookups) fall back */
-	{ "open_by_handle_at", K_DENY, NULL },
-	{ "name_to_handle_at", K_ENOSYS, NULL },
-	/* an executable memfd gives back the execution Landlock takes away: see emit_memfd */
-	{ "memfd_create", K_MEMFD, NULL },
-	/* another process's limits: see emit_prlimit */
-	{ "prlimit64", K_PRLIMIT, NULL },
-};
-
-bool lr_seccomp_is_baseline_item(const char *name)
-{
-	for (size_t i = 0; i < LR_ARRAY_LEN(baseline); i++)
-		if (strcmp(baseline[i].name, name) == 0)
-			return true;
-	return false;
-}
 
 #define TIOCSTI_CMD 0x5412u
 #define TIOCLINUX_CMD 0x541Cu
@@ -235,7 +184,7 @@ static bool lifts_baseline(const struct compiler *c, const struct lr_sys_rule *r
 	return r->except || (r->allow && c->p->sys_default.value == LR_ACT_ALLOW);
 }
 
-static bool item_removed(const struct compiler *c, const struct baseline_item *it)
+static bool item_removed(const struct compiler *c, const struct lr_baseline_item *it)
 {
 	for (size_t i = 0; i < c->p->sys_rules.len; i++) {
 		const struct lr_sys_rule *r = lr_vec_at(&c->p->sys_rules, i);
@@ -528,24 +477,24 @@ static int emit_prlimit(struct compiler *c, int nr)
 /* Syscalls with argument rules: baseline items (by item kind) and the [network] socket rules. */
 static const struct {
 	const char *syscall;
-	int kind; /* enum item_kind, or -1: [network], always on */
+	int kind; /* enum lr_baseline_kind, or -1: [network], always on */
 	emit_fn fn;
 } conditionals[] = {
-	{ "ioctl", K_IOCTL, emit_ioctl },
-	{ "clone", K_CLONE, emit_clone },
-	{ "personality", K_PERSONALITY, emit_personality },
-	{ "chmod", K_CHMOD, emit_chmod },
-	{ "fchmod", K_CHMOD, emit_chmod },
-	{ "fchmodat", K_CHMOD, emit_chmod },
-	{ "fchmodat2", K_CHMOD, emit_chmod },
+	{ "ioctl", LR_BASELINE_IOCTL, emit_ioctl },
+	{ "clone", LR_BASELINE_CLONE, emit_clone },
+	{ "personality", LR_BASELINE_PERSONALITY, emit_personality },
+	{ "chmod", LR_BASELINE_CHMOD, emit_chmod },
+	{ "fchmod", LR_BASELINE_CHMOD, emit_chmod },
+	{ "fchmodat", LR_BASELINE_CHMOD, emit_chmod },
+	{ "fchmodat2", LR_BASELINE_CHMOD, emit_chmod },
 	{ "socket", -1, emit_socket },
 	{ "socketpair", -1, emit_socketpair },
 	{ "listen", -1, emit_listen },
-	{ "memfd_create", K_MEMFD, emit_memfd },
-	{ "prlimit64", K_PRLIMIT, emit_prlimit },
+	{ "memfd_create", LR_BASELINE_MEMFD, emit_memfd },
+	{ "prlimit64", LR_BASELINE_PRLIMIT, emit_prlimit },
 };
 
-static void for_each_member(struct compiler *c, const struct baseline_item *it, nr_fn fn)
+static void for_each_member(struct compiler *c, const struct lr_baseline_item *it, nr_fn fn)
 {
 	if (!it->members) {
 		for_each_nr(c, it->name, fn, NULL, 0);
@@ -585,13 +534,13 @@ static void plan_rules(struct compiler *c)
 	}
 	if (!c->p->baseline.value)
 		return;
-	for (size_t i = 0; i < LR_ARRAY_LEN(baseline); i++) {
-		const struct baseline_item *it = &baseline[i];
+	for (size_t i = 0; i < lr_baseline_count; i++) {
+		const struct lr_baseline_item *it = &lr_baseline[i];
 		if (item_removed(c, it))
 			for_each_member(c, it, mark_unbaselined);
-		else if (it->kind == K_DENY)
+		else if (it->kind == LR_BASELINE_DENY)
 			for_each_member(c, it, mark_baseline_deny);
-		else if (it->kind == K_ENOSYS)
+		else if (it->kind == LR_BASELINE_ENOSYS)
 			for_each_member(c, it, mark_enosys);
 	}
 }
@@ -616,11 +565,11 @@ static emit_fn conditional_for(const struct compiler *c, int nr)
 	/* the socket rules are [network] policy: families, udp and the TCP ports change them;
 	 * the memfd rule comes with [exec], and as a baseline item with [filesystem] restrictions
 	 * (Landlock's execute right handled) */
-	if (conditionals[i].kind < 0 || (conditionals[i].kind == K_MEMFD && c->p->exec_control.set))
+	if (conditionals[i].kind < 0 || (conditionals[i].kind == LR_BASELINE_MEMFD && c->p->exec_control.set))
 		return conditionals[i].fn;
 	if (c->plan->unbaselined[nr] || !c->p->baseline.value)
 		return NULL;
-	if (conditionals[i].kind == K_MEMFD && c->p->fs_unrestricted.value)
+	if (conditionals[i].kind == LR_BASELINE_MEMFD && c->p->fs_unrestricted.value)
 		return NULL;
 	return conditionals[i].fn;
 }
@@ -643,10 +592,10 @@ static const char *baseline_item_of(struct compiler *c, int nr)
 {
 	if (!c->sb->trace_denials)
 		return "";
-	for (size_t i = 0; i < LR_ARRAY_LEN(baseline); i++) {
+	for (size_t i = 0; i < lr_baseline_count; i++) {
 		bool found = false;
 		struct member_match m = { nr, &found };
-		const struct baseline_item *it = &baseline[i];
+		const struct lr_baseline_item *it = &lr_baseline[i];
 		if (!it->members)
 			for_each_nr(c, it->name, match_nr, &m, 0);
 		for (const char *const *mm = it->members; mm && *mm; mm++)
@@ -1016,13 +965,6 @@ int lr_seccomp_compile(struct lr_sandbox *sb, const struct lr_policy *p, unsigne
 		return 0;
 	}
 	return compile(sb, p, flags, NULL, err);
-}
-
-void lr_seccomp_common_policy(struct lr_policy *p, unsigned variant)
-{
-	lr_policy_init(p);
-	p->udp.value = variant & 1 ? LR_YES : LR_NO;
-	p->connect_any.value = p->bind_any.value = !(variant & 2);
 }
 
 int lr_seccomp_tail_compile(const struct lr_policy *p, uint32_t *def, unsigned char rules_sha256[32],

@@ -1,5 +1,5 @@
 /* The empty build-time tables the generator itself links with. */
-#include "sandbox.h"
+#include "seccomp_prebuilt.h"
 
 const struct lr_seccomp_prebuilt lr_seccomp_prebuilt[1];
 const unsigned lr_seccomp_prebuilt_count = 0;

@@ -2,7 +2,6 @@
  * forward signals, mirror job control, enforce a timeout and clean up. See supervise.h. */
 #include "supervise.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -20,11 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "landlock_abi.h"
-
-#ifndef RENAME_NOREPLACE
-#define RENAME_NOREPLACE (1 << 0)
-#endif
+#include "apply.h"
 
 enum { DEFAULT_KILL_GRACE_MS = 5000 };
 
@@ -87,24 +82,16 @@ static _Noreturn void child_fail(const struct child_ctx *c, const char *step)
 	_exit(127);
 }
 
+/* The order, and why: the caller's signal handlers are reset before anything can unblock a signal
+ * (one must never run in the child); the parent-death signal is set before the check that the
+ * supervisor is still there, so that its death cannot fall between the two; the process group and
+ * the terminal are taken while SIGTTOU is still blocked (tcsetpgrp from the background would stop
+ * us); the caller's mask is restored for the command; a traced child stops for the tracer before
+ * the sandbox, so that the tracer is attached when the seccomp filter starts to report denials. */
 static _Noreturn void run_child(const struct child_ctx *c)
 {
-	/* Caught signals get their default action back (exec would do it), so nothing of the
-	 * caller's runs here; an ignored SIGCHLD is ignored again, as the command would inherit. */
-	for (int sig = 1; sig < NSIG; sig++) {
-		struct sigaction sa;
-		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &sa) < 0)
-			continue;
-		if (sig == SIGCHLD)
-			sa = *c->old_sigchld;
-		bool plain = !(sa.sa_flags & SA_SIGINFO);
-		bool ignored = plain && sa.sa_handler == SIG_IGN;
-		if (sig != SIGCHLD && plain && (ignored || sa.sa_handler == SIG_DFL))
-			continue;
-		struct sigaction set = { .sa_handler = ignored ? SIG_IGN : SIG_DFL };
-		sigemptyset(&set.sa_mask);
-		sigaction(sig, &set, NULL);
-	}
+	/* an ignored SIGCHLD is ignored again, as the command would inherit it */
+	lr_child_reset_signals(c->old_sigchld);
 	if (c->die_with_parent) {
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 			child_fail(c, "prctl(PR_SET_PDEATHSIG)");
@@ -120,23 +107,12 @@ static _Noreturn void run_child(const struct child_ctx *c)
 	}
 	if (sigprocmask(SIG_SETMASK, c->mask, NULL) < 0)
 		child_fail(c, "sigprocmask");
-	int keep[2] = { c->report_fd, c->sb->exec_fd };
-	unsigned nkeep = c->sb->exec_fd >= 0 ? 2 : 1;
-	if (nkeep == 2 && keep[1] < keep[0]) {
-		keep[0] = keep[1];
-		keep[1] = c->report_fd;
-	}
 	const char *step;
 	if (c->traced)
 		kill(getpid(), SIGSTOP); /* the supervisor seizes us here, before the seccomp filter */
-	if (lr_sandbox_apply(c->sb, keep, nkeep, &step) < 0)
-		child_fail(c, step);
-	if (c->sb->exec_fd >= 0)
-		/* the verified, sealed copy: the bytes that were hashed are the bytes that run */
-		syscall(SYS_execveat, c->sb->exec_fd, "", c->argv, c->sb->envp, AT_EMPTY_PATH);
-	else
-		execve(c->path, c->argv, c->sb->envp);
-	child_fail(c, "execve");
+	/* the report pipe stays open until the exec closes it (O_CLOEXEC): EOF means it started */
+	lr_sandbox_exec(c->sb, c->path, c->argv, &c->report_fd, 1, &step);
+	child_fail(c, step);
 }
 
 /* ---- the supervisor -------------------------------------------------------------------------- */
@@ -423,159 +399,6 @@ static void supervise_loop(struct sup *s, const struct lr_supervise_opts *o)
 	}
 }
 
-/* ---- removing the private tmp directory ------------------------------------------------------ */
-
-/* fd-relative and never following a symlink: nftw hands out paths, so a sandbox process still
- * running could swap a directory for a symlink between its lstat and our unlink and have files
- * outside removed; its callback takes no context either. At most RM_DEPTH directories are open
- * at a time: deeper ones are moved up to the top and removed on a later pass. */
-enum { RM_DEPTH = 32, RM_MAX_PASSES = 1000 };
-
-struct rm_ctx {
-	int root;
-	dev_t dev;
-	unsigned long moved;
-	int error;                  /* the first failure, 0: none */
-	char failed[NAME_MAX + 32]; /* and what failed */
-};
-
-static void rm_note(struct rm_ctx *c, const char *what, const char *name)
-{
-	if (c->error || errno == ENOENT)
-		return;
-	c->error = errno;
-	snprintf(c->failed, sizeof(c->failed), "%s %s", what, name);
-}
-
-/* Opens a directory to empty: on the same filesystem, and made rwx for us (the sandbox may have
- * chmod'ed it: Landlock does not restrict chmod). */
-static DIR *rm_open(struct rm_ctx *c, int parent, const char *name)
-{
-	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	int fd = openat(parent, name, flags);
-	if (fd < 0 && errno == EACCES && fchmodat(parent, name, S_IRWXU, AT_SYMLINK_NOFOLLOW) == 0)
-		fd = openat(parent, name, flags);
-	struct stat st;
-	if (fd >= 0 && fstat(fd, &st) < 0) {
-		close(fd);
-		fd = -1;
-	} else if (fd >= 0 && st.st_dev != c->dev) {
-		close(fd);
-		fd = -1;
-		errno = EXDEV; /* a mount point: not ours to empty */
-	}
-	if (fd < 0) {
-		rm_note(c, "cannot open", name);
-		return NULL;
-	}
-	if ((st.st_mode & S_IRWXU) != S_IRWXU)
-		fchmod(fd, (st.st_mode & 07777) | S_IRWXU);
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		rm_note(c, "cannot read", name);
-		close(fd);
-	}
-	return d;
-}
-
-/* One walk of the tree; true if it removed or moved anything. */
-static bool rm_pass(struct rm_ctx *c)
-{
-	struct {
-		DIR *dir;
-		char name[NAME_MAX + 1]; /* in the level above */
-	} lv[RM_DEPTH];
-	bool progress = false;
-	int depth = 0;
-	if (!(lv[0].dir = rm_open(c, c->root, ".")))
-		return false;
-	while (depth >= 0) {
-		errno = 0;
-		struct dirent *e = readdir(lv[depth].dir);
-		if (!e) {
-			if (errno)
-				rm_note(c, "cannot read directory", depth ? lv[depth].name : ".");
-			closedir(lv[depth].dir);
-			if (--depth >= 0) {
-				if (unlinkat(dirfd(lv[depth].dir), lv[depth + 1].name, AT_REMOVEDIR) == 0)
-					progress = true;
-				else
-					rm_note(c, "cannot remove", lv[depth + 1].name);
-			}
-			continue;
-		}
-		const char *name = e->d_name;
-		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-			continue;
-		int dfd = dirfd(lv[depth].dir);
-		bool is_dir = e->d_type == DT_DIR;
-		struct stat st;
-		if (e->d_type == DT_UNKNOWN)
-			is_dir = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
-		if (unlinkat(dfd, name, is_dir ? AT_REMOVEDIR : 0) == 0) {
-			progress = true;
-			continue;
-		}
-		if (!is_dir || (errno != ENOTEMPTY && errno != EEXIST)) {
-			/* a directory swapped in for a file is found again on the next pass */
-			if (errno != EISDIR)
-				rm_note(c, "cannot remove", name);
-			continue;
-		}
-		if (depth + 1 == RM_DEPTH) {
-			char top[32];
-			int rc;
-			do {
-				snprintf(top, sizeof(top), ".landrun-rm.%lu", c->moved++);
-				rc = renameat2(dfd, name, c->root, top, RENAME_NOREPLACE);
-				if (rc < 0 && errno == EINVAL)
-					rc = renameat(dfd, name, c->root, top);
-			} while (rc < 0 && errno == EEXIST);
-			if (rc == 0)
-				progress = true;
-			else
-				rm_note(c, "cannot move", name);
-			continue;
-		}
-		DIR *d = rm_open(c, dfd, name);
-		if (!d)
-			continue;
-		depth++;
-		lv[depth].dir = d;
-		snprintf(lv[depth].name, sizeof(lv[depth].name), "%s", name);
-	}
-	return progress;
-}
-
-static void remove_private_tmp(const struct lr_tmpdir *t, struct lr_error *err)
-{
-	/* through the fd held since its creation: the path may name another directory by now (the
-	 * command, as root, can rename its tmp aside and move someone else's in its place) */
-	struct stat st;
-	if (t->fd < 0 || fstat(t->fd, &st) < 0) {
-		lr_fail(err, NULL, "private tmp %s: not held open; not removed", t->path);
-		return;
-	}
-	if ((st.st_mode & S_IRWXU) != S_IRWXU)
-		fchmod(t->fd, (st.st_mode & 07777) | S_IRWXU); /* chmod'ed by the sandbox */
-	struct rm_ctx c = { .root = t->fd, .dev = st.st_dev };
-	for (int pass = 0; pass < RM_MAX_PASSES; pass++) {
-		c.error = 0; /* only the last pass's failures count: earlier ones may have been races */
-		if (!rm_pass(&c))
-			break;
-	}
-	if (lr_tmpdir_unlink(t) == 0 || (errno == ENOENT && fstat(t->fd, &st) == 0 && st.st_nlink == 0))
-		return; /* removed (by us, or by the command itself) */
-	if (errno == EXDEV || errno == ENOENT)
-		lr_fail(err, NULL, "private tmp %s: the command moved it away%s; its emptied directory is left "
-			"where the command put it", t->path, errno == EXDEV ? " and put another directory in its place "
-			"(left as it is)" : "");
-	else if (c.error)
-		lr_fail(err, NULL, "private tmp %s not removed: %s: %s", t->path, c.failed, strerror(c.error));
-	else
-		lr_fail(err, NULL, "private tmp %s not removed: %s", t->path, strerror(errno));
-}
-
 /* ---- setting up and tearing down ------------------------------------------------------------- */
 
 /* Closes every fd > 2 but keep (any order, entries < 3 ignored). */
@@ -587,17 +410,8 @@ static void close_fds_except(int *keep, unsigned n)
 			keep[j] = keep[j - 1];
 			keep[j - 1] = t;
 		}
-	unsigned from = 3;
-	for (unsigned i = 0; i < n; i++) {
-		if (keep[i] < 3)
-			continue;
-		unsigned fd = (unsigned)keep[i];
-		if (fd > from)
-			syscall(SYS_close_range, from, fd - 1, 0);
-		if (fd + 1 > from)
-			from = fd + 1;
-	}
-	syscall(SYS_close_range, from, ~0U, 0);
+	const struct lr_fd_list sorted = { keep, n };
+	lr_close_fds_except(&sorted, 1);
 }
 
 /* The first of 0, 1, 2 that is our controlling terminal, or -1. */
@@ -610,28 +424,13 @@ static int controlling_tty(void)
 }
 
 static int child_status(struct sup *s, int report_fd, int *signal_out, struct lr_error *err,
-			const char *path)
+			const char *path, const struct lr_policy *policy)
 {
 	struct child_report r;
 	ssize_t n = read(report_fd, &r, sizeof(r));
 	if (n == (ssize_t)sizeof(r)) {
 		r.step[sizeof(r.step) - 1] = '\0';
-		if (strcmp(r.step, "execve") != 0) {
-			lr_fail(err, NULL, "%s failed: %s; the command was not run", r.step, strerror(r.error));
-			return 125;
-		}
-		if (r.error == ENOENT) {
-			lr_fail(err, NULL, "%s: cannot execute: %s (a missing ELF interpreter or #! interpreter?)",
-				path, strerror(r.error));
-			return 127;
-		}
-		if (r.error == EACCES && (s->sb->handled_fs & LR_FS_EXECUTE)) {
-			lr_fail(err, NULL, "%s: permission denied: the policy does not grant execute on it or on "
-				"its interpreter (add them to rox = or rwx = in [filesystem])", path);
-			return 126;
-		}
-		lr_fail(err, NULL, "%s: cannot execute: %s", path, strerror(r.error));
-		return 126;
+		return lr_exec_failure(s->sb, policy, path, r.step, r.error, err);
 	}
 	if (s->timed_out)
 		return 124;
@@ -756,7 +555,7 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 	if (traced == 0)
 		supervise_loop(&s, o);
 	take_terminal(&s);
-	status = child_status(&s, report[0], signal_out, err, path);
+	status = child_status(&s, report[0], signal_out, err, path, o->policy);
 out:
 	if (s.pid > 0)
 		end_descendants(children_fd);
@@ -766,7 +565,7 @@ out:
 		timer_delete(s.wakeup);
 	prctl(PR_SET_CHILD_SUBREAPER, old_subreaper, 0, 0, 0);
 	if (o->private_tmp)
-		remove_private_tmp(o->private_tmp, err);
+		lr_tmpdir_remove(o->private_tmp, err);
 	if (s.die_with_parent)
 		prctl(PR_SET_PDEATHSIG, old_pdeath, 0, 0, 0);
 	if (s.sigfd >= 0) {

@@ -41,7 +41,9 @@
 
 #include <stdbool.h>
 
+#include "policy.h"
 #include "sandbox.h"
+#include "tmpdir.h"
 #include "trace.h"
 #include "util.h"
 
@@ -62,6 +64,8 @@ struct lr_supervise_opts {
 				  * nothing of the command runs any more, whatever the outcome: also when
 				  * it was killed, timed out or could not start; NULL: none. Its name is
 				  * removed only if it still refers to it (else a warning in err) */
+	const struct lr_policy *policy; /* the policy sb was compiled from, for the message when the
+				  * exec fails (apply.h: lr_exec_failure); NULL: a vaguer EACCES hint */
 };
 
 /* Starts path/argv (envp = sb->envp; sb->exec_fd, when >= 0, is executed instead of path) in a

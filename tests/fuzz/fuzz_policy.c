@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "env.h"
 #include "sandbox.h"
 
 #ifndef FUZZ_POLICY_DIR

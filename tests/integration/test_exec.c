@@ -250,3 +250,27 @@ Test(exec, env_proxy_credentials_stripped_secrets_by_name_only)
 		lrt_free(r);
 	}
 }
+
+/* A failed exec is reported the same way in place and supervised: which file lacks execute. */
+Test(exec, exec_failure_message_is_the_same_in_place_and_supervised)
+{
+	char *none = policy("noexec", "");
+	char *cmd_only = policy("cmdonly", "rox = /usr/bin/true\n");
+	const char *const expected[] = {
+		"/usr/bin/true: permission denied: the policy does not grant execute on it (add it",
+		"/usr/bin/true: permission denied: execute is granted on the command but not on its interpreter",
+	};
+	const char *pols[] = { none, cmd_only };
+	for (int i = 0; i < 2; i++) {
+		struct lrt_result *in_place = lrt_run(T, LRT_ARGS("-p", pols[i], "--", "/usr/bin/true"));
+		struct lrt_result *supervised = lrt_run(T, LRT_ARGS("--supervise", "-p", pols[i], "--", "/usr/bin/true"));
+		cr_expect_eq(in_place->status, 126, "%s", in_place->err);
+		cr_expect_eq(supervised->status, 126, "%s", supervised->err);
+		cr_expect(lrt_contains(in_place->err, expected[i]), "%s", in_place->err);
+		cr_expect_str_eq(supervised->err, in_place->err);
+		lrt_free(in_place);
+		lrt_free(supervised);
+	}
+	free(none);
+	free(cmd_only);
+}

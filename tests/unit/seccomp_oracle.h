@@ -20,6 +20,7 @@
 
 #include "policy.h"
 #include "sandbox.h"
+#include "seccomp_compile.h"
 
 /* Runs prog on d as the kernel would: true with *verdict, or false with *bad_pc where the kernel
  * would have refused the program (an instruction it rejects, a load outside seccomp_data, a jump

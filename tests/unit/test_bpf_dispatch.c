@@ -14,6 +14,7 @@
 
 #include "bpf_dispatch.h"
 #include "sandbox.h"
+#include "seccomp_compile.h"
 #include "seccomp_oracle.h"
 #include "unit.h"
 

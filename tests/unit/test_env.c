@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "env.h"
 #include "sandbox.h"
 #include "unit.h"
 

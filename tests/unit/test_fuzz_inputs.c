@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "env.h"
 #include "sandbox.h"
 #include "unit.h"
 

@@ -5,7 +5,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "landlock.h"
 #include "landlock_abi.h"
+#include "landlock_rights.h"
 #include "policy.h"
 #include "sandbox.h"
 #include "unit.h"

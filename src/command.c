@@ -1,12 +1,15 @@
-/* Exec control: the files a command needs executable (itself, its ELF interpreter, a #! chain),
- * and verified execution: the bytes hashed are the bytes executed, from a sealed memfd. */
-#include "execctl.h"
+/* Compile step: the command. Found with the sandbox's PATH; with [exec], the files it needs
+ * executable (itself, its ELF interpreter, a #! chain); with [exec] verify, executed from a sealed
+ * memfd, so that the bytes hashed are the bytes executed. */
+#include "command.h"
 
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -161,4 +164,91 @@ int lr_verified_copy(const char *path, const unsigned char want[32], int *status
 		close(mfd);
 	close(src);
 	return -1;
+}
+
+static int check_candidate(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return errno;
+	if (S_ISDIR(st.st_mode))
+		return EISDIR;
+	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+		return EACCES;
+	return 0;
+}
+
+int lr_resolve_command(const char *cmd, const char *path_env, char *out, size_t size, struct lr_error *err)
+{
+	if (!*cmd)
+		return lr_fail(err, NULL, "empty command name"), 127;
+	if (strchr(cmd, '/')) {
+		int e = check_candidate(cmd);
+		if (snprintf(out, size, "%s", cmd) >= (int)size)
+			return lr_fail(err, NULL, "command name of %zu bytes is too long (at most %zu): %.64s...",
+				       strlen(cmd), size - 1, cmd), 127;
+		if (e == ENOENT || e == ENOTDIR)
+			return lr_fail(err, NULL, "%s: %s", cmd, strerror(e)), 127;
+		if (e)
+			return lr_fail(err, NULL, "%s: cannot execute: %s", cmd, strerror(e)), 126;
+		return 0;
+	}
+	int first_error = 0;
+	for (const char *dir = path_env; dir;) {
+		const char *colon = strchr(dir, ':');
+		size_t dlen = colon ? (size_t)(colon - dir) : strlen(dir);
+		/* An empty PATH element would mean the current directory: never search it. */
+		if (dlen && snprintf(out, size, "%.*s/%s", (int)dlen, dir, cmd) < (int)size) {
+			int e = check_candidate(out);
+			if (!e)
+				return 0;
+			if (e != ENOENT && e != ENOTDIR && !first_error)
+				first_error = e;
+		}
+		dir = colon ? colon + 1 : NULL;
+	}
+	if (first_error)
+		return lr_fail(err, NULL, "%s: cannot execute: %s", cmd, strerror(first_error)), 126;
+	return lr_fail(err, NULL, "%s: command not found in PATH=%s (the sandbox's PATH; see [env] path)", cmd,
+		       path_env),
+	       127;
+}
+
+/* Resolves the command with the sandbox's PATH; with [exec] verify, makes the verified copy; with
+ * [exec], lists the files that must be executable for it. */
+int lr_command_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char *command,
+		       struct lr_error *err)
+{
+	char path[PATH_MAX];
+	int st = lr_resolve_command(command, sb->path_env, path, sizeof(path), err);
+	if (st) {
+		sb->command_status = st;
+		return -1;
+	}
+	if (!(sb->command_path = lr_arena_strdup(&sb->arena, path)))
+		return lr_fail(err, NULL, "out of memory");
+	for (size_t i = 0; i < p->verify.len; i++) {
+		const struct lr_verify_rule *v = lr_vec_at(&p->verify, i);
+		char a[PATH_MAX], b[PATH_MAX];
+		/* the same file by another spelling (/bin/x and /usr/bin/x on merged /usr) counts too */
+		if (strcmp(v->path, path) != 0 &&
+		    !(realpath(v->path, a) && realpath(path, b) && strcmp(a, b) == 0))
+			continue;
+		sb->exec_fd = lr_verified_copy(path, v->sha256, &st, err);
+		if (sb->exec_fd < 0) {
+			sb->command_status = st;
+			return -1;
+		}
+		break;
+	}
+	if (!p->exec_control.set)
+		return 0;
+	char chain[LR_EXEC_CHAIN_MAX][PATH_MAX];
+	int n = lr_exec_chain(sb->exec_fd, path, chain, LR_EXEC_CHAIN_MAX, err);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (!(sb->exec_chain[sb->nexec_chain++] = lr_arena_strdup(&sb->arena, chain[i])))
+			return lr_fail(err, NULL, "out of memory");
+	return 0;
 }

@@ -1,13 +1,27 @@
-/* Exec control: which files a command needs executable, and verified execution. */
-#ifndef LANDRUN_EXECCTL_H
-#define LANDRUN_EXECCTL_H
+/* Compile step: the command, found with the sandbox's PATH; which files it needs executable, and
+ * verified execution. */
+#ifndef LANDRUN_COMMAND_H
+#define LANDRUN_COMMAND_H
 
 #include <limits.h>
 #include <stddef.h>
 
+#include "policy.h"
+#include "sandbox.h"
 #include "util.h"
 
 enum { LR_EXEC_CHAIN_MAX = 6 };
+
+/* Resolves command with the sandbox's PATH (sb->path_env: the environment step comes first);
+ * with [exec] verify, makes the verified copy (sb->exec_fd); with [exec], lists the files that
+ * must be executable for it (sb->exec_chain). On failure sb->command_status is 126 or 127 when
+ * the command itself is at fault. */
+int lr_command_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char *command,
+		       struct lr_error *err);
+
+/* Finds cmd with the sandbox's PATH. Returns 0, or the exit status to use (127 not found, 126 not
+ * executable) with err set. */
+int lr_resolve_command(const char *cmd, const char *path_env, char *out, size_t size, struct lr_error *err);
 
 /* The files that must be executable to run the command: the file itself, its ELF interpreter
  * (PT_INTERP) and, for #! scripts, the interpreter chain. fd (or -1) is an open copy of the

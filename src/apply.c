@@ -1,0 +1,224 @@
+/* Applying the sandbox and executing the command (see apply.h). Everything here between fork and
+ * exec is async-signal-safe: raw syscalls on what compile prepared, no allocation, no stdio. */
+#include "apply.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/seccomp.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "landlock_abi.h"
+#include "names.h"
+#include "process.h"
+
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_RAISE 2
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+#endif
+
+static int apply_rlimits(const struct lr_sandbox *sb)
+{
+	for (int i = 0; i < LR_RLIMIT_COUNT; i++)
+		if (sb->rlimit_set[i] && setrlimit(lr_rlimit_resource(i), &sb->rlimits[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static int apply_caps(const struct lr_sandbox *sb, const char **step)
+{
+	/* Bounding set first: dropping it needs CAP_SETPCAP, which the capset below removes.
+	 * Without CAP_SETPCAP it cannot be dropped, and need not be: no_new_privs keeps exec from
+	 * gaining anything from it. */
+	struct __user_cap_header_struct hdr;
+	struct __user_cap_data_struct data[2];
+	*step = "capget";
+	if (lr_caps_get(&hdr, data) < 0)
+		return -1;
+	bool can_setpcap = data[0].effective & (1u << CAP_SETPCAP);
+	*step = "prctl(PR_CAPBSET_DROP)";
+	for (unsigned cap = 0; can_setpcap && cap <= 63; cap++) {
+		if (sb->caps_keep & (1ULL << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap) < 0) {
+			if (errno == EINVAL)
+				break; /* past the kernel's last capability */
+			return -1;
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		uint32_t keep = (uint32_t)(sb->caps_keep >> (32 * i));
+		data[i].effective = data[i].permitted = data[i].inheritable = keep;
+	}
+	*step = "capset";
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return -1;
+	*step = "prctl(PR_CAP_AMBIENT)";
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return -1;
+	for (unsigned cap = 0; cap <= 63; cap++)
+		if ((sb->caps_keep & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			return -1;
+	return 0;
+}
+
+enum { FD_LISTS_MAX = 4 };
+
+int lr_close_fds_except(const struct lr_fd_list *lists, unsigned nlists)
+{
+	unsigned at[FD_LISTS_MAX] = { 0 }, from = 3;
+	if (nlists > FD_LISTS_MAX)
+		return errno = EINVAL, -1;
+	for (;;) {
+		/* the smallest fd not looked at yet, of all lists: the lists merged in order */
+		int which = -1;
+		for (unsigned l = 0; l < nlists; l++)
+			if (at[l] < lists[l].n &&
+			    (which < 0 || lists[l].fd[at[l]] < lists[which].fd[at[which]]))
+				which = (int)l;
+		if (which < 0)
+			break;
+		int keep = lists[which].fd[at[which]++];
+		if (keep < 3)
+			continue;
+		unsigned fd = (unsigned)keep;
+		if (fd > from && syscall(SYS_close_range, from, fd - 1, 0) < 0)
+			return -1;
+		if (fd + 1 > from)
+			from = fd + 1;
+	}
+	return (int)syscall(SYS_close_range, from, ~0U, 0);
+}
+
+/* The order, and why:
+ *  - rlimits first: raising a hard limit needs CAP_SYS_RESOURCE, which the next step may drop;
+ *  - capabilities, the bounding set before capset (see apply_caps);
+ *  - no_new_privs before landlock_restrict_self and seccomp: an unprivileged process needs it
+ *    for both (and the capabilities are gone by now), and it keeps exec from gaining privileges;
+ *  - landlock_restrict_self, then close_range: the ruleset fd (and, with defer_close, the rule
+ *    fds) must still be open for restrict_self, and close_range is what closes them;
+ *  - setsid, which needs none of the above undone;
+ *  - seccomp last: from here on the filter judges every syscall, and the steps above (prctl,
+ *    landlock_restrict_self, close_range, setsid) are nothing a command needs, so a filter may
+ *    well deny them; only the exec follows, which every filter allows. */
+int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, const char **step)
+{
+	*step = "setrlimit";
+	if (apply_rlimits(sb))
+		return -1;
+	if (apply_caps(sb, step)) /* names the call that failed */
+		return -1;
+	*step = "prctl(PR_SET_NO_NEW_PRIVS)";
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	if (sb->ruleset_fd >= 0) {
+		*step = "landlock_restrict_self";
+		if (syscall(LR_SYS_landlock_restrict_self, sb->ruleset_fd, 0) < 0)
+			return -1;
+	}
+	*step = "close_range";
+	/* the verified copy is executed after this: it stays open (O_CLOEXEC closes it then) */
+	const struct lr_fd_list keep_lists[] = {
+		{ sb->keep_fds, sb->nkeep_fds },
+		{ keep, keep ? nkeep : 0 },
+		{ &sb->exec_fd, sb->exec_fd >= 0 },
+	};
+	if (lr_close_fds_except(keep_lists, LR_ARRAY_LEN(keep_lists)))
+		return -1;
+	if (sb->new_session) {
+		*step = "setsid";
+		/* already leading its own session (setsid(1) started it): nothing to do */
+		if (setsid() < 0 && !(errno == EPERM && getsid(0) == getpid()))
+			return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (!sb->bpf_len[i])
+			continue;
+		*step = "seccomp(SECCOMP_SET_MODE_FILTER)";
+		/* the kernel only reads the program: the cast drops const for the uapi struct */
+		struct sock_fprog prog = { .len = sb->bpf_len[i], .filter = (struct sock_filter *)sb->bpf[i] };
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int lr_sandbox_exec(const struct lr_sandbox *sb, const char *path, char *const argv[], const int *keep,
+		    unsigned nkeep, const char **step)
+{
+	if (lr_sandbox_apply(sb, keep, nkeep, step) < 0)
+		return -1;
+	*step = "execve";
+	if (sb->exec_fd >= 0)
+		/* the verified, sealed copy: the bytes that were hashed are the bytes that run */
+		syscall(SYS_execveat, sb->exec_fd, "", argv, sb->envp, AT_EMPTY_PATH);
+	else
+		execve(path, argv, sb->envp);
+	return -1;
+}
+
+void lr_child_reset_signals(const struct sigaction *sigchld)
+{
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &sa) < 0)
+			continue;
+		bool own_sigchld = sig == SIGCHLD && sigchld;
+		if (own_sigchld)
+			sa = *sigchld;
+		bool plain = !(sa.sa_flags & SA_SIGINFO);
+		bool ignored = plain && sa.sa_handler == SIG_IGN;
+		if (!own_sigchld && plain && (ignored || sa.sa_handler == SIG_DFL))
+			continue;
+		struct sigaction set = { .sa_handler = ignored ? SIG_IGN : SIG_DFL };
+		sigemptyset(&set.sa_mask);
+		sigaction(sig, &set, NULL);
+	}
+}
+
+/* After a Landlock EACCES: is the command itself under an execute grant? (Text compare on the
+ * canonical path; stat and readlink are not restricted by Landlock.) */
+static bool execute_granted(const struct lr_policy *p, const char *path)
+{
+	char real[PATH_MAX];
+	if (!realpath(path, real))
+		return false;
+	for (size_t i = 0; i < p->paths.len; i++) {
+		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
+		char rp[PATH_MAX];
+		if ((r->access != LR_ROX && r->access != LR_RWX) || !realpath(r->path, rp))
+			continue;
+		if (lr_path_beneath(real, rp))
+			return true;
+	}
+	return false;
+}
+
+int lr_exec_failure(const struct lr_sandbox *sb, const struct lr_policy *p, const char *path, const char *step,
+		    int errnum, struct lr_error *err)
+{
+	if (strcmp(step, "execve") != 0)
+		return lr_fail(err, NULL, "%s failed: %s; the command was not run", step, strerror(errnum)), 125;
+	if (errnum == EACCES && (sb->handled_fs & LR_FS_EXECUTE)) {
+		if (!p)
+			return lr_fail(err, NULL, "%s: permission denied: the policy does not grant execute on it or "
+				       "on its interpreter (add them to rox = or rwx = in [filesystem])", path), 126;
+		if (!execute_granted(p, path))
+			return lr_fail(err, NULL, "%s: permission denied: the policy does not grant execute on it "
+				       "(add it, or a directory above it, to rox = or rwx = in [filesystem])", path), 126;
+		return lr_fail(err, NULL, "%s: permission denied: execute is granted on the command but not on "
+			       "its interpreter (ELF loader or #! interpreter): add that to rox =", path), 126;
+	}
+	if (errnum == ENOENT)
+		return lr_fail(err, NULL, "%s: cannot execute: %s (a missing ELF interpreter or #! interpreter?)",
+			       path, strerror(errnum)), 127;
+	return lr_fail(err, NULL, "%s: cannot execute: %s", path, strerror(errnum)), 126;
+}

@@ -1,0 +1,63 @@
+/* Landlock access rights: what a policy access word grants, what an ABI knows, their names. */
+#include "landlock_rights.h"
+
+#include <stdio.h>
+
+#include "landlock_abi.h"
+#include "util.h"
+
+static const char *const fs_right_names[] = {
+	"execute",   "write_file", "read_file", "read_dir",  "remove_dir", "remove_file",
+	"make_char", "make_dir",   "make_reg",  "make_sock", "make_fifo",  "make_block",
+	"make_sym",  "refer",      "truncate",  "ioctl_dev", "resolve_unix",
+};
+
+const char *lr_fs_rights_str(uint64_t mask, char *buf, size_t size)
+{
+	size_t off = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < LR_ARRAY_LEN(fs_right_names); i++) {
+		if (!(mask & (1ULL << i)) || off >= size)
+			continue;
+		off += (size_t)snprintf(buf + off, size - off, "%s%s", off ? "," : "", fs_right_names[i]);
+	}
+	return buf;
+}
+
+uint64_t lr_fs_rights_for_abi(int abi)
+{
+	static const uint64_t by_abi[] = {
+		[0] = 0,
+		[1] = (LR_FS_MAKE_SYM << 1) - 1,
+		[2] = (LR_FS_REFER << 1) - 1,
+		[3] = (LR_FS_TRUNCATE << 1) - 1,
+		[4] = (LR_FS_TRUNCATE << 1) - 1,
+		[5] = (LR_FS_IOCTL_DEV << 1) - 1,
+		[6] = (LR_FS_IOCTL_DEV << 1) - 1,
+		[7] = (LR_FS_IOCTL_DEV << 1) - 1,
+		[8] = (LR_FS_IOCTL_DEV << 1) - 1,
+		[9] = (LR_FS_RESOLVE_UNIX << 1) - 1,
+	};
+	if (abi < 0)
+		return 0;
+	return abi >= (int)LR_ARRAY_LEN(by_abi) ? by_abi[LR_ARRAY_LEN(by_abi) - 1] : by_abi[abi];
+}
+
+#define LR_RIGHTS_RO (LR_FS_READ_FILE | LR_FS_READ_DIR)
+#define LR_RIGHTS_RW                                                                               \
+	(LR_RIGHTS_RO | LR_FS_WRITE_FILE | LR_FS_REMOVE_DIR | LR_FS_REMOVE_FILE | LR_FS_MAKE_DIR |   \
+	 LR_FS_MAKE_REG | LR_FS_MAKE_SOCK | LR_FS_MAKE_FIFO | LR_FS_MAKE_SYM | LR_FS_REFER |         \
+	 LR_FS_TRUNCATE)
+
+uint64_t lr_access_rights(enum lr_access a)
+{
+	switch (a) {
+	case LR_RO: return LR_RIGHTS_RO;
+	case LR_ROX: return LR_RIGHTS_RO | LR_FS_EXECUTE;
+	case LR_RW: return LR_RIGHTS_RW;
+	case LR_RWX: return LR_RIGHTS_RW | LR_FS_EXECUTE;
+	case LR_DEV: return LR_FS_IOCTL_DEV;
+	case LR_EXEC: return LR_RIGHTS_RO | LR_FS_EXECUTE;
+	}
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* Landlock access rights: what a policy access word grants, what an ABI knows, their names (for
+ * the Landlock compiler, --explain and the denial reports). */
+#ifndef LANDRUN_LANDLOCK_RIGHTS_H
+#define LANDRUN_LANDLOCK_RIGHTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "landlock_abi.h"
+#include "policy.h"
+
+/* Rights a policy access word grants, before masking to the ABI and to files. */
+uint64_t lr_access_rights(enum lr_access a);
+uint64_t lr_fs_rights_for_abi(int abi);
+/* Rights that mean something on a non-directory. */
+#define LR_FS_FILE_RIGHTS                                                                          \
+	(LR_FS_EXECUTE | LR_FS_WRITE_FILE | LR_FS_READ_FILE | LR_FS_TRUNCATE | LR_FS_IOCTL_DEV)
+/* "read_file,read_dir" style list of the rights in mask, into buf. */
+const char *lr_fs_rights_str(uint64_t mask, char *buf, size_t size);
+
+#endif
