@@ -206,19 +206,19 @@ int lr_exec_failure(const struct lr_sandbox *sb, const struct lr_policy *p, cons
 		    int errnum, struct lr_error *err)
 {
 	if (strcmp(step, "execve") != 0)
-		return lr_fail(err, NULL, "%s failed: %s; the command was not run", step, strerror(errnum)), 125;
+		return lr_fail(err, NULL, "%s failed: %s; the command was not run", step, strerror(errnum)), LR_EXIT_LANDRUN;
 	if (errnum == EACCES && (sb->handled_fs & LR_FS_EXECUTE)) {
 		if (!p)
 			return lr_fail(err, NULL, "%s: permission denied: the policy does not grant execute on it or "
-				       "on its interpreter (add them to rox = or rwx = in [filesystem])", path), 126;
+				       "on its interpreter (add them to rox = or rwx = in [filesystem])", path), LR_EXIT_CANNOT_EXECUTE;
 		if (!execute_granted(p, path))
 			return lr_fail(err, NULL, "%s: permission denied: the policy does not grant execute on it "
-				       "(add it, or a directory above it, to rox = or rwx = in [filesystem])", path), 126;
+				       "(add it, or a directory above it, to rox = or rwx = in [filesystem])", path), LR_EXIT_CANNOT_EXECUTE;
 		return lr_fail(err, NULL, "%s: permission denied: execute is granted on the command but not on "
-			       "its interpreter (ELF loader or #! interpreter): add that to rox =", path), 126;
+			       "its interpreter (ELF loader or #! interpreter): add that to rox =", path), LR_EXIT_CANNOT_EXECUTE;
 	}
 	if (errnum == ENOENT)
 		return lr_fail(err, NULL, "%s: cannot execute: %s (a missing ELF interpreter or #! interpreter?)",
-			       path, strerror(errnum)), 127;
-	return lr_fail(err, NULL, "%s: cannot execute: %s", path, strerror(errnum)), 126;
+			       path, strerror(errnum)), LR_EXIT_NOT_FOUND;
+	return lr_fail(err, NULL, "%s: cannot execute: %s", path, strerror(errnum)), LR_EXIT_CANNOT_EXECUTE;
 }

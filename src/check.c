@@ -642,7 +642,7 @@ static int check_one(const struct lr_env_ctx *ctx, const char *name, const struc
 		      : lr_policy_load_string(&p, ctx, lr_default_policy, "<embedded default>", &err);
 	if (rc == 0)
 		rc = lr_check_policy(&r, &p, ctx->environ, &err);
-	int status = 125;
+	int status = LR_EXIT_LANDRUN;
 	if (rc == 0) {
 		const char *title = name ? name : "<embedded default>";
 		if (o->json)
@@ -663,7 +663,7 @@ int lr_check_main(int argc, char **argv, const struct lr_env_ctx *ctx)
 {
 	struct check_opts o;
 	if (parse_check_args(argc, argv, &o))
-		return 125;
+		return LR_EXIT_LANDRUN;
 	int status = 0, printed = 0;
 	if (o.json)
 		printf("[\n");

@@ -31,8 +31,6 @@
 
 extern char **environ;
 
-enum { EXIT_LANDRUN = 125 };
-
 enum opt {
 	OPT_RO = 256, OPT_ROX, OPT_RW, OPT_RWX, OPT_CONNECT, OPT_BIND, OPT_ENV, OPT_BEST_EFFORT,
 	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
@@ -176,20 +174,18 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 {
 	struct lr_origin at = { "command line", argi };
 	switch (opt) {
-	case 'p': c->access_flags = true; return lr_policy_load(&c->policy, &c->ctx, arg, err);
-	case OPT_RO: c->access_flags = true; return flag_paths(c, "ro", arg, argi, err);
-	case OPT_ROX: c->access_flags = true; return flag_paths(c, "rox", arg, argi, err);
-	case OPT_RW: c->access_flags = true; return flag_paths(c, "rw", arg, argi, err);
-	case OPT_RWX: c->access_flags = true; return flag_paths(c, "rwx", arg, argi, err);
-	case OPT_CONNECT: c->access_flags = true; return lr_policy_set(&c->policy, &c->ctx, "network", "connect_tcp", arg, &at, err);
-	case OPT_BIND: c->access_flags = true; return lr_policy_set(&c->policy, &c->ctx, "network", "bind_tcp", arg, &at, err);
+	case 'p': return lr_policy_load(&c->policy, &c->ctx, arg, err);
+	case OPT_RO: return flag_paths(c, "ro", arg, argi, err);
+	case OPT_ROX: return flag_paths(c, "rox", arg, argi, err);
+	case OPT_RW: return flag_paths(c, "rw", arg, argi, err);
+	case OPT_RWX: return flag_paths(c, "rwx", arg, argi, err);
+	case OPT_CONNECT: return lr_policy_set(&c->policy, &c->ctx, "network", "connect_tcp", arg, &at, err);
+	case OPT_BIND: return lr_policy_set(&c->policy, &c->ctx, "network", "bind_tcp", arg, &at, err);
 	case OPT_ENV: return flag_env(c, arg, argi, err);
 	case OPT_BEST_EFFORT: return lr_policy_set(&c->policy, &c->ctx, "policy", "compat", "best-effort", &at, err);
 	case OPT_UNRESTRICTED_FS:
-		c->access_flags = true;
 		return lr_policy_set(&c->policy, &c->ctx, "filesystem", "unrestricted", "yes", &at, err);
 	case OPT_UNRESTRICTED_NET:
-		c->access_flags = true;
 		if (lr_policy_set(&c->policy, &c->ctx, "network", "connect_tcp", "any", &at, err) ||
 		    lr_policy_set(&c->policy, &c->ctx, "network", "bind_tcp", "any", &at, err) ||
 		    lr_policy_set(&c->policy, &c->ctx, "network", "unix", "any", &at, err) ||
@@ -291,7 +287,7 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	struct parsed_opt *opts = calloc(max, sizeof(*opts));
 	size_t nopts = 0;
 	if (!opts)
-		return lr_fail(err, NULL, "out of memory"), EXIT_LANDRUN;
+		return lr_fail(err, NULL, "out of memory"), LR_EXIT_LANDRUN;
 	int rc = parse_args(c, argc, argv, opts, &nopts, err);
 	if (rc == 0 && !c->access_flags)
 		rc = lr_policy_load_string(&c->policy, &c->ctx, lr_default_policy, "<embedded default>", err);
@@ -299,11 +295,11 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 		rc = handle_option(c, opts[i].opt, opts[i].arg, opts[i].argi, err);
 	free(opts);
 	if (rc)
-		return rc > 0 ? 0 : EXIT_LANDRUN;
+		return rc > 0 ? 0 : LR_EXIT_LANDRUN;
 	timing(c, "policy parsed");
 	if (!c->command[0] && !c->explain) {
 		usage(stderr);
-		return lr_fail(err, NULL, "no command given"), EXIT_LANDRUN;
+		return lr_fail(err, NULL, "no command given"), LR_EXIT_LANDRUN;
 	}
 
 	struct lr_sandbox sb;
@@ -315,12 +311,12 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	bool supervise = p->private_tmp.value == LR_YES || p->timeout_ms.value > 0 || p->die_with_parent.value == LR_YES ||
 			 log_denials || p->supervise.value == LR_YES;
 	if (log_denials && !c->explain && lr_trace_supported(err))
-		return EXIT_LANDRUN;
+		return LR_EXIT_LANDRUN;
 	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0 || c->explain, .defer_close = true,
 				     .socket_activation = true, .in_place = !supervise, .supervised = supervise,
 				     .trace_denials = log_denials, .command = c->command[0] };
 	if (lr_sandbox_compile(&sb, &c->policy, &o, (const char *const *)environ, err)) {
-		int status = sb.command_status ? sb.command_status : EXIT_LANDRUN;
+		int status = sb.command_status ? sb.command_status : LR_EXIT_LANDRUN;
 		lr_sandbox_free(&sb);
 		return status;
 	}
@@ -379,7 +375,7 @@ static int digest_main(int argc, char **argv)
 		if (fd < 0 || lr_sha256_fd(fd, -1, d) < 0) {
 			fprintf(stderr, "landrun: digest: %s: %s%s\n", argv[i], strerror(errno),
 				errno == ELOOP ? " (a symbolic link: give its target)" : "");
-			status = EXIT_LANDRUN;
+			status = LR_EXIT_LANDRUN;
 		} else {
 			lr_sha256_hex(d, hex);
 			printf("verify = %s sha256:%s\n", argv[i], hex);
@@ -389,7 +385,7 @@ static int digest_main(int argc, char **argv)
 	}
 	if (argc < 3) {
 		fprintf(stderr, "usage: landrun digest PATH...\n");
-		return EXIT_LANDRUN;
+		return LR_EXIT_LANDRUN;
 	}
 	return status;
 }
@@ -422,7 +418,7 @@ int main(int argc, char **argv)
 	prefault();
 	if (getauxval(AT_SECURE) || getuid() != geteuid() || getgid() != getegid()) {
 		fprintf(stderr, "landrun: refusing to run setuid or setgid: landrun is unprivileged by design\n");
-		return EXIT_LANDRUN;
+		return LR_EXIT_LANDRUN;
 	}
 	if (argc > 1 && strcmp(argv[1], "digest") == 0)
 		return digest_main(argc, argv);
@@ -451,7 +447,7 @@ int main(int argc, char **argv)
 	int status = run(&c, argc, argv, &err);
 	if (err.set)
 		fprintf(stderr, "landrun: %s\n", err.msg);
-	else if (status == EXIT_LANDRUN)
+	else if (status == LR_EXIT_LANDRUN)
 		fprintf(stderr, "landrun: failed\n");
 	lr_policy_free(&c.policy);
 	return status;

@@ -133,7 +133,7 @@ static int make_memfd(void)
 
 int lr_verified_copy(const char *path, const unsigned char want[32], int *status, struct lr_error *err)
 {
-	*status = 125;
+	*status = LR_EXIT_LANDRUN;
 	int src = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	if (src < 0)
 		return lr_fail(err, NULL, "verify: cannot open %s: %s%s", path, strerror(errno),
@@ -153,7 +153,7 @@ int lr_verified_copy(const char *path, const unsigned char want[32], int *status
 		char g[65], w[65];
 		lr_sha256_hex(got, g);
 		lr_sha256_hex(want, w);
-		*status = 126;
+		*status = LR_EXIT_CANNOT_EXECUTE;
 		lr_fail(err, NULL, "verify: %s has sha256:%s but the policy expects sha256:%s; not running it", path, g, w);
 	} else {
 		close(src);
@@ -181,16 +181,16 @@ static int check_candidate(const char *path)
 int lr_resolve_command(const char *cmd, const char *path_env, char *out, size_t size, struct lr_error *err)
 {
 	if (!*cmd)
-		return lr_fail(err, NULL, "empty command name"), 127;
+		return lr_fail(err, NULL, "empty command name"), LR_EXIT_NOT_FOUND;
 	if (strchr(cmd, '/')) {
 		int e = check_candidate(cmd);
 		if (snprintf(out, size, "%s", cmd) >= (int)size)
 			return lr_fail(err, NULL, "command name of %zu bytes is too long (at most %zu): %.64s...",
-				       strlen(cmd), size - 1, cmd), 127;
+				       strlen(cmd), size - 1, cmd), LR_EXIT_NOT_FOUND;
 		if (e == ENOENT || e == ENOTDIR)
-			return lr_fail(err, NULL, "%s: %s", cmd, strerror(e)), 127;
+			return lr_fail(err, NULL, "%s: %s", cmd, strerror(e)), LR_EXIT_NOT_FOUND;
 		if (e)
-			return lr_fail(err, NULL, "%s: cannot execute: %s", cmd, strerror(e)), 126;
+			return lr_fail(err, NULL, "%s: cannot execute: %s", cmd, strerror(e)), LR_EXIT_CANNOT_EXECUTE;
 		return 0;
 	}
 	int first_error = 0;
@@ -208,10 +208,10 @@ int lr_resolve_command(const char *cmd, const char *path_env, char *out, size_t 
 		dir = colon ? colon + 1 : NULL;
 	}
 	if (first_error)
-		return lr_fail(err, NULL, "%s: cannot execute: %s", cmd, strerror(first_error)), 126;
+		return lr_fail(err, NULL, "%s: cannot execute: %s", cmd, strerror(first_error)), LR_EXIT_CANNOT_EXECUTE;
 	return lr_fail(err, NULL, "%s: command not found in PATH=%s (the sandbox's PATH; see [env] path)", cmd,
 		       path_env),
-	       127;
+	       LR_EXIT_NOT_FOUND;
 }
 
 /* Resolves the command with the sandbox's PATH; with [exec] verify, makes the verified copy; with

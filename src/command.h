@@ -10,8 +10,6 @@
 #include "sandbox.h"
 #include "util.h"
 
-enum { LR_EXEC_CHAIN_MAX = 6 };
-
 /* Resolves command with the sandbox's PATH (sb->path_env: the environment step comes first);
  * with [exec] verify, makes the verified copy (sb->exec_fd); with [exec], lists the files that
  * must be executable for it (sb->exec_chain). On failure sb->command_status is 126 or 127 when

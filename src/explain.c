@@ -163,7 +163,7 @@ static void explain_process(FILE *out, const struct lr_policy *p, const struct l
 	setting(out, "new_session", sb->new_session ? "yes" : "no", &p->new_session);
 	if (p->timeout_ms.value > 0) {
 		char t[64];
-		snprintf(t, sizeof(t), "%d ms (supervised: exit 124)", p->timeout_ms.value);
+		snprintf(t, sizeof(t), "%d ms (supervised: exit %d)", p->timeout_ms.value, LR_EXIT_TIMEOUT);
 		setting(out, "timeout", t, &p->timeout_ms);
 	}
 	if (p->die_with_parent.value == LR_YES)

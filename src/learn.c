@@ -28,7 +28,7 @@
 
 extern char **environ;
 
-enum { EXIT_LANDRUN = 125, MAX_NR = 1024 };
+enum { MAX_NR = 1024 };
 
 /* What a path was used for. */
 enum {
@@ -685,21 +685,21 @@ static int run_traced(struct learn *l, const struct learn_args *a, const struct 
 		      int *signal_out, struct lr_error *err)
 {
 	if (!a->command || !a->command[0])
-		return lr_fail(err, NULL, "learn: no command given"), EXIT_LANDRUN;
+		return lr_fail(err, NULL, "learn: no command given"), LR_EXIT_LANDRUN;
 	struct lr_policy p;
 	lr_policy_init(&p);
 	int rc = a->base ? lr_policy_load(&p, ctx, a->base, err)
 			 : lr_policy_load_string(&p, ctx, unrestricted_base, "<learn: no restriction>", err);
 	if (rc) {
 		lr_policy_free(&p);
-		return EXIT_LANDRUN;
+		return LR_EXIT_LANDRUN;
 	}
 	struct lr_sandbox sb;
 	lr_sandbox_init(&sb);
 	struct lr_compile_opts o = { .supervised = true, .command = a->command[0] };
-	int status = EXIT_LANDRUN;
+	int status = LR_EXIT_LANDRUN;
 	if (lr_sandbox_compile(&sb, &p, &o, (const char *const *)environ, err)) {
-		status = sb.command_status ? sb.command_status : EXIT_LANDRUN;
+		status = sb.command_status ? sb.command_status : LR_EXIT_LANDRUN;
 	} else {
 		struct lr_tracer t;
 		lr_trace_init(&t);
@@ -761,18 +761,18 @@ static int write_output(struct learn *l, const struct learn_args *a, const struc
 {
 	FILE *out = a->output ? open_output(a->output, before) : stdout;
 	if (!out)
-		return EXIT_LANDRUN;
+		return LR_EXIT_LANDRUN;
 	write_policy(out, l, a->base, a->command, status, sig);
 	int rc = fflush(out);
 	if (a->output && fclose(out) != 0)
 		rc = EOF;
 	if (rc != 0) {
 		fprintf(stderr, "landrun: learn: cannot write %s\n", a->output ? a->output : "stdout");
-		return EXIT_LANDRUN;
+		return LR_EXIT_LANDRUN;
 	}
 	if (l->out_of_memory) {
 		fprintf(stderr, "landrun: learn: out of memory: the policy written is incomplete\n");
-		return EXIT_LANDRUN;
+		return LR_EXIT_LANDRUN;
 	}
 	return status;
 }
@@ -785,14 +785,14 @@ int lr_learn_main(int argc, char **argv, const struct lr_env_ctx *ctx, int *sign
 	*signal_out = 0;
 	if (parse_learn_args(argc, argv, &a, &err) || lr_trace_supported(&err)) {
 		fprintf(stderr, "landrun: %s\n", err.msg);
-		return EXIT_LANDRUN;
+		return LR_EXIT_LANDRUN;
 	}
 	if (a.output && prepare_output(a.output, &before))
-		return EXIT_LANDRUN;
+		return LR_EXIT_LANDRUN;
 	struct learn *l = calloc(1, sizeof(*l));
 	if (!l) {
 		fprintf(stderr, "landrun: out of memory\n");
-		return EXIT_LANDRUN;
+		return LR_EXIT_LANDRUN;
 	}
 	lr_vec_init(&l->uses, sizeof(struct use));
 	lr_vec_init(&l->denied, sizeof(struct use));
@@ -807,7 +807,7 @@ int lr_learn_main(int argc, char **argv, const struct lr_env_ctx *ctx, int *sign
 	int status = run_traced(l, &a, ctx, signal_out, &err);
 	if (err.set)
 		fprintf(stderr, "landrun: %s\n", err.msg);
-	bool ran = !(err.set && status >= EXIT_LANDRUN && status <= 127 && !*signal_out);
+	bool ran = !(err.set && status >= LR_EXIT_LANDRUN && status <= LR_EXIT_NOT_FOUND && !*signal_out);
 	if (ran) {
 		errno = 0;
 		status = write_output(l, &a, &before, status, *signal_out);

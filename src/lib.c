@@ -298,7 +298,7 @@ static int spawn_child(void *arg)
 		lr_sandbox_exec(c->sb, c->path, c->argv, fa ? fa->keep : NULL, fa ? (unsigned)fa->nkeep : 0, &step);
 	c->error = errno ? errno : EINVAL;
 	c->step = step;
-	_exit(127);
+	_exit(LR_EXIT_NOT_FOUND);
 }
 
 pid_t landrun_spawn(const landrun_sandbox *s, const char *path, char *const argv[],

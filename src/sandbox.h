@@ -40,6 +40,9 @@ struct lr_note {
 	bool warning;     /* printed even without -v */
 };
 
+/* The most files one command needs executable: itself, its ELF interpreter, #! interpreters. */
+enum { LR_EXEC_CHAIN_MAX = 6 };
+
 struct lr_sandbox {
 	struct lr_arena arena;
 	struct lr_vec notes; /* struct lr_note */
@@ -63,8 +66,8 @@ struct lr_sandbox {
 	unsigned ndeny_origins;
 
 	/* process */
-	struct rlimit rlimits[6];
-	bool rlimit_set[6];
+	struct rlimit rlimits[LR_RLIMIT_COUNT];
+	bool rlimit_set[LR_RLIMIT_COUNT];
 	uint64_t caps_keep;
 	int *keep_fds; /* sorted, ascending */
 	unsigned nkeep_fds;
@@ -83,7 +86,7 @@ struct lr_sandbox {
 	const char *command_path; /* resolved */
 	int command_status;       /* 126 / 127 when resolving or verifying it failed */
 	int exec_fd;              /* >= 0: the verified copy to execute instead of command_path */
-	const char *exec_chain[6]; /* files [exec] made executable for it: itself, interpreters */
+	const char *exec_chain[LR_EXEC_CHAIN_MAX]; /* files [exec] made executable for it: itself, interpreters */
 	unsigned nexec_chain;
 };
 

@@ -40,9 +40,6 @@ struct sysplan {
 #define TIOCLINUX_CMD 0x541Cu
 #define TIOCSCTTY_CMD 0x540Eu
 #define TIOCSPGRP_CMD 0x5410u
-#define NS_FLAGS                                                                                   \
-	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | \
-	 CLONE_NEWNET)
 #define AF_COUNT 46 /* AF_MAX on Linux 6.x */
 
 /* 32-bit arguments (ioctl cmd, socket domain/type/protocol, modes): the kernel ignores the upper
@@ -474,24 +471,31 @@ static int emit_prlimit(struct compiler *c, int nr)
 	return RULE(c, c->deny, nr, D_NE(0, 0));
 }
 
-/* Syscalls with argument rules: baseline items (by item kind) and the [network] socket rules. */
+/* What turns a syscall's argument rules on. */
+enum cond_owner {
+	COND_BASELINE, /* its baseline item: on while the baseline holds it */
+	COND_MEMFD,    /* the memfd_create baseline item, which [exec] turns on as well */
+	COND_NETWORK,  /* [network]'s socket rules: always on */
+};
+
+/* Syscalls with argument rules: baseline items and the [network] socket rules. */
 static const struct {
 	const char *syscall;
-	int kind; /* enum lr_baseline_kind, or -1: [network], always on */
+	enum cond_owner owner;
 	emit_fn fn;
 } conditionals[] = {
-	{ "ioctl", LR_BASELINE_IOCTL, emit_ioctl },
-	{ "clone", LR_BASELINE_CLONE, emit_clone },
-	{ "personality", LR_BASELINE_PERSONALITY, emit_personality },
-	{ "chmod", LR_BASELINE_CHMOD, emit_chmod },
-	{ "fchmod", LR_BASELINE_CHMOD, emit_chmod },
-	{ "fchmodat", LR_BASELINE_CHMOD, emit_chmod },
-	{ "fchmodat2", LR_BASELINE_CHMOD, emit_chmod },
-	{ "socket", -1, emit_socket },
-	{ "socketpair", -1, emit_socketpair },
-	{ "listen", -1, emit_listen },
-	{ "memfd_create", LR_BASELINE_MEMFD, emit_memfd },
-	{ "prlimit64", LR_BASELINE_PRLIMIT, emit_prlimit },
+	{ "ioctl", COND_BASELINE, emit_ioctl },
+	{ "clone", COND_BASELINE, emit_clone },
+	{ "personality", COND_BASELINE, emit_personality },
+	{ "chmod", COND_BASELINE, emit_chmod },
+	{ "fchmod", COND_BASELINE, emit_chmod },
+	{ "fchmodat", COND_BASELINE, emit_chmod },
+	{ "fchmodat2", COND_BASELINE, emit_chmod },
+	{ "socket", COND_NETWORK, emit_socket },
+	{ "socketpair", COND_NETWORK, emit_socketpair },
+	{ "listen", COND_NETWORK, emit_listen },
+	{ "memfd_create", COND_MEMFD, emit_memfd },
+	{ "prlimit64", COND_BASELINE, emit_prlimit },
 };
 
 static void for_each_member(struct compiler *c, const struct lr_baseline_item *it, nr_fn fn)
@@ -565,11 +569,12 @@ static emit_fn conditional_for(const struct compiler *c, int nr)
 	/* the socket rules are [network] policy: families, udp and the TCP ports change them;
 	 * the memfd rule comes with [exec], and as a baseline item with [filesystem] restrictions
 	 * (Landlock's execute right handled) */
-	if (conditionals[i].kind < 0 || (conditionals[i].kind == LR_BASELINE_MEMFD && c->p->exec_control.set))
+	enum cond_owner owner = conditionals[i].owner;
+	if (owner == COND_NETWORK || (owner == COND_MEMFD && c->p->exec_control.set))
 		return conditionals[i].fn;
 	if (c->plan->unbaselined[nr] || !c->p->baseline.value)
 		return NULL;
-	if (conditionals[i].kind == LR_BASELINE_MEMFD && c->p->fs_unrestricted.value)
+	if (owner == COND_MEMFD && c->p->fs_unrestricted.value)
 		return NULL;
 	return conditionals[i].fn;
 }
@@ -627,7 +632,7 @@ static int emit_denylist(struct compiler *c, int nr)
 	const struct sysplan *pl = c->plan;
 	bool base = c->p->baseline.value && !pl->unbaselined[nr];
 	int ci = conditional_index(c, nr);
-	bool network = ci >= 0 && conditionals[ci].kind < 0; /* [network] or [exec] rules */
+	bool network = ci >= 0 && conditionals[ci].owner == COND_NETWORK; /* [network] or [exec] rules */
 	if (pl->explicit_verdict[nr] == V_DENY && pl->deny_action[nr] == SCMP_ACT_LOG && c->deny != SCMP_ACT_LOG &&
 	    ((base && (pl->enosys[nr] || pl->baseline_deny[nr])) || conditional_for(c, nr))) {
 		/* an unconditional log rule would replace a baseline or [network] denial (with

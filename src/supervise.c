@@ -79,7 +79,7 @@ static _Noreturn void child_fail(const struct child_ctx *c, const char *step)
 	r.step[n] = '\0';
 	ssize_t w = write(c->report_fd, &r, sizeof(r));
 	(void)w;
-	_exit(127);
+	_exit(LR_EXIT_NOT_FOUND);
 }
 
 /* The order, and why: the caller's signal handlers are reset before anything can unblock a signal
@@ -96,7 +96,7 @@ static _Noreturn void run_child(const struct child_ctx *c)
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 			child_fail(c, "prctl(PR_SET_PDEATHSIG)");
 		if (getppid() != c->supervisor)
-			_exit(127); /* the supervisor is already gone: nobody to report to */
+			_exit(LR_EXIT_NOT_FOUND); /* the supervisor is already gone: nobody to report to */
 	}
 	if (!c->sb->new_session) {
 		/* new_session: the sandbox's setsid makes the group, and a group leader could not */
@@ -433,7 +433,7 @@ static int child_status(struct sup *s, int report_fd, int *signal_out, struct lr
 		return lr_exec_failure(s->sb, policy, path, r.step, r.error, err);
 	}
 	if (s->timed_out)
-		return 124;
+		return LR_EXIT_TIMEOUT;
 	if (WIFSIGNALED(s->status)) {
 		if (signal_out)
 			*signal_out = WTERMSIG(s->status);
@@ -470,7 +470,7 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 		*signal_out = 0;
 	if (!sb || !path || !argv) {
 		lr_fail(err, NULL, "lr_supervise: no sandbox or no command");
-		return 125;
+		return LR_EXIT_LANDRUN;
 	}
 
 	sigset_t block, old_mask;
@@ -487,7 +487,7 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 
 	struct sup s = { .sb = sb, .pid = -1, .sigfd = -1, .tty_fd = controlling_tty(),
 			 .die_with_parent = o->die_with_parent, .parent = getppid() };
-	int old_pdeath = 0, old_subreaper = 0, status = 125, report[2] = { -1, -1 }, children_fd = -1;
+	int old_pdeath = 0, old_subreaper = 0, status = LR_EXIT_LANDRUN, report[2] = { -1, -1 }, children_fd = -1;
 	if (s.die_with_parent) {
 		prctl(PR_GET_PDEATHSIG, &old_pdeath, 0, 0, 0);
 		if (prctl(PR_SET_PDEATHSIG, PARENT_DIED_SIG, 0, 0, 0) < 0) {

@@ -21,6 +21,15 @@ struct lr_error {
 	char msg[1024];
 };
 
+/* The exit statuses landrun gives itself (those of timeout(1), env(1) and the shells); any other
+ * status is the command's own. */
+enum {
+	LR_EXIT_TIMEOUT = 124,        /* supervised: the policy's timeout ended the command */
+	LR_EXIT_LANDRUN = 125,        /* landrun failed: the command was not run */
+	LR_EXIT_CANNOT_EXECUTE = 126, /* the command was found but could not be executed */
+	LR_EXIT_NOT_FOUND = 127,      /* the command was not found; also a child that could not exec */
+};
+
 /* Formats "FILE:LINE: message" (or "FILE: ..." / "..."); always returns -1. */
 int lr_fail(struct lr_error *err, const struct lr_origin *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
