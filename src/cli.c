@@ -277,7 +277,10 @@ static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *o
 	return 0;
 }
 
-static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
+/* The policy the command line gives: the embedded default unless an access flag or --policy
+ * replaces it, then every option in order. 0; 1 when --help or --version answered; -1 with err
+ * set. */
+static int read_options(struct cli *c, int argc, char **argv, struct lr_error *err)
 {
 	/* Every option getopt returns uses up at least one character of the arguments (clustered
 	 * short options such as -vvv: one each), so this many slots always suffice. */
@@ -287,13 +290,82 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	struct parsed_opt *opts = calloc(max, sizeof(*opts));
 	size_t nopts = 0;
 	if (!opts)
-		return lr_fail(err, NULL, "out of memory"), LR_EXIT_LANDRUN;
+		return lr_fail(err, NULL, "out of memory");
 	int rc = parse_args(c, argc, argv, opts, &nopts, err);
 	if (rc == 0 && !c->access_flags)
 		rc = lr_policy_load_string(&c->policy, &c->ctx, lr_default_policy, "<embedded default>", err);
 	for (size_t i = 0; rc == 0 && i < nopts; i++)
 		rc = handle_option(c, opts[i].opt, opts[i].arg, opts[i].argi, err);
 	free(opts);
+	return rc;
+}
+
+/* What exec in place cannot do makes landrun stay as the command's parent. */
+static bool needs_supervisor(const struct lr_policy *p)
+{
+	return p->private_tmp.value == LR_YES || p->timeout_ms.value > 0 || p->die_with_parent.value == LR_YES ||
+	       p->log_denials.value == LR_YES || p->supervise.value == LR_YES;
+}
+
+/* Compiles the policy for the command into sb: 0, or the exit status with err set. */
+static int compile_sandbox(const struct cli *c, struct lr_sandbox *sb, bool supervise, struct lr_error *err)
+{
+	bool log_denials = c->policy.log_denials.value == LR_YES;
+	if (log_denials && !c->explain && lr_trace_supported(err))
+		return LR_EXIT_LANDRUN;
+	/* single-threaded and about to exec: rule fds can be left to the fd-closing step */
+	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0 || c->explain, .defer_close = true,
+				     .socket_activation = true, .in_place = !supervise, .supervised = supervise,
+				     .trace_denials = log_denials, .command = c->command[0] };
+	if (lr_sandbox_compile(sb, &c->policy, &o, (const char *const *)environ, err))
+		return sb->command_status ? sb->command_status : LR_EXIT_LANDRUN;
+	return 0;
+}
+
+/* landrun stays as the command's parent: the command's exit status, or landrun dies of the
+ * signal that killed it. Frees sb. */
+static int run_supervised(const struct cli *c, struct lr_sandbox *sb, struct lr_error *err)
+{
+	const struct lr_policy *p = &c->policy;
+	struct lr_supervise_opts so = {
+		.timeout_ms = p->timeout_ms.value,
+		.die_with_parent = p->die_with_parent.value == LR_YES,
+		.private_tmp = sb->private_tmp ? &sb->tmp : NULL,
+		.policy = p,
+	};
+	struct lr_tracer tracer;
+	struct lr_denials denials = { .sb = sb, .p = p, .out = stderr };
+	lr_trace_init(&tracer);
+	if (p->log_denials.value == LR_YES) {
+		lr_denials_tracer(&tracer, &denials);
+		so.tracer = &tracer;
+	}
+	int sig = 0;
+	int status = lr_supervise(sb, sb->command_path, c->command, &so, &sig, err);
+	lr_trace_free(&tracer);
+	if (err->set)
+		fprintf(stderr, "landrun: %s\n", err->msg);
+	err->set = false;
+	sb->private_tmp = NULL; /* the supervisor removed it */
+	lr_sandbox_free(sb);
+	if (sig)
+		lr_die_by_signal(sig);
+	return status;
+}
+
+/* Applies sb and executes the command in place; on failure, says why and exits. */
+static _Noreturn void exec_in_place(const struct cli *c, struct lr_sandbox *sb, struct lr_error *err)
+{
+	int status = lr_exec_sandboxed(sb, &c->policy, sb->command_path, c->command, err);
+	/* The sandbox may be in force now: leave without atexit handlers or sanitizer hooks, which
+	 * could need what it denies. */
+	fprintf(stderr, "landrun: %s\n", err->msg);
+	_exit(status);
+}
+
+static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
+{
+	int rc = read_options(c, argc, argv, err);
 	if (rc)
 		return rc > 0 ? 0 : LR_EXIT_LANDRUN;
 	timing(c, "policy parsed");
@@ -301,22 +373,11 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 		usage(stderr);
 		return lr_fail(err, NULL, "no command given"), LR_EXIT_LANDRUN;
 	}
-
 	struct lr_sandbox sb;
 	lr_sandbox_init(&sb);
-	/* single-threaded and about to exec: rule fds can be left to the fd-closing step */
-	/* what exec in place cannot do makes landrun stay as the command's parent */
-	const struct lr_policy *p = &c->policy;
-	bool log_denials = p->log_denials.value == LR_YES;
-	bool supervise = p->private_tmp.value == LR_YES || p->timeout_ms.value > 0 || p->die_with_parent.value == LR_YES ||
-			 log_denials || p->supervise.value == LR_YES;
-	if (log_denials && !c->explain && lr_trace_supported(err))
-		return LR_EXIT_LANDRUN;
-	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0 || c->explain, .defer_close = true,
-				     .socket_activation = true, .in_place = !supervise, .supervised = supervise,
-				     .trace_denials = log_denials, .command = c->command[0] };
-	if (lr_sandbox_compile(&sb, &c->policy, &o, (const char *const *)environ, err)) {
-		int status = sb.command_status ? sb.command_status : LR_EXIT_LANDRUN;
+	bool supervise = needs_supervisor(&c->policy);
+	int status = compile_sandbox(c, &sb, supervise, err);
+	if (status) {
 		lr_sandbox_free(&sb);
 		return status;
 	}
@@ -326,42 +387,12 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 		lr_sandbox_free(&sb);
 		return 0;
 	}
-	const char *path = sb.command_path;
-	int status;
 	print_notes(c, &sb);
 	timing(c, "applying the sandbox and executing");
 	fflush(NULL);
-	if (supervise) {
-		struct lr_supervise_opts so = {
-			.timeout_ms = p->timeout_ms.value,
-			.die_with_parent = p->die_with_parent.value == LR_YES,
-			.private_tmp = sb.private_tmp ? &sb.tmp : NULL,
-			.policy = p,
-		};
-		struct lr_tracer tracer;
-		struct lr_denials denials = { .sb = &sb, .p = p, .out = stderr };
-		lr_trace_init(&tracer);
-		if (log_denials) {
-			lr_denials_tracer(&tracer, &denials);
-			so.tracer = &tracer;
-		}
-		int sig = 0;
-		status = lr_supervise(&sb, path, c->command, &so, &sig, err);
-		lr_trace_free(&tracer);
-		if (err->set)
-			fprintf(stderr, "landrun: %s\n", err->msg);
-		err->set = false;
-		sb.private_tmp = NULL; /* the supervisor removed it */
-		lr_sandbox_free(&sb);
-		if (sig)
-			lr_die_by_signal(sig);
-		return status;
-	}
-	status = lr_exec_sandboxed(&sb, &c->policy, path, c->command, err);
-	/* The sandbox may be in force now: leave without atexit handlers or sanitizer hooks, which
-	 * could need what it denies. */
-	fprintf(stderr, "landrun: %s\n", err->msg);
-	_exit(status);
+	if (supervise)
+		return run_supervised(c, &sb, err);
+	exec_in_place(c, &sb, err);
 }
 
 /* landrun digest PATH...: ready-to-paste [exec] verify lines. */
