@@ -100,6 +100,99 @@ static char *make_var(struct lr_sandbox *sb, const char *name, size_t len, const
 	return s;
 }
 
+static bool is_named(const char *var, size_t len, const char *name)
+{
+	return strlen(name) == len && strncmp(var, name, len) == 0;
+}
+
+/* The caller's PATH (the last one, should the environment hold several), or NULL. */
+static const char *caller_path(const char *const *environ)
+{
+	const char *path = NULL;
+	for (const char *const *e = environ; e && *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	return path;
+}
+
+/* The one place PATH is decided: the PATH the command is found with, and whether the command is
+ * given it (*given). [env] path, or the safe default (inherit: the caller's PATH, the safe
+ * default when it has none or it is "inherit" itself); set = PATH=... overrides both; the last
+ * rule naming PATH from path = on (from the start without path =) gives none when it is unset. */
+static const char *decide_path(const struct lr_policy *p, const char *const *environ, bool *given)
+{
+	const char *path = p->env_path ? p->env_path : LR_SAFE_PATH;
+	if (strcmp(path, "inherit") == 0) {
+		const char *caller = caller_path(environ);
+		path = caller && strcmp(caller, "inherit") != 0 ? caller : LR_SAFE_PATH;
+	}
+	const struct lr_env_rule *set = set_rule(p, "PATH", 4);
+	if (set)
+		path = set->value;
+	*given = true;
+	for (size_t i = p->env_path ? p->env_path_index : 0; i < p->env_rules.len; i++) {
+		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
+		if (strcmp(r->name, "PATH") == 0)
+			*given = r->kind != LR_ENV_UNSET;
+	}
+	return path;
+}
+
+/* The caller's variables the policy passes into envp, proxy credentials stripped; PATH is
+ * decide_path's, TMPDIR the private one's when there is one, and a set rule's variable its own.
+ * Returns how many were written. */
+static size_t pass_inherited(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
+			     char **envp)
+{
+	size_t k = 0;
+	bool strip = p->strip_proxy_credentials.value != LR_NO;
+	for (const char *const *e = environ; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (!eq)
+			continue;
+		size_t len = (size_t)(eq - *e);
+		if (is_named(*e, len, "PATH") || (sb->private_tmp && is_named(*e, len, "TMPDIR")))
+			continue;
+		if (set_rule(p, *e, len) || !kept(sb, p, *e, len))
+			continue;
+		char *stripped = strip && is_proxy_variable(*e, len) ? strip_credentials(sb, *e) : NULL;
+		envp[k++] = stripped ? stripped : (char *)*e;
+	}
+	return k;
+}
+
+/* The variables set rules give (the last set or unset of a name wins), but PATH: appended to
+ * envp at *k. */
+static int add_set_variables(struct lr_sandbox *sb, const struct lr_policy *p, char **envp, size_t *k,
+			     struct lr_error *err)
+{
+	for (size_t i = 0; i < p->env_rules.len; i++) {
+		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
+		size_t len = strlen(r->name);
+		if (r->kind != LR_ENV_SET || set_rule(p, r->name, len) != r || strcmp(r->name, "PATH") == 0)
+			continue;
+		if (!(envp[(*k)++] = make_var(sb, r->name, len, r->value)))
+			return lr_fail(err, NULL, "out of memory");
+	}
+	return 0;
+}
+
+/* A secret the caller does not have is worth a note: the command will miss it. */
+static void note_missing_secrets(struct lr_sandbox *sb, const struct lr_policy *p, char *const *envp)
+{
+	for (size_t i = 0; i < p->env_rules.len; i++) {
+		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
+		if (r->kind != LR_ENV_SECRET)
+			continue;
+		size_t len = strlen(r->name);
+		bool found = false;
+		for (char *const *e = envp; *e; e++)
+			found |= strncmp(*e, r->name, len) == 0 && (*e)[len] == '=';
+		if (!found)
+			lr_sandbox_note(sb, false, "secret %s is not set: not passed (%s:%d)", r->name, r->at.file, r->at.line);
+	}
+}
+
 int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
 		   struct lr_error *err)
 {
@@ -110,59 +203,17 @@ int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char 
 	char **envp = lr_arena_alloc(&sb->arena, (n + p->env_rules.len + 2) * sizeof(char *));
 	if (!envp)
 		return lr_fail(err, NULL, "out of memory");
-	size_t k = 0;
-	const char *path = p->env_path ? p->env_path : LR_SAFE_PATH;
-	bool inherit_path = strcmp(path, "inherit") == 0;
-	for (const char *const *e = environ; e && *e; e++) {
-		const char *eq = strchr(*e, '=');
-		if (!eq)
-			continue;
-		size_t len = (size_t)(eq - *e);
-		if (len == 4 && strncmp(*e, "PATH", 4) == 0) {
-			if (inherit_path)
-				path = eq + 1;
-			continue;
-		}
-		if (sb->private_tmp && len == 6 && strncmp(*e, "TMPDIR", 6) == 0)
-			continue; /* replaced by the private one below */
-		if (set_rule(p, *e, len) || !kept(sb, p, *e, len))
-			continue;
-		char *stripped = p->strip_proxy_credentials.value != LR_NO && is_proxy_variable(*e, len) ? strip_credentials(sb, *e) : NULL;
-		envp[k++] = stripped ? stripped : (char *)*e;
-	}
-	if (strcmp(path, "inherit") == 0)
-		path = LR_SAFE_PATH; /* "inherit" with no PATH set */
-	for (size_t i = 0; i < p->env_rules.len; i++) {
-		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
-		size_t len = strlen(r->name);
-		if (r->kind != LR_ENV_SET || set_rule(p, r->name, len) != r)
-			continue; /* a later set or unset of the same name wins */
-		if (len == 4 && strcmp(r->name, "PATH") == 0) {
-			path = r->value;
-			continue;
-		}
-		if (!(envp[k++] = make_var(sb, r->name, len, r->value)))
-			return lr_fail(err, NULL, "out of memory");
-	}
+	bool give_path;
+	const char *path = decide_path(p, environ, &give_path);
+	size_t k = pass_inherited(sb, p, environ, envp);
+	if (add_set_variables(sb, p, envp, &k, err))
+		return -1;
 	if (sb->private_tmp && !(envp[k++] = make_var(sb, "TMPDIR", 6, sb->private_tmp)))
 		return lr_fail(err, NULL, "out of memory");
-	bool path_unset = false;
-	for (size_t i = p->env_path ? p->env_path_index : 0; i < p->env_rules.len; i++) {
-		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
-		if (strcmp(r->name, "PATH") == 0)
-			path_unset = r->kind == LR_ENV_UNSET;
-	}
-	if (!path_unset && !(envp[k++] = make_var(sb, "PATH", 4, path)))
+	if (give_path && !(envp[k++] = make_var(sb, "PATH", 4, path)))
 		return lr_fail(err, NULL, "out of memory");
 	envp[k] = NULL;
-	for (size_t i = 0; i < p->env_rules.len; i++) {
-		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
-		bool found = false;
-		for (size_t j = 0; r->kind == LR_ENV_SECRET && j < k; j++)
-			found |= strncmp(envp[j], r->name, strlen(r->name)) == 0 && envp[j][strlen(r->name)] == '=';
-		if (r->kind == LR_ENV_SECRET && !found)
-			lr_sandbox_note(sb, false, "secret %s is not set: not passed (%s:%d)", r->name, r->at.file, r->at.line);
-	}
+	note_missing_secrets(sb, p, envp);
 	sb->envp = envp;
 	sb->path_env = path;
 	return 0;
