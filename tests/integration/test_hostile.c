@@ -3,6 +3,7 @@
  * correct behaviour or one clear error line, never a crash. Timing is measured by `make bench`
  * (parse cost per rule), not asserted here. */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -184,17 +185,28 @@ Test(hostile, invalid_utf8_in_a_path_is_just_bytes)
 	free(outside);
 }
 
-Test(hostile, invalid_utf8_in_a_key_or_section_is_an_error)
+/* A key or a section name with invalid UTF-8 is an unknown name, reported at its line. */
+struct bad_name_case {
+	char name[16];  /* the policy file's */
+	char text[48];  /* its lines after lrt_policy's */
+	char want[64];  /* the message after "landrun: POLICY:" */
+};
+
+static struct bad_name_case bad_names[] = {
+	{ "badkey", "r\xff\xfeo = /usr\n", "5: unknown key \"r\xff\xfeo\" in [filesystem]" },
+	{ "badsection", "[files\xc3\x28ystem]\nro = /usr\n", "6: unknown section [files\xc3\x28ystem]" },
+};
+
+ParameterizedTestParameters(hostile, invalid_utf8_in_a_key_or_section_is_an_error)
 {
-	char *pol = lrt_policy(T, "badkey", "r\xff\xfeo = /usr\n");
+	return cr_make_param_array(struct bad_name_case, bad_names, LRT_LEN(bad_names));
+}
+
+ParameterizedTest(struct bad_name_case *c, hostile, invalid_utf8_in_a_key_or_section_is_an_error)
+{
+	char *pol = lrt_policy(T, c->name, c->text);
 	struct lrt_result *r = lrt_run_env(T, small_env, LRT_ARGS("-p", pol, "--", loadprobe, "self"));
-	char *want = lrt_fmt("landrun: %s:5: unknown key \"r\xff\xfeo\" in [filesystem]", pol);
-	EXPECT_ERROR(r, 125, want);
-	free(want);
-	free(pol);
-	pol = lrt_policy(T, "badsection", "[files\xc3\x28ystem]\nro = /usr\n");
-	r = lrt_run_env(T, small_env, LRT_ARGS("-p", pol, "--", loadprobe, "self"));
-	want = lrt_fmt("landrun: %s:6: unknown section [files\xc3\x28ystem]", pol);
+	char *want = lrt_fmt("landrun: %s:%s", pol, c->want);
 	EXPECT_ERROR(r, 125, want);
 	free(want);
 	free(pol);
@@ -217,16 +229,44 @@ static char *long_path(size_t len)
 	return p;
 }
 
-/* A policy path longer than PATH_MAX (through a variable: a line holds at most 197 bytes) is an
- * error naming FILE:LINE and the length, not a truncated path. */
-Test(hostile, policy_path_longer_than_path_max)
+/* A path in a policy, given through a variable (a line holds at most 197 bytes): longer than
+ * PATH_MAX, an error naming FILE:LINE and the length, not a truncated path; just under PATH_MAX
+ * and missing, the reason is still in the message, after a cut path. */
+struct long_path_case {
+	char name[8];       /* the policy file's */
+	size_t len;         /* about this many bytes: long_path's */
+	bool relative;      /* ${env:LONG} without the leading slash: joined to the policy's directory */
+	char text[40];      /* the policy's lines after lrt_policy's, naming ${env:LONG} */
+	int line;           /* the line the error names */
+	char too_long[24];  /* what the error says is longer than PATH_MAX; "": not too long */
+	char also[40];      /* more the message says, or "" */
+};
+
+static struct long_path_case long_paths[] = {
+	{ "long", 5000, false, "ro = ${env:LONG}\n", 5, "path", "" },
+	{ "near", 3800, false, "ro = ${env:LONG}\n", 5, "", "...: No such file or directory" },
+	{ "inc", 5000, true, "[policy]\ninclude = ${env:LONG}\n", 6, "include: name", "" },
+};
+
+ParameterizedTestParameters(hostile, policy_paths_near_and_past_path_max)
 {
-	char *lp = long_path(5000);
-	char *var = lrt_fmt("LONG=%s", lp);
+	return cr_make_param_array(struct long_path_case, long_paths, LRT_LEN(long_paths));
+}
+
+ParameterizedTest(struct long_path_case *c, hostile, policy_paths_near_and_past_path_max)
+{
+	char *lp = long_path(c->len);
+	const char *value = c->relative ? lp + 1 : lp;
+	char *var = lrt_fmt("LONG=%s", value);
 	char *const env[] = { "PATH=/usr/bin:/bin", var, NULL };
-	char *pol = lrt_policy(T, "long", "ro = ${env:LONG}\n");
+	char *pol = lrt_policy(T, c->name, c->text);
 	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("-p", pol, "--", loadprobe, "self"));
-	char *want = lrt_fmt("landrun: %s:5: path of %zu bytes is longer than PATH_MAX (4096): \"/aaa", pol, strlen(lp));
+	const char *start = c->relative ? "aaa" : "/aaa";
+	char *want = *c->too_long ? lrt_fmt("landrun: %s:%d: %s of %zu bytes is longer than PATH_MAX (4096): \"%s", pol,
+					    c->line, c->too_long, strlen(value), start)
+				  : lrt_fmt("landrun: %s:%d: %s", pol, c->line, start);
+	if (*c->also)
+		cr_expect(lrt_contains(r->err, c->also), "%.2000s", r->err);
 	EXPECT_ERROR(r, 125, want);
 	free(want);
 	free(pol);
@@ -234,41 +274,14 @@ Test(hostile, policy_path_longer_than_path_max)
 	free(lp);
 }
 
-/* Just under PATH_MAX and missing: the reason is still in the message, after a cut path. */
-Test(hostile, policy_path_near_path_max_keeps_the_reason)
-{
-	char *lp = long_path(3800);
-	char *var = lrt_fmt("LONG=%s", lp);
-	char *const env[] = { "PATH=/usr/bin:/bin", var, NULL };
-	char *pol = lrt_policy(T, "near", "ro = ${env:LONG}\n");
-	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("-p", pol, "--", loadprobe, "self"));
-	char *want = lrt_fmt("landrun: %s:5: /aaa", pol);
-	cr_expect(lrt_contains(r->err, "...: No such file or directory"), "%.2000s", r->err);
-	EXPECT_ERROR(r, 125, want);
-	free(want);
-	free(pol);
-	free(var);
-	free(lp);
-}
-
-/* The same for an include name and for a policy named on the command line. */
-Test(hostile, include_and_policy_paths_longer_than_path_max)
+/* A policy named on the command line by a path longer than PATH_MAX. */
+Test(hostile, policy_named_by_a_path_longer_than_path_max)
 {
 	char *lp = long_path(5000);
-	char *var = lrt_fmt("LONG=%s", lp + 1); /* relative: joined to the including file's directory */
-	char *const env[] = { "PATH=/usr/bin:/bin", var, NULL };
-	char *pol = lrt_policy(T, "inc", "[policy]\ninclude = ${env:LONG}\n");
-	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("-p", pol, "--", loadprobe, "self"));
-	char *want = lrt_fmt("landrun: %s:6: include: name of %zu bytes is longer than PATH_MAX (4096): \"aaa",
-			     pol, strlen(lp) - 1);
+	struct lrt_result *r = lrt_run_env(T, small_env, LRT_ARGS("-p", lp, "--", loadprobe, "self"));
+	char *want = lrt_fmt("landrun: policy path of %zu bytes is longer than PATH_MAX (4096): \"/aaa", strlen(lp));
 	EXPECT_ERROR(r, 125, want);
 	free(want);
-	r = lrt_run_env(T, small_env, LRT_ARGS("-p", lp, "--", loadprobe, "self"));
-	want = lrt_fmt("landrun: policy path of %zu bytes is longer than PATH_MAX (4096): \"/aaa", strlen(lp));
-	EXPECT_ERROR(r, 125, want);
-	free(want);
-	free(pol);
-	free(var);
 	free(lp);
 }
 
