@@ -108,21 +108,6 @@ Test(hostile, more_existing_paths_than_open_files_allowed, .timeout = 300)
 	free(outside);
 }
 
-/* Past the documented 16 MiB limit: refused before reading (a sparse file). */
-Test(hostile, policy_over_16_MiB_is_refused)
-{
-	char *pol = lrt_fmt("%s/huge.ini", T);
-	int fd = open(pol, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	cr_assert(fd >= 0);
-	cr_assert_eq(ftruncate(fd, (16 << 20) + 1), 0);
-	close(fd);
-	struct lrt_result *r = lrt_run_env(T, small_env, LRT_ARGS("-p", pol, "--", loadprobe, "self"));
-	char *want = lrt_fmt("landrun: policy %s is larger than 16777216 bytes", pol);
-	EXPECT_ERROR(r, 125, want);
-	free(want);
-	free(pol);
-}
-
 /* ---- structure ------------------------------------------------------------------------------ */
 
 /* 40 files, each including the next: refused at the ninth level, naming the include line. */
@@ -143,16 +128,40 @@ Test(hostile, includes_nested_past_the_limit)
 	free(top);
 }
 
-Test(hostile, nul_byte_in_a_policy)
+/* Policy files refused whole, with one error line: past the documented 16 MiB limit, before
+ * reading (a sparse file); a NUL byte, at its line. */
+struct refused_file_case {
+	char name[12];   /* the file's, in the test directory */
+	char text[40];   /* its bytes, NUL included */
+	size_t len;      /* how many of them */
+	off_t size;      /* then extended to this size (sparse); 0: as written */
+	char before[8];  /* the message: "landrun: " before, the file's path, after */
+	char after[40];
+};
+
+#define NUL_POLICY "[filesystem]\nro = /usr\nro = /e\0tc\n"
+
+static struct refused_file_case refused_files[] = {
+	{ "huge.ini", "", 0, (16 << 20) + 1, "policy ", " is larger than 16777216 bytes" },
+	{ "nul.ini", NUL_POLICY, sizeof(NUL_POLICY) - 1, 0, "", ":3: NUL byte in policy file" },
+};
+
+ParameterizedTestParameters(hostile, malformed_policy_file_is_refused)
 {
-	char *pol = lrt_fmt("%s/nul.ini", T);
-	FILE *f = fopen(pol, "w");
-	cr_assert(f);
-	static const char text[] = "[filesystem]\nro = /usr\nro = /e\0tc\n";
-	fwrite(text, 1, sizeof(text) - 1, f);
-	fclose(f);
+	return cr_make_param_array(struct refused_file_case, refused_files, LRT_LEN(refused_files));
+}
+
+ParameterizedTest(struct refused_file_case *c, hostile, malformed_policy_file_is_refused)
+{
+	char *pol = lrt_fmt("%s/%s", T, c->name);
+	int fd = open(pol, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, c->text, c->len), (ssize_t)c->len);
+	if (c->size)
+		cr_assert_eq(ftruncate(fd, c->size), 0);
+	close(fd);
 	struct lrt_result *r = lrt_run_env(T, small_env, LRT_ARGS("-p", pol, "--", loadprobe, "self"));
-	char *want = lrt_fmt("landrun: %s:3: NUL byte in policy file", pol);
+	char *want = lrt_fmt("landrun: %s%s%s", c->before, pol, c->after);
 	EXPECT_ERROR(r, 125, want);
 	free(want);
 	free(pol);
