@@ -311,9 +311,9 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	/* single-threaded and about to exec: rule fds can be left to the fd-closing step */
 	/* what exec in place cannot do makes landrun stay as the command's parent */
 	const struct lr_policy *p = &c->policy;
-	bool log_denials = p->log_denials.value == LR_YES;
-	bool supervise = p->private_tmp.value == LR_YES || p->timeout_ms.value > 0 || p->die_with_parent.value == LR_YES ||
-			 log_denials || p->supervise.value == LR_YES;
+	bool log_denials = p->log_denials.on;
+	bool supervise = p->private_tmp.on || p->timeout_ms.n > 0 || p->die_with_parent.on ||
+			 log_denials || p->supervise.on;
 	if (log_denials && !c->explain && lr_trace_supported(err))
 		return EXIT_LANDRUN;
 	struct lr_compile_opts o = { .abi_cap = c->abi_cap, .verbose = c->verbose > 0 || c->explain, .defer_close = true,
@@ -337,8 +337,8 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	fflush(NULL);
 	if (supervise) {
 		struct lr_supervise_opts so = {
-			.timeout_ms = p->timeout_ms.value,
-			.die_with_parent = p->die_with_parent.value == LR_YES,
+			.timeout_ms = p->timeout_ms.n,
+			.die_with_parent = p->die_with_parent.on,
 			.private_tmp = sb.private_tmp ? &sb.tmp : NULL,
 			.policy = p,
 		};

@@ -127,7 +127,7 @@ int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char 
 			continue; /* replaced by the private one below */
 		if (set_rule(p, *e, len) || !kept(sb, p, *e, len))
 			continue;
-		char *stripped = p->strip_proxy_credentials.value != LR_NO && is_proxy_variable(*e, len) ? strip_credentials(sb, *e) : NULL;
+		char *stripped = p->strip_proxy_credentials.on && is_proxy_variable(*e, len) ? strip_credentials(sb, *e) : NULL;
 		envp[k++] = stripped ? stripped : (char *)*e;
 	}
 	if (strcmp(path, "inherit") == 0)

@@ -103,7 +103,7 @@ int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const s
 		return -1;
 	if (o && o->verbose && lr_git_notes(sb, p))
 		return lr_fail(err, NULL, "out of memory");
-	if (p->private_tmp.value == LR_YES) {
+	if (p->private_tmp.on) {
 		if (!(o && o->supervised))
 			lr_sandbox_note(sb, true, "private_tmp needs a supervising landrun: ignored here");
 		else if (make_private_tmp(sb, p, environ, err))
