@@ -160,8 +160,9 @@ int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char 
 		bool found = false;
 		for (size_t j = 0; r->kind == LR_ENV_SECRET && j < k; j++)
 			found |= strncmp(envp[j], r->name, strlen(r->name)) == 0 && envp[j][strlen(r->name)] == '=';
-		if (r->kind == LR_ENV_SECRET && !found)
-			lr_sandbox_note(sb, false, "secret %s is not set: not passed (%s:%d)", r->name, r->at.file, r->at.line);
+		if (r->kind == LR_ENV_SECRET && !found &&
+		    lr_sandbox_note(sb, false, "secret %s is not set: not passed (%s:%d)", r->name, r->at.file, r->at.line))
+			return lr_fail(err, NULL, "out of memory");
 	}
 	sb->envp = envp;
 	sb->path_env = path;

@@ -137,7 +137,8 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 	if (sb->abi >= 6) {
 		sb->scoped = (scope_unix ? LR_SCOPE_ABSTRACT_UNIX_SOCKET : 0) | (scope_sig ? LR_SCOPE_SIGNAL : 0);
 	} else if ((scope_unix && !p->abstract_unix_isolated.set) || (scope_sig && !p->signals_isolated.set)) {
-		lr_sandbox_note(sb, false, "not enforced: abstract unix socket and signal isolation (needs Landlock ABI 6)");
+		if (lr_sandbox_note(sb, false, "not enforced: abstract unix socket and signal isolation (needs Landlock ABI 6)"))
+			return lr_fail(err, NULL, "out of memory");
 	}
 	return 0;
 }
@@ -204,8 +205,11 @@ static int open_rule_path(struct lr_sandbox *sb, struct lr_resolver *rs, const s
 		return fd;
 	int e = errno;
 	if (r->optional && (e == ENOENT || e == ENOTDIR)) {
-		lr_sandbox_note(sb, false, "skipped optional %s = ?%s (%s:%d): %s", lr_access_name(r->access),
-				r->path, r->at.file, r->at.line, strerror(e));
+		if (lr_sandbox_note(sb, false, "skipped optional %s = ?%s (%s:%d): %s", lr_access_name(r->access),
+				    r->path, r->at.file, r->at.line, strerror(e))) {
+			lr_fail(err, NULL, "out of memory");
+			return -1;
+		}
 		return RULE_SKIPPED;
 	}
 	/* a path near PATH_MAX is cut so that the reason still fits in the message */
@@ -549,9 +553,10 @@ int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 		return -1;
 	if (sb->abi == 0) {
 		/* Best-effort without Landlock: say so loudly, seccomp still applies. */
-		if (!p->fs_any.on || !p->connect_any.on || !p->bind_any.on)
-			lr_sandbox_note(sb, true, "Landlock is unavailable (%s): files and network are NOT restricted, only the syscall filter applies",
-					sb->landlock_missing ? sb->landlock_missing : "ABI 0");
+		if ((!p->fs_any.on || !p->connect_any.on || !p->bind_any.on) &&
+		    lr_sandbox_note(sb, true, "Landlock is unavailable (%s): files and network are NOT restricted, only the syscall filter applies",
+				    sb->landlock_missing ? sb->landlock_missing : "ABI 0"))
+			return lr_fail(err, NULL, "out of memory"); /* never run without the warning */
 		return 0;
 	}
 	if (!sb->handled_fs && !sb->handled_net && !sb->scoped)

@@ -49,8 +49,8 @@ static int plan_fds(struct lr_sandbox *sb, const struct lr_policy *p, const char
 	qsort(fds, n, sizeof(int), cmp_int);
 	sb->keep_fds = fds;
 	sb->nkeep_fds = (unsigned)n;
-	if (nlisten)
-		lr_sandbox_note(sb, false, "socket activation: keeping fds 3..%u (LISTEN_FDS)", 2 + nlisten);
+	if (nlisten && lr_sandbox_note(sb, false, "socket activation: keeping fds 3..%u (LISTEN_FDS)", 2 + nlisten))
+		return lr_fail(err, NULL, "out of memory");
 	return 0;
 }
 
