@@ -342,8 +342,8 @@ static int check_policy_writable(struct check *c, struct lr_policy_guard *g, siz
 static int check_paths(struct check *c)
 {
 	const struct lr_policy *p = c->p;
-	if (p->fs_unrestricted.value)
-		return add(c, "fs-unrestricted", &p->fs_unrestricted.at, "the filesystem is not restricted at all");
+	if (p->fs_any.on)
+		return add(c, "fs-unrestricted", &p->fs_any.at, "the filesystem is not restricted at all");
 	if (!(c->real = lr_arena_alloc(&c->r->arena, (p->paths.len + 1) * sizeof(*c->real))))
 		return lr_fail(c->err, NULL, "out of memory");
 	for (size_t i = 0; i < p->paths.len; i++)
@@ -374,24 +374,24 @@ static int check_paths(struct check *c)
 static int check_network(struct check *c)
 {
 	const struct lr_policy *p = c->p;
-	if (p->connect_any.value && add(c, "net-connect-any", &p->connect_any.at, "TCP connections to any host and port"))
+	if (p->connect_any.on && add(c, "net-connect-any", &p->connect_any.at, "TCP connections to any host and port"))
 		return -1;
-	if (p->bind_any.value && add(c, "net-bind-any", &p->bind_any.at, "TCP servers on any port"))
+	if (p->bind_any.on && add(c, "net-bind-any", &p->bind_any.at, "TCP servers on any port"))
 		return -1;
-	if (p->udp.value == LR_YES && add(c, "udp", &p->udp.at, "UDP is allowed, and Landlock cannot restrict it by port: any host can be reached"))
+	if (p->udp.on && add(c, "udp", &p->udp.at, "UDP is allowed, and Landlock cannot restrict it by port: any host can be reached"))
 		return -1;
-	if (p->unix_sockets.value == LR_UNIX_ANY &&
+	if (p->unix_sockets.is == LR_UNIX_ANY &&
 	    add(c, "unix-any", &p->unix_sockets.at, "pathname unix sockets are reachable: the session bus (systemd-run --user "
 		"runs anything outside the sandbox), docker.sock, ssh and gpg agents"))
 		return -1;
-	if ((p->netlink_any.value || (p->netlink_mask & ~LR_NETLINK_ROUTE_ONLY)) &&
+	if ((p->netlink_any.on || (p->netlink_mask & ~LR_NETLINK_ROUTE_ONLY)) &&
 	    add(c, "netlink-broad", &p->netlink_any.at, "netlink protocols beyond route (sock_diag alone lists every socket on the host)"))
 		return -1;
-	if (p->abstract_unix.value == LR_NO &&
-	    add(c, "abstract-unix-shared", &p->abstract_unix.at, "abstract unix sockets outside the sandbox are reachable (X11, D-Bus, agents)"))
+	if (!p->abstract_unix_isolated.on &&
+	    add(c, "abstract-unix-shared", &p->abstract_unix_isolated.at, "abstract unix sockets outside the sandbox are reachable (X11, D-Bus, agents)"))
 		return -1;
-	if (p->signals.value == LR_NO &&
-	    add(c, "signals-shared", &p->signals.at, "processes outside the sandbox can be sent signals"))
+	if (!p->signals_isolated.on &&
+	    add(c, "signals-shared", &p->signals_isolated.at, "processes outside the sandbox can be sent signals"))
 		return -1;
 	return 0;
 }
@@ -399,9 +399,9 @@ static int check_network(struct check *c)
 static int check_syscalls(struct check *c)
 {
 	const struct lr_policy *p = c->p;
-	if (!p->baseline.value)
-		return add(c, "baseline-none", &p->baseline.at, "baseline = none: ptrace, namespaces, io_uring, bpf, TIOCSTI ... are allowed");
-	if (p->action.value == LR_ACT_LOG &&
+	if (!p->baseline_hardened.on)
+		return add(c, "baseline-none", &p->baseline_hardened.at, "baseline = none: ptrace, namespaces, io_uring, bpf, TIOCSTI ... are allowed");
+	if (p->action.is == LR_ACT_LOG &&
 	    add(c, "denials-logged", &p->action.at, "action = log: denied syscalls are only logged, and run"))
 		return -1;
 	char names[512] = "";
@@ -409,7 +409,7 @@ static int check_syscalls(struct check *c)
 	for (size_t i = 0; i < p->sys_rules.len; i++) {
 		const struct lr_sys_rule *s = lr_vec_at(&p->sys_rules, i);
 		/* with default = allow, allow can only lift baseline items */
-		if (!s->except && !(s->allow && p->sys_default.value == LR_ACT_ALLOW))
+		if (!s->except && !(s->allow && p->sys_default.is == LR_ACT_ALLOW))
 			continue;
 		at = at ? at : &s->at;
 		size_t n = strlen(names);
@@ -429,7 +429,7 @@ static int check_process(struct check *c)
 			if (name)
 				snprintf(names + n, sizeof(names) - n, "%s%s", n ? " " : "", name);
 		}
-		if (add(c, "caps-kept", &p->caps_set.at, "capabilities kept: %s", names))
+		if (add(c, "caps-kept", &p->capabilities.at, "capabilities kept: %s", names))
 			return -1;
 	}
 	if (p->keep_fds.len && add(c, "keep-fds", &c->policy_at, "%zu inherited file descriptor(s) kept: Landlock does not govern them", p->keep_fds.len))
@@ -475,7 +475,7 @@ static int check_env(struct check *c)
 	}
 	if (secrets_at && add(c, "secrets", secrets_at, "secrets passed: %s", names))
 		return -1;
-	if (p->strip_proxy_credentials.value == LR_NO &&
+	if (!p->strip_proxy_credentials.on &&
 	    add(c, "proxy-credentials", &p->strip_proxy_credentials.at, "proxy variables keep their user:password"))
 		return -1;
 	return 0;
@@ -484,7 +484,7 @@ static int check_env(struct check *c)
 static int check_compat(struct check *c)
 {
 	const struct lr_policy *p = c->p;
-	if (p->compat.value == LR_BEST_EFFORT && !p->min_abi.set &&
+	if (p->compat.is == LR_BEST_EFFORT && !p->min_abi.set &&
 	    add(c, "best-effort", &p->compat.at, "compat = best-effort without min_abi: an older kernel silently enforces less"))
 		return -1;
 	if (!p->exec_control.set)

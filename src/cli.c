@@ -303,14 +303,14 @@ static int read_options(struct cli *c, int argc, char **argv, struct lr_error *e
 /* What exec in place cannot do makes landrun stay as the command's parent. */
 static bool needs_supervisor(const struct lr_policy *p)
 {
-	return p->private_tmp.value == LR_YES || p->timeout_ms.value > 0 || p->die_with_parent.value == LR_YES ||
-	       p->log_denials.value == LR_YES || p->supervise.value == LR_YES;
+	return p->private_tmp.on || p->timeout_ms.n > 0 || p->die_with_parent.on || p->log_denials.on ||
+	       p->supervise.on;
 }
 
 /* Compiles the policy for the command into sb: 0, or the exit status with err set. */
 static int compile_sandbox(const struct cli *c, struct lr_sandbox *sb, bool supervise, struct lr_error *err)
 {
-	bool log_denials = c->policy.log_denials.value == LR_YES;
+	bool log_denials = c->policy.log_denials.on;
 	if (log_denials && !c->explain && lr_trace_supported(err))
 		return LR_EXIT_LANDRUN;
 	/* single-threaded and about to exec: rule fds can be left to the fd-closing step */
@@ -328,15 +328,15 @@ static int run_supervised(const struct cli *c, struct lr_sandbox *sb, struct lr_
 {
 	const struct lr_policy *p = &c->policy;
 	struct lr_supervise_opts so = {
-		.timeout_ms = p->timeout_ms.value,
-		.die_with_parent = p->die_with_parent.value == LR_YES,
+		.timeout_ms = p->timeout_ms.n,
+		.die_with_parent = p->die_with_parent.on,
 		.private_tmp = sb->private_tmp ? &sb->tmp : NULL,
 		.policy = p,
 	};
 	struct lr_tracer tracer;
 	struct lr_denials denials = { .sb = sb, .p = p, .out = stderr };
 	lr_trace_init(&tracer);
-	if (p->log_denials.value == LR_YES) {
+	if (p->log_denials.on) {
 		lr_denials_tracer(&tracer, &denials);
 		so.tracer = &tracer;
 	}

@@ -212,7 +212,7 @@ static void fs_denial(const struct lr_denials *d, const struct lr_trace_call *c)
 {
 	char subject[PATH_MAX], rights[160], what[PATH_MAX + 64], exe[PATH_MAX];
 	uint64_t right = needed_right(c, subject, sizeof(subject)) & d->sb->handled_fs;
-	if (!right || !c->path[0] || d->p->fs_unrestricted.value || granted(d, subject, right))
+	if (!right || !c->path[0] || d->p->fs_any.on || granted(d, subject, right))
 		return; /* not a Landlock denial: discretionary access control, or a right not handled */
 	const char *name = lr_syscall_name(c->nr);
 	char flags[128] = "";

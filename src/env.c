@@ -145,7 +145,7 @@ static size_t pass_inherited(struct lr_sandbox *sb, const struct lr_policy *p, c
 			     char **envp)
 {
 	size_t k = 0;
-	bool strip = p->strip_proxy_credentials.value != LR_NO;
+	bool strip = p->strip_proxy_credentials.on;
 	for (const char *const *e = environ; e && *e; e++) {
 		const char *eq = strchr(*e, '=');
 		if (!eq)
@@ -178,7 +178,9 @@ static int add_set_variables(struct lr_sandbox *sb, const struct lr_policy *p, c
 }
 
 /* A secret the caller does not have is worth a note: the command will miss it. */
-static void note_missing_secrets(struct lr_sandbox *sb, const struct lr_policy *p, char *const *envp)
+/* 0, or -1 with err set when the note cannot be made (out of memory: the compile fails). */
+static int note_missing_secrets(struct lr_sandbox *sb, const struct lr_policy *p, char *const *envp,
+				struct lr_error *err)
 {
 	for (size_t i = 0; i < p->env_rules.len; i++) {
 		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
@@ -188,9 +190,11 @@ static void note_missing_secrets(struct lr_sandbox *sb, const struct lr_policy *
 		bool found = false;
 		for (char *const *e = envp; *e; e++)
 			found |= strncmp(*e, r->name, len) == 0 && (*e)[len] == '=';
-		if (!found)
-			lr_sandbox_note(sb, false, "secret %s is not set: not passed (%s:%d)", r->name, r->at.file, r->at.line);
+		if (!found &&
+		    lr_sandbox_note(sb, false, "secret %s is not set: not passed (%s:%d)", r->name, r->at.file, r->at.line))
+			return lr_fail(err, NULL, "out of memory");
 	}
+	return 0;
 }
 
 int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
@@ -213,7 +217,8 @@ int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char 
 	if (give_path && !(envp[k++] = make_var(sb, "PATH", 4, path)))
 		return lr_fail(err, NULL, "out of memory");
 	envp[k] = NULL;
-	note_missing_secrets(sb, p, envp);
+	if (note_missing_secrets(sb, p, envp, err))
+		return -1;
 	sb->envp = envp;
 	sb->path_env = path;
 	return 0;

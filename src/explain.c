@@ -17,11 +17,12 @@ static void origin(FILE *out, const struct lr_origin *at)
 		fprintf(out, "  (%s)\n", at->file ? at->file : "default");
 }
 
-static void setting(FILE *out, const char *key, const char *value, const struct lr_setting *s)
+/* given: where the policy set it (lr_given), NULL for a default. */
+static void setting(FILE *out, const char *key, const char *value, const struct lr_origin *given)
 {
 	fprintf(out, "  %-16s %s", key, value);
-	if (s->set)
-		origin(out, &s->at);
+	if (given)
+		origin(out, given);
 	else
 		fprintf(out, "  (default)\n");
 }
@@ -36,8 +37,8 @@ static void explain_filesystem(FILE *out, const struct lr_policy *p, const struc
 {
 	char buf[256];
 	fprintf(out, "[filesystem]\n");
-	if (p->fs_unrestricted.value) {
-		setting(out, "unrestricted", "yes: files are NOT restricted", &p->fs_unrestricted);
+	if (p->fs_any.on) {
+		setting(out, "unrestricted", "yes: files are NOT restricted", lr_given(&p->fs_any));
 		return;
 	}
 	for (size_t i = 0; i < p->paths.len; i++) {
@@ -52,10 +53,10 @@ static void explain_filesystem(FILE *out, const struct lr_policy *p, const struc
 
 static void explain_ports(FILE *out, const struct lr_policy *p, bool bind)
 {
-	const struct lr_setting *any = bind ? &p->bind_any : &p->connect_any;
+	const struct lr_flag *any = bind ? &p->bind_any : &p->connect_any;
 	const char *key = bind ? "bind_tcp" : "connect_tcp";
-	if (any->value) {
-		setting(out, key, "any", any);
+	if (any->on) {
+		setting(out, key, "any", lr_given(any));
 		return;
 	}
 	bool some = false;
@@ -70,7 +71,7 @@ static void explain_ports(FILE *out, const struct lr_policy *p, bool bind)
 		some = true;
 	}
 	if (!some)
-		setting(out, key, "none", any);
+		setting(out, key, "none", lr_given(any));
 }
 
 /* [exec]: what may be executed, and the interpreters that can run any readable file anyway. */
@@ -102,12 +103,12 @@ static void explain_exec(FILE *out, const struct lr_policy *p, const struct lr_s
 /* unix = : what the filter and, at ABI 9, Landlock's resolve_unix enforce. */
 static void explain_unix(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
-	if (p->unix_sockets.value == LR_UNIX_NONE) {
-		setting(out, "unix", "none (socket(AF_UNIX) refused; socketpair allowed)", &p->unix_sockets);
+	if (p->unix_sockets.is == LR_UNIX_NONE) {
+		setting(out, "unix", "none (socket(AF_UNIX) refused; socketpair allowed)", lr_given(&p->unix_sockets));
 		return;
 	}
-	if (p->unix_sockets.value == LR_UNIX_ANY) {
-		setting(out, "unix", "any (pathname sockets NOT restricted)", &p->unix_sockets);
+	if (p->unix_sockets.is == LR_UNIX_ANY) {
+		setting(out, "unix", "any (pathname sockets NOT restricted)", lr_given(&p->unix_sockets));
 		return;
 	}
 	for (size_t i = 0; i < p->unix_paths.len; i++) {
@@ -129,7 +130,7 @@ static void explain_netlink(FILE *out, const struct lr_policy *p)
 			off += (size_t)(name ? snprintf(names + off, sizeof(names) - off, "%s%s", off ? " " : "", name)
 					     : snprintf(names + off, sizeof(names) - off, "%s%d", off ? " " : "", proto));
 	}
-	setting(out, "netlink", p->netlink_any.value ? "any" : off ? names : "none", &p->netlink_any);
+	setting(out, "netlink", p->netlink_any.on ? "any" : off ? names : "none", lr_given(&p->netlink_any));
 }
 
 static void explain_network(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
@@ -137,15 +138,15 @@ static void explain_network(FILE *out, const struct lr_policy *p, const struct l
 	fprintf(out, "[network]\n");
 	explain_ports(out, p, false);
 	explain_ports(out, p, true);
-	setting(out, "udp", p->udp.value == LR_YES ? "yes" : "no (socket filter)", &p->udp);
+	setting(out, "udp", p->udp.on ? "yes" : "no (socket filter)", lr_given(&p->udp));
 	char fams[256] = "";
 	size_t off = 0;
 	for (int af = 0; af < 64 && off < sizeof(fams); af++)
 		if (p->families_mask & (1ULL << af))
 			off += (size_t)snprintf(fams + off, sizeof(fams) - off, "%s%s", off ? " " : "", lr_family_name(af));
-	setting(out, "families", fams, &p->families);
+	setting(out, "families", fams, lr_given(&p->families));
 	setting(out, "abstract_unix",
-		sb->scoped & LR_SCOPE_ABSTRACT_UNIX_SOCKET ? "isolated" : "shared (not enforced)", &p->abstract_unix);
+		sb->scoped & LR_SCOPE_ABSTRACT_UNIX_SOCKET ? "isolated" : "shared (not enforced)", lr_given(&p->abstract_unix_isolated));
 	explain_unix(out, p, sb);
 	explain_netlink(out, p);
 	fprintf(out, "  listen           %s\n", lr_policy_refuses_listen(p)
@@ -159,28 +160,28 @@ static void explain_network(FILE *out, const struct lr_policy *p, const struct l
 static void explain_process(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
 	fprintf(out, "[process]\n");
-	setting(out, "signals", sb->scoped & LR_SCOPE_SIGNAL ? "isolated" : "shared (not enforced)", &p->signals);
-	setting(out, "new_session", sb->new_session ? "yes" : "no", &p->new_session);
-	if (p->timeout_ms.value > 0) {
+	setting(out, "signals", sb->scoped & LR_SCOPE_SIGNAL ? "isolated" : "shared (not enforced)", lr_given(&p->signals_isolated));
+	setting(out, "new_session", sb->new_session ? "yes" : "no", lr_given(&p->new_session));
+	if (p->timeout_ms.n > 0) {
 		char t[64];
-		snprintf(t, sizeof(t), "%d ms (supervised: exit %d)", p->timeout_ms.value, LR_EXIT_TIMEOUT);
-		setting(out, "timeout", t, &p->timeout_ms);
+		snprintf(t, sizeof(t), "%d ms (supervised: exit %d)", p->timeout_ms.n, LR_EXIT_TIMEOUT);
+		setting(out, "timeout", t, lr_given(&p->timeout_ms));
 	}
-	if (p->die_with_parent.value == LR_YES)
-		setting(out, "die_with_parent", "yes (supervised)", &p->die_with_parent);
-	if (p->log_denials.value == LR_YES)
-		setting(out, "log_denials", "yes (supervised, traced)", &p->log_denials);
-	if (p->supervise.value == LR_YES)
-		setting(out, "supervise", "yes (nothing the command starts outlives landrun)", &p->supervise);
+	if (p->die_with_parent.on)
+		setting(out, "die_with_parent", "yes (supervised)", lr_given(&p->die_with_parent));
+	if (p->log_denials.on)
+		setting(out, "log_denials", "yes (supervised, traced)", lr_given(&p->log_denials));
+	if (p->supervise.on)
+		setting(out, "supervise", "yes (nothing the command starts outlives landrun)", lr_given(&p->supervise));
 	if (sb->private_tmp)
-		setting(out, "private_tmp", sb->private_tmp, &p->private_tmp);
+		setting(out, "private_tmp", sb->private_tmp, lr_given(&p->private_tmp));
 	char caps[512] = "none";
 	size_t off = 0;
 	for (unsigned c = 0; c <= CAP_LAST_CAP; c++)
 		if (sb->caps_keep & (1ULL << c))
 			off += (size_t)snprintf(caps + off, sizeof(caps) - off, "%sCAP_%s", off ? " " : "",
 						lr_cap_name(c));
-	setting(out, "capabilities", caps, &p->caps_set);
+	setting(out, "capabilities", caps, lr_given(&p->capabilities));
 	for (int i = 0; i < LR_RLIMIT_COUNT; i++) {
 		if (!sb->rlimit_set[i])
 			continue;
@@ -203,10 +204,10 @@ static void explain_process(FILE *out, const struct lr_policy *p, const struct l
 
 static const char *action_str(const struct lr_policy *p, char *buf, size_t size)
 {
-	switch (p->action.value) {
+	switch (p->action.is) {
 	case LR_ACT_KILL: return "kill";
 	case LR_ACT_LOG: return "log (allowed and logged)";
-	default: snprintf(buf, size, "errno:%s", lr_errno_name(p->errnum.value)); return buf;
+	default: snprintf(buf, size, "errno:%s", lr_errno_name(p->errnum.n)); return buf;
 	}
 }
 
@@ -214,9 +215,9 @@ static void explain_syscalls(FILE *out, const struct lr_policy *p, const struct 
 {
 	char buf[64];
 	fprintf(out, "[syscalls]\n");
-	setting(out, "default", p->sys_default.value == LR_ACT_ERRNO ? "deny" : "allow", &p->sys_default);
-	setting(out, "baseline", p->baseline.value ? "hardened" : "none", &p->baseline);
-	setting(out, "action", action_str(p, buf, sizeof(buf)), &p->action);
+	setting(out, "default", p->sys_default.is == LR_ACT_ERRNO ? "deny" : "allow", lr_given(&p->sys_default));
+	setting(out, "baseline", p->baseline_hardened.on ? "hardened" : "none", lr_given(&p->baseline_hardened));
+	setting(out, "action", action_str(p, buf, sizeof(buf)), lr_given(&p->action));
 	for (size_t i = 0; i < p->sys_rules.len; i++) {
 		const struct lr_sys_rule *r = lr_vec_at(&p->sys_rules, i);
 		fprintf(out, "  %-16s %s", r->except ? "baseline_except" : r->allow ? "allow" : "deny", r->name);
@@ -264,9 +265,9 @@ void lr_explain(FILE *out, const struct lr_policy *p, const struct lr_sandbox *s
 	for (size_t i = 0; i < p->sources.len; i++)
 		fprintf(out, " %s", *(const char **)lr_vec_at(&p->sources, i));
 	fprintf(out, "%s\n", p->sources.len ? "" : " command-line flags");
-	fprintf(out, "compat: %s", p->compat.value == LR_BEST_EFFORT ? "best-effort" : "strict");
+	fprintf(out, "compat: %s", p->compat.is == LR_BEST_EFFORT ? "best-effort" : "strict");
 	if (p->min_abi.set)
-		fprintf(out, ", min_abi %d", p->min_abi.value);
+		fprintf(out, ", min_abi %d", p->min_abi.n);
 	if (sb->abi)
 		fprintf(out, "; Landlock ABI %d (kernel offers %d)\n", sb->abi, sb->kernel_abi);
 	else

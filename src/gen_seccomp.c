@@ -16,8 +16,8 @@ enum { VARIANTS = 4 };
 static void common_policy(struct lr_policy *p, unsigned variant)
 {
 	lr_policy_init(p);
-	p->udp.value = variant & 1 ? LR_YES : LR_NO;
-	p->connect_any.value = p->bind_any.value = !(variant & 2);
+	p->udp.on = variant & 1;
+	p->connect_any.on = p->bind_any.on = !(variant & 2);
 }
 
 static void print_prog(const char *name, int idx, const struct sock_filter *f, unsigned len)

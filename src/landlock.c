@@ -38,7 +38,7 @@ struct feature {
 static int check_features(struct lr_sandbox *sb, const struct lr_policy *p, const struct feature *f,
 			  size_t n, struct lr_error *err)
 {
-	bool strict = p->compat.value == LR_STRICT;
+	bool strict = p->compat.is == LR_STRICT;
 	for (size_t i = 0; i < n; i++) {
 		if (!f[i].needed || sb->abi >= f[i].abi)
 			continue;
@@ -97,12 +97,12 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 {
 	static const struct lr_origin implicit = { NULL, 0 };
 	const struct lr_origin *rw_at = &implicit, *dev_at = &implicit;
-	bool fs = !p->fs_unrestricted.value;
-	bool tcp_connect = !p->connect_any.value, tcp_bind = !p->bind_any.value;
+	bool fs = !p->fs_any.on;
+	bool tcp_connect = !p->connect_any.on, tcp_bind = !p->bind_any.on;
 	bool has_rw = has_access(p, LR_RW, &rw_at);
 	bool has_dev = has_access(p, LR_DEV, &dev_at);
-	bool scope_unix = p->abstract_unix.value != LR_NO, scope_sig = p->signals.value != LR_NO;
-	bool unix_paths = p->unix_sockets.value == LR_UNIX_PATHS;
+	bool scope_unix = p->abstract_unix_isolated.on, scope_sig = p->signals_isolated.on;
+	bool unix_paths = p->unix_sockets.is == LR_UNIX_PATHS;
 	const struct lr_origin *net_at = p->connect_any.set ? &p->connect_any.at : &implicit;
 	struct feature features[] = {
 		{ "filesystem restrictions", 1, fs, &implicit },
@@ -111,14 +111,14 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 		{ "TCP connect restrictions", 4, tcp_connect, net_at },
 		{ "TCP bind restrictions", 4, tcp_bind, p->bind_any.set ? &p->bind_any.at : &implicit },
 		{ "device ioctl grants (dev =)", 5, fs && has_dev, dev_at },
-		{ "abstract unix socket isolation", 6, p->abstract_unix.set && scope_unix, &p->abstract_unix.at },
-		{ "signal isolation", 6, p->signals.set && scope_sig, &p->signals.at },
+		{ "abstract unix socket isolation", 6, p->abstract_unix_isolated.set && scope_unix, &p->abstract_unix_isolated.at },
+		{ "signal isolation", 6, p->signals_isolated.set && scope_sig, &p->signals_isolated.at },
 		{ "unix = PATH (only the listed unix sockets, Linux 7.1; best-effort runs it as unix = any)", 9, unix_paths,
 		  &p->unix_sockets.at },
 	};
-	if (p->min_abi.set && sb->abi < p->min_abi.value)
+	if (p->min_abi.set && sb->abi < p->min_abi.n)
 		return lr_fail(err, &p->min_abi.at, "min_abi = %d but this kernel offers Landlock ABI %d%s%s",
-			       p->min_abi.value, sb->abi, sb->landlock_missing ? ": " : "",
+			       p->min_abi.n, sb->abi, sb->landlock_missing ? ": " : "",
 			       sb->landlock_missing ? sb->landlock_missing : "");
 	if (check_features(sb, p, features, LR_ARRAY_LEN(features), err))
 		return -1;
@@ -127,7 +127,7 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 	/* resolve_unix (ABI 9) is handled unless unix = any: with unix = PATH the rules grant the
 	 * listed sockets; with none no rule does (the filter refuses socket(AF_UNIX) anyway). Below
 	 * ABI 9, best-effort has noted that unix = PATH runs as unix = any. */
-	if (sb->abi >= 9 && p->unix_sockets.value != LR_UNIX_ANY)
+	if (sb->abi >= 9 && p->unix_sockets.is != LR_UNIX_ANY)
 		sb->handled_fs |= LR_FS_RESOLVE_UNIX;
 	else
 		sb->handled_fs &= ~LR_FS_RESOLVE_UNIX;
@@ -136,8 +136,9 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 	}
 	if (sb->abi >= 6) {
 		sb->scoped = (scope_unix ? LR_SCOPE_ABSTRACT_UNIX_SOCKET : 0) | (scope_sig ? LR_SCOPE_SIGNAL : 0);
-	} else if ((scope_unix && !p->abstract_unix.set) || (scope_sig && !p->signals.set)) {
-		lr_sandbox_note(sb, false, "not enforced: abstract unix socket and signal isolation (needs Landlock ABI 6)");
+	} else if ((scope_unix && !p->abstract_unix_isolated.set) || (scope_sig && !p->signals_isolated.set)) {
+		if (lr_sandbox_note(sb, false, "not enforced: abstract unix socket and signal isolation (needs Landlock ABI 6)"))
+			return lr_fail(err, NULL, "out of memory");
 	}
 	return 0;
 }
@@ -204,8 +205,11 @@ static int open_rule_path(struct lr_sandbox *sb, struct lr_resolver *rs, const s
 		return fd;
 	int e = errno;
 	if (r->optional && (e == ENOENT || e == ENOTDIR)) {
-		lr_sandbox_note(sb, false, "skipped optional %s = ?%s (%s:%d): %s", lr_access_name(r->access),
-				r->path, r->at.file, r->at.line, strerror(e));
+		if (lr_sandbox_note(sb, false, "skipped optional %s = ?%s (%s:%d): %s", lr_access_name(r->access),
+				    r->path, r->at.file, r->at.line, strerror(e))) {
+			lr_fail(err, NULL, "out of memory");
+			return -1;
+		}
 		return RULE_SKIPPED;
 	}
 	/* a path near PATH_MAX is cut so that the reason still fits in the message */
@@ -549,9 +553,10 @@ int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 		return -1;
 	if (sb->abi == 0) {
 		/* Best-effort without Landlock: say so loudly, seccomp still applies. */
-		if (!p->fs_unrestricted.value || !p->connect_any.value || !p->bind_any.value)
-			lr_sandbox_note(sb, true, "Landlock is unavailable (%s): files and network are NOT restricted, only the syscall filter applies",
-					sb->landlock_missing ? sb->landlock_missing : "ABI 0");
+		if ((!p->fs_any.on || !p->connect_any.on || !p->bind_any.on) &&
+		    lr_sandbox_note(sb, true, "Landlock is unavailable (%s): files and network are NOT restricted, only the syscall filter applies",
+				    sb->landlock_missing ? sb->landlock_missing : "ABI 0"))
+			return lr_fail(err, NULL, "out of memory"); /* never run without the warning */
 		return 0;
 	}
 	if (!sb->handled_fs && !sb->handled_net && !sb->scoped)

@@ -708,7 +708,7 @@ static int run_traced(struct learn *l, const struct learn_args *a, const struct 
 		t.on_exit = on_exit_call;
 		t.on_entry = on_entry_call;
 		t.ctx = l;
-		struct lr_supervise_opts so = { .tracer = &t, .timeout_ms = p.timeout_ms.value,
+		struct lr_supervise_opts so = { .tracer = &t, .timeout_ms = p.timeout_ms.n,
 						.private_tmp = sb.private_tmp ? &sb.tmp : NULL, .policy = &p };
 		status = lr_supervise(&sb, sb.command_path, a->command, &so, signal_out, err);
 		sb.private_tmp = NULL;

@@ -307,23 +307,63 @@ static bool is_word(const char *value, const char *w)
 	return first && strlen(w) == len && strncmp(first, w, len) == 0 && !lr_next_word(&s, &dummy, false);
 }
 
-static int set_setting(struct lr_setting *s, int value, const struct lr_origin *at)
+/* One setter per kind of setting (policy.h): each records where the setting was given. */
+static int set_flag(struct lr_flag *s, bool on, const struct lr_origin *at)
 {
-	s->value = value;
+	s->on = on;
 	s->set = true;
 	s->at = *at;
 	return 0;
 }
 
-/* One of two words ("yes"/"no", "isolated"/"shared"...) into LR_YES / LR_NO. */
-static int parse_choice(struct parse_state *st, const char *key, const char *value,
-			const char *yes, const char *no, struct lr_setting *s, const struct lr_origin *at)
+static int set_count(struct lr_count *s, int n, const struct lr_origin *at)
 {
-	if (is_word(value, yes))
-		return set_setting(s, LR_YES, at);
-	if (is_word(value, no))
-		return set_setting(s, LR_NO, at);
-	return lr_fail(st->err, at, "%s = \"%s\": expected %s or %s", key, value, yes, no);
+	s->n = n;
+	s->set = true;
+	s->at = *at;
+	return 0;
+}
+
+static int set_mark(struct lr_mark *s, const struct lr_origin *at)
+{
+	s->set = true;
+	s->at = *at;
+	return 0;
+}
+
+static int set_compat(struct lr_compat_setting *s, enum lr_compat is, const struct lr_origin *at)
+{
+	s->is = is;
+	s->set = true;
+	s->at = *at;
+	return 0;
+}
+
+static int set_unix(struct lr_unix_setting *s, enum lr_unix is, const struct lr_origin *at)
+{
+	s->is = is;
+	s->set = true;
+	s->at = *at;
+	return 0;
+}
+
+static int set_action(struct lr_action_setting *s, enum lr_action is, const struct lr_origin *at)
+{
+	s->is = is;
+	s->set = true;
+	s->at = *at;
+	return 0;
+}
+
+/* One of two words ("yes"/"no", "isolated"/"shared"...): the first turns the flag on. */
+static int parse_flag(struct parse_state *st, const char *key, const char *value,
+		      const char *on, const char *off, struct lr_flag *s, const struct lr_origin *at)
+{
+	if (is_word(value, on))
+		return set_flag(s, true, at);
+	if (is_word(value, off))
+		return set_flag(s, false, at);
+	return lr_fail(st->err, at, "%s = \"%s\": expected %s or %s", key, value, on, off);
 }
 
 static void word_copy(char *dst, size_t size, const char *w, size_t len)
@@ -338,9 +378,9 @@ static int key_include(struct parse_state *st, const char *value, const struct l
 static int key_compat(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
 	if (is_word(value, "strict"))
-		return set_setting(&st->p->compat, LR_STRICT, at);
+		return set_compat(&st->p->compat, LR_STRICT, at);
 	if (is_word(value, "best-effort"))
-		return set_setting(&st->p->compat, LR_BEST_EFFORT, at);
+		return set_compat(&st->p->compat, LR_BEST_EFFORT, at);
 	return lr_fail(st->err, at, "compat = \"%s\": expected strict or best-effort", value);
 }
 
@@ -349,7 +389,7 @@ static int key_min_abi(struct parse_state *st, const char *value, const struct l
 	unsigned long long n;
 	if (!lr_parse_uint(value, 64, &n) || n < 1)
 		return lr_fail(st->err, at, "min_abi = \"%s\": expected a Landlock ABI number (1, 2, ...)", value);
-	return set_setting(&st->p->min_abi, (int)n, at);
+	return set_count(&st->p->min_abi, (int)n, at);
 }
 
 /* ---- [filesystem] ------------------------------------------------------------------------- */
@@ -402,17 +442,12 @@ static int key_dev(struct parse_state *st, const char *v, const struct lr_origin
 
 static int key_private_tmp(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
-	return parse_choice(st, "private_tmp", v, "yes", "no", &st->p->private_tmp, at);
+	return parse_flag(st, "private_tmp", v, "yes", "no", &st->p->private_tmp, at);
 }
 
 static int key_fs_unrestricted(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
-	/* a flag (1: not restricted), like connect_any: read as a tristate, LR_NO (nonzero) was taken
-	 * for yes wherever the value was tested as a flag */
-	if (parse_choice(st, "unrestricted", v, "yes", "no", &st->p->fs_unrestricted, at))
-		return -1;
-	st->p->fs_unrestricted.value = st->p->fs_unrestricted.value == LR_YES;
-	return 0;
+	return parse_flag(st, "unrestricted", v, "yes", "no", &st->p->fs_any, at);
 }
 
 /* ---- [network] ---------------------------------------------------------------------------- */
@@ -434,9 +469,9 @@ static int parse_port(const char *s, size_t len, unsigned *out)
 static int add_ports(struct parse_state *st, const char *key, const char *value, bool bind,
 		     const struct lr_origin *at)
 {
-	struct lr_setting *any = bind ? &st->p->bind_any : &st->p->connect_any;
+	struct lr_flag *any = bind ? &st->p->bind_any : &st->p->connect_any;
 	if (is_word(value, "any"))
-		return set_setting(any, 1, at);
+		return set_flag(any, true, at);
 	if (is_word(value, "none")) {
 		/* "none" forgets ports granted so far for this direction. */
 		struct lr_vec *v = &st->p->ports;
@@ -447,7 +482,7 @@ static int add_ports(struct parse_state *st, const char *key, const char *value,
 				*(struct lr_port_rule *)lr_vec_at(v, keep++) = *r;
 		}
 		v->len = keep;
-		return set_setting(any, 0, at);
+		return set_flag(any, false, at);
 	}
 	size_t len;
 	const char *w;
@@ -478,7 +513,7 @@ static int key_bind_tcp(struct parse_state *st, const char *v, const struct lr_o
 
 static int key_udp(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
-	return parse_choice(st, "udp", v, "yes", "no", &st->p->udp, at);
+	return parse_flag(st, "udp", v, "yes", "no", &st->p->udp, at);
 }
 
 static int key_families(struct parse_state *st, const char *value, const struct lr_origin *at)
@@ -499,12 +534,12 @@ static int key_families(struct parse_state *st, const char *value, const struct 
 		mask |= 1ULL << af;
 	}
 	st->p->families_mask = mask;
-	return set_setting(&st->p->families, 1, at);
+	return set_mark(&st->p->families, at);
 }
 
 static int key_abstract_unix(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
-	return parse_choice(st, "abstract_unix", v, "isolated", "shared", &st->p->abstract_unix, at);
+	return parse_flag(st, "abstract_unix", v, "isolated", "shared", &st->p->abstract_unix_isolated, at);
 }
 
 /* unix = none | any | PATH ...: a PATH is a pathname socket, or a directory of them, the command
@@ -516,12 +551,12 @@ static int key_unix(struct parse_state *st, const char *value, const struct lr_o
 	size_t wlen;
 	if (!lr_next_word(&rest, &wlen, false))
 		return lr_fail(st->err, at, "unix: empty value (expected none, any or the paths of sockets)");
-	if (!st->continuation || p->unix_sockets.value != LR_UNIX_PATHS)
+	if (!st->continuation || p->unix_sockets.is != LR_UNIX_PATHS)
 		p->unix_paths.len = 0;
 	if (is_word(value, "none"))
-		return set_setting(&p->unix_sockets, LR_UNIX_NONE, at);
+		return set_unix(&p->unix_sockets, LR_UNIX_NONE, at);
 	if (is_word(value, "any"))
-		return set_setting(&p->unix_sockets, LR_UNIX_ANY, at);
+		return set_unix(&p->unix_sockets, LR_UNIX_ANY, at);
 	/* parsed as [filesystem] paths are (variables, ?optional), then moved to their own list */
 	size_t first = p->paths.len;
 	int rc = add_paths(st, value, LR_RO, at);
@@ -533,7 +568,7 @@ static int key_unix(struct parse_state *st, const char *value, const struct lr_o
 			*r = *(const struct lr_path_rule *)lr_vec_at(&p->paths, i);
 	}
 	p->paths.len = first;
-	return rc ? rc : set_setting(&p->unix_sockets, LR_UNIX_PATHS, at);
+	return rc ? rc : set_unix(&p->unix_sockets, LR_UNIX_PATHS, at);
 }
 
 /* netlink = route | any | PROTO ...: the netlink protocols socket(AF_NETLINK) may use. A new line
@@ -541,7 +576,7 @@ static int key_unix(struct parse_state *st, const char *value, const struct lr_o
 static int key_netlink(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
 	if (is_word(value, "any"))
-		return set_setting(&st->p->netlink_any, 1, at);
+		return set_flag(&st->p->netlink_any, true, at);
 	uint32_t mask = st->continuation ? st->p->netlink_mask : 0;
 	size_t len;
 	const char *w;
@@ -555,12 +590,12 @@ static int key_netlink(struct parse_state *st, const char *value, const struct l
 		mask |= 1U << proto;
 	}
 	st->p->netlink_mask = mask;
-	return set_setting(&st->p->netlink_any, 0, at);
+	return set_flag(&st->p->netlink_any, false, at);
 }
 
 bool lr_policy_refuses_listen(const struct lr_policy *p)
 {
-	if (p->bind_any.value || p->unix_sockets.value != LR_UNIX_NONE)
+	if (p->bind_any.on || p->unix_sockets.is != LR_UNIX_NONE)
 		return false;
 	for (size_t i = 0; i < p->ports.len; i++)
 		if (((const struct lr_port_rule *)lr_vec_at(&p->ports, i))->bind)
@@ -572,34 +607,34 @@ bool lr_policy_refuses_listen(const struct lr_policy *p)
 
 static int key_signals(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
-	return parse_choice(st, "signals", v, "isolated", "shared", &st->p->signals, at);
+	return parse_flag(st, "signals", v, "isolated", "shared", &st->p->signals_isolated, at);
 }
 
 static int key_new_session(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
-	return parse_choice(st, "new_session", v, "yes", "no", &st->p->new_session, at);
+	return parse_flag(st, "new_session", v, "yes", "no", &st->p->new_session, at);
 }
 
 static int key_die_with_parent(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
-	return parse_choice(st, "die_with_parent", v, "yes", "no", &st->p->die_with_parent, at);
+	return parse_flag(st, "die_with_parent", v, "yes", "no", &st->p->die_with_parent, at);
 }
 
 static int key_supervise(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
-	return parse_choice(st, "supervise", v, "yes", "no", &st->p->supervise, at);
+	return parse_flag(st, "supervise", v, "yes", "no", &st->p->supervise, at);
 }
 
 static int key_log_denials(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
-	return parse_choice(st, "log_denials", v, "yes", "no", &st->p->log_denials, at);
+	return parse_flag(st, "log_denials", v, "yes", "no", &st->p->log_denials, at);
 }
 
 /* 30s, 5m, 1h, 500ms; a plain number is seconds; 0 or none: no timeout. */
 static int key_timeout(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
 	if (is_word(value, "none"))
-		return set_setting(&st->p->timeout_ms, 0, at);
+		return set_count(&st->p->timeout_ms, 0, at);
 	char *end;
 	errno = 0;
 	unsigned long long n = strtoull(value, &end, 10);
@@ -607,7 +642,7 @@ static int key_timeout(struct parse_state *st, const char *value, const struct l
 				: strcmp(end, "m") == 0 ? 60000 : strcmp(end, "h") == 0 ? 3600000 : 0;
 	if (!isdigit((unsigned char)value[0]) || errno || !mult || n > INT_MAX / mult)
 		return lr_fail(st->err, at, "timeout = \"%s\": expected a duration like 500ms, 30s, 5m or 2h (at most 24 days), or none", value);
-	return set_setting(&st->p->timeout_ms, (int)(n * mult), at);
+	return set_count(&st->p->timeout_ms, (int)(n * mult), at);
 }
 
 static int key_keep_fds(struct parse_state *st, const char *value, const struct lr_origin *at)
@@ -633,7 +668,7 @@ static int key_capabilities(struct parse_state *st, const char *value, const str
 {
 	if (is_word(value, "none")) {
 		st->p->caps_keep = 0;
-		return set_setting(&st->p->caps_set, 1, at);
+		return set_mark(&st->p->capabilities, at);
 	}
 	size_t len;
 	const char *w;
@@ -648,7 +683,7 @@ static int key_capabilities(struct parse_state *st, const char *value, const str
 		}
 		st->p->caps_keep |= 1ULL << cap;
 	}
-	return set_setting(&st->p->caps_set, 1, at);
+	return set_mark(&st->p->capabilities, at);
 }
 
 static int key_rlimit(struct parse_state *st, int idx, const char *value, const struct lr_origin *at)
@@ -798,9 +833,9 @@ static int key_sys_deny(struct parse_state *st, const char *v, const struct lr_o
 static int key_sys_default(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
 	if (is_word(value, "allow"))
-		return set_setting(&st->p->sys_default, LR_ACT_ALLOW, at);
+		return set_action(&st->p->sys_default, LR_ACT_ALLOW, at);
 	if (is_word(value, "deny"))
-		return set_setting(&st->p->sys_default, LR_ACT_ERRNO, at);
+		return set_action(&st->p->sys_default, LR_ACT_ERRNO, at);
 	return lr_fail(st->err, at, "default = \"%s\": expected allow or deny", value);
 }
 
@@ -817,16 +852,16 @@ static int key_sys_action(struct parse_state *st, const char *value, const struc
 	int errnum = 1; /* EPERM */
 	if (parse_action(st, buf, &act, &errnum, at))
 		return -1;
-	set_setting(&st->p->errnum, errnum, at);
-	return set_setting(&st->p->action, act, at);
+	set_count(&st->p->errnum, errnum, at);
+	return set_action(&st->p->action, act, at);
 }
 
 static int key_sys_baseline(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
 	if (is_word(v, "hardened"))
-		return set_setting(&st->p->baseline, 1, at);
+		return set_flag(&st->p->baseline_hardened, true, at);
 	if (is_word(v, "none"))
-		return set_setting(&st->p->baseline, 0, at);
+		return set_flag(&st->p->baseline_hardened, false, at);
 	return lr_fail(st->err, at, "baseline = \"%s\": expected hardened or none", v);
 }
 
@@ -835,7 +870,7 @@ static int key_sys_baseline(struct parse_state *st, const char *v, const struct 
 static int key_exec_allow(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
 	struct lr_policy *p = st->p;
-	set_setting(&p->exec_control, 1, at);
+	set_mark(&p->exec_control, at);
 	/* none means none: an allow list next to it would stay executable while none claims otherwise */
 	const struct lr_path_rule *listed = NULL;
 	for (size_t i = 0; i < p->paths.len && !listed; i++)
@@ -990,7 +1025,7 @@ static int key_env_secrets(struct parse_state *st, const char *value, const stru
 
 static int key_env_strip_proxy(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
-	return parse_choice(st, "strip_proxy_credentials", v, "yes", "no", &st->p->strip_proxy_credentials, at);
+	return parse_flag(st, "strip_proxy_credentials", v, "yes", "no", &st->p->strip_proxy_credentials, at);
 }
 
 
@@ -1400,11 +1435,13 @@ void lr_policy_init(struct lr_policy *p)
 	lr_vec_init(&p->sources, sizeof(const char *));
 	lr_vec_init(&p->files, sizeof(struct lr_policy_file));
 	lr_vec_init(&p->verify, sizeof(struct lr_verify_rule));
-	p->strip_proxy_credentials.value = LR_YES;
-	p->baseline.value = 1;
-	p->sys_default.value = LR_ACT_ALLOW;
-	p->action.value = LR_ACT_ERRNO;
-	p->errnum.value = 1; /* EPERM */
+	p->abstract_unix_isolated.on = true;
+	p->signals_isolated.on = true;
+	p->strip_proxy_credentials.on = true;
+	p->baseline_hardened.on = true;
+	p->sys_default.is = LR_ACT_ALLOW;
+	p->action.is = LR_ACT_ERRNO;
+	p->errnum.n = 1; /* EPERM */
 	p->families_mask = LR_DEFAULT_FAMILIES;
 	p->netlink_mask = LR_NETLINK_ROUTE_ONLY;
 }

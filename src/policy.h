@@ -25,10 +25,14 @@ struct lr_port_rule {
 	struct lr_origin at;
 };
 
-enum lr_tristate { LR_UNSET = 0, LR_NO, LR_YES };
-
 /* Actions a syscall rule can take. */
 enum lr_action { LR_ACT_DEFAULT = 0, LR_ACT_ALLOW, LR_ACT_ERRNO, LR_ACT_KILL, LR_ACT_LOG };
+
+struct lr_action_setting {
+	enum lr_action is;
+	bool set;
+	struct lr_origin at;
+};
 
 struct lr_sys_rule {
 	const char *name; /* syscall name or "@group" */
@@ -63,12 +67,36 @@ struct lr_policy_file {
 	bool via_link;    /* a symbolic link was on the way (or openat2 could not tell) */
 };
 
-/* A scalar setting remembers where it was last set, for --explain and errors. */
-struct lr_setting {
-	int value;
+/* Settings: each kind of scalar setting has its own type, so that reading one kind as another,
+ * or assigning a number to a yes/no, does not compile (the value fields differ: on, n, is).
+ * Every kind remembers whether a policy gave it and where it was last set, for --explain and
+ * errors; lr_given() is that place, or NULL when the setting keeps its default.
+ *
+ * A flag is named for what on means, in positive words: abstract_unix_isolated, not a "no"
+ * value of abstract_unix. A flag that lifts a restriction says so with "any" (connect_any,
+ * fs_any), so that false, the value of a flag no policy gave, is the restricted one. The
+ * defaults that are true (baseline_hardened, the isolations, strip_proxy_credentials) are set
+ * by lr_policy_init. No setting has a third "unset" value: set says whether it was given. */
+struct lr_flag {
+	bool on;
 	bool set;
 	struct lr_origin at;
 };
+
+/* A number: a count, a duration or an errno. */
+struct lr_count {
+	int n;
+	bool set;
+	struct lr_origin at;
+};
+
+/* A key given without a scalar value of its own (its value is a mask or a list elsewhere). */
+struct lr_mark {
+	bool set;
+	struct lr_origin at;
+};
+
+#define lr_given(s) ((s)->set ? &(s)->at : NULL)
 
 enum { LR_RLIMIT_NOFILE, LR_RLIMIT_NPROC, LR_RLIMIT_AS, LR_RLIMIT_CPU, LR_RLIMIT_FSIZE,
        LR_RLIMIT_CORE, LR_RLIMIT_COUNT };
@@ -81,62 +109,74 @@ struct lr_rlimit_setting {
 
 enum lr_compat { LR_STRICT = 0, LR_BEST_EFFORT };
 
+struct lr_compat_setting {
+	enum lr_compat is;
+	bool set;
+	struct lr_origin at;
+};
+
 /* [network] unix: which sockets the command may create (socket(AF_UNIX)) and reach by path.
  * none: no socket(AF_UNIX) at all (socketpair stays); any: no restriction; paths: the listed
  * pathname sockets (Landlock ABI 9). */
 enum lr_unix { LR_UNIX_NONE = 0, LR_UNIX_ANY, LR_UNIX_PATHS };
 
+struct lr_unix_setting {
+	enum lr_unix is;
+	bool set;
+	struct lr_origin at;
+};
+
 struct lr_policy {
 	struct lr_arena arena;
 
 	/* [policy] */
-	struct lr_setting compat;  /* enum lr_compat */
-	struct lr_setting min_abi; /* 0: none */
+	struct lr_compat_setting compat;
+	struct lr_count min_abi; /* 0: none */
 
 	/* [filesystem] */
-	struct lr_vec paths; /* struct lr_path_rule */
-	struct lr_setting fs_unrestricted; /* value true: not restricted */
-	struct lr_setting private_tmp;  /* LR_YES: a fresh 0700 TMPDIR, removed at the end (supervised) */
+	struct lr_vec paths;         /* struct lr_path_rule */
+	struct lr_flag fs_any;       /* unrestricted = yes: the filesystem is NOT restricted */
+	struct lr_flag private_tmp;  /* a fresh 0700 TMPDIR, removed at the end (supervised) */
 
 	/* [network] */
 	struct lr_vec ports;                     /* struct lr_port_rule */
-	struct lr_setting connect_any, bind_any; /* value true: not restricted */
-	struct lr_setting udp;                   /* bool */
-	struct lr_setting families;              /* set when given; the mask is below */
+	struct lr_flag connect_any, bind_any;    /* TCP connect / bind is NOT restricted */
+	struct lr_flag udp;                      /* UDP sockets allowed */
+	struct lr_mark families;                 /* given; the mask is below */
 	uint64_t families_mask;                  /* bit per AF_* number */
-	struct lr_setting abstract_unix;         /* LR_YES: isolated */
-	struct lr_setting unix_sockets;          /* enum lr_unix: pathname unix sockets */
+	struct lr_flag abstract_unix_isolated;   /* abstract_unix = isolated (default) */
+	struct lr_unix_setting unix_sockets;     /* pathname unix sockets */
 	struct lr_vec unix_paths;                /* struct lr_path_rule: unix = PATH ... */
-	struct lr_setting netlink_any;           /* value true: every netlink protocol */
+	struct lr_flag netlink_any;              /* every netlink protocol */
 	uint32_t netlink_mask;                   /* bit per NETLINK_* protocol (0-31) otherwise */
 	/* [process] */
-	struct lr_setting signals;     /* LR_YES: isolated */
-	struct lr_setting new_session; /* bool */
-	struct lr_setting timeout_ms;  /* 0: none (supervised) */
-	struct lr_setting die_with_parent; /* LR_YES (supervised) */
-	struct lr_setting log_denials; /* LR_YES: supervised and traced, each denial on stderr */
-	struct lr_setting supervise;   /* LR_YES: supervised (nothing of the sandbox outlives landrun) */
-	struct lr_vec keep_fds;        /* int */
-	struct lr_setting caps_set;    /* value unused; set when "capabilities" was given */
-	uint64_t caps_keep;            /* bit per CAP_* */
+	struct lr_flag signals_isolated; /* signals = isolated (default) */
+	struct lr_flag new_session;
+	struct lr_count timeout_ms;      /* 0: none (supervised) */
+	struct lr_flag die_with_parent;  /* (supervised) */
+	struct lr_flag log_denials;      /* supervised and traced, each denial on stderr */
+	struct lr_flag supervise;        /* supervised (nothing of the sandbox outlives landrun) */
+	struct lr_vec keep_fds;          /* int */
+	struct lr_mark capabilities;     /* given; the kept set is caps_keep */
+	uint64_t caps_keep;              /* bit per CAP_* */
 	struct lr_rlimit_setting rlimits[LR_RLIMIT_COUNT];
 
 	/* [syscalls] */
-	struct lr_setting sys_default; /* LR_ACT_ALLOW (default) or LR_ACT_ERRNO */
-	struct lr_setting action;      /* enum lr_action for denials */
-	struct lr_setting errnum;      /* errno for LR_ACT_ERRNO, default EPERM */
-	struct lr_setting baseline;    /* bool: hardened (default true) */
-	struct lr_vec sys_rules;       /* struct lr_sys_rule */
+	struct lr_action_setting sys_default; /* LR_ACT_ALLOW (default) or LR_ACT_ERRNO */
+	struct lr_action_setting action;      /* for denials */
+	struct lr_count errnum;               /* errno for LR_ACT_ERRNO, default EPERM */
+	struct lr_flag baseline_hardened;     /* baseline = hardened (default) */
+	struct lr_vec sys_rules;              /* struct lr_sys_rule */
 
 	/* [exec] */
-	struct lr_setting exec_control; /* set by any [exec] allow: execution is an allow list */
+	struct lr_mark exec_control;    /* set by any [exec] allow: execution is an allow list */
 	bool exec_none;                 /* allow = none: nothing but the command and its interpreters */
 	struct lr_origin exec_none_at;  /* where allow = none was given */
 	struct lr_vec verify;           /* struct lr_verify_rule */
 
 	/* [env] */
 	struct lr_vec env_rules; /* struct lr_env_rule */
-	struct lr_setting strip_proxy_credentials; /* default yes */
+	struct lr_flag strip_proxy_credentials; /* default yes */
 	const char *env_path;    /* NULL: the safe default; "inherit"; or a value */
 	size_t env_path_index;   /* env_rules.len when path was set */
 	struct lr_origin env_path_at;

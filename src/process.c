@@ -49,8 +49,8 @@ static int plan_fds(struct lr_sandbox *sb, const struct lr_policy *p, const char
 	qsort(fds, n, sizeof(int), cmp_int);
 	sb->keep_fds = fds;
 	sb->nkeep_fds = (unsigned)n;
-	if (nlisten)
-		lr_sandbox_note(sb, false, "socket activation: keeping fds 3..%u (LISTEN_FDS)", 2 + nlisten);
+	if (nlisten && lr_sandbox_note(sb, false, "socket activation: keeping fds 3..%u (LISTEN_FDS)", 2 + nlisten))
+		return lr_fail(err, NULL, "out of memory");
 	return 0;
 }
 
@@ -69,11 +69,11 @@ static int plan_caps(struct lr_sandbox *sb, const struct lr_policy *p, struct lr
 	struct __user_cap_header_struct hdr;
 	struct __user_cap_data_struct data[2];
 	if (lr_caps_get(&hdr, data) < 0)
-		return lr_fail(err, &p->caps_set.at, "cannot read this process's capabilities: %s", strerror(errno));
+		return lr_fail(err, &p->capabilities.at, "cannot read this process's capabilities: %s", strerror(errno));
 	uint64_t permitted = data[0].permitted | (uint64_t)data[1].permitted << 32;
 	for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++)
 		if ((sb->caps_keep & (1ULL << cap)) && !(permitted & (1ULL << cap)))
-			return lr_fail(err, &p->caps_set.at, "capabilities: cannot keep CAP_%s: landrun does not have it",
+			return lr_fail(err, &p->capabilities.at, "capabilities: cannot keep CAP_%s: landrun does not have it",
 				       lr_cap_name(cap));
 	return 0;
 }
@@ -91,7 +91,7 @@ int lr_process_compile(struct lr_sandbox *sb, const struct lr_policy *p, const c
 		/* No core dumps by default: they would write the sandbox's memory outside it. */
 		sb->rlimit_set[LR_RLIMIT_CORE] = true;
 	}
-	sb->new_session = p->new_session.value == LR_YES;
+	sb->new_session = p->new_session.on;
 	if (sb->new_session && sb->in_place && getpgrp() == getpid() && getsid(0) != getpid())
 		/* exec in place (the CLI): setsid() fails for a process group leader that does not lead
 		 * its session already, and there is no fork to get around it */

@@ -103,11 +103,13 @@ int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const s
 		return -1;
 	if (o && o->verbose && lr_git_notes(sb, p))
 		return lr_fail(err, NULL, "out of memory");
-	if (p->private_tmp.value == LR_YES) {
-		if (!(o && o->supervised))
-			lr_sandbox_note(sb, true, "private_tmp needs a supervising landrun: ignored here");
-		else if (make_private_tmp(sb, p, environ, err))
+	if (p->private_tmp.on) {
+		if (!(o && o->supervised)) {
+			if (lr_sandbox_note(sb, true, "private_tmp needs a supervising landrun: ignored here"))
+				return lr_fail(err, NULL, "out of memory");
+		} else if (make_private_tmp(sb, p, environ, err)) {
 			return -1;
+		}
 	}
 	sb->socket_activation = o && o->socket_activation;
 	sb->in_place = o && o->in_place;
@@ -116,8 +118,9 @@ int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const s
 		return -1;
 	if (o && o->command && lr_command_compile(sb, p, o->command, err))
 		return -1;
-	if (!(o && o->command) && p->verify.len)
-		lr_sandbox_note(sb, true, "[exec] verify applies to the command landrun runs itself: ignored here");
+	if (!(o && o->command) && p->verify.len &&
+	    lr_sandbox_note(sb, true, "[exec] verify applies to the command landrun runs itself: ignored here"))
+		return lr_fail(err, NULL, "out of memory");
 	if (lr_landlock_compile(sb, p, o, err) || lr_seccomp_compile(sb, p, o && (o->no_prebuilt || o->trace_denials) ? 0 : LR_SECCOMP_PREBUILT, err) ||
 	    lr_process_compile(sb, p, environ, err))
 		return -1;

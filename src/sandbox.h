@@ -92,8 +92,10 @@ struct lr_sandbox {
 
 void lr_sandbox_init(struct lr_sandbox *sb);
 void lr_sandbox_free(struct lr_sandbox *sb);
+/* Adds a note (a warning when warning) for -v and --explain; -1 when out of memory, which must
+ * fail the compile: a dropped warning could hide that something is NOT restricted. */
 int lr_sandbox_note(struct lr_sandbox *sb, bool warning, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4), warn_unused_result));
 
 /* Compiles p into sb: the working-directory checks, private_tmp, then the steps in order (see
  * sandbox.c). */

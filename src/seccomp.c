@@ -108,7 +108,7 @@ static uint32_t to_scmp(enum lr_action a, int errnum)
 /* errno denials keep a more useful errno where one exists; kill and log stay as configured. */
 static uint32_t deny_with(const struct compiler *c, int errnum)
 {
-	return c->p->action.value == LR_ACT_ERRNO || !c->p->action.set ? SCMP_ACT_ERRNO((uint32_t)errnum) : c->deny;
+	return c->p->action.is == LR_ACT_ERRNO || !c->p->action.set ? SCMP_ACT_ERRNO((uint32_t)errnum) : c->deny;
 }
 
 typedef void (*nr_fn)(struct compiler *c, int nr, const void *arg);
@@ -178,7 +178,7 @@ static void mark_enosys(struct compiler *c, int nr, const void *arg)
  * allow (with default = deny, allow builds the allow list and lifts nothing). */
 static bool lifts_baseline(const struct compiler *c, const struct lr_sys_rule *r)
 {
-	return r->except || (r->allow && c->p->sys_default.value == LR_ACT_ALLOW);
+	return r->except || (r->allow && c->p->sys_default.is == LR_ACT_ALLOW);
 }
 
 static bool item_removed(const struct compiler *c, const struct lr_baseline_item *it)
@@ -367,7 +367,7 @@ static int deny_protocol_block(struct compiler *c, const void *ctx, uint32_t mas
  * getaddrinfo needs); NETLINK_SOCK_DIAG alone would list every socket on the host. */
 static int emit_netlink(struct compiler *c, int nr)
 {
-	if (c->p->netlink_any.value)
+	if (c->p->netlink_any.on)
 		return 0;
 	struct socket_ctx ctx = { nr, deny_with(c, EPROTONOSUPPORT), AF_NETLINK };
 	set_origin(c, "[network] netlink");
@@ -384,8 +384,8 @@ static int emit_netlink(struct compiler *c, int nr)
 static int emit_socket(struct compiler *c, int nr)
 {
 	uint64_t fams = c->p->families.set ? c->p->families_mask : LR_DEFAULT_FAMILIES;
-	bool udp = c->p->udp.value == LR_YES;
-	bool tcp_restricted = !(c->p->connect_any.value && c->p->bind_any.value);
+	bool udp = c->p->udp.on;
+	bool tcp_restricted = !(c->p->connect_any.on && c->p->bind_any.on);
 	struct socket_ctx fam = { nr, deny_with(c, EAFNOSUPPORT), 0 };
 	set_origin(c, "[network] families");
 	uint64_t denied_fams = ~fams & ((1ULL << AF_COUNT) - 1);
@@ -395,7 +395,7 @@ static int emit_socket(struct compiler *c, int nr)
 	/* unix = none: no unix socket but socketpair's, so no pathname socket (the session bus,
 	 * docker.sock, agents) can be reached; refused as a family is */
 	set_origin(c, "[network] unix = none");
-	if ((fams & (1ULL << AF_UNIX)) && c->p->unix_sockets.value == LR_UNIX_NONE &&
+	if ((fams & (1ULL << AF_UNIX)) && c->p->unix_sockets.is == LR_UNIX_NONE &&
 	    RULE(c, fam.action, nr, D_EQ(0, AF_UNIX)))
 		return -1;
 	if ((fams & (1ULL << AF_NETLINK)) && emit_netlink(c, nr))
@@ -432,7 +432,7 @@ static int emit_socketpair(struct compiler *c, int nr)
 		return add(c, no_af, nr, 0, NULL);
 	if (RULE(c, no_af, nr, D_NE(0, AF_UNIX)))
 		return -1;
-	if (c->p->unix_sockets.value != LR_UNIX_NONE)
+	if (c->p->unix_sockets.is != LR_UNIX_NONE)
 		return 0;
 	struct socket_ctx types = { nr, deny_with(c, EPROTONOSUPPORT), AF_UNIX };
 	set_origin(c, "[network] unix = none (socketpair: streams only)");
@@ -513,7 +513,7 @@ static void for_each_member(struct compiler *c, const struct lr_baseline_item *i
  * filter denies it (best-effort only: strict refuses such a kernel). */
 static bool truncate_fallback(const struct lr_policy *p, const struct lr_sandbox *sb)
 {
-	return !p->fs_unrestricted.value && sb->abi >= 1 && sb->abi < 3;
+	return !p->fs_any.on && sb->abi >= 1 && sb->abi < 3;
 }
 
 static void plan_rules(struct compiler *c)
@@ -536,7 +536,7 @@ static void plan_rules(struct compiler *c)
 		if (nr >= 0 && nr < MAX_NR && c->plan->explicit_verdict[nr] != V_DENY)
 			mark_deny(c, nr, &d);
 	}
-	if (!c->p->baseline.value)
+	if (!c->p->baseline_hardened.on)
 		return;
 	for (size_t i = 0; i < lr_baseline_count; i++) {
 		const struct lr_baseline_item *it = &lr_baseline[i];
@@ -572,9 +572,9 @@ static emit_fn conditional_for(const struct compiler *c, int nr)
 	enum cond_owner owner = conditionals[i].owner;
 	if (owner == COND_NETWORK || (owner == COND_MEMFD && c->p->exec_control.set))
 		return conditionals[i].fn;
-	if (c->plan->unbaselined[nr] || !c->p->baseline.value)
+	if (c->plan->unbaselined[nr] || !c->p->baseline_hardened.on)
 		return NULL;
-	if (owner == COND_MEMFD && c->p->fs_unrestricted.value)
+	if (owner == COND_MEMFD && c->p->fs_any.on)
 		return NULL;
 	return conditionals[i].fn;
 }
@@ -630,7 +630,7 @@ static void set_deny_origin(struct compiler *c, int nr)
 static int emit_denylist(struct compiler *c, int nr)
 {
 	const struct sysplan *pl = c->plan;
-	bool base = c->p->baseline.value && !pl->unbaselined[nr];
+	bool base = c->p->baseline_hardened.on && !pl->unbaselined[nr];
 	int ci = conditional_index(c, nr);
 	bool network = ci >= 0 && conditionals[ci].owner == COND_NETWORK; /* [network] or [exec] rules */
 	if (pl->explicit_verdict[nr] == V_DENY && pl->deny_action[nr] == SCMP_ACT_LOG && c->deny != SCMP_ACT_LOG &&
@@ -819,10 +819,10 @@ static int emit_observe(struct compiler *c)
 	int nrs[32];
 	int n = lr_trace_observed_syscalls(nrs, (int)LR_ARRAY_LEN(nrs));
 	const struct sysplan *pl = c->plan;
-	bool deny_default = c->p->sys_default.value == LR_ACT_ERRNO;
+	bool deny_default = c->p->sys_default.is == LR_ACT_ERRNO;
 	for (int i = 0; i < n; i++) {
 		int nr = nrs[i];
-		bool base = c->p->baseline.value && !pl->unbaselined[nr];
+		bool base = c->p->baseline_hardened.on && !pl->unbaselined[nr];
 		if (nr < 0 || nr >= MAX_NR || pl->explicit_verdict[nr] == V_DENY ||
 		    (base && (pl->enosys[nr] || pl->baseline_deny[nr])) || conditional_for(c, nr) ||
 		    (deny_default && pl->explicit_verdict[nr] != V_ALLOW && !is_essential(c, nr)))
@@ -886,7 +886,7 @@ static int build(struct compiler *c)
 	}
 	if (build_program(c, 0, SCMP_ACT_ALLOW, emit_denylist))
 		return -1;
-	if (c->p->sys_default.value != LR_ACT_ERRNO)
+	if (c->p->sys_default.is != LR_ACT_ERRNO)
 		return 0;
 	/* default = deny: a second program. libseccomp cannot put argument-checked denials under a
 	 * deny default without an unconditional allow swallowing them, and stacked filters combine
@@ -901,14 +901,14 @@ static int build(struct compiler *c)
 /* The build-time program for this policy, if its seccomp inputs are the common ones. */
 static const struct lr_seccomp_prebuilt *find_prebuilt(const struct lr_policy *p)
 {
-	bool plain = p->sys_rules.len == 0 && p->baseline.value && p->sys_default.value == LR_ACT_ALLOW &&
-		     p->action.value == LR_ACT_ERRNO && p->errnum.value == EPERM &&
+	bool plain = p->sys_rules.len == 0 && p->baseline_hardened.on && p->sys_default.is == LR_ACT_ALLOW &&
+		     p->action.is == LR_ACT_ERRNO && p->errnum.n == EPERM &&
 		     (!p->families.set || p->families_mask == LR_DEFAULT_FAMILIES) && !p->exec_control.set &&
-		     !p->fs_unrestricted.value && p->unix_sockets.value == LR_UNIX_NONE && !p->netlink_any.value &&
+		     !p->fs_any.on && p->unix_sockets.is == LR_UNIX_NONE && !p->netlink_any.on &&
 		     p->netlink_mask == LR_NETLINK_ROUTE_ONLY;
 	if (!plain)
 		return NULL;
-	bool udp = p->udp.value == LR_YES, tcp_restricted = !(p->connect_any.value && p->bind_any.value);
+	bool udp = p->udp.on, tcp_restricted = !(p->connect_any.on && p->bind_any.on);
 	/* the common variants refuse listen() exactly when TCP is restricted (no bind port granted) */
 	if (lr_policy_refuses_listen(p) != tcp_restricted)
 		return NULL;
@@ -923,8 +923,8 @@ static int compile(struct lr_sandbox *sb, const struct lr_policy *p, unsigned fl
 {
 	struct compiler c = { .p = p, .sb = sb, .err = err, .libseccomp_only = flags & LR_SECCOMP_LIBSECCOMP_ONLY,
 			      .capture = capture };
-	int errnum = p->errnum.set ? p->errnum.value : EPERM;
-	c.deny = to_scmp(p->action.set ? (enum lr_action)p->action.value : LR_ACT_ERRNO, errnum);
+	int errnum = p->errnum.set ? p->errnum.n : EPERM;
+	c.deny = to_scmp(p->action.set ? p->action.is : LR_ACT_ERRNO, errnum);
 	/* Tell libseccomp the kernel API level instead of letting it probe: every kernel with Landlock
 	 * (5.13+) has level 3 (SECCOMP_RET_KILL_PROCESS), probing costs syscalls, and under valgrind
 	 * the probes fail. On an older kernel the load fails and landrun stops (exit 125). */

@@ -261,8 +261,8 @@ Test(library, stress_32_threads_10000_children, .timeout = 600)
 static void common_policy(struct lr_policy *p, const struct lr_seccomp_prebuilt *pre)
 {
 	lr_policy_init(p);
-	p->udp.value = pre->udp ? LR_YES : LR_NO;
-	p->connect_any.value = p->bind_any.value = !pre->tcp_restricted;
+	p->udp.on = pre->udp;
+	p->connect_any.on = p->bind_any.on = !pre->tcp_restricted;
 }
 
 Test(library, prebuilt_seccomp_programs_match_runtime_compilation)

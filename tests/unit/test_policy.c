@@ -57,12 +57,16 @@ TestSuite(policy, .init = setup, .fini = teardown);
 
 Test(policy, init_sets_documented_defaults)
 {
-	cr_expect_eq(P.baseline.value, 1);
-	cr_expect_eq(P.sys_default.value, LR_ACT_ALLOW);
-	cr_expect_eq(P.action.value, LR_ACT_ERRNO);
-	cr_expect_eq(P.errnum.value, EPERM);
+	cr_expect(P.baseline_hardened.on);
+	cr_expect(P.abstract_unix_isolated.on);
+	cr_expect(P.signals_isolated.on);
+	cr_expect(P.strip_proxy_credentials.on);
+	cr_expect_not(P.fs_any.on || P.connect_any.on || P.bind_any.on || P.udp.on || P.netlink_any.on);
+	cr_expect_eq(P.sys_default.is, LR_ACT_ALLOW);
+	cr_expect_eq(P.action.is, LR_ACT_ERRNO);
+	cr_expect_eq(P.errnum.n, EPERM);
 	cr_expect_eq(P.families_mask, (1ULL << 1) | (1ULL << 2) | (1ULL << 10) | (1ULL << 16));
-	cr_expect_eq(P.compat.value, LR_STRICT);
+	cr_expect_eq(P.compat.is, LR_STRICT);
 	cr_expect_not(P.compat.set);
 	cr_expect_eq(P.paths.len, 0);
 	cr_expect_null(P.env_path);
@@ -264,17 +268,17 @@ Test(policy, compat_values)
 {
 	load_ok("[policy]\ncompat = best-effort\n");
 	cr_expect(P.compat.set);
-	cr_expect_eq(P.compat.value, LR_BEST_EFFORT);
+	cr_expect_eq(P.compat.is, LR_BEST_EFFORT);
 	load_ok("[policy]\ncompat = strict\n");
-	cr_expect_eq(P.compat.value, LR_STRICT);
+	cr_expect_eq(P.compat.is, LR_STRICT);
 }
 
 Test(policy, min_abi_accepts_1_to_64)
 {
 	load_ok("[policy]\nmin_abi = 1\n");
-	cr_expect_eq(P.min_abi.value, 1);
+	cr_expect_eq(P.min_abi.n, 1);
 	load_ok("[policy]\nmin_abi = 64\n");
-	cr_expect_eq(P.min_abi.value, 64);
+	cr_expect_eq(P.min_abi.n, 64);
 	cr_expect(P.min_abi.set);
 }
 
@@ -306,11 +310,13 @@ Test(policy, question_mark_marks_a_path_optional_and_is_removed)
 
 Test(policy, unrestricted_values)
 {
-	/* a flag: true means not restricted (a tristate's LR_NO is nonzero too) */
+	/* no means restricted: a "no" once read as a nonzero value ran unrestricted */
+	cr_expect_not(P.fs_any.on);
 	load_ok("[filesystem]\nunrestricted = yes\n");
-	cr_expect_eq(P.fs_unrestricted.value, 1);
+	cr_expect(P.fs_any.on);
 	load_ok("[filesystem]\nunrestricted = no\n");
-	cr_expect_eq(P.fs_unrestricted.value, 0);
+	cr_expect_not(P.fs_any.on);
+	cr_expect(P.fs_any.set);
 }
 
 /* ---- [network] ----------------------------------------------------------------------------- */
@@ -336,10 +342,10 @@ Test(policy, ports_any_sets_the_any_flag)
 {
 	load_ok("[network]\nconnect_tcp = any\n");
 	cr_expect(P.connect_any.set);
-	cr_expect_eq(P.connect_any.value, 1);
+	cr_expect(P.connect_any.on);
 	cr_expect_not(P.bind_any.set);
 	load_ok("[network]\nbind_tcp = any\n");
-	cr_expect_eq(P.bind_any.value, 1);
+	cr_expect(P.bind_any.on);
 	cr_expect_eq(P.ports.len, 0);
 }
 
@@ -348,7 +354,7 @@ Test(policy, ports_none_clears_earlier_ports_of_its_direction_only)
 	load_ok("[network]\nconnect_tcp = any\nconnect_tcp = 80 443\nbind_tcp = 8080\n");
 	load_ok("[network]\nconnect_tcp = none\n");
 	cr_expect(P.connect_any.set);
-	cr_expect_eq(P.connect_any.value, 0);
+	cr_expect_not(P.connect_any.on);
 	cr_assert_eq(P.ports.len, 1);
 	cr_expect(port_at(0)->bind);
 	cr_expect_eq(port_at(0)->lo, 8080);
@@ -356,15 +362,15 @@ Test(policy, ports_none_clears_earlier_ports_of_its_direction_only)
 	cr_assert_eq(P.ports.len, 1);
 	cr_expect_not(port_at(0)->bind);
 	cr_expect_eq(port_at(0)->lo, 22);
-	cr_expect_eq(P.bind_any.value, 0);
+	cr_expect_not(P.bind_any.on);
 }
 
 Test(policy, udp_values)
 {
 	load_ok("[network]\nudp = yes\n");
-	cr_expect_eq(P.udp.value, LR_YES);
+	cr_expect(P.udp.on);
 	load_ok("[network]\nudp = no\n");
-	cr_expect_eq(P.udp.value, LR_NO);
+	cr_expect_not(P.udp.on);
 }
 
 Test(policy, families_names_and_alias)
@@ -406,11 +412,11 @@ Test(policy, families_empty_allows_none)
 Test(policy, unix_none_any_and_paths)
 {
 	load_ok("");
-	cr_expect_eq(P.unix_sockets.value, LR_UNIX_NONE);
+	cr_expect_eq(P.unix_sockets.is, LR_UNIX_NONE);
 	load_ok("[network]\nunix = any\n");
-	cr_expect_eq(P.unix_sockets.value, LR_UNIX_ANY);
+	cr_expect_eq(P.unix_sockets.is, LR_UNIX_ANY);
 	load_ok("[network]\nunix = ${HOME}/agent.sock ?/run/x\n  /run/y\n");
-	cr_expect_eq(P.unix_sockets.value, LR_UNIX_PATHS);
+	cr_expect_eq(P.unix_sockets.is, LR_UNIX_PATHS);
 	cr_assert_eq(P.unix_paths.len, 3);
 	cr_expect_eq(P.paths.len, 0, "unix paths are not file grants");
 	const struct lr_path_rule *r = lr_vec_at(&P.unix_paths, 0);
@@ -421,7 +427,7 @@ Test(policy, unix_none_any_and_paths)
 	cr_assert_eq(P.unix_paths.len, 1);
 	cr_expect_str_eq(((const struct lr_path_rule *)lr_vec_at(&P.unix_paths, 0))->path, "/run/b");
 	load_ok("[network]\nunix = /run/a\nunix = none\n");
-	cr_expect_eq(P.unix_sockets.value, LR_UNIX_NONE);
+	cr_expect_eq(P.unix_sockets.is, LR_UNIX_NONE);
 	cr_expect_eq(P.unix_paths.len, 0);
 	UT_EXPECT_ERROR(&CTX, "[network]\nunix = run/a\n", "t.ini:2: \"run/a\" is not an absolute path (start it with / or a variable like ${CWD})");
 	UT_EXPECT_ERROR(&CTX, "[network]\nunix =\n", "t.ini:2: unix: empty value (expected none, any or the paths of sockets)");
@@ -431,13 +437,13 @@ Test(policy, netlink_protocols)
 {
 	load_ok("");
 	cr_expect_eq(P.netlink_mask, 1U);
-	cr_expect(!P.netlink_any.value);
+	cr_expect(!P.netlink_any.on);
 	load_ok("[network]\nnetlink = route SOCK_DIAG 16\n  audit\n");
 	cr_expect_eq(P.netlink_mask, (1U << 0) | (1U << 4) | (1U << 16) | (1U << 9));
 	load_ok("[network]\nnetlink = inet_diag\nnetlink = kobject_uevent\n");
 	cr_expect_eq(P.netlink_mask, 1U << 15);
 	load_ok("[network]\nnetlink = any\n");
-	cr_expect(P.netlink_any.value);
+	cr_expect(P.netlink_any.on);
 	UT_EXPECT_ERROR(&CTX, "[network]\nnetlink = route 32\n",
 			"t.ini:2: netlink: unknown protocol \"32\" (expected route, any, a name such as sock_diag, audit, "
 			"generic, kobject_uevent, or a number 0-31)");
@@ -446,26 +452,28 @@ Test(policy, netlink_protocols)
 Test(policy, abstract_unix_and_signals_values)
 {
 	load_ok("[network]\nabstract_unix = isolated\n[process]\nsignals = shared\nnew_session = yes\n");
-	cr_expect_eq(P.abstract_unix.value, LR_YES);
-	cr_expect_eq(P.signals.value, LR_NO);
-	cr_expect_eq(P.new_session.value, LR_YES);
+	cr_expect(P.abstract_unix_isolated.on);
+	cr_expect_not(P.signals_isolated.on);
+	cr_expect(P.new_session.on);
 }
 
 /* ---- [process] ----------------------------------------------------------------------------- */
 
 Test(policy, supervise_values)
 {
-	cr_expect_eq(P.supervise.value, LR_UNSET);
+	cr_expect_not(P.supervise.on);
+	cr_expect_not(P.supervise.set);
 	load_ok("[process]\nsupervise = yes\n");
-	cr_expect_eq(P.supervise.value, LR_YES);
+	cr_expect(P.supervise.on);
 	UT_EXPECT_ERROR(&CTX, "[process]\nsupervise = maybe\n", "t.ini:2: supervise = \"maybe\": expected yes or no");
 }
 
 Test(policy, log_denials_values)
 {
-	cr_expect_eq(P.log_denials.value, LR_UNSET);
+	cr_expect_not(P.log_denials.on);
+	cr_expect_not(P.log_denials.set);
 	load_ok("[process]\nlog_denials = yes\n");
-	cr_expect_eq(P.log_denials.value, LR_YES);
+	cr_expect(P.log_denials.on);
 	UT_EXPECT_ERROR(&CTX, "[process]\nlog_denials = loud\n", "t.ini:2: log_denials = \"loud\": expected yes or no");
 }
 
@@ -481,7 +489,7 @@ Test(policy, keep_fds_values)
 Test(policy, capabilities_names_with_and_without_prefix)
 {
 	load_ok("[process]\ncapabilities = net_admin CAP_SYS_TIME\n  cap_kill\n");
-	cr_expect(P.caps_set.set);
+	cr_expect(P.capabilities.set);
 	cr_expect_eq(P.caps_keep, (1ULL << 12) | (1ULL << 25) | (1ULL << 5));
 }
 
@@ -489,9 +497,9 @@ Test(policy, capabilities_none_clears_earlier_ones)
 {
 	load_ok("[process]\ncapabilities = net_admin\n");
 	load_ok("[process]\ncapabilities = none\n");
-	cr_expect(P.caps_set.set);
+	cr_expect(P.capabilities.set);
 	cr_expect_eq(P.caps_keep, 0);
-	cr_expect_eq(P.caps_set.at.line, 2);
+	cr_expect_eq(P.capabilities.at.line, 2);
 }
 
 Test(policy, rlimits_numbers_suffixes_and_unlimited)
@@ -599,22 +607,22 @@ Test(policy, baseline_except_with_an_action_names_its_key)
 Test(policy, syscalls_default_values)
 {
 	load_ok("[syscalls]\ndefault = deny\n");
-	cr_expect_eq(P.sys_default.value, LR_ACT_ERRNO);
+	cr_expect_eq(P.sys_default.is, LR_ACT_ERRNO);
 	load_ok("[syscalls]\ndefault = allow\n");
-	cr_expect_eq(P.sys_default.value, LR_ACT_ALLOW);
+	cr_expect_eq(P.sys_default.is, LR_ACT_ALLOW);
 	UT_EXPECT_ERROR(&CTX, "[syscalls]\ndefault = maybe\n", "t.ini:2: default = \"maybe\": expected allow or deny");
 }
 
 Test(policy, syscalls_action_values)
 {
 	load_ok("[syscalls]\naction = errno:EACCES\n");
-	cr_expect_eq(P.action.value, LR_ACT_ERRNO);
-	cr_expect_eq(P.errnum.value, EACCES);
+	cr_expect_eq(P.action.is, LR_ACT_ERRNO);
+	cr_expect_eq(P.errnum.n, EACCES);
 	load_ok("[syscalls]\naction = kill\n");
-	cr_expect_eq(P.action.value, LR_ACT_KILL);
-	cr_expect_eq(P.errnum.value, EPERM);
+	cr_expect_eq(P.action.is, LR_ACT_KILL);
+	cr_expect_eq(P.errnum.n, EPERM);
 	load_ok("[syscalls]\naction = log\n");
-	cr_expect_eq(P.action.value, LR_ACT_LOG);
+	cr_expect_eq(P.action.is, LR_ACT_LOG);
 }
 
 Test(policy, syscalls_action_errors)
@@ -633,9 +641,9 @@ Test(policy, syscalls_action_errors)
 Test(policy, syscalls_baseline_values)
 {
 	load_ok("[syscalls]\nbaseline = none\n");
-	cr_expect_eq(P.baseline.value, 0);
+	cr_expect_not(P.baseline_hardened.on);
 	load_ok("[syscalls]\nbaseline = hardened\n");
-	cr_expect_eq(P.baseline.value, 1);
+	cr_expect(P.baseline_hardened.on);
 	UT_EXPECT_ERROR(&CTX, "[syscalls]\nbaseline = soft\n", "t.ini:2: baseline = \"soft\": expected hardened or none");
 }
 
@@ -743,7 +751,7 @@ Test(policy, later_scalar_setting_overrides_and_records_its_origin)
 {
 	load_ok("[network]\nudp = yes\n");
 	cr_assert_eq(lr_policy_load_string(&P, &CTX, "\n\n[network]\nudp = no\n", "u.ini", &E), 0, "%s", E.msg);
-	cr_expect_eq(P.udp.value, LR_NO);
+	cr_expect_not(P.udp.on);
 	cr_expect_str_eq(P.udp.at.file, "u.ini");
 	cr_expect_eq(P.udp.at.line, 4);
 }

@@ -211,7 +211,7 @@ Test(files, name_default_falls_back_to_the_embedded_text)
 	cr_expect_str_eq(path_at(0)->at.file, "<embedded default>");
 	cr_expect_eq(path_at(0)->at.line, 17);
 	cr_expect(P.connect_any.set);
-	cr_expect_eq(P.udp.value, LR_NO);
+	cr_expect_not(P.udp.on);
 }
 
 Test(files, default_ini_in_a_policy_dir_wins_over_the_embedded_text)

@@ -54,7 +54,7 @@ static void round_trip(const char *path, const char *key, bool optional)
 	cr_assert_eq(path_at(0)->optional, optional);
 	cr_assert_str_eq(path_at(1)->path, path);
 	cr_assert_eq(path_at(1)->access, LR_EXEC);
-	cr_assert(!P.fs_unrestricted.set, "%s", line);
+	cr_assert(!P.fs_any.set, "%s", line);
 }
 
 Test(quote, plain_paths_are_written_as_they_are)
