@@ -58,23 +58,27 @@ static bool is_proxy_variable(const char *name, size_t len)
 }
 
 /* "scheme://user:pass@host:port/" -> "scheme://host:port/": the proxy stays usable, the
- * credentials do not reach the sandbox. NULL when there is nothing to strip. */
-static char *strip_credentials(struct lr_sandbox *sb, const char *var)
+ * credentials do not reach the sandbox. *out is the variable to pass: var itself when there is
+ * nothing to strip. -1 when out of memory: the caller must fail, not pass var with its
+ * credentials. */
+static int strip_credentials(struct lr_sandbox *sb, const char *var, const char **out)
 {
 	const char *eq = strchr(var, '=');
 	const char *auth = strstr(eq, "://");
 	auth = auth ? auth + 3 : eq + 1;
 	size_t hostpart = strcspn(auth, "/?#");
 	const char *at = memrchr(auth, '@', hostpart);
+	*out = var;
 	if (!at)
-		return NULL;
+		return 0;
 	size_t head = (size_t)(auth - var), tail = strlen(at + 1);
 	char *s = lr_arena_alloc(&sb->arena, head + tail + 1);
-	if (s) {
-		memcpy(s, var, head);
-		memcpy(s + head, at + 1, tail + 1);
-	}
-	return s;
+	if (!s)
+		return -1;
+	memcpy(s, var, head);
+	memcpy(s + head, at + 1, tail + 1);
+	*out = s;
+	return 0;
 }
 
 static const struct lr_env_rule *set_rule(const struct lr_policy *p, const char *name, size_t len)
@@ -140,11 +144,10 @@ static const char *decide_path(const struct lr_policy *p, const char *const *env
 
 /* The caller's variables the policy passes into envp, proxy credentials stripped; PATH is
  * decide_path's, TMPDIR the private one's when there is one, and a set rule's variable its own.
- * Returns how many were written. */
-static size_t pass_inherited(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
-			     char **envp)
+ * *k: how many were written. 0, or -1 with err set. */
+static int pass_inherited(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
+			  char **envp, size_t *k, struct lr_error *err)
 {
-	size_t k = 0;
 	bool strip = p->strip_proxy_credentials.on;
 	for (const char *const *e = environ; e && *e; e++) {
 		const char *eq = strchr(*e, '=');
@@ -155,10 +158,12 @@ static size_t pass_inherited(struct lr_sandbox *sb, const struct lr_policy *p, c
 			continue;
 		if (set_rule(p, *e, len) || !kept(sb, p, *e, len))
 			continue;
-		char *stripped = strip && is_proxy_variable(*e, len) ? strip_credentials(sb, *e) : NULL;
-		envp[k++] = stripped ? stripped : (char *)*e;
+		const char *pass = *e;
+		if (strip && is_proxy_variable(*e, len) && strip_credentials(sb, *e, &pass))
+			return lr_fail(err, NULL, "out of memory");
+		envp[(*k)++] = (char *)pass;
 	}
-	return k;
+	return 0;
 }
 
 /* The variables set rules give (the last set or unset of a name wins), but PATH: appended to
@@ -209,7 +214,9 @@ int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char 
 		return lr_fail(err, NULL, "out of memory");
 	bool give_path;
 	const char *path = decide_path(p, environ, &give_path);
-	size_t k = pass_inherited(sb, p, environ, envp);
+	size_t k = 0;
+	if (pass_inherited(sb, p, environ, envp, &k, err))
+		return -1;
 	if (add_set_variables(sb, p, envp, &k, err))
 		return -1;
 	if (sb->private_tmp && !(envp[k++] = make_var(sb, "TMPDIR", 6, sb->private_tmp)))
