@@ -65,6 +65,12 @@ struct sup {
 	int status;         /* wait status once reaped */
 	struct lr_tracer *tracer; /* traced run: the tracer waits for every process but main */
 	bool trace_more;    /* the tracer stopped with events still pending: come back at once */
+	int report[2];      /* the child's failure report (CLOEXEC pipe) */
+	int children_fd;    /* the list of our children (open_children_list), or -1 */
+	/* what lr_supervise changed in the calling process, restored when it returns */
+	sigset_t old_mask;
+	struct sigaction old_sigchld;
+	int old_pdeath, old_subreaper;
 };
 
 /* ---- the child: async-signal-safe calls only, from fork to execve ---------------------------- */
@@ -457,6 +463,109 @@ static int start_tracing(struct sup *s, struct lr_tracer *t, struct lr_error *er
 	return rc;
 }
 
+/* Blocks the signals the loop reads through the signalfd, and gives SIGCHLD its default action:
+ * neither ignored (no zombie to wait for) nor SA_NOCLDSTOP (no stop reports). */
+static void take_signals(struct sup *s, sigset_t *block)
+{
+	sigemptyset(block);
+	for (size_t i = 0; i < LR_ARRAY_LEN(forwarded); i++)
+		sigaddset(block, forwarded[i]);
+	sigaddset(block, SIGCHLD);
+	sigaddset(block, PARENT_DIED_SIG);
+	sigprocmask(SIG_BLOCK, block, &s->old_mask);
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &s->old_sigchld);
+}
+
+/* Everything the supervisor needs before the child exists, in this order: told of its parent's
+ * death (and that parent still there), a subreaper (what the command leaves behind is re-parented
+ * to us, not to init) with the list of its children opened now, while the command cannot yet
+ * starve us of fds, the timeout's wake-up timer, the signalfd and the report pipe. 0, or -1 with
+ * err set: the command is not run. */
+static int set_up(struct sup *s, const struct lr_supervise_opts *o, const sigset_t *block, struct lr_error *err)
+{
+	if (s->die_with_parent) {
+		prctl(PR_GET_PDEATHSIG, &s->old_pdeath, 0, 0, 0);
+		if (prctl(PR_SET_PDEATHSIG, PARENT_DIED_SIG, 0, 0, 0) < 0)
+			return lr_fail(err, NULL, "prctl(PR_SET_PDEATHSIG) failed: %s; the command was not run", strerror(errno));
+		if (getppid() != s->parent)
+			return lr_fail(err, NULL, "landrun's parent has exited; the command was not run");
+	}
+	prctl(PR_GET_CHILD_SUBREAPER, &s->old_subreaper, 0, 0, 0);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return lr_fail(err, NULL, "prctl(PR_SET_CHILD_SUBREAPER) failed: %s; the command was not run", strerror(errno));
+	s->children_fd = open_children_list();
+	if (o->timeout_ms > 0) {
+		struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGCONT };
+		if (timer_create(CLOCK_MONOTONIC, &ev, &s->wakeup) < 0)
+			return lr_fail(err, NULL, "timer_create failed: %s; the command was not run", strerror(errno));
+		s->has_wakeup = true; /* timers are not inherited by fork */
+	}
+	s->sigfd = signalfd(-1, block, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s->sigfd < 0 || pipe2(s->report, O_CLOEXEC | O_NONBLOCK) < 0)
+		return lr_fail(err, NULL, "%s failed: %s; the command was not run", s->sigfd < 0 ? "signalfd" : "pipe",
+			       strerror(errno));
+	return 0;
+}
+
+/* Forks the child (run_child) into a process group of its own, handed the terminal when landrun
+ * has it in the foreground. 0, or -1 with err set. */
+static int start_child(struct sup *s, const char *path, char *const argv[], const struct lr_supervise_opts *o,
+		       struct lr_error *err)
+{
+	const struct lr_sandbox *sb = s->sb;
+	bool take_tty = !sb->new_session && in_foreground(s);
+	struct child_ctx c = { .sb = sb, .path = path, .argv = argv, .report_fd = s->report[1],
+			       .tty_fd = take_tty ? s->tty_fd : -1, .die_with_parent = o->die_with_parent,
+			       .supervisor = getpid(), .mask = &s->old_mask, .old_sigchld = &s->old_sigchld,
+			       .traced = o->tracer != NULL };
+	s->pid = fork();
+	if (s->pid == 0)
+		run_child(&c);
+	if (s->pid < 0)
+		return lr_fail(err, NULL, "fork failed: %s; the command was not run", strerror(errno));
+	close(s->report[1]);
+	s->report[1] = -1;
+	if (!sb->new_session) {
+		/* both sides, as shells do: whichever runs first, the group exists from here on */
+		setpgid(s->pid, s->pid);
+		/* not give_terminal(): the child may have taken the terminal already, and then we
+		 * no longer look like the foreground, yet must take it back at the end */
+		if (take_tty && tcsetpgrp(s->tty_fd, s->pid) == 0)
+			s->tty_given = true;
+	}
+	return 0;
+}
+
+/* Whatever happened: nothing the command started survives, its private tmp is removed, and the
+ * calling process gets back its signal mask, SIGCHLD action and prctl settings. */
+static void tear_down(struct sup *s, const struct lr_supervise_opts *o, struct lr_error *err)
+{
+	if (s->pid > 0)
+		end_descendants(s->children_fd);
+	if (s->children_fd >= 0)
+		close(s->children_fd);
+	if (s->has_wakeup)
+		timer_delete(s->wakeup);
+	prctl(PR_SET_CHILD_SUBREAPER, s->old_subreaper, 0, 0, 0);
+	if (o->private_tmp)
+		lr_tmpdir_remove(o->private_tmp, err);
+	if (s->die_with_parent)
+		prctl(PR_SET_PDEATHSIG, s->old_pdeath, 0, 0, 0);
+	if (s->sigfd >= 0) {
+		struct signalfd_siginfo buf[16];
+		while (read(s->sigfd, buf, sizeof(buf)) > 0)
+			; /* for the command, which has ended */
+		close(s->sigfd);
+	}
+	for (int i = 0; i < 2; i++)
+		if (s->report[i] >= 0)
+			close(s->report[i]);
+	sigaction(SIGCHLD, &s->old_sigchld, NULL);
+	sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
+}
+
 int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv[],
 		 const struct lr_supervise_opts *o, int *signal_out, struct lr_error *err)
 {
@@ -472,113 +581,27 @@ int lr_supervise(const struct lr_sandbox *sb, const char *path, char *const argv
 		lr_fail(err, NULL, "lr_supervise: no sandbox or no command");
 		return LR_EXIT_LANDRUN;
 	}
-
-	sigset_t block, old_mask;
-	sigemptyset(&block);
-	for (size_t i = 0; i < LR_ARRAY_LEN(forwarded); i++)
-		sigaddset(&block, forwarded[i]);
-	sigaddset(&block, SIGCHLD);
-	sigaddset(&block, PARENT_DIED_SIG);
-	sigprocmask(SIG_BLOCK, &block, &old_mask);
-	/* SIGCHLD must be neither ignored (no zombie to wait for) nor SA_NOCLDSTOP (no stop reports) */
-	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_sigchld;
-	sigemptyset(&dfl.sa_mask);
-	sigaction(SIGCHLD, &dfl, &old_sigchld);
-
-	struct sup s = { .sb = sb, .pid = -1, .sigfd = -1, .tty_fd = controlling_tty(),
-			 .die_with_parent = o->die_with_parent, .parent = getppid() };
-	int old_pdeath = 0, old_subreaper = 0, status = LR_EXIT_LANDRUN, report[2] = { -1, -1 }, children_fd = -1;
-	if (s.die_with_parent) {
-		prctl(PR_GET_PDEATHSIG, &old_pdeath, 0, 0, 0);
-		if (prctl(PR_SET_PDEATHSIG, PARENT_DIED_SIG, 0, 0, 0) < 0) {
-			lr_fail(err, NULL, "prctl(PR_SET_PDEATHSIG) failed: %s; the command was not run", strerror(errno));
-			goto out;
-		}
-		if (getppid() != s.parent) {
-			lr_fail(err, NULL, "landrun's parent has exited; the command was not run");
-			goto out;
-		}
-	}
-	/* what the command leaves behind (setsid daemons included) is re-parented to us, not to init:
-	 * end_descendants finds it (not inherited by the child) */
-	prctl(PR_GET_CHILD_SUBREAPER, &old_subreaper, 0, 0, 0);
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
-		lr_fail(err, NULL, "prctl(PR_SET_CHILD_SUBREAPER) failed: %s; the command was not run", strerror(errno));
+	struct sup s = { .sb = sb, .pid = -1, .sigfd = -1, .tty_fd = controlling_tty(), .report = { -1, -1 },
+			 .children_fd = -1, .die_with_parent = o->die_with_parent, .parent = getppid() };
+	sigset_t block;
+	take_signals(&s, &block);
+	int status = LR_EXIT_LANDRUN;
+	if (set_up(&s, o, &block, err) || start_child(&s, path, argv, o, err))
 		goto out;
-	}
-	children_fd = open_children_list();
-	if (o->timeout_ms > 0) {
-		struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGCONT };
-		if (timer_create(CLOCK_MONOTONIC, &ev, &s.wakeup) < 0) {
-			lr_fail(err, NULL, "timer_create failed: %s; the command was not run", strerror(errno));
-			goto out;
-		}
-		s.has_wakeup = true; /* timers are not inherited by fork */
-	}
-	s.sigfd = signalfd(-1, &block, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (s.sigfd < 0 || pipe2(report, O_CLOEXEC | O_NONBLOCK) < 0) {
-		lr_fail(err, NULL, "%s failed: %s; the command was not run", s.sigfd < 0 ? "signalfd" : "pipe",
-			strerror(errno));
-		goto out;
-	}
-	bool take_tty = !sb->new_session && in_foreground(&s);
-	struct child_ctx c = { .sb = sb, .path = path, .argv = argv, .report_fd = report[1],
-			       .tty_fd = take_tty ? s.tty_fd : -1, .die_with_parent = o->die_with_parent,
-			       .supervisor = getpid(), .mask = &old_mask, .old_sigchld = &old_sigchld,
-			       .traced = o->tracer != NULL };
-	s.pid = fork();
-	if (s.pid == 0)
-		run_child(&c);
-	if (s.pid < 0) {
-		lr_fail(err, NULL, "fork failed: %s; the command was not run", strerror(errno));
-		goto out;
-	}
-	close(report[1]);
-	report[1] = -1;
-	if (!sb->new_session) {
-		/* both sides, as shells do: whichever runs first, the group exists from here on */
-		setpgid(s.pid, s.pid);
-		/* not give_terminal(): the child may have taken the terminal already, and then we
-		 * no longer look like the foreground, yet must take it back at the end */
-		if (take_tty && tcsetpgrp(s.tty_fd, s.pid) == 0)
-			s.tty_given = true;
-	}
 	int traced = o->tracer ? start_tracing(&s, o->tracer, err) : 0;
 	if (traced < 0) {
 		take_terminal(&s);
 		goto out;
 	}
-	int keep[] = { s.sigfd, report[0], sb->ruleset_fd, sb->exec_fd, o->private_tmp ? o->private_tmp->fd : -1,
-		       o->private_tmp ? o->private_tmp->parent_fd : -1, children_fd };
+	int keep[] = { s.sigfd, s.report[0], sb->ruleset_fd, sb->exec_fd, o->private_tmp ? o->private_tmp->fd : -1,
+		       o->private_tmp ? o->private_tmp->parent_fd : -1, s.children_fd };
 	close_fds_except(keep, LR_ARRAY_LEN(keep));
-
 	if (traced == 0)
 		supervise_loop(&s, o);
 	take_terminal(&s);
-	status = child_status(&s, report[0], signal_out, err, path, o->policy);
+	status = child_status(&s, s.report[0], signal_out, err, path, o->policy);
 out:
-	if (s.pid > 0)
-		end_descendants(children_fd);
-	if (children_fd >= 0)
-		close(children_fd);
-	if (s.has_wakeup)
-		timer_delete(s.wakeup);
-	prctl(PR_SET_CHILD_SUBREAPER, old_subreaper, 0, 0, 0);
-	if (o->private_tmp)
-		lr_tmpdir_remove(o->private_tmp, err);
-	if (s.die_with_parent)
-		prctl(PR_SET_PDEATHSIG, old_pdeath, 0, 0, 0);
-	if (s.sigfd >= 0) {
-		struct signalfd_siginfo buf[16];
-		while (read(s.sigfd, buf, sizeof(buf)) > 0)
-			; /* for the command, which has ended */
-		close(s.sigfd);
-	}
-	for (int i = 0; i < 2; i++)
-		if (report[i] >= 0)
-			close(report[i]);
-	sigaction(SIGCHLD, &old_sigchld, NULL);
-	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	tear_down(&s, o, err);
 	return status;
 }
 
