@@ -352,7 +352,7 @@ static int add_stated_rule(struct fs_rules *c, const struct lr_path_rule *r, int
 /* One write grant: its directory is recorded before any other path is opened, so that no link
  * the sandbox could have planted in it is followed. key names it in messages. */
 static int add_write_grant(struct fs_rules *c, const struct lr_path_rule *r, const char *key, uint64_t rights,
-			   bool guarded, struct lr_error *err)
+			   struct lr_error *err)
 {
 	struct stat st;
 	bool added;
@@ -372,7 +372,7 @@ static int add_write_grant(struct fs_rules *c, const struct lr_path_rule *r, con
 		close(fd);
 		return lr_fail(err, NULL, "out of memory");
 	}
-	return add_stated_rule(c, r, fd, &st, rights, guarded, err);
+	return add_stated_rule(c, r, fd, &st, rights, true, err);
 }
 
 /* A write grant reached through a link was judged against the write grants found before it:
@@ -398,6 +398,22 @@ static int recheck_relinked(struct fs_rules *c, struct lr_error *err)
 	return 0;
 }
 
+/* private_tmp: the rule goes on the directory landrun created and has held open since, never on
+ * its name again: another sandbox of the same user granted its parent (/tmp) could have swapped
+ * the name for a link to anywhere in between. A fresh directory of this run: it cannot hold a
+ * policy, the guard is not asked. */
+static int add_private_tmp_grant(struct fs_rules *c, struct lr_error *err)
+{
+	struct lr_sandbox *sb = c->sb;
+	const struct lr_origin *at = &c->p->private_tmp.at;
+	struct stat st;
+	if (fstat(sb->tmp.fd, &st) < 0)
+		return lr_fail(err, at, "private_tmp %s: %s", sb->private_tmp, strerror(errno));
+	if (lr_resolver_add_write_dir(&c->rs, &st, "private_tmp", sb->private_tmp, at))
+		return lr_fail(err, NULL, "out of memory");
+	return add_path_beneath(sb, sb->tmp.fd, lr_access_rights(LR_RW) & sb->handled_fs, sb->private_tmp, at, err);
+}
+
 /* rw, rwx and private_tmp, first: they decide which links are followed. */
 static int add_write_grants(struct fs_rules *c, struct lr_error *err)
 {
@@ -406,15 +422,11 @@ static int add_write_grants(struct fs_rules *c, struct lr_error *err)
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
 		uint64_t rights = rule_rights(c->sb, p, r);
 		if ((rights & LR_FS_WRITE_RIGHTS) &&
-		    add_write_grant(c, r, lr_access_name(r->access), rights, true, err))
+		    add_write_grant(c, r, lr_access_name(r->access), rights, err))
 			return -1;
 	}
-	if (c->sb->private_tmp) {
-		/* a fresh directory of this run: it cannot hold a policy, the guard is not asked */
-		struct lr_path_rule tmp = { .path = c->sb->private_tmp, .access = LR_RW, .at = p->private_tmp.at };
-		if (add_write_grant(c, &tmp, "private_tmp", lr_access_rights(LR_RW) & c->sb->handled_fs, false, err))
-			return -1;
-	}
+	if (c->sb->private_tmp && add_private_tmp_grant(c, err))
+		return -1;
 	return recheck_relinked(c, err);
 }
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -289,4 +290,47 @@ Test(process, supervise_key_kills_a_setsid_daemon_when_the_command_exits)
 Test(process, in_place_run_leaves_a_setsid_daemon_running)
 {
 	daemon_after_exit(NULL, "", false);
+}
+
+/* private_tmp: the grant is on the directory landrun created and holds, not on its name. Held at
+ * its first landlock_add_rule (after the directory is made, before its rule), landrun sees the
+ * name swapped for a link to an outside directory, as another sandbox of the same user granted
+ * $TMPDIR could do; the command's writes through $TMPDIR must not land outside. */
+static struct lrt_result *private_tmp_swapped(const char *base, const char *hook)
+{
+	char *pol = lrt_policy(T, "ptswap", "[filesystem]\nprivate_tmp = yes\nrw = ${CWD}\n");
+	char *gate = lrt_fmt("%s/gate", lrt_helpers_dir()), *tmpdir = lrt_fmt("TMPDIR=%s", base);
+	char *const env[] = { "PATH=/usr/bin:/bin", "LANG=C", tmpdir, NULL };
+	const char *const prefix[] = { gate, "445" /* landlock_add_rule */, hook, "--", NULL };
+	char *work = lrt_fmt("%s/work", T);
+	mkdir(work, 0755);
+	lrt_free(lrt_run_env(work, env, LRT_ARGS("-p", pol, "--", "true"))); /* a capped ABI skips here */
+	struct lrt_result *r = lrt_run_prefixed(work, env, prefix,
+		LRT_ARGS("-p", pol, "--", "sh", "-c", "echo planted > \"$TMPDIR/x\" && echo wrote"));
+	free(pol);
+	free(gate);
+	free(tmpdir);
+	free(work);
+	return r;
+}
+
+Test(process, private_tmp_swapped_for_a_link_grants_nothing_outside)
+{
+	char *base = lrt_fmt("%s/tmpbase", T), *out = lrt_fmt("%s/outside", T);
+	mkdir(base, 0755);
+	mkdir(out, 0755);
+	char *hook = lrt_fmt("d=$(ls -d %s/landrun-tmp.*) && mv \"$d\" \"$d.aside\" && ln -s %s \"$d\"", base, out);
+	struct lrt_result *r = private_tmp_swapped(base, hook);
+	cr_expect_neq(r->status, 0, "the write went through: %s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->err, "Permission denied"), "%s", r->err);
+	cr_expect_neq(access(lrt_fmt("%s/x", out), F_OK), 0, "the command wrote outside through the swapped name");
+	lrt_free(r);
+	/* twin: nothing swapped, the command writes its private tmp */
+	r = private_tmp_swapped(base, "true");
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->out, "wrote"), "%s", r->out);
+	lrt_free(r);
+	free(hook);
+	free(base);
+	free(out);
 }
