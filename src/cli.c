@@ -137,25 +137,21 @@ static int flag_paths(struct cli *c, const char *key, const char *list, int argi
 	size_t len;
 	const char *w;
 	/* Go landrun splits on commas (a path containing a comma or a blank is given in double quotes,
-	 * as in a policy file) and takes paths relative to the current directory. */
-	char cwd[PATH_MAX + 1], quoted[PATH_MAX * 4 + 3];
+	 * as in a policy file) and takes paths relative to the current directory: written ${CWD}
+	 * (whose value is text, not policy syntax), they are judged as the current directory and
+	 * what derives from it are (workdir.c): no rw of /, $HOME or a system directory by `--rw .`,
+	 * `--rw ./.` or `--rw ..`. */
 	while ((w = lr_next_word(&list, &len, true))) {
 		bool optional = w[0] == '?';
 		const char *path = w + optional;
 		size_t plen = len - optional;
 		int n;
 		if ((plen == 1 && path[0] == '.') || (plen == 2 && memcmp(path, "./", 2) == 0))
-			/* the current directory itself, written ${CWD} so that it is judged as one: no rw
-			 * of /, $HOME or a system directory by `--rw .` (workdir.c) */
 			n = snprintf(item, sizeof(item), "%s${CWD}", optional ? "?" : "");
 		else if (path[0] == '/' || path[0] == '$' || (path[0] == '"' && path[1] == '/'))
 			n = snprintf(item, sizeof(item), "%s%.*s", optional ? "?" : "", (int)plen, path);
-		else if (getcwd(cwd, sizeof(cwd) - 1) && (memcpy(cwd + strlen(cwd), "/", 2), true) &&
-			 lr_policy_quote(cwd, quoted, sizeof(quoted)) > 0)
-			/* the directory quoted when it must be: its name is text, not policy syntax */
-			n = snprintf(item, sizeof(item), "%s%s%.*s", optional ? "?" : "", quoted, (int)plen, path);
 		else
-			return lr_fail(err, &at, "--%s: cannot resolve %.*s: %s", key, (int)len, w, strerror(errno));
+			n = snprintf(item, sizeof(item), "%s${CWD}/%.*s", optional ? "?" : "", (int)plen, path);
 		if (n < 0 || (size_t)n >= sizeof(item))
 			return lr_fail(err, &at, "--%s: path too long", key);
 		if (lr_policy_set(&c->policy, &c->ctx, "filesystem", key, item, &at, err))

@@ -394,12 +394,15 @@ static int key_min_abi(struct parse_state *st, const char *value, const struct l
 
 /* ---- [filesystem] ------------------------------------------------------------------------- */
 
-/* ${CWD} or ${PWD} alone (a trailing slash allowed): the directory landrun is started from. */
-static bool is_workdir_word(const char *w, size_t len)
+/* How a path word uses the directory landrun is started from: ${CWD} or ${PWD} alone (a trailing
+ * slash allowed), or anywhere in the word. */
+static enum lr_workdir_use workdir_use(const char *w, size_t len)
 {
 	if (len == 7 && w[6] == '/')
 		len = 6;
-	return len == 6 && (memcmp(w, "${CWD}", 6) == 0 || memcmp(w, "${PWD}", 6) == 0);
+	if (len == 6 && (memcmp(w, "${CWD}", 6) == 0 || memcmp(w, "${PWD}", 6) == 0))
+		return LR_WORKDIR_EXACT;
+	return memmem(w, len, "${CWD}", 6) || memmem(w, len, "${PWD}", 6) ? LR_WORKDIR_DERIVED : LR_WORKDIR_NONE;
 }
 
 static int add_paths(struct parse_state *st, const char *value, enum lr_access access,
@@ -428,7 +431,7 @@ static int add_paths(struct parse_state *st, const char *value, enum lr_access a
 		r->path = path;
 		r->access = access;
 		r->optional = optional;
-		r->workdir = is_workdir_word(w, len);
+		r->workdir = workdir_use(w, len);
 		r->at = *at;
 	}
 	return 0;

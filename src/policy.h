@@ -11,11 +11,16 @@
 
 enum lr_access { LR_RO, LR_ROX, LR_RW, LR_RWX, LR_DEV, LR_EXEC };
 
+/* A path word and the current directory: not at all, exactly ${CWD} (or ${PWD}), or derived from
+ * it (${CWD}/.., ${CWD}//, a relative path on the command line). */
+enum lr_workdir_use { LR_WORKDIR_NONE = 0, LR_WORKDIR_EXACT, LR_WORKDIR_DERIVED };
+
 struct lr_path_rule {
 	const char *path; /* variables expanded, '?' removed */
 	enum lr_access access;
 	bool optional;
-	bool workdir; /* written ${CWD} or ${PWD}: the directory landrun is started from */
+	enum lr_workdir_use workdir; /* how the word used ${CWD} or ${PWD}, the directory landrun is
+				      * started from (workdir.c judges what such a grant gives) */
 	struct lr_origin at;
 };
 

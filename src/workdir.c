@@ -71,12 +71,22 @@ int lr_workdir_refuse(const struct lr_policy *p, const char *const *environ, str
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
 		if (!r->workdir || (r->access != LR_RW && r->access != LR_RWX))
 			continue;
-		/* the path was expanded from getcwd(): already the real path */
-		const char *why = lr_workdir_danger(r->path, environ, geteuid());
-		if (why)
+		/* ${CWD} alone was expanded from getcwd(): already the real path. A word derived from
+		 * it (${CWD}/., ${CWD}/.., --rw .//) is judged where it really leads; one that leads
+		 * nowhere grants nothing (optional) or fails later. */
+		char real[PATH_MAX];
+		const char *dir = r->path;
+		if (r->workdir == LR_WORKDIR_DERIVED && !(dir = realpath(r->path, real)))
+			continue;
+		const char *why = lr_workdir_danger(dir, environ, geteuid());
+		if (why && r->workdir == LR_WORKDIR_EXACT)
 			return lr_fail(err, &r->at, "the current directory %s is %s: %s = ${CWD} would make all of it "
 				       "writable; cd to a work directory, or pass a policy (-p) that names what to grant",
 				       r->path, why, lr_access_name(r->access));
+		if (why)
+			return lr_fail(err, &r->at, "%s = %s, taken from the current directory, leads to %s, which is %s: "
+				       "it would make all of it writable; cd to a work directory, or name what to grant",
+				       lr_access_name(r->access), r->path, dir, why);
 	}
 	return 0;
 }

@@ -172,6 +172,27 @@ Test(policies, default_refuses_to_run_from_home_its_parent_or_the_root)
 	r = in_dir(proj, LRT_ARGS("--rox", "/usr,?/lib,?/lib64,?/bin", "--rw", "./", "--", "true"));
 	cr_expect_eq(r->status, 0, "%s", r->err);
 	lrt_free(r);
+	/* every other spelling of it, or of its parent, is judged where it leads */
+	const char *spellings[] = { ".//", "./.", "${CWD}/.", "${CWD}//", "${PWD}/x/..", "proj/.." };
+	for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+		mkdir(lrt_fmt("%s/x", home), 0755);
+		mkdir(lrt_fmt("%s/proj", home), 0755);
+		r = in_dir(home, LRT_ARGS("--rox", "/usr,?/lib,?/lib64,?/bin", "--rw", spellings[i], "--", "sh", "-c",
+					  "echo planted > planted-by-sandbox"));
+		cr_expect_eq(r->status, 125, "--rw %s: %s", spellings[i], r->err);
+		cr_expect(lrt_contains(r->err, "is $HOME"), "--rw %s: %s", spellings[i], r->err);
+		cr_expect_neq(access(lrt_fmt("%s/planted-by-sandbox", home), F_OK), 0, "--rw %s", spellings[i]);
+		lrt_free(r);
+	}
+	r = in_dir(proj, LRT_ARGS("--rox", "/usr,?/lib,?/lib64,?/bin", "--rw", "..", "--", "true"));
+	cr_expect_eq(r->status, 125, "--rw .. from $HOME/proj: %s", r->err);
+	lrt_free(r);
+	/* twin: a subdirectory of $HOME named relative to it */
+	r = in_dir(home, LRT_ARGS("--rox", "/usr,?/lib,?/lib64,?/bin", "--rw", "proj", "--", "sh", "-c",
+				  "echo planted > proj/planted-by-sandbox"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect_eq(access(lrt_fmt("%s/planted-by-sandbox", proj), F_OK), 0);
+	lrt_free(r);
 	/* a hidden directory of $HOME holds what runs outside the sandbox (~/.config, ~/.local/bin) */
 	char *dot = lrt_fmt("%s/.config", home);
 	mkdir(dot, 0755);
