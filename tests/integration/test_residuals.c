@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -184,4 +185,61 @@ Test(residual, private_tmp_is_reachable_by_another_sandbox_granted_its_parent)
 	cr_expect(lrt_contains(r->out, "s3cret"), "residual gone: another sandbox no longer reads a private_tmp "
 		  "under the /tmp it is granted (%s%s); update landrun.ini(5)", r->out, r->err);
 	lrt_free(r);
+}
+
+/* Scheduling of the user's other processes: Landlock scopes signals and ptrace, not niceness,
+ * CPU affinity, scheduling policy or I/O priority, which the kernel lets any process change on
+ * processes of the same user. Shown on the supervising landrun. */
+Test(residual, niceness_of_a_process_outside_the_sandbox_can_be_set)
+{
+	char *pol = lrt_policy(T, "renice", "");
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("--supervise", "-p", pol, "--", lrt_probe(), "renice", "parent"));
+	if (lrt_is_root())
+		/* the kernel's own rule (cap_safe_nice): a target holding capabilities the caller lacks,
+		 * as root's supervisor does, is refused */
+		cr_expect(r->status == 1 && lrt_contains(r->out, "denied EPERM"), "%s%s", r->out, r->err);
+	else
+		cr_expect_eq(r->status, 0, "residual gone: setpriority on the supervisor is refused (%s%s); update "
+			     "landrun(1) and landrun.ini(5)", r->out, r->err);
+	lrt_free(r);
+	free(pol);
+}
+
+/* An open descriptor keeps its access: an unconnected unix datagram socket the caller hands in
+ * sends to any pathname socket, whatever [network] unix says. */
+Test(residual, an_inherited_datagram_socket_sends_anywhere)
+{
+	char *path = lrt_fmt("%s/listener", outside);
+	int srv = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	cr_assert(srv >= 0 && bind(srv, (struct sockaddr *)&a, sizeof(a)) == 0);
+	int handed = socket(AF_UNIX, SOCK_DGRAM, 0);
+	cr_assert(handed >= 0);
+	char *pol = lrt_policy(T, "fd0", "");
+	lrt_free(lrt_run(work, LRT_ARGS("-p", pol, "--", "true"))); /* a capped ABI skips here */
+	const char *argv[] = { lrt_landrun(), "-p", pol, "--", lrt_probe(), "fd0-send", path, NULL };
+	char *const env[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+		dup2(handed, 0);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		if (chdir(work) < 0)
+			_exit(99);
+		execve(argv[0], (char *const *)argv, env);
+		_exit(98);
+	}
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	char got;
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "probe: %d", st);
+	cr_expect_eq(recv(srv, &got, 1, MSG_DONTWAIT), 1, "residual gone: an inherited datagram socket no longer "
+		     "reaches a pathname socket under unix = none; update landrun(1) and landrun.ini(5)");
+	close(srv);
+	close(handed);
+	free(pol);
+	free(path);
 }
