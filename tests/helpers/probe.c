@@ -38,6 +38,17 @@ static int report(long rc)
 	return 1;
 }
 
+/* clone(2) with flags: a child that exits at once, reaped. */
+static int clone_child(unsigned long flags)
+{
+	long pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid((pid_t)pid, NULL, 0);
+	return report(pid);
+}
+
 static int inet_socket_op(int family, int type, int port, bool do_bind)
 {
 	int fd = socket(family, type, 0);
@@ -223,22 +234,10 @@ int main(int argc, char **argv)
 	}
 	if (OP("unshare-user"))
 		return report(unshare(CLONE_NEWUSER));
-	if (OP("clone-newuser")) {
-		long pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
-		if (pid == 0)
-			_exit(0);
-		if (pid > 0)
-			waitpid((pid_t)pid, NULL, 0);
-		return report(pid);
-	}
-	if (OP("clone-untraced")) { /* a child the tracer of --log-denials would not see */
-		long pid = syscall(SYS_clone, CLONE_UNTRACED | SIGCHLD, 0, 0, 0, 0);
-		if (pid == 0)
-			_exit(0);
-		if (pid > 0)
-			waitpid((pid_t)pid, NULL, 0);
-		return report(pid);
-	}
+	if (OP("clone-newuser"))
+		return clone_child(CLONE_NEWUSER);
+	if (OP("clone-untraced")) /* a child the tracer of --log-denials would not see */
+		return clone_child(CLONE_UNTRACED);
 	if (OP("fork")) {
 		pid_t pid = fork();
 		if (pid == 0)

@@ -447,6 +447,17 @@ Test(learn, names_too_long_for_a_line_become_comments)
 	free(script);
 }
 
+/* learn refused (r freed), the victim as it was; the output file is removed for the next try. */
+static void refused_and_kept(struct lrt_result *r, const char *victim)
+{
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	lrt_free(r);
+	char *kept = file_text(victim);
+	cr_expect_str_eq(kept, "precious\n");
+	free(kept);
+	unlink(POLICY);
+}
+
 /* The attack: while it runs, the command replaces the output file by a link to a file of the
  * user's; the policy is not written through it. The twin: left alone, the file is written. */
 Test(learn, output_replaced_by_the_command_is_not_written)
@@ -464,24 +475,12 @@ Test(learn, output_replaced_by_the_command_is_not_written)
 	free(kept);
 	/* the link left there: a later learn does not write through it either */
 	const char *const later[] = { "/bin/true", NULL };
-	r = learn(NULL, later);
-	cr_expect_eq(r->status, 125, "%s", r->err);
-	lrt_free(r);
-	kept = file_text(victim);
-	cr_expect_str_eq(kept, "precious\n");
-	free(kept);
-	unlink(POLICY);
+	refused_and_kept(learn(NULL, later), victim);
 	/* a hard link to the victim in place of the file: another file, also refused */
 	free(script);
 	script = lrt_fmt("rm -f %s && ln %s %s", POLICY, victim, POLICY);
 	const char *const cmd2[] = { "/bin/sh", "-c", script, NULL };
-	r = learn(NULL, cmd2);
-	cr_expect_eq(r->status, 125, "%s", r->err);
-	lrt_free(r);
-	kept = file_text(victim);
-	cr_expect_str_eq(kept, "precious\n");
-	free(kept);
-	unlink(POLICY);
+	refused_and_kept(learn(NULL, cmd2), victim);
 	const char *const twin[] = { "/bin/true", NULL };
 	expect_status(learn(NULL, twin), 0);
 	char *text = policy_text();
