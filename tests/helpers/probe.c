@@ -114,9 +114,9 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* In dir: the links l -> real (a directory beside them) and l2 -> other, and real/id_rsa. For ms milliseconds, with
+/* In dir: the links l -> real (a directory beside them) and l2 -> other, real/id_rsa and the script real/prog. For ms milliseconds, with
  * swap, a child exchanges the two links (renameat2 RENAME_EXCHANGE) while this process reads
- * l/id_rsa, creates and removes l/planted and l/d: a tracer that looks up a path after the call may
+ * l/id_rsa, creates and removes l/planted and l/d, and now and then runs l/prog: a tracer that looks up a path after the call may
  * find it leads to other. Prints how many opens succeeded and were refused; "ok" at the end. */
 static int race_links(const char *dir, const char *other, int ms, bool swap)
 {
@@ -132,6 +132,14 @@ static int race_links(const char *dir, const char *other, int ms, bool swap)
 	int made = -1;
 	if ((mkdir(real, 0755) == 0 || errno == EEXIST) && (made = open(mine, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) >= 0)
 		close(made);
+	char prog[4200], run[4200];
+	snprintf(prog, sizeof(prog), "%s/prog", real);
+	snprintf(run, sizeof(run), "%s/prog", l);
+	if (made >= 0 && (made = open(prog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755)) >= 0) {
+		made = write(made, "#!/bin/true\n", 12) == 12 ? made : (close(made), -1);
+		if (made >= 0)
+			close(made);
+	}
 	if (made < 0 || symlink("real", l) < 0 || symlink(other, l2) < 0)
 		return report(-1);
 	long long end = now_ms() + ms;
@@ -156,6 +164,14 @@ static int race_links(const char *dir, const char *other, int ms, bool swap)
 		unlink(planted);
 		if (mkdir(sub, 0755) == 0)
 			rmdir(sub);
+		pid_t ran = (opened + refused) % 16 == 0 ? fork() : -1;
+		if (ran == 0) {
+			execl(run, run, (char *)NULL);
+			_exit(127);
+		}
+		int status = 0;
+		if (ran > 0 && (waitpid(ran, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0))
+			refused++;
 	} while (now_ms() < end);
 	if (swap)
 		waitpid(child, NULL, 0);

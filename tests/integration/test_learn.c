@@ -504,27 +504,31 @@ static void expect_only_comments_name(const char *text, const char *path)
 	}
 }
 
-/* A base policy: base.ini, the probe, and the working directory read-write. */
+/* A base policy: base.ini, the probe, and the working directory read-write and executable. */
 static char *race_base(void)
 {
-	char *extra = lrt_fmt("rw = %s", WORK);
+	char *extra = lrt_fmt("rwx = %s", WORK);
 	char *base = lrt_policy(T, "race-base", extra);
 	free(extra);
 	return base;
 }
 
 /* The attack: for 2 s the command exchanges two links, l -> real and l2 -> a secret directory
- * outside the base policy, while it reads l/id_rsa and creates l/planted and l/d. A tracer that
- * resolves the paths after the calls (another process of the command re-points l in between)
- * records the secret directory as used, and would write "rw = SECRET_DIR" as a grant. What the
+ * outside the base policy, while it reads l/id_rsa, creates l/planted and l/d, and runs the script
+ * l/prog. A tracer that resolves the paths after the calls (another process of the command
+ * re-points l in between) records the secret directory as used, and would write
+ * "rw = SECRET_DIR" as a grant, or SECRET_DIR/prog in [exec]. What the
  * command opened is taken from its fd, what it named only is judged against the base policy: the
  * learned policy names the secret directory in comments only (what the base denied, what is not in
  * it), and under it the secret stays unreadable. */
 Test(learn, links_raced_under_the_tracer_grant_nothing_outside_the_base, .timeout = 60)
 {
 	char *secret_dir = lrt_fmt("%s/secretdir", T), *key = lrt_fmt("%s/secretdir/id_rsa", T);
+	char *prog = lrt_fmt("%s/prog", secret_dir);
 	mkdir(secret_dir, 0755);
 	lrt_write(key, "PRIVATE KEY\n");
+	lrt_write(prog, "#!/bin/true\n");
+	chmod(prog, 0755);
 	char *base = race_base(), *opt = lrt_fmt("--policy=%s", base), *probe = lrt_fmt("%s", lrt_probe());
 	const char *const cmd[] = { probe, "race-links", WORK, secret_dir, "2000", NULL };
 	struct lrt_result *r = learn(opt, cmd);
@@ -549,6 +553,7 @@ Test(learn, links_raced_under_the_tracer_grant_nothing_outside_the_base, .timeou
 	free(probe);
 	free(opt);
 	free(base);
+	free(prog);
 	free(key);
 	free(secret_dir);
 }
@@ -572,7 +577,7 @@ Test(learn, links_left_alone_learn_grants_that_run_again, .timeout = 60)
 	free(work_line);
 	expect_only_comments_name(text, secret_dir);
 	free(text);
-	char *links = lrt_fmt("rm -rf %s/l %s/l2 %s/real", WORK, WORK, WORK);
+	char *links = lrt_fmt("rm -f %s/l %s/l2", WORK, WORK);
 	cr_assert_eq(system(links), 0);
 	r = under_learned(cmd);
 	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
