@@ -20,6 +20,8 @@
 
 #include "command.h"
 #include "landlock_abi.h"
+#include "landlock_rights.h"
+#include "learn_base.h"
 #include "names.h"
 #include "sandbox.h"
 #include "supervise.h"
@@ -33,6 +35,7 @@ enum { MAX_NR = 1024 };
 /* What a path was used for. */
 enum {
 	U_READ = 1, U_WRITE = 2, U_DIR = 4, U_EXEC = 8, U_CREATE = 16, U_UNIX_SOCKET = 32,
+	U_OUTSIDE = 64, /* the base policy does not grant it: a comment, never a grant */
 };
 
 struct use {
@@ -51,6 +54,7 @@ struct port_use {
 struct learn {
 	struct lr_arena arena;
 	struct lr_vec uses;  /* struct use */
+	struct lr_learn_base base; /* what the base policy grants: no learned grant goes beyond it */
 	struct lr_vec denied; /* struct use: what the base policy denied (EACCES, EPERM) */
 	bool under_base;     /* a base policy restricts the run: its denials are worth reporting */
 	bool denying;        /* the call being recorded was denied: record into denied */
@@ -90,12 +94,11 @@ static void canonical(const char *path, char *out, size_t size)
 	snprintf(out, size, "%s", path);
 }
 
-static void record(struct learn *l, const char *path, unsigned flags, pid_t pid)
+/* A use of path, resolved already (the kernel's name of an object the command opened, or
+ * canonical()'s). */
+static void record_resolved(struct learn *l, const char *canon, unsigned flags, pid_t pid)
 {
-	if (!path[0])
-		return;
-	char canon[PATH_MAX], exe[PATH_MAX];
-	canonical(path, canon, sizeof(canon));
+	char exe[PATH_MAX];
 	struct lr_vec *into = l->denying ? &l->denied : &l->uses;
 	struct use *u = lr_vec_push(into);
 	if (!u) {
@@ -109,6 +112,18 @@ static void record(struct learn *l, const char *path, unsigned flags, pid_t pid)
 		into->len--;
 		l->out_of_memory = true;
 	}
+}
+
+/* A use of a path the command named: resolved now, after the call. The command may have changed
+ * what it names since (re-pointed a link on the way): the base policy bounds what is granted of
+ * it (learn_base.h). */
+static void record(struct learn *l, const char *path, unsigned flags, pid_t pid)
+{
+	if (!path[0])
+		return;
+	char canon[PATH_MAX];
+	canonical(path, canon, sizeof(canon));
+	record_resolved(l, canon, flags, pid);
 }
 
 /* A change to a directory's entries (create, remove, rename) needs write on the directory. */
@@ -179,11 +194,38 @@ static bool is_udp_socket(pid_t pid, int fd)
 	return false;
 }
 
+/* The file an open call returned, as the kernel names it: /proc/PID/fd/FD read at the call's exit,
+ * while the calling thread is stopped. That is what was opened, whatever the path argument names
+ * by now: another process of the command cannot change an entry of this fd table. A thread sharing
+ * the table can close the fd and open another file under the same number in between; that file
+ * was opened by the command too, and the base policy bounds what is granted of it either way.
+ * false when the fd is gone or is no file of a filesystem (a pipe or socket reopened through
+ * /proc: nothing to grant). */
+static bool opened_file(const struct lr_trace_call *c, char *out, size_t size, struct stat *st)
+{
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", (int)c->pid, c->ret);
+	ssize_t n = readlink(link, out, size - 1);
+	if (n <= 0 || out[0] != '/' || stat(link, st) < 0)
+		return false;
+	out[n] = '\0';
+	/* a file removed since: the kernel appends " (deleted)" to the name it had */
+	static const char deleted[] = " (deleted)";
+	size_t len = (size_t)n, dl = sizeof(deleted) - 1;
+	if (st->st_nlink == 0 && len > dl && strcmp(out + len - dl, deleted) == 0)
+		out[len - dl] = '\0';
+	return true;
+}
+
 static void record_open(struct learn *l, const struct lr_trace_call *c)
 {
 	struct stat st;
+	char opened[PATH_MAX];
 	unsigned acc = (unsigned)(c->flags & O_ACCMODE), f = 0;
-	if ((c->flags & O_DIRECTORY) || (stat(c->path, &st) == 0 && S_ISDIR(st.st_mode)))
+	bool by_fd = c->ret >= 0 && opened_file(c, opened, sizeof(opened), &st);
+	if (c->ret >= 0 && !by_fd)
+		return;
+	if ((c->flags & O_DIRECTORY) || (by_fd ? S_ISDIR(st.st_mode) : stat(c->path, &st) == 0 && S_ISDIR(st.st_mode)))
 		f |= U_DIR | U_READ;
 	if (acc == O_RDONLY || acc == O_RDWR)
 		f |= U_READ;
@@ -191,19 +233,47 @@ static void record_open(struct learn *l, const struct lr_trace_call *c)
 		f |= U_WRITE;
 	if ((c->flags & O_CREAT) && !c->existed) {
 		f |= U_CREATE | U_WRITE;
-		record_parent(l, c->path, c->pid);
+		if (by_fd && strcmp(opened, "/") != 0) {
+			char parent[PATH_MAX];
+			lr_path_parent(opened, parent, sizeof(parent));
+			record_resolved(l, parent, U_WRITE | U_DIR, c->pid);
+		} else if (!by_fd) {
+			record_parent(l, c->path, c->pid);
+		}
 	}
 	if (c->flags & O_PATH)
 		return; /* O_PATH opens need no access right */
-	record(l, c->path, f, c->pid);
+	if (by_fd)
+		record_resolved(l, opened, f, c->pid);
+	else
+		record(l, c->path, f, c->pid);
 }
 
+/* The file executed and its interpreters. After a successful exec, /proc/PID/exe is the program the
+ * kernel loaded, and its ELF interpreter is read through it; the path argument and a #! chain read
+ * by name could have been changed by another process of the command since: the base policy bounds
+ * them (learn_base.h). */
 static void record_exec(struct learn *l, const struct lr_trace_call *c)
 {
 	char chain[LR_EXEC_CHAIN_MAX][PATH_MAX];
 	struct lr_error err = { 0 };
 	int n = lr_exec_chain(-1, c->path, chain, LR_EXEC_CHAIN_MAX, &err);
 	record(l, c->path, U_EXEC | U_READ, c->pid);
+	for (int i = 1; i < n; i++)
+		record(l, chain[i], U_EXEC | U_READ, c->pid);
+	if (c->ret < 0)
+		return; /* denied: the process still runs the program it had */
+	char link[64], exe[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)c->pid);
+	ssize_t len = readlink(link, exe, sizeof(exe) - 1);
+	int fd = len > 0 ? open(link, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0)
+		return;
+	exe[len] = '\0';
+	n = lr_exec_chain(fd, exe, chain, LR_EXEC_CHAIN_MAX, &err);
+	close(fd);
+	if (exe[0] == '/')
+		record_resolved(l, exe, U_EXEC | U_READ, c->pid);
 	for (int i = 1; i < n; i++)
 		record(l, chain[i], U_EXEC | U_READ, c->pid);
 }
@@ -321,6 +391,11 @@ static void put_path(FILE *out, const char *lead, const char *path)
 	put_comment(out, "; not granted, too long for a policy line: %s%s", lead, n >= 0 ? word : "(too long to show)");
 }
 
+static const char *access_key(unsigned flags)
+{
+	return (flags & U_EXEC) ? ((flags & U_WRITE) ? "rwx" : "rox") : (flags & U_WRITE) ? "rw" : "ro";
+}
+
 static int by_path(const void *a, const void *b)
 {
 	return strcmp(((const struct use *)a)->path, ((const struct use *)b)->path);
@@ -421,12 +496,62 @@ static void write_denied(FILE *out, struct learn *l)
 			skipped++;
 			continue;
 		}
-		const char *key = (flags & U_EXEC) ? ((flags & U_WRITE) ? "rwx" : "rox") : (flags & U_WRITE) ? "rw" : "ro";
 		char name[QUOTED_MAX];
-		put_comment(out, "; denied by the base policy: %s = %s", key, shown(u[i].path, name, sizeof(name)));
+		put_comment(out, "; denied by the base policy: %s = %s", access_key(flags), shown(u[i].path, name, sizeof(name)));
 	}
 	if (skipped)
 		fprintf(out, "; ... and %zu more paths denied\n", skipped);
+}
+
+/* The Landlock rights the learned line for flags grants: ro or rw (files: their file rights only),
+ * and with exec, those of an [exec] allow entry. */
+static uint64_t use_rights(unsigned flags)
+{
+	uint64_t r = 0;
+	if (flags & U_WRITE)
+		r = lr_access_rights(LR_RW);
+	else if (flags & (U_READ | U_DIR))
+		r = lr_access_rights(LR_RO);
+	if (flags & U_EXEC)
+		r |= lr_access_rights(LR_EXEC);
+	return flags & U_DIR ? r : r & LR_FS_FILE_RIGHTS;
+}
+
+/* The uses the base policy does not grant: marked U_OUTSIDE, and said on stderr. The command could
+ * not have used them under it: the tracer was shown another path than the one used (a link
+ * re-pointed between the call and the look), or Landlock does not restrict that use at this ABI. */
+static void mark_outside(struct learn *l, struct use *u, size_t n)
+{
+	enum { MAX_WARNED = 20 };
+	size_t outside = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (u[i].flags == U_UNIX_SOCKET || lr_learn_base_allows(&l->base, u[i].path, use_rights(u[i].flags)))
+			continue;
+		u[i].flags |= U_OUTSIDE;
+		if (outside++ < MAX_WARNED)
+			fprintf(stderr, "landrun: learn: warning: %.200s: not in the base policy, written as a comment, "
+				"not granted (its name changed while it was recorded?)\n", u[i].path);
+	}
+	if (outside > MAX_WARNED)
+		fprintf(stderr, "landrun: learn: warning: and %zu more paths not in the base policy\n", outside - MAX_WARNED);
+}
+
+static void write_outside(FILE *out, const struct use *u, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char name[QUOTED_MAX];
+		if (u[i].flags & U_OUTSIDE)
+			put_comment(out, "; not in the base policy: %s = %s", access_key(u[i].flags),
+				    shown(u[i].path, name, sizeof(name)));
+	}
+}
+
+/* Is the use folded into the directory grant dir (with rights of its own when forced_write)? Only
+ * when the base grants that whole directory so: a learned grant is never wider than the base's. */
+static bool folds_into(const struct learn *l, const struct use *u, const char *dir, bool forced_write)
+{
+	unsigned flags = (u->flags & (U_READ | U_WRITE)) | U_DIR | U_READ | (forced_write ? U_WRITE : 0);
+	return lr_path_beneath(u->path, dir) && lr_learn_base_allows(&l->base, dir, use_rights(flags));
 }
 
 static void write_filesystem(FILE *out, struct learn *l)
@@ -442,6 +567,7 @@ static void write_filesystem(FILE *out, struct learn *l)
 		else
 			u[m++] = u[i];
 	}
+	mark_outside(l, u, m);
 	struct bucket trees[LR_ARRAY_LEN(system_trees)] = { 0 }, cwd = { .path = l->cwd }, tmp = { .path = l->tmp };
 	/* a directory above $HOME is never granted whole: its paths are taken one by one */
 	bool fold_cwd = l->cwd[0] && !(l->home[0] && lr_path_beneath(l->home, l->cwd));
@@ -453,20 +579,22 @@ static void write_filesystem(FILE *out, struct learn *l)
 		return;
 	}
 	for (size_t i = 0; i < m; i++) {
+		if (u[i].flags & U_OUTSIDE)
+			continue;
 		if (u[i].flags == U_UNIX_SOCKET) {
 			others[nothers++] = u[i];
 			continue;
 		}
-		if (fold_cwd && lr_path_beneath(u[i].path, l->cwd)) {
+		if (fold_cwd && folds_into(l, &u[i], l->cwd, true)) {
 			add_to(&cwd, &u[i]);
 			continue;
 		}
-		if (fold_tmp && lr_path_beneath(u[i].path, l->tmp)) {
+		if (fold_tmp && folds_into(l, &u[i], l->tmp, true)) {
 			add_to(&tmp, &u[i]);
 			continue;
 		}
 		size_t t = 0;
-		while (t < LR_ARRAY_LEN(system_trees) && !lr_path_beneath(u[i].path, system_trees[t]))
+		while (t < LR_ARRAY_LEN(system_trees) && !folds_into(l, &u[i], system_trees[t], false))
 			t++;
 		if (t < LR_ARRAY_LEN(system_trees)) {
 			trees[t].path = system_trees[t];
@@ -495,11 +623,12 @@ static void write_filesystem(FILE *out, struct learn *l)
 	}
 	write_others(out, l, others, nothers);
 	free(others);
+	write_outside(out, u, m);
 	write_denied(out, l);
 
 	bool any_exec = false;
 	for (size_t i = 0; i < m; i++) {
-		if (!(u[i].flags & U_EXEC))
+		if (!(u[i].flags & U_EXEC) || (u[i].flags & U_OUTSIDE))
 			continue;
 		if (!any_exec)
 			fprintf(out, "\n[exec]\n; files executed, their ELF and #! interpreters\nallow =\n");
@@ -700,6 +829,8 @@ static int run_traced(struct learn *l, const struct learn_args *a, const struct 
 	int status = LR_EXIT_LANDRUN;
 	if (lr_sandbox_compile(&sb, &p, &o, (const char *const *)environ, err)) {
 		status = sb.command_status ? sb.command_status : LR_EXIT_LANDRUN;
+	} else if (lr_learn_base_build(&l->base, &p, &sb, err)) {
+		status = LR_EXIT_LANDRUN;
 	} else {
 		struct lr_tracer t;
 		lr_trace_init(&t);
@@ -797,6 +928,7 @@ int lr_learn_main(int argc, char **argv, const struct lr_env_ctx *ctx, int *sign
 	lr_vec_init(&l->uses, sizeof(struct use));
 	lr_vec_init(&l->denied, sizeof(struct use));
 	lr_vec_init(&l->ports, sizeof(struct port_use));
+	lr_learn_base_init(&l->base);
 	l->want_syscalls = a.syscalls;
 	l->under_base = a.base != NULL;
 	learn_dirs(l);
@@ -815,6 +947,7 @@ int lr_learn_main(int argc, char **argv, const struct lr_env_ctx *ctx, int *sign
 	lr_vec_free(&l->uses);
 	lr_vec_free(&l->denied);
 	lr_vec_free(&l->ports);
+	lr_learn_base_free(&l->base);
 	lr_arena_free(&l->arena);
 	free(l);
 	return status;

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 static int report(long rc)
@@ -115,6 +116,78 @@ static int sock_diag_dump(void)
 		return report(-1);
 	char buf[8192];
 	return report(recv(fd, buf, sizeof(buf), 0));
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* In dir: the links l -> real (a directory beside them) and l2 -> other, real/id_rsa and the script real/prog. For ms milliseconds, with
+ * swap, a child exchanges the two links (renameat2 RENAME_EXCHANGE) while this process reads
+ * l/id_rsa, creates and removes l/planted and l/d, and now and then runs l/prog: a tracer that looks up a path after the call may
+ * find it leads to other. Prints how many opens succeeded and were refused; "ok" at the end. */
+static int race_links(const char *dir, const char *other, int ms, bool swap)
+{
+	char real[4096], l[4096], l2[4096], secret[4200], planted[4200], sub[4200];
+	snprintf(real, sizeof(real), "%s/real", dir);
+	snprintf(l, sizeof(l), "%s/l", dir);
+	snprintf(l2, sizeof(l2), "%s/l2", dir);
+	snprintf(secret, sizeof(secret), "%s/id_rsa", l);
+	snprintf(planted, sizeof(planted), "%s/planted", l);
+	snprintf(sub, sizeof(sub), "%s/d", l);
+	char mine[4200];
+	snprintf(mine, sizeof(mine), "%s/id_rsa", real);
+	int made = -1;
+	if ((mkdir(real, 0755) == 0 || errno == EEXIST) && (made = open(mine, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) >= 0)
+		close(made);
+	char prog[4200], run[4200];
+	snprintf(prog, sizeof(prog), "%s/prog", real);
+	snprintf(run, sizeof(run), "%s/prog", l);
+	if (made >= 0 && (made = open(prog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755)) >= 0) {
+		made = write(made, "#!/bin/true\n", 12) == 12 ? made : (close(made), -1);
+		if (made >= 0)
+			close(made);
+	}
+	if (made < 0 || symlink("real", l) < 0 || symlink(other, l2) < 0)
+		return report(-1);
+	long long end = now_ms() + ms;
+	pid_t child = swap ? fork() : 0;
+	if (child < 0)
+		return report(-1);
+	if (swap && child == 0) {
+		while (now_ms() < end)
+			syscall(SYS_renameat2, AT_FDCWD, l, AT_FDCWD, l2, 2 /* RENAME_EXCHANGE */);
+		_exit(0);
+	}
+	unsigned opened = 0, refused = 0;
+	do {
+		int fd = open(secret, O_RDONLY | O_CLOEXEC);
+		int fd2 = open(planted, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		opened += (fd >= 0) + (fd2 >= 0);
+		refused += (fd < 0) + (fd2 < 0);
+		if (fd >= 0)
+			close(fd);
+		if (fd2 >= 0)
+			close(fd2);
+		unlink(planted);
+		if (mkdir(sub, 0755) == 0)
+			rmdir(sub);
+		pid_t ran = (opened + refused) % 16 == 0 ? fork() : -1;
+		if (ran == 0) {
+			execl(run, run, (char *)NULL);
+			_exit(127);
+		}
+		int status = 0;
+		if (ran > 0 && (waitpid(ran, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0))
+			refused++;
+	} while (now_ms() < end);
+	if (swap)
+		waitpid(child, NULL, 0);
+	printf("opened %u refused %u\n", opened, refused);
+	return report(0);
 }
 
 int main(int argc, char **argv)
@@ -402,6 +475,8 @@ int main(int argc, char **argv)
 		printf("%d\n", getpid());
 		return 0;
 	}
+	if (OP("race-links") || OP("calm-links"))
+		return argc > 4 ? race_links(arg, argv[3], atoi(argv[4]), OP("race-links")) : 2;
 	if (OP("exit"))
 		return atoi(arg);
 	if (OP("signal")) {

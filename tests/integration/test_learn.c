@@ -489,3 +489,102 @@ Test(learn, output_replaced_by_the_command_is_not_written)
 	free(script);
 	free(victim);
 }
+
+/* Every line of the learned policy that names path is a comment: no grant, no [exec] entry. */
+static void expect_only_comments_name(const char *text, const char *path)
+{
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char *one = strndup(line, len);
+		cr_expect(!strstr(one, path) || one[0] == ';', "a grant for %s: \"%s\" in:\n%s", path, one, text);
+		free(one);
+		line += len + (end ? 1 : 0);
+	}
+}
+
+/* A base policy: base.ini, the probe, and the working directory read-write and executable. */
+static char *race_base(void)
+{
+	char *extra = lrt_fmt("rwx = %s", WORK);
+	char *base = lrt_policy(T, "race-base", extra);
+	free(extra);
+	return base;
+}
+
+/* The attack: for 2 s the command exchanges two links, l -> real and l2 -> a secret directory
+ * outside the base policy, while it reads l/id_rsa, creates l/planted and l/d, and runs the script
+ * l/prog. A tracer that resolves the paths after the calls (another process of the command
+ * re-points l in between) records the secret directory as used, and would write
+ * "rw = SECRET_DIR" as a grant, or SECRET_DIR/prog in [exec]. What the
+ * command opened is taken from its fd, what it named only is judged against the base policy: the
+ * learned policy names the secret directory in comments only (what the base denied, what is not in
+ * it), and under it the secret stays unreadable. */
+Test(learn, links_raced_under_the_tracer_grant_nothing_outside_the_base, .timeout = 60)
+{
+	char *secret_dir = lrt_fmt("%s/secretdir", T), *key = lrt_fmt("%s/secretdir/id_rsa", T);
+	char *prog = lrt_fmt("%s/prog", secret_dir);
+	mkdir(secret_dir, 0755);
+	lrt_write(key, "PRIVATE KEY\n");
+	lrt_write(prog, "#!/bin/true\n");
+	chmod(prog, 0755);
+	char *base = race_base(), *opt = lrt_fmt("--policy=%s", base), *probe = lrt_fmt("%s", lrt_probe());
+	const char *const cmd[] = { probe, "race-links", WORK, secret_dir, "2000", NULL };
+	struct lrt_result *r = learn(opt, cmd);
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	cr_expect(!lrt_contains(r->out, "PRIVATE KEY"), "%s", r->out);
+	lrt_free(r);
+	char *text = policy_text();
+	/* the race was run: the base refused an open through the link while it led to the secret */
+	char *hint = lrt_fmt("; denied by the base policy: ro = %s\n", key);
+	cr_expect(lrt_contains(text, hint), "the links were never exchanged under an open: %s", text);
+	expect_only_comments_name(text, secret_dir);
+	char *work_line = lrt_fmt("rw = %s\n", WORK);
+	cr_expect(lrt_contains(text, work_line), "%s", text);
+	free(work_line);
+	/* under the learned policy, the secret stays out of reach */
+	r = under_learned(LRT_ARGS("/bin/cat", key));
+	cr_expect_neq(r->status, 0, "the secret was readable: %s%s", r->out, r->err);
+	cr_expect(!lrt_contains(r->out, "PRIVATE KEY"), "%s", r->out);
+	lrt_free(r);
+	free(hint);
+	free(text);
+	free(probe);
+	free(opt);
+	free(base);
+	free(prog);
+	free(key);
+	free(secret_dir);
+}
+
+/* The twin: the same command with the links left alone learns its grants under the same base, and
+ * runs again under them. */
+Test(learn, links_left_alone_learn_grants_that_run_again, .timeout = 60)
+{
+	char *secret_dir = lrt_fmt("%s/secretdir", T);
+	mkdir(secret_dir, 0755);
+	char *base = race_base(), *opt = lrt_fmt("--policy=%s", base), *probe = lrt_fmt("%s", lrt_probe());
+	const char *const cmd[] = { probe, "calm-links", WORK, secret_dir, "100", NULL };
+	struct lrt_result *r = learn(opt, cmd);
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->out, "refused 0\n"), "%s", r->out);
+	cr_expect(!lrt_contains(r->err, "not in the base policy"), "%s", r->err);
+	lrt_free(r);
+	char *text = policy_text();
+	char *work_line = lrt_fmt("rw = %s\n", WORK);
+	cr_expect(lrt_contains(text, work_line) && !lrt_contains(text, "not in the base policy"), "%s", text);
+	free(work_line);
+	expect_only_comments_name(text, secret_dir);
+	free(text);
+	char *links = lrt_fmt("rm -f %s/l %s/l2", WORK, WORK);
+	cr_assert_eq(system(links), 0);
+	r = under_learned(cmd);
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->out, "refused 0\n"), "%s", r->out);
+	lrt_free(r);
+	free(links);
+	free(probe);
+	free(opt);
+	free(base);
+	free(secret_dir);
+}
