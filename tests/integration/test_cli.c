@@ -279,3 +279,29 @@ Test(cli, timing_prints_each_step_in_order)
 		lrt_free(r);
 	}
 }
+
+/* A systemd service talks to its manager through these: they pass by default; a variable the
+ * policy does not keep is still dropped, and an unset still wins. */
+Test(cli, systemd_service_variables_pass_unrelated_ones_do_not)
+{
+	char *const env[] = { "PATH=/usr/bin:/bin",	    "NOTIFY_SOCKET=/run/systemd/notify",
+			      "WATCHDOG_USEC=30000000",	    "WATCHDOG_PID=4242",
+			      "INVOCATION_ID=0123456789abcdef", "JOURNAL_STREAM=8:12345",
+			      "UNRELATED_SETTING=leak",	    NULL };
+	static const char *const want[] = { "NOTIFY_SOCKET=/run/systemd/notify\n", "WATCHDOG_USEC=30000000\n",
+					    "WATCHDOG_PID=4242\n", "INVOCATION_ID=0123456789abcdef\n",
+					    "JOURNAL_STREAM=8:12345\n" };
+	char *pol = lrt_policy(T, "svc", "");
+	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("-p", pol, "--", lrt_probe(), "env"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	for (size_t i = 0; i < LRT_LEN(want); i++)
+		cr_expect(lrt_contains(r->out, want[i]), "missing %s in %s", want[i], r->out);
+	cr_expect(!lrt_contains(r->out, "UNRELATED_SETTING"), "%s", r->out);
+	lrt_free(r);
+	char *unset = lrt_policy(T, "svc-unset", "[env]\nunset = NOTIFY_SOCKET\n");
+	r = lrt_run_env(T, env, LRT_ARGS("-p", unset, "--", lrt_probe(), "env"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(!lrt_contains(r->out, "NOTIFY_SOCKET"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "WATCHDOG_USEC=30000000\n"), "%s", r->out);
+	lrt_free(r);
+}
