@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "check.h"
 #include "denials.h"
 #include "command.h"
@@ -28,6 +29,9 @@
 #ifndef LANDRUN_POLICY_DIR
 #define LANDRUN_POLICY_DIR "/usr/local/share/landrun/policies"
 #endif
+#ifndef LANDRUN_SYSCONF_POLICY_DIR
+#define LANDRUN_SYSCONF_POLICY_DIR "/etc/landrun"
+#endif
 
 extern char **environ;
 
@@ -36,6 +40,9 @@ enum opt {
 	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
 	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE,
 };
+
+/* answered like --version: print something and exit */
+enum { OPT_PRINT_DEFAULT = 1000 };
 
 static const struct option long_options[] = {
 	{ "policy", required_argument, NULL, 'p' },
@@ -51,6 +58,7 @@ static const struct option long_options[] = {
 	{ "unrestricted-network", no_argument, NULL, OPT_UNRESTRICTED_NET },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "print-default", no_argument, NULL, OPT_PRINT_DEFAULT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -74,6 +82,7 @@ struct cli {
 	struct lr_policy policy;
 	struct lr_env_ctx ctx;
 	char src_policies[PATH_MAX];
+	char user_policies[PATH_MAX];
 };
 
 static void usage(FILE *out)
@@ -82,8 +91,9 @@ static void usage(FILE *out)
 		"usage: landrun [OPTIONS] [--] COMMAND [ARG...]\n"
 		"       landrun check [--threshold N] [--json] [POLICY...]   a policy's exposure report\n"
 		"       landrun learn [-o FILE] [--policy BASE] [--syscalls] -- COMMAND [ARG...]\n"
+		"       landrun policies                                     the policies -p NAME finds\n"
 		"Run COMMAND in place under a Landlock + seccomp sandbox.\n\n"
-		"  -p, --policy FILE|NAME    read a policy (repeatable; NAME: NAME.ini in the policy dir)\n"
+		"  -p, --policy FILE|NAME    read a policy (repeatable; NAME: NAME.ini in the policy dirs)\n"
 		"      --ro PATH[,PATH]      read-only access       --rox PATH   read + execute\n"
 		"      --rw PATH[,PATH]      read-write access      --rwx PATH   read-write + execute\n"
 		"      --connect-tcp PORTS   allow TCP connect      --bind-tcp PORTS  allow TCP bind\n"
@@ -100,13 +110,41 @@ static void usage(FILE *out)
 		"See landrun(1) and landrun.ini(5).\n");
 }
 
-/* Where NAME lookups search: the source tree's policies/ when this binary is src/landrun in a
- * source tree, then the installed policy directory. */
+/* The caller's own policies: $XDG_CONFIG_HOME/landrun, else ~/.config/landrun (an XDG
+ * directory must be absolute: a relative one is ignored, as the specification says). Written to
+ * buf; false when there is neither. */
+static bool user_policy_dir(const char *const *env, char *buf, size_t size)
+{
+	const char *xdg = NULL, *home = NULL;
+	for (const char *const *e = env; e && *e; e++) {
+		if (strncmp(*e, "XDG_CONFIG_HOME=", 16) == 0)
+			xdg = *e + 16;
+		else if (strncmp(*e, "HOME=", 5) == 0)
+			home = *e + 5;
+	}
+	int n;
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, size, "%s/landrun", xdg);
+	else if (home && home[0] == '/')
+		n = snprintf(buf, size, "%s/.config/landrun", home);
+	else
+		return false;
+	return n > 0 && (size_t)n < size;
+}
+
+/* Where NAME lookups search: the user's configuration directory, the system's (/etc/landrun),
+ * then the shipped policies: the source tree's policies/ when this binary is src/landrun in a
+ * source tree, and the installed policy directory. A policy found in a directory the command
+ * may write is refused when it is read (policy_guard.c), wherever it was found. */
 static void find_policy_dirs(struct cli *c)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	size_t k = 0;
+	if (user_policy_dir(c->ctx.environ, c->user_policies, sizeof(c->user_policies)))
+		c->ctx.policy_dirs[k++] = c->user_policies;
+	c->ctx.policy_dirs[k++] = LANDRUN_SYSCONF_POLICY_DIR;
+	c->ctx.shipped = (unsigned)k;
 	if (n > 12) {
 		exe[n] = '\0';
 		char *slash = strrchr(exe, '/');
@@ -257,6 +295,7 @@ static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *o
 		switch (opt) {
 		case 'h': usage(stdout); return 1;
 		case OPT_VERSION: printf("landrun %s\n", LANDRUN_VERSION); return 1;
+		case OPT_PRINT_DEFAULT: fputs(lr_default_policy, stdout); return 1;
 		case '?':
 		case ':':
 			if (optopt)
@@ -463,6 +502,10 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "check") == 0) {
 		lr_policy_free(&c.policy);
 		return lr_check_main(argc - 1, argv + 1, &c.ctx);
+	}
+	if (argc > 1 && strcmp(argv[1], "policies") == 0) {
+		lr_policy_free(&c.policy);
+		return lr_catalog_list(stdout, &c.ctx);
 	}
 	if (argc > 1 && strcmp(argv[1], "learn") == 0) {
 		int sig = 0, st = lr_learn_main(argc - 1, argv + 1, &c.ctx, &sig);

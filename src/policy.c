@@ -100,7 +100,7 @@ static const char *variable_value(struct parse_state *st, const char *name, size
 	} else if (IS("POLICY_DIR")) {
 		v = st->dir;
 		if (!v)
-			v = ctx->policy_dirs[0];
+			v = ctx->policy_dirs[ctx->shipped];
 	} else {
 		char word[64];
 		snprintf(word, sizeof(word), "%.*s", (int)len, name);
@@ -1379,9 +1379,13 @@ static int load_name(struct lr_policy *p, const struct lr_env_ctx *ctx, const st
 		p->depth--;
 		return rc;
 	}
-	return lr_fail(err, at, "no policy named \"%s\" (looked for %s.ini in %s%s%s)", name, name,
-		       ctx->policy_dirs[0] ? ctx->policy_dirs[0] : "(no policy directory)",
-		       ctx->policy_dirs[1] ? " and " : "", ctx->policy_dirs[1] ? ctx->policy_dirs[1] : "");
+	char dirs[PATH_MAX];
+	size_t used = 0;
+	dirs[0] = '\0';
+	for (size_t i = 0; i < LR_ARRAY_LEN(ctx->policy_dirs) && ctx->policy_dirs[i] && used < sizeof(dirs); i++)
+		used += (size_t)snprintf(dirs + used, sizeof(dirs) - used, "%s%s", i ? ", " : "", ctx->policy_dirs[i]);
+	return lr_fail(err, at, "no policy named \"%s\" (looked for %s.ini in %s)", name, name,
+		       dirs[0] ? dirs : "(no policy directory)");
 }
 
 static bool is_plain_name(const char *s)

@@ -305,3 +305,107 @@ Test(cli, systemd_service_variables_pass_unrelated_ones_do_not)
 	cr_expect(lrt_contains(r->out, "WATCHDOG_USEC=30000000\n"), "%s", r->out);
 	lrt_free(r);
 }
+
+/* -p NAME: $XDG_CONFIG_HOME/landrun, else ~/.config/landrun, before /etc/landrun and the
+ * shipped policies. */
+Test(cli, policy_names_are_found_in_the_user_config_dir_first)
+{
+	char *xdg = lrt_fmt("%s/xdg", T), *home = lrt_fmt("%s/home", T);
+	char *xdg_dir = lrt_fmt("%s/landrun", xdg), *home_dir = lrt_fmt("%s/.config/landrun", home);
+	mkdir(xdg, 0755);
+	mkdir(xdg_dir, 0755);
+	mkdir(home, 0755);
+	mkdir(lrt_fmt("%s/.config", home), 0755);
+	mkdir(home_dir, 0755);
+	char *in_xdg = lrt_policy(xdg_dir, "mine", "");
+	char *in_home = lrt_policy(home_dir, "mine", "");
+	char *shell = lrt_policy(home_dir, "shell", "");
+	char *env_home = lrt_fmt("HOME=%s", home), *env_xdg = lrt_fmt("XDG_CONFIG_HOME=%s", xdg);
+	char *const both[] = { "PATH=/usr/bin:/bin", env_home, env_xdg, NULL };
+	char *const home_only[] = { "PATH=/usr/bin:/bin", env_home, NULL };
+	char *const relative_xdg[] = { "PATH=/usr/bin:/bin", env_home, "XDG_CONFIG_HOME=xdg", NULL };
+	char *const neither[] = { "PATH=/usr/bin:/bin", NULL };
+	struct lrt_result *r = lrt_run_env(T, both, LRT_ARGS("-p", "mine", "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, in_xdg) && !lrt_contains(r->out, in_home), "%s", r->out);
+	lrt_free(r);
+	r = lrt_run_env(T, home_only, LRT_ARGS("-p", "mine", "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, in_home), "%s", r->out);
+	lrt_free(r);
+	r = lrt_run_env(T, relative_xdg, LRT_ARGS("-p", "mine", "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, in_home), "a relative XDG_CONFIG_HOME is ignored: %s", r->out);
+	lrt_free(r);
+	/* the user's shell.ini replaces the shipped one */
+	r = lrt_run_env(T, home_only, LRT_ARGS("-p", "shell", "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, shell), "%s", r->out);
+	lrt_free(r);
+	r = lrt_run_env(T, neither, LRT_ARGS("-p", "mine", "--explain"));
+	cr_expect_eq(r->status, 125, "%s", r->out);
+	cr_expect(lrt_contains(r->err, "no policy named \"mine\"") && lrt_contains(r->err, "/etc/landrun"), "%s", r->err);
+	lrt_free(r);
+}
+
+/* A policy in the user's config dir that the command could rewrite is refused like any other;
+ * the same policy granting that directory read-only runs. */
+Test(cli, user_config_policy_inside_its_write_grant_is_refused)
+{
+	char *home = lrt_fmt("%s/home", T), *dir = lrt_fmt("%s/home/.config/landrun", T);
+	mkdir(home, 0755);
+	mkdir(lrt_fmt("%s/.config", home), 0755);
+	mkdir(dir, 0755);
+	lrt_policy(dir, "writes-itself", lrt_fmt("rw = %s\n", dir));
+	lrt_policy(dir, "reads-itself", lrt_fmt("ro = %s\n", dir));
+	char *env_home = lrt_fmt("HOME=%s", home);
+	char *const env[] = { "PATH=/usr/bin:/bin", env_home, NULL };
+	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("-p", "writes-itself", "--", lrt_probe(), "pid"));
+	cr_expect_eq(r->status, 125, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->err, "writes-itself.ini"), "%s", r->err);
+	lrt_free(r);
+	r = lrt_run_env(T, env, LRT_ARGS("-p", "reads-itself", "--", lrt_probe(), "pid"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	lrt_free(r);
+}
+
+Test(cli, policies_lists_names_paths_and_descriptions)
+{
+	char *xdg = lrt_fmt("%s/xdg", T), *dir = lrt_fmt("%s/xdg/landrun", T);
+	mkdir(xdg, 0755);
+	mkdir(dir, 0755);
+	lrt_write(lrt_fmt("%s/build.ini", dir), "; build.ini - compile the project, no network\n[filesystem]\nro = /usr\n");
+	lrt_write(lrt_fmt("%s/git.ini", dir), "# my own git\n");
+	lrt_write(lrt_fmt("%s/notes.txt", dir), "; not a policy\n");
+	char *env_xdg = lrt_fmt("XDG_CONFIG_HOME=%s", xdg);
+	char *const env[] = { "PATH=/usr/bin:/bin", env_xdg, NULL };
+	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("policies"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, lrt_fmt("build        %s/build.ini\n             compile the project, no network\n", dir)), "%s", r->out);
+	cr_expect(lrt_contains(r->out, lrt_fmt("git          %s/git.ini\n             my own git\n", dir)), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "git.ini\n             (not used: a directory searched earlier has it)\n"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "base         "), "%s", r->out);
+	cr_expect(!lrt_contains(r->out, "notes"), "%s", r->out);
+	lrt_free(r);
+}
+
+Test(cli, print_default_prints_the_embedded_policy)
+{
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--print-default"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	FILE *f = fopen(lrt_fmt("%s/default.ini", lrt_policies()), "r");
+	cr_assert(f);
+	static char want[65536];
+	size_t n = fread(want, 1, sizeof(want) - 1, f);
+	fclose(f);
+	want[n] = '\0';
+	cr_expect_str_eq(r->out, want);
+	lrt_free(r);
+	/* what it prints is a policy that loads */
+	lrt_write(lrt_fmt("%s/printed.ini", T), want);
+	char *work = lrt_fmt("%s/work", T); /* the default grants the working directory read-write */
+	mkdir(work, 0755);
+	r = lrt_run(work, LRT_ARGS("-p", lrt_fmt("%s/printed.ini", T), "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	lrt_free(r);
+}
