@@ -90,7 +90,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: landrun [OPTIONS] [--] COMMAND [ARG...]\n"
 		"       landrun check [--threshold N] [--json] [POLICY...]   a policy's exposure report\n"
-		"       landrun learn [-o FILE] [--policy BASE] [--syscalls] -- COMMAND [ARG...]\n"
+		"       landrun learn [-o FILE] (-p BASE | --unconfined) [--syscalls] -- COMMAND [ARG...]\n"
+		"       landrun digest PATH...                               [exec] verify lines\n"
 		"       landrun policies                                     the policies -p NAME finds\n"
 		"Run COMMAND in place under a Landlock + seccomp sandbox.\n\n"
 		"  -p, --policy FILE|NAME    read a policy (repeatable; NAME: NAME.ini in the policy dirs)\n"
@@ -104,7 +105,12 @@ static void usage(FILE *out)
 		"      --best-effort         drop what this kernel cannot enforce (with a warning)\n"
 		"      --unrestricted-filesystem, --unrestricted-network\n"
 		"      --explain             print the resolved policy and what is enforced; run nothing\n"
-		"  -v, --verbose  -q, --quiet  --version  -h, --help\n\n"
+		"      --timing              print how long each step took, on stderr\n"
+		"      --test-abi N          act as if the kernel offered Landlock ABI N (0: none)\n"
+		"      --log-level LEVEL     debug or info: same as -v; other levels change nothing\n"
+		"      --print-default       print the embedded default policy\n"
+		"  -v, --verbose  -q, --quiet  --version  -h, --help\n"
+		"Subcommands take --help too (landrun learn --help).\n\n"
 		"Without --policy or access flags the embedded default policy applies.\n"
 		"Exit status: 125 landrun failed, 126 cannot execute, 127 not found, else the command's.\n"
 		"See landrun(1) and landrun.ini(5).\n");
@@ -130,6 +136,48 @@ static bool user_policy_dir(const char *const *env, char *buf, size_t size)
 	else
 		return false;
 	return n > 0 && (size_t)n < size;
+}
+
+static const char learn_usage[] =
+	"usage: landrun learn [-o FILE] (-p BASE | --unconfined) [--syscalls] -- COMMAND [ARG...]\n"
+	"Run COMMAND, record what it used and write a policy that grants it.\n\n"
+	"  -o, --output FILE   write the policy to FILE (default: standard output)\n"
+	"  -p, --policy BASE   run the command under BASE (a file or a name as for -p);\n"
+	"                      what it used beyond BASE is not granted\n"
+	"      --unconfined    run the command with no sandbox at all (review the result)\n"
+	"      --syscalls      also write [syscalls] default = deny with the syscalls seen\n"
+	"See landrun(1), landrun learn.\n";
+
+static const char check_usage[] =
+	"usage: landrun check [--threshold N] [--json] [POLICY...]\n"
+	"Report what each POLICY (a file or a name as for -p; none: the embedded default) exposes.\n\n"
+	"      --threshold N   exit 1 when a policy scores above N (0 to 10)\n"
+	"      --json          print a JSON array, one object per policy\n"
+	"See landrun(1), landrun check.\n";
+
+static const char digest_usage[] =
+	"usage: landrun digest PATH...\n"
+	"Print the SHA-256 digest of each file as an [exec] verify line for a policy.\n"
+	"See landrun(1), landrun digest.\n";
+
+static const char policies_usage[] =
+	"usage: landrun policies\n"
+	"List the policies -p NAME finds: name, path and the file's first comment line.\n"
+	"See landrun(1), landrun policies.\n";
+
+/* landrun SUBCOMMAND --help: its usage, or NULL when argv is not that. */
+static const char *subcommand_help(int argc, char **argv)
+{
+	static const struct {
+		const char *name, *usage;
+	} subs[] = { { "learn", learn_usage }, { "check", check_usage }, { "digest", digest_usage },
+		     { "policies", policies_usage } };
+	if (argc < 3 || (strcmp(argv[2], "--help") != 0 && strcmp(argv[2], "-h") != 0))
+		return NULL;
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].usage;
+	return NULL;
 }
 
 /* Where NAME lookups search: the user's configuration directory, the system's (/etc/landrun),
@@ -283,6 +331,25 @@ static void print_notes(const struct cli *c, const struct lr_sandbox *sb)
 	}
 }
 
+/* What getopt refused, named as it was written: an option it knows without the value it needs
+ * (optopt: the option's letter or, for a long one, its value in long_options), with a value it
+ * takes none of, or an option it does not know (optopt 0). */
+static int refused_option(int argc, char **argv, int argi, struct lr_error *err)
+{
+	const char *given = argi > 0 && argi < argc ? argv[argi] : "?";
+	int len = (int)strcspn(given, "=");
+	if (optopt > 0 && optopt < 256 && given[0] == '-' && given[1] == optopt)
+		return lr_fail(err, NULL, "option -%c needs a value (see landrun --help)", optopt);
+	for (const struct option *o = long_options; optopt && o->name; o++) {
+		if (o->val != optopt)
+			continue;
+		if (o->has_arg == required_argument)
+			return lr_fail(err, NULL, "option --%s needs a value (see landrun --help)", o->name);
+		return lr_fail(err, NULL, "option --%s takes no value: %s (see landrun --help)", o->name, given);
+	}
+	return lr_fail(err, NULL, "%.*s: unknown option (see landrun --help)", len, given);
+}
+
 /* Options are collected first: whether the embedded default applies depends on all of them, and
  * it must be read before the flags that add to it. */
 static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *opts, size_t *nopts,
@@ -298,10 +365,7 @@ static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *o
 		case OPT_PRINT_DEFAULT: fputs(lr_default_policy, stdout); return 1;
 		case '?':
 		case ':':
-			if (optopt)
-				return lr_fail(err, NULL, "option -%c %s (see landrun --help)", optopt,
-					       opt == ':' ? "needs a value" : "is unknown");
-			return lr_fail(err, NULL, "%s: unknown option or missing value (see landrun --help)", argv[argi]);
+			return refused_option(argc, argv, argi, err);
 		}
 		if (opt == 'p' || (opt >= OPT_RO && opt <= OPT_BIND) || opt == OPT_UNRESTRICTED_FS ||
 		    opt == OPT_UNRESTRICTED_NET)
@@ -485,6 +549,11 @@ int main(int argc, char **argv)
 	if (getauxval(AT_SECURE) || getuid() != geteuid() || getgid() != getegid()) {
 		fprintf(stderr, "landrun: refusing to run setuid or setgid: landrun is unprivileged by design\n");
 		return LR_EXIT_LANDRUN;
+	}
+	const char *help = subcommand_help(argc, argv);
+	if (help) {
+		fputs(help, stdout);
+		return 0;
 	}
 	if (argc > 1 && strcmp(argv[1], "digest") == 0)
 		return digest_main(argc, argv);

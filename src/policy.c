@@ -1164,6 +1164,26 @@ static const char *value_as_written(struct parse_state *st, const char *value, c
 	return buf;
 }
 
+/* A value the parser refused that holds " #" (outside quotes) most likely carries a comment
+ * written as in a shell: say how comments after a value are written. */
+static void hint_hash_comment(struct lr_error *err, const char *value)
+{
+	bool quoted = false, blank = true;
+	for (const char *c = value; *c; c++) {
+		if (quoted && *c == '\\' && c[1])
+			c++;
+		else if (*c == '"')
+			quoted = !quoted;
+		else if (!quoted && *c == '#' && blank) {
+			size_t used = strlen(err->msg);
+			snprintf(err->msg + used, sizeof(err->msg) - used,
+				 " (a comment after a value starts with \" ;\": \"#\" starts a comment only at the start of a line)");
+			return;
+		}
+		blank = isspace((unsigned char)*c);
+	}
+}
+
 static int ini_handler_cb(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse_state *st = user;
@@ -1178,6 +1198,7 @@ static int ini_handler_cb(void *user, const char *section, const char *name, con
 	snprintf(st->prev_section, sizeof(st->prev_section), "%s", section);
 	if (dispatch(st, section, name, value, &at) == 0)
 		return 1;
+	hint_hash_comment(st->err, value);
 	st->err_line = st->lineno;
 	return 0;
 }

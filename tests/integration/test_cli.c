@@ -409,3 +409,91 @@ Test(cli, print_default_prints_the_embedded_policy)
 	cr_expect_eq(r->status, 0, "%s", r->err);
 	lrt_free(r);
 }
+
+/* Every entry of the option table (read from the source, so that a new option without a help
+ * line fails here) is in --help. */
+Test(cli, help_lists_every_option)
+{
+	FILE *f = fopen(LANDRUN_SRCDIR "/src/cli.c", "r");
+	cr_assert(f, "cannot read the source of the option table");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--help"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	char line[512], name[64];
+	bool in_table = false;
+	int seen = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "long_options[] = {"))
+			in_table = true;
+		else if (in_table && strstr(line, "};"))
+			break;
+		else if (in_table && sscanf(line, " { \"%63[^\"]\"", name) == 1) {
+			cr_expect(lrt_contains(r->out, lrt_fmt("--%s", name)), "--help does not list --%s", name);
+			seen++;
+		}
+	}
+	fclose(f);
+	cr_expect_gt(seen, 20, "option table not found in the source");
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const subs[] = { "digest PATH", "policies", "learn [-o FILE]" };
+		cr_expect(lrt_contains(r->out, lrt_fmt("landrun %s", subs[i])), "%s", r->out);
+	}
+	lrt_free(r);
+}
+
+Test(cli, subcommands_print_their_usage)
+{
+	static const char *const subs[] = { "learn", "check", "digest", "policies" };
+	for (size_t i = 0; i < LRT_LEN(subs); i++) {
+		struct lrt_result *r = lrt_run(T, LRT_ARGS(subs[i], "--help"));
+		cr_expect_eq(r->status, 0, "%s: %s", subs[i], r->err);
+		cr_expect(lrt_contains(r->out, lrt_fmt("usage: landrun %s", subs[i])), "%s", r->out);
+		lrt_free(r);
+	}
+	/* not --help: still the subcommand's own error */
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("check", "--nosuch"));
+	cr_expect_eq(r->status, 125, "%s", r->out);
+	lrt_free(r);
+}
+
+/* `landrun --ro` used to print "option -" and a byte of garbage. */
+Test(cli, an_option_without_its_value_is_named)
+{
+	static const struct {
+		char arg[16], want[64];
+	} cases[] = {
+		{ "--ro", "landrun: option --ro needs a value" },
+		{ "-ro", "landrun: option --ro needs a value" },
+		{ "--connect-tcp", "landrun: option --connect-tcp needs a value" },
+		{ "-p", "landrun: option -p needs a value" },
+		{ "--policy", "landrun: option --policy needs a value" },
+		{ "--udp=yes", "landrun: option --udp takes no value: --udp=yes" },
+		{ "--nosuch", "landrun: --nosuch: unknown option" },
+	};
+	for (size_t i = 0; i < LRT_LEN(cases); i++) {
+		struct lrt_result *r = lrt_run(T, LRT_ARGS(cases[i].arg));
+		cr_expect_eq(r->status, 125, "%s", cases[i].arg);
+		cr_expect(lrt_contains(r->err, cases[i].want), "%s: %s", cases[i].arg, r->err);
+		lrt_free(r);
+	}
+}
+
+/* "#" after a value is not a comment: the error says how one is written; " ;" is one. */
+Test(cli, hash_after_a_value_explains_comments)
+{
+	char *hash = lrt_policy(T, "hash", "[network]\nconnect_tcp = 443 # https\n");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", hash, "--explain"));
+	cr_expect_eq(r->status, 125, "%s", r->out);
+	cr_expect(lrt_contains(r->err, "a comment after a value starts with \" ;\""), "%s", r->err);
+	lrt_free(r);
+	char *semi = lrt_policy(T, "semi", "[network]\nconnect_tcp = 443 ; https\n");
+	r = lrt_run(T, LRT_ARGS("-p", semi, "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "connect_tcp      443  ("), "%s", r->out);
+	lrt_free(r);
+	/* inside quotes "#" is text, and an error there gets no comment advice */
+	char *quoted = lrt_policy(T, "quoted", "[filesystem]\nro = \"/nonexistent #x\"\n");
+	r = lrt_run(T, LRT_ARGS("-p", quoted, "--explain"));
+	cr_expect_eq(r->status, 125, "%s", r->out);
+	cr_expect(!lrt_contains(r->err, "comment"), "%s", r->err);
+	lrt_free(r);
+}
