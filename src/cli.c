@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "command.h"
 #include "exec.h"
 #include "explain.h"
+#include "landlock_abi.h"
 #include "learn.h"
 #include "policy.h"
 #include "sandbox.h"
@@ -331,6 +333,21 @@ static void print_notes(const struct cli *c, const struct lr_sandbox *sb)
 	}
 }
 
+/* The version, the Landlock ABIs this build and this kernel know, and where -p NAME looks. */
+static void print_version(const struct cli *c)
+{
+	printf("landrun %s\n", LANDRUN_VERSION);
+	long abi = syscall(LR_SYS_landlock_create_ruleset, NULL, 0, LR_LANDLOCK_CREATE_RULESET_VERSION);
+	printf("Landlock ABI: this build knows up to %d; the kernel offers ", LR_LANDLOCK_ABI_KNOWN);
+	if (abi < 0)
+		printf("none (%s)\n", errno == EOPNOTSUPP ? "Landlock is disabled at boot" : strerror(errno));
+	else
+		printf("%ld\n", abi);
+	printf("policy directories, in search order:\n");
+	for (size_t i = 0; i < sizeof(c->ctx.policy_dirs) / sizeof(c->ctx.policy_dirs[0]) && c->ctx.policy_dirs[i]; i++)
+		printf("  %s\n", c->ctx.policy_dirs[i]);
+}
+
 /* What getopt refused, named as it was written: an option it knows without the value it needs
  * (optopt: the option's letter or, for a long one, its value in long_options), with a value it
  * takes none of, or an option it does not know (optopt 0). */
@@ -361,7 +378,7 @@ static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *o
 		int argi = optind - 1;
 		switch (opt) {
 		case 'h': usage(stdout); return 1;
-		case OPT_VERSION: printf("landrun %s\n", LANDRUN_VERSION); return 1;
+		case OPT_VERSION: print_version(c); return 1;
 		case OPT_PRINT_DEFAULT: fputs(lr_default_policy, stdout); return 1;
 		case '?':
 		case ':':

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -167,9 +168,16 @@ Test(cli, continuation_lines_add_to_the_key)
 
 Test(cli, version_and_help)
 {
-	struct lrt_result *r = lrt_run(T, LRT_ARGS("--version"));
+	char *env_xdg = lrt_fmt("XDG_CONFIG_HOME=%s", T);
+	char *const env[] = { "PATH=/usr/bin:/bin", env_xdg, NULL };
+	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("--version"));
 	cr_expect_eq(r->status, 0);
 	cr_expect(lrt_contains(r->out, "landrun "));
+	cr_expect(lrt_contains(r->out, "Landlock ABI: this build knows up to "), "%s", r->out);
+	long abi = syscall(444 /* landlock_create_ruleset */, NULL, 0, 1 /* VERSION */);
+	cr_expect(lrt_contains(r->out, abi > 0 ? lrt_fmt("; the kernel offers %ld\n", abi) : "; the kernel offers none"),
+		  "%s", r->out);
+	cr_expect(lrt_contains(r->out, lrt_fmt("in search order:\n  %s/landrun\n  /etc/landrun\n", T)), "%s", r->out);
 	lrt_free(r);
 	r = lrt_run(T, LRT_ARGS("--help"));
 	cr_expect(lrt_contains(r->out, "usage: landrun"));
