@@ -9,14 +9,17 @@
 #include <stdint.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "check.h"
 #include "denials.h"
 #include "command.h"
 #include "exec.h"
 #include "explain.h"
+#include "landlock_abi.h"
 #include "learn.h"
 #include "policy.h"
 #include "sandbox.h"
@@ -28,6 +31,9 @@
 #ifndef LANDRUN_POLICY_DIR
 #define LANDRUN_POLICY_DIR "/usr/local/share/landrun/policies"
 #endif
+#ifndef LANDRUN_SYSCONF_POLICY_DIR
+#define LANDRUN_SYSCONF_POLICY_DIR "/etc/landrun"
+#endif
 
 extern char **environ;
 
@@ -36,6 +42,9 @@ enum opt {
 	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
 	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE,
 };
+
+/* answered like --version: print something and exit */
+enum { OPT_PRINT_DEFAULT = 1000 };
 
 static const struct option long_options[] = {
 	{ "policy", required_argument, NULL, 'p' },
@@ -51,6 +60,7 @@ static const struct option long_options[] = {
 	{ "unrestricted-network", no_argument, NULL, OPT_UNRESTRICTED_NET },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "print-default", no_argument, NULL, OPT_PRINT_DEFAULT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -74,6 +84,7 @@ struct cli {
 	struct lr_policy policy;
 	struct lr_env_ctx ctx;
 	char src_policies[PATH_MAX];
+	char user_policies[PATH_MAX];
 };
 
 static void usage(FILE *out)
@@ -81,9 +92,11 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: landrun [OPTIONS] [--] COMMAND [ARG...]\n"
 		"       landrun check [--threshold N] [--json] [POLICY...]   a policy's exposure report\n"
-		"       landrun learn [-o FILE] [--policy BASE] [--syscalls] -- COMMAND [ARG...]\n"
+		"       landrun learn [-o FILE] (-p BASE | --unconfined) [--syscalls] -- COMMAND [ARG...]\n"
+		"       landrun digest PATH...                               [exec] verify lines\n"
+		"       landrun policies                                     the policies -p NAME finds\n"
 		"Run COMMAND in place under a Landlock + seccomp sandbox.\n\n"
-		"  -p, --policy FILE|NAME    read a policy (repeatable; NAME: NAME.ini in the policy dir)\n"
+		"  -p, --policy FILE|NAME    read a policy (repeatable; NAME: NAME.ini in the policy dirs)\n"
 		"      --ro PATH[,PATH]      read-only access       --rox PATH   read + execute\n"
 		"      --rw PATH[,PATH]      read-write access      --rwx PATH   read-write + execute\n"
 		"      --connect-tcp PORTS   allow TCP connect      --bind-tcp PORTS  allow TCP bind\n"
@@ -94,19 +107,94 @@ static void usage(FILE *out)
 		"      --best-effort         drop what this kernel cannot enforce (with a warning)\n"
 		"      --unrestricted-filesystem, --unrestricted-network\n"
 		"      --explain             print the resolved policy and what is enforced; run nothing\n"
-		"  -v, --verbose  -q, --quiet  --version  -h, --help\n\n"
+		"      --timing              print how long each step took, on stderr\n"
+		"      --test-abi N          act as if the kernel offered Landlock ABI N (0: none)\n"
+		"      --log-level LEVEL     debug or info: same as -v; other levels change nothing\n"
+		"      --print-default       print the embedded default policy\n"
+		"  -v, --verbose  -q, --quiet  --version  -h, --help\n"
+		"Subcommands take --help too (landrun learn --help).\n\n"
 		"Without --policy or access flags the embedded default policy applies.\n"
 		"Exit status: 125 landrun failed, 126 cannot execute, 127 not found, else the command's.\n"
 		"See landrun(1) and landrun.ini(5).\n");
 }
 
-/* Where NAME lookups search: the source tree's policies/ when this binary is src/landrun in a
- * source tree, then the installed policy directory. */
+/* The caller's own policies: $XDG_CONFIG_HOME/landrun, else ~/.config/landrun (an XDG
+ * directory must be absolute: a relative one is ignored, as the specification says). Written to
+ * buf; false when there is neither. */
+static bool user_policy_dir(const char *const *env, char *buf, size_t size)
+{
+	const char *xdg = NULL, *home = NULL;
+	for (const char *const *e = env; e && *e; e++) {
+		if (strncmp(*e, "XDG_CONFIG_HOME=", 16) == 0)
+			xdg = *e + 16;
+		else if (strncmp(*e, "HOME=", 5) == 0)
+			home = *e + 5;
+	}
+	int n;
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, size, "%s/landrun", xdg);
+	else if (home && home[0] == '/')
+		n = snprintf(buf, size, "%s/.config/landrun", home);
+	else
+		return false;
+	return n > 0 && (size_t)n < size;
+}
+
+static const char learn_usage[] =
+	"usage: landrun learn [-o FILE] (-p BASE | --unconfined) [--syscalls] -- COMMAND [ARG...]\n"
+	"Run COMMAND, record what it used and write a policy that grants it.\n\n"
+	"  -o, --output FILE   write the policy to FILE (default: standard output)\n"
+	"  -p, --policy BASE   run the command under BASE (a file or a name as for -p);\n"
+	"                      what it used beyond BASE is not granted\n"
+	"      --unconfined    run the command with no sandbox at all (review the result)\n"
+	"      --syscalls      also write [syscalls] default = deny with the syscalls seen\n"
+	"See landrun(1), landrun learn.\n";
+
+static const char check_usage[] =
+	"usage: landrun check [--threshold N] [--json] [POLICY...]\n"
+	"Report what each POLICY (a file or a name as for -p; none: the embedded default) exposes.\n\n"
+	"      --threshold N   exit 1 when a policy scores above N (0 to 10)\n"
+	"      --json          print a JSON array, one object per policy\n"
+	"See landrun(1), landrun check.\n";
+
+static const char digest_usage[] =
+	"usage: landrun digest PATH...\n"
+	"Print the SHA-256 digest of each file as an [exec] verify line for a policy.\n"
+	"See landrun(1), landrun digest.\n";
+
+static const char policies_usage[] =
+	"usage: landrun policies\n"
+	"List the policies -p NAME finds: name, path and the file's first comment line.\n"
+	"See landrun(1), landrun policies.\n";
+
+/* landrun SUBCOMMAND --help: its usage, or NULL when argv is not that. */
+static const char *subcommand_help(int argc, char **argv)
+{
+	static const struct {
+		const char *name, *usage;
+	} subs[] = { { "learn", learn_usage }, { "check", check_usage }, { "digest", digest_usage },
+		     { "policies", policies_usage } };
+	if (argc < 3 || (strcmp(argv[2], "--help") != 0 && strcmp(argv[2], "-h") != 0))
+		return NULL;
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].usage;
+	return NULL;
+}
+
+/* Where NAME lookups search: the user's configuration directory, the system's (/etc/landrun),
+ * then the shipped policies: the source tree's policies/ when this binary is src/landrun in a
+ * source tree, and the installed policy directory. A policy found in a directory the command
+ * may write is refused when it is read (policy_guard.c), wherever it was found. */
 static void find_policy_dirs(struct cli *c)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	size_t k = 0;
+	if (user_policy_dir(c->ctx.environ, c->user_policies, sizeof(c->user_policies)))
+		c->ctx.policy_dirs[k++] = c->user_policies;
+	c->ctx.policy_dirs[k++] = LANDRUN_SYSCONF_POLICY_DIR;
+	c->ctx.shipped = (unsigned)k;
 	if (n > 12) {
 		exe[n] = '\0';
 		char *slash = strrchr(exe, '/');
@@ -245,6 +333,40 @@ static void print_notes(const struct cli *c, const struct lr_sandbox *sb)
 	}
 }
 
+/* The version, the Landlock ABIs this build and this kernel know, and where -p NAME looks. */
+static void print_version(const struct cli *c)
+{
+	printf("landrun %s\n", LANDRUN_VERSION);
+	long abi = syscall(LR_SYS_landlock_create_ruleset, NULL, 0, LR_LANDLOCK_CREATE_RULESET_VERSION);
+	printf("Landlock ABI: this build knows up to %d; the kernel offers ", LR_LANDLOCK_ABI_KNOWN);
+	if (abi < 0)
+		printf("none (%s)\n", errno == EOPNOTSUPP ? "Landlock is disabled at boot" : strerror(errno));
+	else
+		printf("%ld\n", abi);
+	printf("policy directories, in search order:\n");
+	for (size_t i = 0; i < sizeof(c->ctx.policy_dirs) / sizeof(c->ctx.policy_dirs[0]) && c->ctx.policy_dirs[i]; i++)
+		printf("  %s\n", c->ctx.policy_dirs[i]);
+}
+
+/* What getopt refused, named as it was written: an option it knows without the value it needs
+ * (optopt: the option's letter or, for a long one, its value in long_options), with a value it
+ * takes none of, or an option it does not know (optopt 0). */
+static int refused_option(int argc, char **argv, int argi, struct lr_error *err)
+{
+	const char *given = argi > 0 && argi < argc ? argv[argi] : "?";
+	int len = (int)strcspn(given, "=");
+	if (optopt > 0 && optopt < 256 && given[0] == '-' && given[1] == optopt)
+		return lr_fail(err, NULL, "option -%c needs a value (see landrun --help)", optopt);
+	for (const struct option *o = long_options; optopt && o->name; o++) {
+		if (o->val != optopt)
+			continue;
+		if (o->has_arg == required_argument)
+			return lr_fail(err, NULL, "option --%s needs a value (see landrun --help)", o->name);
+		return lr_fail(err, NULL, "option --%s takes no value: %s (see landrun --help)", o->name, given);
+	}
+	return lr_fail(err, NULL, "%.*s: unknown option (see landrun --help)", len, given);
+}
+
 /* Options are collected first: whether the embedded default applies depends on all of them, and
  * it must be read before the flags that add to it. */
 static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *opts, size_t *nopts,
@@ -256,13 +378,11 @@ static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *o
 		int argi = optind - 1;
 		switch (opt) {
 		case 'h': usage(stdout); return 1;
-		case OPT_VERSION: printf("landrun %s\n", LANDRUN_VERSION); return 1;
+		case OPT_VERSION: print_version(c); return 1;
+		case OPT_PRINT_DEFAULT: fputs(lr_default_policy, stdout); return 1;
 		case '?':
 		case ':':
-			if (optopt)
-				return lr_fail(err, NULL, "option -%c %s (see landrun --help)", optopt,
-					       opt == ':' ? "needs a value" : "is unknown");
-			return lr_fail(err, NULL, "%s: unknown option or missing value (see landrun --help)", argv[argi]);
+			return refused_option(argc, argv, argi, err);
 		}
 		if (opt == 'p' || (opt >= OPT_RO && opt <= OPT_BIND) || opt == OPT_UNRESTRICTED_FS ||
 		    opt == OPT_UNRESTRICTED_NET)
@@ -447,6 +567,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "landrun: refusing to run setuid or setgid: landrun is unprivileged by design\n");
 		return LR_EXIT_LANDRUN;
 	}
+	const char *help = subcommand_help(argc, argv);
+	if (help) {
+		fputs(help, stdout);
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "digest") == 0)
 		return digest_main(argc, argv);
 	struct cli c = { 0 };
@@ -463,6 +588,10 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "check") == 0) {
 		lr_policy_free(&c.policy);
 		return lr_check_main(argc - 1, argv + 1, &c.ctx);
+	}
+	if (argc > 1 && strcmp(argv[1], "policies") == 0) {
+		lr_policy_free(&c.policy);
+		return lr_catalog_list(stdout, &c.ctx);
 	}
 	if (argc > 1 && strcmp(argv[1], "learn") == 0) {
 		int sig = 0, st = lr_learn_main(argc - 1, argv + 1, &c.ctx, &sig);

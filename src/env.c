@@ -13,6 +13,9 @@
 static const char *const default_keep[] = {
 	"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "LC_*", "TERM", "TZ", "TMPDIR",
 	"COLORTERM", "NO_COLOR",
+	/* what a systemd service needs to talk to its manager (sd_notify, the watchdog, the journal);
+	 * the notify socket is reached only when [network] unix grants it */
+	"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "INVOCATION_ID", "JOURNAL_STREAM",
 };
 
 /* systemd socket activation: when landrun keeps the fds, the variables describing them pass too */

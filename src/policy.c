@@ -100,7 +100,7 @@ static const char *variable_value(struct parse_state *st, const char *name, size
 	} else if (IS("POLICY_DIR")) {
 		v = st->dir;
 		if (!v)
-			v = ctx->policy_dirs[0];
+			v = ctx->policy_dirs[ctx->shipped];
 	} else {
 		char word[64];
 		snprintf(word, sizeof(word), "%.*s", (int)len, name);
@@ -1164,6 +1164,26 @@ static const char *value_as_written(struct parse_state *st, const char *value, c
 	return buf;
 }
 
+/* A value the parser refused that holds " #" (outside quotes) most likely carries a comment
+ * written as in a shell: say how comments after a value are written. */
+static void hint_hash_comment(struct lr_error *err, const char *value)
+{
+	bool quoted = false, blank = true;
+	for (const char *c = value; *c; c++) {
+		if (quoted && *c == '\\' && c[1])
+			c++;
+		else if (*c == '"')
+			quoted = !quoted;
+		else if (!quoted && *c == '#' && blank) {
+			size_t used = strlen(err->msg);
+			snprintf(err->msg + used, sizeof(err->msg) - used,
+				 " (a comment after a value starts with \" ;\": \"#\" starts a comment only at the start of a line)");
+			return;
+		}
+		blank = isspace((unsigned char)*c);
+	}
+}
+
 static int ini_handler_cb(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse_state *st = user;
@@ -1178,6 +1198,7 @@ static int ini_handler_cb(void *user, const char *section, const char *name, con
 	snprintf(st->prev_section, sizeof(st->prev_section), "%s", section);
 	if (dispatch(st, section, name, value, &at) == 0)
 		return 1;
+	hint_hash_comment(st->err, value);
 	st->err_line = st->lineno;
 	return 0;
 }
@@ -1379,9 +1400,13 @@ static int load_name(struct lr_policy *p, const struct lr_env_ctx *ctx, const st
 		p->depth--;
 		return rc;
 	}
-	return lr_fail(err, at, "no policy named \"%s\" (looked for %s.ini in %s%s%s)", name, name,
-		       ctx->policy_dirs[0] ? ctx->policy_dirs[0] : "(no policy directory)",
-		       ctx->policy_dirs[1] ? " and " : "", ctx->policy_dirs[1] ? ctx->policy_dirs[1] : "");
+	char dirs[PATH_MAX];
+	size_t used = 0;
+	dirs[0] = '\0';
+	for (size_t i = 0; i < LR_ARRAY_LEN(ctx->policy_dirs) && ctx->policy_dirs[i] && used < sizeof(dirs); i++)
+		used += (size_t)snprintf(dirs + used, sizeof(dirs) - used, "%s%s", i ? ", " : "", ctx->policy_dirs[i]);
+	return lr_fail(err, at, "no policy named \"%s\" (looked for %s.ini in %s)", name, name,
+		       dirs[0] ? dirs : "(no policy directory)");
 }
 
 static bool is_plain_name(const char *s)

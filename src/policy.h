@@ -195,7 +195,8 @@ struct lr_policy {
 /* Context the parser needs to expand variables and find policies. */
 struct lr_env_ctx {
 	const char *const *environ; /* the caller's environment */
-	const char *policy_dirs[4]; /* where NAME lookups search, in order; NULL-terminated */
+	const char *policy_dirs[6]; /* where NAME lookups search, in order; NULL-terminated */
+	unsigned shipped;           /* index of the first of them that holds the shipped policies */
 };
 
 #define LR_DEFAULT_FAMILIES                                                                    \

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -167,9 +168,16 @@ Test(cli, continuation_lines_add_to_the_key)
 
 Test(cli, version_and_help)
 {
-	struct lrt_result *r = lrt_run(T, LRT_ARGS("--version"));
+	char *env_xdg = lrt_fmt("XDG_CONFIG_HOME=%s", T);
+	char *const env[] = { "PATH=/usr/bin:/bin", env_xdg, NULL };
+	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("--version"));
 	cr_expect_eq(r->status, 0);
 	cr_expect(lrt_contains(r->out, "landrun "));
+	cr_expect(lrt_contains(r->out, "Landlock ABI: this build knows up to "), "%s", r->out);
+	long abi = syscall(444 /* landlock_create_ruleset */, NULL, 0, 1 /* VERSION */);
+	cr_expect(lrt_contains(r->out, abi > 0 ? lrt_fmt("; the kernel offers %ld\n", abi) : "; the kernel offers none"),
+		  "%s", r->out);
+	cr_expect(lrt_contains(r->out, lrt_fmt("in search order:\n  %s/landrun\n  /etc/landrun\n", T)), "%s", r->out);
 	lrt_free(r);
 	r = lrt_run(T, LRT_ARGS("--help"));
 	cr_expect(lrt_contains(r->out, "usage: landrun"));
@@ -278,4 +286,222 @@ Test(cli, timing_prints_each_step_in_order)
 			  t[0], t[1], t[2]);
 		lrt_free(r);
 	}
+}
+
+/* A systemd service talks to its manager through these: they pass by default; a variable the
+ * policy does not keep is still dropped, and an unset still wins. */
+Test(cli, systemd_service_variables_pass_unrelated_ones_do_not)
+{
+	char *const env[] = { "PATH=/usr/bin:/bin",	    "NOTIFY_SOCKET=/run/systemd/notify",
+			      "WATCHDOG_USEC=30000000",	    "WATCHDOG_PID=4242",
+			      "INVOCATION_ID=0123456789abcdef", "JOURNAL_STREAM=8:12345",
+			      "UNRELATED_SETTING=leak",	    NULL };
+	static const char *const want[] = { "NOTIFY_SOCKET=/run/systemd/notify\n", "WATCHDOG_USEC=30000000\n",
+					    "WATCHDOG_PID=4242\n", "INVOCATION_ID=0123456789abcdef\n",
+					    "JOURNAL_STREAM=8:12345\n" };
+	char *pol = lrt_policy(T, "svc", "");
+	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("-p", pol, "--", lrt_probe(), "env"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	for (size_t i = 0; i < LRT_LEN(want); i++)
+		cr_expect(lrt_contains(r->out, want[i]), "missing %s in %s", want[i], r->out);
+	cr_expect(!lrt_contains(r->out, "UNRELATED_SETTING"), "%s", r->out);
+	lrt_free(r);
+	char *unset = lrt_policy(T, "svc-unset", "[env]\nunset = NOTIFY_SOCKET\n");
+	r = lrt_run_env(T, env, LRT_ARGS("-p", unset, "--", lrt_probe(), "env"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(!lrt_contains(r->out, "NOTIFY_SOCKET"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "WATCHDOG_USEC=30000000\n"), "%s", r->out);
+	lrt_free(r);
+}
+
+/* -p NAME: $XDG_CONFIG_HOME/landrun, else ~/.config/landrun, before /etc/landrun and the
+ * shipped policies. */
+Test(cli, policy_names_are_found_in_the_user_config_dir_first)
+{
+	char *xdg = lrt_fmt("%s/xdg", T), *home = lrt_fmt("%s/home", T);
+	char *xdg_dir = lrt_fmt("%s/landrun", xdg), *home_dir = lrt_fmt("%s/.config/landrun", home);
+	mkdir(xdg, 0755);
+	mkdir(xdg_dir, 0755);
+	mkdir(home, 0755);
+	mkdir(lrt_fmt("%s/.config", home), 0755);
+	mkdir(home_dir, 0755);
+	char *in_xdg = lrt_policy(xdg_dir, "mine", "");
+	char *in_home = lrt_policy(home_dir, "mine", "");
+	char *shell = lrt_policy(home_dir, "shell", "");
+	char *env_home = lrt_fmt("HOME=%s", home), *env_xdg = lrt_fmt("XDG_CONFIG_HOME=%s", xdg);
+	char *const both[] = { "PATH=/usr/bin:/bin", env_home, env_xdg, NULL };
+	char *const home_only[] = { "PATH=/usr/bin:/bin", env_home, NULL };
+	char *const relative_xdg[] = { "PATH=/usr/bin:/bin", env_home, "XDG_CONFIG_HOME=xdg", NULL };
+	char *const neither[] = { "PATH=/usr/bin:/bin", NULL };
+	struct lrt_result *r = lrt_run_env(T, both, LRT_ARGS("-p", "mine", "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, in_xdg) && !lrt_contains(r->out, in_home), "%s", r->out);
+	lrt_free(r);
+	r = lrt_run_env(T, home_only, LRT_ARGS("-p", "mine", "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, in_home), "%s", r->out);
+	lrt_free(r);
+	r = lrt_run_env(T, relative_xdg, LRT_ARGS("-p", "mine", "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, in_home), "a relative XDG_CONFIG_HOME is ignored: %s", r->out);
+	lrt_free(r);
+	/* the user's shell.ini replaces the shipped one */
+	r = lrt_run_env(T, home_only, LRT_ARGS("-p", "shell", "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, shell), "%s", r->out);
+	lrt_free(r);
+	r = lrt_run_env(T, neither, LRT_ARGS("-p", "mine", "--explain"));
+	cr_expect_eq(r->status, 125, "%s", r->out);
+	cr_expect(lrt_contains(r->err, "no policy named \"mine\"") && lrt_contains(r->err, "/etc/landrun"), "%s", r->err);
+	lrt_free(r);
+}
+
+/* A policy in the user's config dir that the command could rewrite is refused like any other;
+ * the same policy granting that directory read-only runs. */
+Test(cli, user_config_policy_inside_its_write_grant_is_refused)
+{
+	char *home = lrt_fmt("%s/home", T), *dir = lrt_fmt("%s/home/.config/landrun", T);
+	mkdir(home, 0755);
+	mkdir(lrt_fmt("%s/.config", home), 0755);
+	mkdir(dir, 0755);
+	lrt_policy(dir, "writes-itself", lrt_fmt("rw = %s\n", dir));
+	lrt_policy(dir, "reads-itself", lrt_fmt("ro = %s\n", dir));
+	char *env_home = lrt_fmt("HOME=%s", home);
+	char *const env[] = { "PATH=/usr/bin:/bin", env_home, NULL };
+	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("-p", "writes-itself", "--", lrt_probe(), "pid"));
+	cr_expect_eq(r->status, 125, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->err, "writes-itself.ini"), "%s", r->err);
+	lrt_free(r);
+	r = lrt_run_env(T, env, LRT_ARGS("-p", "reads-itself", "--", lrt_probe(), "pid"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	lrt_free(r);
+}
+
+Test(cli, policies_lists_names_paths_and_descriptions)
+{
+	char *xdg = lrt_fmt("%s/xdg", T), *dir = lrt_fmt("%s/xdg/landrun", T);
+	mkdir(xdg, 0755);
+	mkdir(dir, 0755);
+	lrt_write(lrt_fmt("%s/build.ini", dir), "; build.ini - compile the project, no network\n[filesystem]\nro = /usr\n");
+	lrt_write(lrt_fmt("%s/git.ini", dir), "# my own git\n");
+	lrt_write(lrt_fmt("%s/notes.txt", dir), "; not a policy\n");
+	char *env_xdg = lrt_fmt("XDG_CONFIG_HOME=%s", xdg);
+	char *const env[] = { "PATH=/usr/bin:/bin", env_xdg, NULL };
+	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("policies"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, lrt_fmt("build        %s/build.ini\n             compile the project, no network\n", dir)), "%s", r->out);
+	cr_expect(lrt_contains(r->out, lrt_fmt("git          %s/git.ini\n             my own git\n", dir)), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "git.ini\n             (not used: a directory searched earlier has it)\n"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "base         "), "%s", r->out);
+	cr_expect(!lrt_contains(r->out, "notes"), "%s", r->out);
+	lrt_free(r);
+}
+
+Test(cli, print_default_prints_the_embedded_policy)
+{
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--print-default"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	FILE *f = fopen(lrt_fmt("%s/default.ini", lrt_policies()), "r");
+	cr_assert(f);
+	static char want[65536];
+	size_t n = fread(want, 1, sizeof(want) - 1, f);
+	fclose(f);
+	want[n] = '\0';
+	cr_expect_str_eq(r->out, want);
+	lrt_free(r);
+	/* what it prints is a policy that loads */
+	lrt_write(lrt_fmt("%s/printed.ini", T), want);
+	char *work = lrt_fmt("%s/work", T); /* the default grants the working directory read-write */
+	mkdir(work, 0755);
+	r = lrt_run(work, LRT_ARGS("-p", lrt_fmt("%s/printed.ini", T), "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	lrt_free(r);
+}
+
+/* Every entry of the option table (read from the source, so that a new option without a help
+ * line fails here) is in --help. */
+Test(cli, help_lists_every_option)
+{
+	FILE *f = fopen(LANDRUN_SRCDIR "/src/cli.c", "r");
+	cr_assert(f, "cannot read the source of the option table");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--help"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	char line[512], name[64];
+	bool in_table = false;
+	int seen = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "long_options[] = {"))
+			in_table = true;
+		else if (in_table && strstr(line, "};"))
+			break;
+		else if (in_table && sscanf(line, " { \"%63[^\"]\"", name) == 1) {
+			cr_expect(lrt_contains(r->out, lrt_fmt("--%s", name)), "--help does not list --%s", name);
+			seen++;
+		}
+	}
+	fclose(f);
+	cr_expect_gt(seen, 20, "option table not found in the source");
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const subs[] = { "digest PATH", "policies", "learn [-o FILE]" };
+		cr_expect(lrt_contains(r->out, lrt_fmt("landrun %s", subs[i])), "%s", r->out);
+	}
+	lrt_free(r);
+}
+
+Test(cli, subcommands_print_their_usage)
+{
+	static const char *const subs[] = { "learn", "check", "digest", "policies" };
+	for (size_t i = 0; i < LRT_LEN(subs); i++) {
+		struct lrt_result *r = lrt_run(T, LRT_ARGS(subs[i], "--help"));
+		cr_expect_eq(r->status, 0, "%s: %s", subs[i], r->err);
+		cr_expect(lrt_contains(r->out, lrt_fmt("usage: landrun %s", subs[i])), "%s", r->out);
+		lrt_free(r);
+	}
+	/* not --help: still the subcommand's own error */
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("check", "--nosuch"));
+	cr_expect_eq(r->status, 125, "%s", r->out);
+	lrt_free(r);
+}
+
+/* `landrun --ro` used to print "option -" and a byte of garbage. */
+Test(cli, an_option_without_its_value_is_named)
+{
+	static const struct {
+		char arg[16], want[64];
+	} cases[] = {
+		{ "--ro", "landrun: option --ro needs a value" },
+		{ "-ro", "landrun: option --ro needs a value" },
+		{ "--connect-tcp", "landrun: option --connect-tcp needs a value" },
+		{ "-p", "landrun: option -p needs a value" },
+		{ "--policy", "landrun: option --policy needs a value" },
+		{ "--udp=yes", "landrun: option --udp takes no value: --udp=yes" },
+		{ "--nosuch", "landrun: --nosuch: unknown option" },
+	};
+	for (size_t i = 0; i < LRT_LEN(cases); i++) {
+		struct lrt_result *r = lrt_run(T, LRT_ARGS(cases[i].arg));
+		cr_expect_eq(r->status, 125, "%s", cases[i].arg);
+		cr_expect(lrt_contains(r->err, cases[i].want), "%s: %s", cases[i].arg, r->err);
+		lrt_free(r);
+	}
+}
+
+/* "#" after a value is not a comment: the error says how one is written; " ;" is one. */
+Test(cli, hash_after_a_value_explains_comments)
+{
+	char *hash = lrt_policy(T, "hash", "[network]\nconnect_tcp = 443 # https\n");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", hash, "--explain"));
+	cr_expect_eq(r->status, 125, "%s", r->out);
+	cr_expect(lrt_contains(r->err, "a comment after a value starts with \" ;\""), "%s", r->err);
+	lrt_free(r);
+	char *semi = lrt_policy(T, "semi", "[network]\nconnect_tcp = 443 ; https\n");
+	r = lrt_run(T, LRT_ARGS("-p", semi, "--explain"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "connect_tcp      443  ("), "%s", r->out);
+	lrt_free(r);
+	/* inside quotes "#" is text, and an error there gets no comment advice */
+	char *quoted = lrt_policy(T, "quoted", "[filesystem]\nro = \"/nonexistent #x\"\n");
+	r = lrt_run(T, LRT_ARGS("-p", quoted, "--explain"));
+	cr_expect_eq(r->status, 125, "%s", r->out);
+	cr_expect(!lrt_contains(r->err, "comment"), "%s", r->err);
+	lrt_free(r);
 }

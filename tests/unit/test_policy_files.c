@@ -193,7 +193,7 @@ Test(files, unknown_name_with_two_dirs_and_with_none)
 {
 	CTX.policy_dirs[1] = "/nonexistent/b";
 	cr_expect_eq(lr_policy_load(&P, &CTX, "nosuch", &E), -1);
-	char *want = lrt_fmt("no policy named \"nosuch\" (looked for nosuch.ini in %s and /nonexistent/b)", DIRS);
+	char *want = lrt_fmt("no policy named \"nosuch\" (looked for nosuch.ini in %s, /nonexistent/b)", DIRS);
 	cr_expect_str_eq(E.msg, want);
 	free(want);
 	struct lr_env_ctx none = { .environ = test_env };
