@@ -34,7 +34,7 @@ extern char **environ;
 enum opt {
 	OPT_RO = 256, OPT_ROX, OPT_RW, OPT_RWX, OPT_CONNECT, OPT_BIND, OPT_ENV, OPT_BEST_EFFORT,
 	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
-	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE,
+	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE, OPT_IGNORE_MISSING,
 };
 
 static const struct option long_options[] = {
@@ -60,6 +60,7 @@ static const struct option long_options[] = {
 	{ "udp", no_argument, NULL, OPT_UDP },
 	{ "log-denials", no_argument, NULL, OPT_LOG_DENIALS },
 	{ "supervise", no_argument, NULL, OPT_SUPERVISE },
+	{ "ignore-missing", no_argument, NULL, OPT_IGNORE_MISSING },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -69,6 +70,7 @@ struct cli {
 	bool timing; /* print how long each step took, from main() to execve */
 	struct timespec t0;
 	bool access_flags; /* any flag that replaces the embedded default */
+	bool ignore_missing; /* --ignore-missing: every path is optional, wherever it was given */
 	int abi_cap;
 	char **command;
 	struct lr_policy policy;
@@ -206,6 +208,7 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 		return lr_policy_set(&c->policy, &c->ctx, "process", "log_denials", "yes", &at, err);
 	case OPT_SUPERVISE:
 		return lr_policy_set(&c->policy, &c->ctx, "process", "supervise", "yes", &at, err);
+	case OPT_IGNORE_MISSING: c->ignore_missing = true; return 0;
 	case OPT_TEST_ABI: {
 		unsigned long long n;
 		if (!lr_parse_uint(arg, 64, &n))
@@ -243,6 +246,16 @@ static void print_notes(const struct cli *c, const struct lr_sandbox *sb)
 		if ((n->warning && c->verbose >= 0) || c->verbose > 0)
 			fprintf(stderr, "landrun: %s%s\n", n->warning ? "warning: " : "", n->text);
 	}
+}
+
+/* Go landrun's --ignore-missing: a path that does not exist grants nothing instead of failing,
+ * as if written ?PATH, whether a flag or a policy file (read before or after it) gave it. */
+static void make_paths_optional(struct lr_policy *p)
+{
+	for (size_t i = 0; i < p->paths.len; i++)
+		((struct lr_path_rule *)lr_vec_at(&p->paths, i))->optional = true;
+	for (size_t i = 0; i < p->unix_paths.len; i++)
+		((struct lr_path_rule *)lr_vec_at(&p->unix_paths, i))->optional = true;
 }
 
 /* Options are collected first: whether the embedded default applies depends on all of them, and
@@ -293,6 +306,8 @@ static int read_options(struct cli *c, int argc, char **argv, struct lr_error *e
 	for (size_t i = 0; rc == 0 && i < nopts; i++)
 		rc = handle_option(c, opts[i].opt, opts[i].arg, opts[i].argi, err);
 	free(opts);
+	if (rc == 0 && c->ignore_missing)
+		make_paths_optional(&c->policy);
 	return rc;
 }
 
