@@ -34,7 +34,7 @@ extern char **environ;
 enum opt {
 	OPT_RO = 256, OPT_ROX, OPT_RW, OPT_RWX, OPT_CONNECT, OPT_BIND, OPT_ENV, OPT_BEST_EFFORT,
 	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
-	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE, OPT_IGNORE_MISSING,
+	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE, OPT_IGNORE_MISSING, OPT_ADD_EXEC,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +61,7 @@ static const struct option long_options[] = {
 	{ "log-denials", no_argument, NULL, OPT_LOG_DENIALS },
 	{ "supervise", no_argument, NULL, OPT_SUPERVISE },
 	{ "ignore-missing", no_argument, NULL, OPT_IGNORE_MISSING },
+	{ "add-exec", no_argument, NULL, OPT_ADD_EXEC },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -209,6 +210,7 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 	case OPT_SUPERVISE:
 		return lr_policy_set(&c->policy, &c->ctx, "process", "supervise", "yes", &at, err);
 	case OPT_IGNORE_MISSING: c->ignore_missing = true; return 0;
+	case OPT_ADD_EXEC: return lr_policy_set(&c->policy, &c->ctx, "exec", "add_command", "yes", &at, err);
 	case OPT_TEST_ABI: {
 		unsigned long long n;
 		if (!lr_parse_uint(arg, 64, &n))

@@ -77,8 +77,11 @@ static void explain_ports(FILE *out, const struct lr_policy *p, bool bind)
 /* [exec]: what may be executed, and the interpreters that can run any readable file anyway. */
 static void explain_exec(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
-	if (!p->exec_control.set)
+	if (!p->exec_control.set) {
+		if (sb->nexec_chain)
+			fprintf(out, "[exec]  add_command: %s  (the command, rox)\n", sb->exec_chain[0]);
 		return;
+	}
 	fprintf(out, "[exec]  may execute:\n");
 	for (size_t i = 0; !p->exec_none && i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);

@@ -895,6 +895,11 @@ static int key_exec_allow(struct parse_state *st, const char *value, const struc
 	return add_paths(st, value, LR_EXEC, at);
 }
 
+static int key_exec_add_command(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	return parse_flag(st, "add_command", v, "yes", "no", &st->p->add_command, at);
+}
+
 static int key_exec_verify(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
 	size_t plen, dlen;
@@ -1080,6 +1085,7 @@ static const struct key_entry keys[] = {
 	{ "env", "strip_proxy_credentials", key_env_strip_proxy },
 	{ "exec", "allow", key_exec_allow },
 	{ "exec", "verify", key_exec_verify },
+	{ "exec", "add_command", key_exec_add_command },
 };
 
 static const char *const sections[] = { "policy", "filesystem", "network", "process", "syscalls", "env", "exec" };
@@ -1090,7 +1096,7 @@ static bool key_takes_list(const char *key)
 	static const char *const scalar[] = { "compat", "min_abi", "unrestricted", "udp", "abstract_unix",
 					      "signals", "new_session", "default", "action", "baseline", "path",
 					      "private_tmp", "timeout", "die_with_parent", "log_denials", "supervise",
-					      "strip_proxy_credentials" };
+					      "strip_proxy_credentials", "add_command" };
 	for (size_t i = 0; i < LR_ARRAY_LEN(scalar); i++)
 		if (strcmp(key, scalar[i]) == 0)
 			return false;

@@ -178,6 +178,8 @@ struct lr_policy {
 	bool exec_none;                 /* allow = none: nothing but the command and its interpreters */
 	struct lr_origin exec_none_at;  /* where allow = none was given */
 	struct lr_vec verify;           /* struct lr_verify_rule */
+	struct lr_flag add_command;     /* add_command = yes: the command's own file, as resolved, gets
+					 * rox (Go landrun's --add-exec) */
 
 	/* [env] */
 	struct lr_vec env_rules; /* struct lr_env_rule */
