@@ -34,7 +34,8 @@ extern char **environ;
 enum opt {
 	OPT_RO = 256, OPT_ROX, OPT_RW, OPT_RWX, OPT_CONNECT, OPT_BIND, OPT_ENV, OPT_BEST_EFFORT,
 	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
-	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE, OPT_IGNORE_MISSING, OPT_ADD_EXEC,
+	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE, OPT_IGNORE_MISSING, OPT_ADD_EXEC, OPT_UNRESTRICTED_SCOPED,
+	OPT_UNIX,
 };
 
 static const struct option long_options[] = {
@@ -62,6 +63,8 @@ static const struct option long_options[] = {
 	{ "supervise", no_argument, NULL, OPT_SUPERVISE },
 	{ "ignore-missing", no_argument, NULL, OPT_IGNORE_MISSING },
 	{ "add-exec", no_argument, NULL, OPT_ADD_EXEC },
+	{ "unrestricted-scoped", no_argument, NULL, OPT_UNRESTRICTED_SCOPED },
+	{ "unix", required_argument, NULL, OPT_UNIX },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -133,7 +136,7 @@ static void find_policy_dirs(struct cli *c)
 	c->ctx.policy_dirs[k] = LANDRUN_POLICY_DIR;
 }
 
-static int flag_paths(struct cli *c, const char *key, const char *list, int argi, struct lr_error *err)
+static int flag_paths(struct cli *c, const char *section, const char *key, const char *list, int argi, struct lr_error *err)
 {
 	struct lr_origin at = { "command line", argi };
 	char item[PATH_MAX * 4 + 8];
@@ -157,7 +160,9 @@ static int flag_paths(struct cli *c, const char *key, const char *list, int argi
 			n = snprintf(item, sizeof(item), "%s${CWD}/%.*s", optional ? "?" : "", (int)plen, path);
 		if (n < 0 || (size_t)n >= sizeof(item))
 			return lr_fail(err, &at, "--%s: path too long", key);
-		if (lr_policy_set(&c->policy, &c->ctx, "filesystem", key, item, &at, err))
+		/* --unix adds paths (lr_policy_add): a new unix line would replace them */
+		if ((strcmp(section, "network") == 0 ? lr_policy_add : lr_policy_set)(&c->policy, &c->ctx, section, key,
+										   item, &at, err))
 			return -1;
 	}
 	return 0;
@@ -174,10 +179,10 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 	struct lr_origin at = { "command line", argi };
 	switch (opt) {
 	case 'p': return lr_policy_load(&c->policy, &c->ctx, arg, err);
-	case OPT_RO: return flag_paths(c, "ro", arg, argi, err);
-	case OPT_ROX: return flag_paths(c, "rox", arg, argi, err);
-	case OPT_RW: return flag_paths(c, "rw", arg, argi, err);
-	case OPT_RWX: return flag_paths(c, "rwx", arg, argi, err);
+	case OPT_RO: return flag_paths(c, "filesystem", "ro", arg, argi, err);
+	case OPT_ROX: return flag_paths(c, "filesystem", "rox", arg, argi, err);
+	case OPT_RW: return flag_paths(c, "filesystem", "rw", arg, argi, err);
+	case OPT_RWX: return flag_paths(c, "filesystem", "rwx", arg, argi, err);
 	case OPT_CONNECT: return lr_policy_set(&c->policy, &c->ctx, "network", "connect_tcp", arg, &at, err);
 	case OPT_BIND: return lr_policy_set(&c->policy, &c->ctx, "network", "bind_tcp", arg, &at, err);
 	case OPT_ENV: return flag_env(c, arg, argi, err);
@@ -211,6 +216,13 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 		return lr_policy_set(&c->policy, &c->ctx, "process", "supervise", "yes", &at, err);
 	case OPT_IGNORE_MISSING: c->ignore_missing = true; return 0;
 	case OPT_ADD_EXEC: return lr_policy_set(&c->policy, &c->ctx, "exec", "add_command", "yes", &at, err);
+	case OPT_UNRESTRICTED_SCOPED:
+		return lr_policy_set(&c->policy, &c->ctx, "network", "abstract_unix", "shared", &at, err) ||
+		       lr_policy_set(&c->policy, &c->ctx, "process", "signals", "shared", &at, err) ? -1 : 0;
+	case OPT_UNIX: /* Go landrun's: PATH[,PATH...]; any and none as in the policy key */
+		if (strcmp(arg, "any") == 0 || strcmp(arg, "none") == 0)
+			return lr_policy_set(&c->policy, &c->ctx, "network", "unix", arg, &at, err);
+		return flag_paths(c, "network", "unix", arg, argi, err);
 	case OPT_TEST_ABI: {
 		unsigned long long n;
 		if (!lr_parse_uint(arg, 64, &n))

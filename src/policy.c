@@ -1499,6 +1499,15 @@ int lr_policy_set(struct lr_policy *p, const struct lr_env_ctx *ctx, const char 
 	return dispatch(&st, section, key, value, at);
 }
 
+int lr_policy_add(struct lr_policy *p, const struct lr_env_ctx *ctx, const char *section,
+		  const char *key, const char *value, const struct lr_origin *at, struct lr_error *err)
+{
+	struct parse_state st = { .p = p, .ctx = ctx, .file = at->file, .err = err, .continuation = true };
+	char cwd[PATH_MAX];
+	st.dir = getcwd(cwd, sizeof(cwd));
+	return dispatch(&st, section, key, value, at);
+}
+
 const char *lr_access_name(enum lr_access a)
 {
 	static const char *const names[] = { "ro", "rox", "rw", "rwx", "dev", "exec" };

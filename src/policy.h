@@ -226,6 +226,11 @@ int lr_policy_set(struct lr_policy *p, const struct lr_env_ctx *ctx, const char 
 		  const char *key, const char *value, const struct lr_origin *at,
 		  struct lr_error *err);
 
+/* The same as a continuation line of key: a key whose new line replaces its list (unix,
+ * families, netlink) adds to it instead, so that a repeated flag adds up. */
+int lr_policy_add(struct lr_policy *p, const struct lr_env_ctx *ctx, const char *section,
+		  const char *key, const char *value, const struct lr_origin *at, struct lr_error *err);
+
 /* Writes s as one policy word that reads back as exactly s (no ${...} expanded in it): as it is
  * when every byte is plain (ASCII letters, digits and /._-+@%~:^), else in double quotes with the
  * escapes \\ \" \n \t \xHH (see landrun.ini(5), SYNTAX). Returns its length, or -1 when it does

@@ -1,9 +1,13 @@
 /* Go landrun's command lines: the flags it has and landrun took over, each refused or denied
  * without it and granted with it. */
 #include <criterion/criterion.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -83,4 +87,99 @@ Test(gocompat, add_exec_grants_the_resolved_command_only)
 	ok = lrt_run(T, LRT_ARGS("--add-exec", "--explain", "--rox", "/usr,/lib,/lib64", "--ro", T, "--env", path, "--", "p1"));
 	cr_expect(lrt_contains(ok->out, lrt_fmt("add_command: %s", p1)), "%s%s", ok->out, ok->err);
 	lrt_free(ok);
+}
+
+/* An abstract unix socket listening under name; its fd. */
+static int abstract_listener(const char *name)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	memcpy(a.sun_path + 1, name, strlen(name));
+	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name));
+	cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, len) == 0 && listen(fd, 4) == 0);
+	return fd;
+}
+
+Test(gocompat, unrestricted_scoped_shares_abstract_sockets_and_signals)
+{
+	if (lrt_abi_below(6))
+		cr_skip_test("capped below Landlock ABI 6: scoping is not enforced by default (abi/scopes_need_6)");
+	char name[64];
+	snprintf(name, sizeof(name), "landrun-gocompat-%d", getpid());
+	int fd = abstract_listener(name);
+	char *me = lrt_fmt("%d", getpid());
+	char *pol = lrt_policy(T, "scoped", "[network]\nunix = any\n");
+	struct lrt_result *no = lrt_run_probe(T, NULL, pol, LRT_ARGS("abstract-connect", name));
+	cr_expect(no->status == 1 && lrt_contains(no->out, "EPERM"), "%s%s", no->out, no->err);
+	lrt_free(no);
+	no = lrt_run_probe(T, NULL, pol, LRT_ARGS("kill", me));
+	cr_expect(no->status == 1 && lrt_contains(no->out, "EPERM"), "%s%s", no->out, no->err);
+	lrt_free(no);
+	const char *spell[] = { "--unrestricted-scoped", "-unrestricted-scoped" };
+	for (size_t i = 0; i < LRT_LEN(spell); i++) {
+		struct lrt_result *ok = lrt_run_probe(T, spell[i], pol, LRT_ARGS("abstract-connect", name));
+		cr_expect_eq(ok->status, 0, "%s: %s%s", spell[i], ok->out, ok->err);
+		lrt_free(ok);
+		ok = lrt_run_probe(T, spell[i], pol, LRT_ARGS("kill", me));
+		cr_expect_eq(ok->status, 0, "%s: %s%s", spell[i], ok->out, ok->err);
+		lrt_free(ok);
+	}
+	close(fd);
+}
+
+static int landlock_abi(void)
+{
+	long abi = syscall(444 /* landlock_create_ruleset */, NULL, 0, 1U /* VERSION */);
+	return abi < 0 ? 0 : (int)abi;
+}
+
+/* A pathname unix socket listening at path; its fd. */
+static int unix_listener(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(fd, 4) == 0);
+	return fd;
+}
+
+Test(gocompat, unix_flag_grants_the_listed_sockets)
+{
+	char *bus = lrt_fmt("%s/bus", T), *agent = lrt_fmt("%s/agent", T), *other = lrt_fmt("%s/other", T);
+	int fds[] = { unix_listener(bus), unix_listener(agent), unix_listener(other) };
+	char *pol = lrt_policy(T, "unix", "");
+	/* no grant: no unix socket at all */
+	struct lrt_result *no = lrt_run_probe(T, NULL, pol, LRT_ARGS("unix-connect", bus));
+	cr_expect(no->status == 1 && lrt_contains(no->out, "denied EAFNOSUPPORT"), "%s%s", no->out, no->err);
+	lrt_free(no);
+	/* repeated, a comma list, relative to the current directory, both spellings */
+	const char *args[] = { "--unix", "bus", "-unix=agent,?gone", "-p", pol, "--", lrt_probe(), "unix-connect", NULL, NULL };
+	const size_t target = 8;
+	const char *ex[] = { "--explain", "--best-effort", "--unix", "bus", "-unix=agent,?gone", "-p", pol, NULL };
+	struct lrt_result *e = lrt_run(T, ex);
+	cr_expect(lrt_contains(e->out, bus) && lrt_contains(e->out, agent) && lrt_contains(e->out, lrt_fmt("?%s/gone", T)) &&
+		  !lrt_contains(e->out, other), "%s%s", e->out, e->err);
+	lrt_free(e);
+	if (landlock_abi() < 9 || lrt_abi_below(9)) {
+		args[target] = bus;
+		struct lrt_result *r = lrt_run(T, args);
+		cr_expect_eq(r->status, 125, "%s%s", r->out, r->err);
+		cr_expect(lrt_contains(r->err, "requires Landlock ABI 9"), "%s", r->err);
+		lrt_free(r);
+		const char *be[] = { "--best-effort", "--unix", bus, "-p", pol, "--", lrt_probe(), "unix-connect", bus, NULL };
+		r = lrt_run(T, be);
+		cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+		cr_expect(lrt_contains(r->err, "not enforced: unix = PATH"), "%s", r->err);
+		lrt_free(r);
+	} else {
+		const char *want[] = { bus, agent, other };
+		for (size_t i = 0; i < LRT_LEN(want); i++) {
+			args[target] = want[i];
+			struct lrt_result *r = lrt_run(T, args);
+			cr_expect_eq(r->status, i < 2 ? 0 : 1, "%s: %s%s", want[i], r->out, r->err);
+			lrt_free(r);
+		}
+	}
+	for (size_t i = 0; i < LRT_LEN(fds); i++)
+		close(fds[i]);
 }
