@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stdint.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
@@ -174,6 +175,21 @@ static int flag_env(struct cli *c, const char *arg, int argi, struct lr_error *e
 	return lr_policy_set(&c->policy, &c->ctx, "env", strchr(arg, '=') ? "set" : "keep", arg, &at, err);
 }
 
+/* Go landrun's log levels: error prints errors only (-q), info also warnings (the default), debug
+ * also notes (-v). warn is info. */
+static int set_log_level(struct cli *c, const char *level, const struct lr_origin *at, struct lr_error *err)
+{
+	static const struct { const char *name; int verbose; } levels[] = {
+		{ "error", -1 }, { "warn", 0 }, { "warning", 0 }, { "info", 0 }, { "debug", 1 },
+	};
+	for (size_t i = 0; i < LR_ARRAY_LEN(levels); i++)
+		if (strcasecmp(level, levels[i].name) == 0) {
+			c->verbose = levels[i].verbose;
+			return 0;
+		}
+	return lr_fail(err, at, "log level \"%s\": expected error, info or debug", level);
+}
+
 static int handle_option(struct cli *c, int opt, const char *arg, int argi, struct lr_error *err)
 {
 	struct lr_origin at = { "command line", argi };
@@ -204,10 +220,7 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 		return 0;
 	case 'v': c->verbose = 1; return 0;
 	case 'q': c->verbose = -1; return 0;
-	case OPT_LOG_LEVEL: /* Go landrun's: debug and info mean -v; other levels change nothing */
-		if (strcmp(arg, "debug") == 0 || strcmp(arg, "info") == 0)
-			c->verbose = 1;
-		return 0;
+	case OPT_LOG_LEVEL: return set_log_level(c, arg, &at, err);
 	case OPT_UDP:
 		return lr_policy_set(&c->policy, &c->ctx, "network", "udp", "yes", &at, err);
 	case OPT_LOG_DENIALS:
@@ -315,6 +328,11 @@ static int read_options(struct cli *c, int argc, char **argv, struct lr_error *e
 	if (!opts)
 		return lr_fail(err, NULL, "out of memory");
 	int rc = parse_args(c, argc, argv, opts, &nopts, err);
+	/* LANDRUN_LOG_LEVEL first: -v, -q and --log-level override it */
+	const char *level = getenv("LANDRUN_LOG_LEVEL");
+	struct lr_origin env_at = { "LANDRUN_LOG_LEVEL", 0 };
+	if (rc == 0 && level && *level)
+		rc = set_log_level(c, level, &env_at, err);
 	if (rc == 0 && !c->access_flags)
 		rc = lr_policy_load_string(&c->policy, &c->ctx, lr_default_policy, "<embedded default>", err);
 	for (size_t i = 0; rc == 0 && i < nopts; i++)

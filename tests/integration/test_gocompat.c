@@ -183,3 +183,48 @@ Test(gocompat, unix_flag_grants_the_listed_sockets)
 	for (size_t i = 0; i < LRT_LEN(fds); i++)
 		close(fds[i]);
 }
+
+/* landrun's stderr at a log level given by the environment (env_level, may be NULL) and flags. */
+static struct lrt_result *at_level(const char *env_level, const char *flag)
+{
+	char *pol = lrt_policy(T, "level", lrt_fmt("[filesystem]\nro = ?%s/gone\n", T));
+	char *level = env_level ? lrt_fmt("LANDRUN_LOG_LEVEL=%s", env_level) : NULL;
+	char *const env[] = { "PATH=/usr/bin:/bin", level, NULL };
+	const char *args[] = { "--test-abi", "3", "--best-effort", "-p", pol, flag, "--", lrt_probe(), "pid", NULL };
+	if (!flag) {
+		args[5] = "--";
+		args[6] = lrt_probe();
+		args[7] = "pid";
+		args[8] = NULL;
+	}
+	return lrt_run_env(T, env, args);
+}
+
+Test(gocompat, log_level_and_its_environment_variable)
+{
+	struct { const char *env, *flag; bool warning, note; } rows[] = {
+		{ NULL, NULL, true, false },
+		{ NULL, "--log-level=error", false, false },
+		{ NULL, "-log-level=info", true, false },
+		{ NULL, "--log-level=DEBUG", true, true },
+		{ "error", NULL, false, false },
+		{ "debug", NULL, true, true },
+		{ "debug", "--log-level=error", false, false },
+		{ "error", "-v", true, true },
+	};
+	for (size_t i = 0; i < LRT_LEN(rows); i++) {
+		struct lrt_result *r = at_level(rows[i].env, rows[i].flag);
+		cr_expect_eq(r->status, 0, "row %zu: %s%s", i, r->out, r->err);
+		cr_expect_eq(lrt_contains(r->err, "warning: not enforced"), rows[i].warning, "row %zu: %s", i, r->err);
+		cr_expect_eq(lrt_contains(r->err, "skipped optional"), rows[i].note, "row %zu: %s", i, r->err);
+		lrt_free(r);
+	}
+	/* an unknown level is refused wherever it comes from: the command does not run */
+	struct lrt_result *r = at_level("loud", NULL);
+	cr_expect(r->status == 125 && lrt_contains(r->err, "LANDRUN_LOG_LEVEL") && !lrt_contains(r->out, "\n"),
+		  "%s%s", r->out, r->err);
+	lrt_free(r);
+	r = at_level(NULL, "--log-level=loud");
+	cr_expect(r->status == 125 && lrt_contains(r->err, "expected error, info or debug"), "%s%s", r->out, r->err);
+	lrt_free(r);
+}
