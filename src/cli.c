@@ -36,7 +36,7 @@ enum opt {
 	OPT_RO = 256, OPT_ROX, OPT_RW, OPT_RWX, OPT_CONNECT, OPT_BIND, OPT_ENV, OPT_BEST_EFFORT,
 	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
 	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE, OPT_IGNORE_MISSING, OPT_ADD_EXEC, OPT_UNRESTRICTED_SCOPED,
-	OPT_UNIX,
+	OPT_UNIX, OPT_LOG_DISABLE_ORIGINATING, OPT_LOG_ENABLE_SUBPROCESSES, OPT_LOG_DISABLE_SUBDOMAINS,
 };
 
 static const struct option long_options[] = {
@@ -66,6 +66,9 @@ static const struct option long_options[] = {
 	{ "add-exec", no_argument, NULL, OPT_ADD_EXEC },
 	{ "unrestricted-scoped", no_argument, NULL, OPT_UNRESTRICTED_SCOPED },
 	{ "unix", required_argument, NULL, OPT_UNIX },
+	{ "log-disable-originating", no_argument, NULL, OPT_LOG_DISABLE_ORIGINATING },
+	{ "log-enable-subprocesses", no_argument, NULL, OPT_LOG_ENABLE_SUBPROCESSES },
+	{ "log-disable-subdomains", no_argument, NULL, OPT_LOG_DISABLE_SUBDOMAINS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -232,6 +235,12 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 	case OPT_UNRESTRICTED_SCOPED:
 		return lr_policy_set(&c->policy, &c->ctx, "network", "abstract_unix", "shared", &at, err) ||
 		       lr_policy_set(&c->policy, &c->ctx, "process", "signals", "shared", &at, err) ? -1 : 0;
+	case OPT_LOG_DISABLE_ORIGINATING: /* Landlock's audit flags: each adds to landlock_log */
+		return lr_policy_add(&c->policy, &c->ctx, "policy", "landlock_log", "disable-originating", &at, err);
+	case OPT_LOG_ENABLE_SUBPROCESSES:
+		return lr_policy_add(&c->policy, &c->ctx, "policy", "landlock_log", "enable-subprocesses", &at, err);
+	case OPT_LOG_DISABLE_SUBDOMAINS:
+		return lr_policy_add(&c->policy, &c->ctx, "policy", "landlock_log", "disable-subdomains", &at, err);
 	case OPT_UNIX: /* Go landrun's: PATH[,PATH...]; any and none as in the policy key */
 		if (strcmp(arg, "any") == 0 || strcmp(arg, "none") == 0)
 			return lr_policy_set(&c->policy, &c->ctx, "network", "unix", arg, &at, err);

@@ -262,6 +262,19 @@ static void explain_env(FILE *out, const struct lr_policy *p, const struct lr_sa
 		fprintf(out, "  (default)\n");
 }
 
+/* [policy] landlock_log: the audit flags given, and whether restrict_self gets them. */
+static void explain_landlock_log(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
+{
+	uint32_t f = p->landlock_log_flags;
+	fprintf(out, "landlock_log:%s%s%s%s", f ? "" : " default",
+		f & LR_RESTRICT_SELF_LOG_SAME_EXEC_OFF ? " disable-originating" : "",
+		f & LR_RESTRICT_SELF_LOG_NEW_EXEC_ON ? " enable-subprocesses" : "",
+		f & LR_RESTRICT_SELF_LOG_SUBDOMAINS_OFF ? " disable-subdomains" : "");
+	if (f && sb->restrict_flags != f)
+		fprintf(out, " (NOT enforced: needs Landlock ABI 7, this kernel has %d)", sb->abi);
+	origin(out, &p->landlock_log.at);
+}
+
 void lr_explain(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb, const char *command)
 {
 	fprintf(out, "policy sources:");
@@ -275,6 +288,8 @@ void lr_explain(FILE *out, const struct lr_policy *p, const struct lr_sandbox *s
 		fprintf(out, "; Landlock ABI %d (kernel offers %d)\n", sb->abi, sb->kernel_abi);
 	else
 		fprintf(out, "; Landlock unavailable: %s\n", sb->landlock_missing);
+	if (p->landlock_log.set)
+		explain_landlock_log(out, p, sb);
 	if (command)
 		fprintf(out, "command: %s\n", command);
 	explain_filesystem(out, p, sb);

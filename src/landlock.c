@@ -115,6 +115,7 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 		{ "signal isolation", 6, p->signals_isolated.set && scope_sig, &p->signals_isolated.at },
 		{ "unix = PATH (only the listed unix sockets, Linux 7.1; best-effort runs it as unix = any)", 9, unix_paths,
 		  &p->unix_sockets.at },
+		{ "landlock_log (Landlock's audit flags, Linux 6.15)", 7, p->landlock_log_flags != 0, &p->landlock_log.at },
 	};
 	if (p->min_abi.set && sb->abi < p->min_abi.n)
 		return lr_fail(err, &p->min_abi.at, "min_abi = %d but this kernel offers Landlock ABI %d%s%s",
@@ -124,6 +125,8 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 		return -1;
 	if (fs)
 		sb->handled_fs = lr_fs_rights_for_abi(sb->abi);
+	if (sb->abi >= 7)
+		sb->restrict_flags = p->landlock_log_flags;
 	/* resolve_unix (ABI 9) is handled unless unix = any: with unix = PATH the rules grant the
 	 * listed sockets; with none no rule does (the filter refuses socket(AF_UNIX) anyway). Below
 	 * ABI 9, best-effort has noted that unix = PATH runs as unix = any. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "baseline.h"
+#include "landlock_abi.h"
 #include "names.h"
 #include "resolve.h"
 #include "syscall_groups.h"
@@ -390,6 +391,32 @@ static int key_min_abi(struct parse_state *st, const char *value, const struct l
 	if (!lr_parse_uint(value, 64, &n) || n < 1)
 		return lr_fail(st->err, at, "min_abi = \"%s\": expected a Landlock ABI number (1, 2, ...)", value);
 	return set_count(&st->p->min_abi, (int)n, at);
+}
+
+/* landlock_log = WORD ...: Landlock's audit flags (ABI 7), named as Go landrun's --log-* options.
+ * A new line replaces the set; continuation lines (and repeated options) add to it. */
+static int key_landlock_log(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	static const struct { const char *word; uint32_t flag; } words[] = {
+		{ "default", 0 },
+		{ "disable-originating", LR_RESTRICT_SELF_LOG_SAME_EXEC_OFF },
+		{ "enable-subprocesses", LR_RESTRICT_SELF_LOG_NEW_EXEC_ON },
+		{ "disable-subdomains", LR_RESTRICT_SELF_LOG_SUBDOMAINS_OFF },
+	};
+	uint32_t flags = st->continuation && st->p->landlock_log.set ? st->p->landlock_log_flags : 0;
+	size_t len;
+	const char *w;
+	while ((w = lr_next_word(&value, &len, false))) {
+		size_t i = 0;
+		while (i < LR_ARRAY_LEN(words) && !(strlen(words[i].word) == len && memcmp(words[i].word, w, len) == 0))
+			i++;
+		if (i == LR_ARRAY_LEN(words))
+			return lr_fail(st->err, at, "landlock_log: unknown word \"%.*s\": expected default, disable-originating, "
+				       "enable-subprocesses or disable-subdomains", (int)len, w);
+		flags |= words[i].flag;
+	}
+	st->p->landlock_log_flags = flags;
+	return set_mark(&st->p->landlock_log, at);
 }
 
 /* ---- [filesystem] ------------------------------------------------------------------------- */
@@ -1043,6 +1070,7 @@ static const struct key_entry keys[] = {
 	{ "policy", "include", key_include },
 	{ "policy", "compat", key_compat },
 	{ "policy", "min_abi", key_min_abi },
+	{ "policy", "landlock_log", key_landlock_log },
 	{ "filesystem", "ro", key_ro },
 	{ "filesystem", "rox", key_rox },
 	{ "filesystem", "rw", key_rw },

@@ -137,6 +137,8 @@ struct lr_policy {
 	/* [policy] */
 	struct lr_compat_setting compat;
 	struct lr_count min_abi; /* 0: none */
+	struct lr_mark landlock_log;     /* given; the flags are below */
+	uint32_t landlock_log_flags;     /* LR_RESTRICT_SELF_LOG_* for landlock_restrict_self (ABI 7) */
 
 	/* [filesystem] */
 	struct lr_vec paths;         /* struct lr_path_rule */

@@ -228,3 +228,68 @@ Test(gocompat, log_level_and_its_environment_variable)
 	cr_expect(r->status == 125 && lrt_contains(r->err, "expected error, info or debug"), "%s%s", r->out, r->err);
 	lrt_free(r);
 }
+
+/* The flags landrun gave landlock_restrict_self, as strace saw the call ("" when strace is
+ * missing, "none" when no call was made). */
+static char *restrict_flags_seen(const char *const args[])
+{
+	if (access("/usr/bin/strace", X_OK) != 0)
+		return lrt_fmt("%s", "");
+	char *log = lrt_fmt("%s/strace.log", T);
+	unlink(log);
+	struct lrt_result *r = lrt_run_prefixed(T, NULL, LRT_ARGS("/usr/bin/strace", "-f", "-qq", "-e",
+								 "trace=landlock_restrict_self", "-o", log), args);
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+	FILE *f = fopen(log, "r");
+	char line[256], *seen = NULL;
+	while (f && fgets(line, sizeof(line), f)) {
+		char *call = strstr(line, "landlock_restrict_self(");
+		char *comma = call ? strchr(call, ',') : NULL;
+		if (comma)
+			seen = lrt_fmt("%.*s", (int)strcspn(comma + 2, ")"), comma + 2);
+	}
+	if (f)
+		fclose(f);
+	return seen ? seen : lrt_fmt("%s", "none");
+}
+
+Test(gocompat, landlock_log_flags_reach_restrict_self)
+{
+	char *pol = lrt_policy(T, "log", "");
+	/* below ABI 7: strict refuses naming the ABI, nothing runs; best-effort warns and runs */
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--test-abi", "6", "--log-disable-subdomains", "-p", pol, "--", lrt_probe(), "pid"));
+	cr_expect(r->status == 125 && lrt_contains(r->err, "requires Landlock ABI 7, this kernel offers 6") && !r->out[0],
+		  "%s%s", r->out, r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("--test-abi", "6", "--best-effort", "-log-disable-subdomains", "-p", pol, "--", lrt_probe(), "pid"));
+	cr_expect(r->status == 0 && lrt_contains(r->err, "warning: not enforced: landlock_log"), "%s%s", r->out, r->err);
+	lrt_free(r);
+	/* the policy key, its words checked */
+	char *bad = lrt_policy(T, "badlog", "[policy]\nlandlock_log = verbose\n");
+	r = lrt_run(T, LRT_ARGS("--explain", "-p", bad));
+	cr_expect(r->status == 125 && lrt_contains(r->err, "landlock_log: unknown word \"verbose\""), "%s", r->err);
+	lrt_free(r);
+	if (lrt_abi_below(7))
+		cr_skip_test("capped below Landlock ABI 7: the flags are refused or dropped, as tested above");
+	char *keyed = lrt_policy(T, "keyed", "[policy]\nlandlock_log = disable-originating\n    disable-subdomains\n");
+	r = lrt_run(T, LRT_ARGS("--explain", "-p", keyed, "--log-enable-subprocesses"));
+	cr_expect(lrt_contains(r->out, "landlock_log: disable-originating enable-subprocesses disable-subdomains  (command line:4)"),
+		  "%s%s", r->out, r->err);
+	lrt_free(r);
+	/* the flags as the kernel receives them: none without the options, each one's bit with it */
+	struct { const char *flag, *want; } rows[] = {
+		{ "--log-level=info", "0" },
+		{ "--log-disable-originating", "0x1" },
+		{ "--log-enable-subprocesses", "0x2" },
+		{ "-log-disable-subdomains", "0x4" },
+	};
+	for (size_t i = 0; i < LRT_LEN(rows); i++) {
+		char *seen = restrict_flags_seen(LRT_ARGS(rows[i].flag, "-p", pol, "--", lrt_probe(), "pid"));
+		if (!seen[0])
+			cr_skip_test("strace is not installed: the flags given to landlock_restrict_self cannot be seen");
+		cr_expect_str_eq(seen, rows[i].want, "%s", rows[i].flag);
+	}
+	char *seen = restrict_flags_seen(LRT_ARGS("-p", keyed, "--log-enable-subprocesses", "--", lrt_probe(), "pid"));
+	cr_expect_str_eq(seen, "0x7");
+}
