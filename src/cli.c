@@ -37,6 +37,7 @@ enum opt {
 	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
 	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE, OPT_IGNORE_MISSING, OPT_ADD_EXEC, OPT_UNRESTRICTED_SCOPED,
 	OPT_UNIX, OPT_LOG_DISABLE_ORIGINATING, OPT_LOG_ENABLE_SUBPROCESSES, OPT_LOG_DISABLE_SUBDOMAINS,
+	OPT_CONNECT_UDP, OPT_BIND_UDP,
 };
 
 static const struct option long_options[] = {
@@ -69,6 +70,8 @@ static const struct option long_options[] = {
 	{ "log-disable-originating", no_argument, NULL, OPT_LOG_DISABLE_ORIGINATING },
 	{ "log-enable-subprocesses", no_argument, NULL, OPT_LOG_ENABLE_SUBPROCESSES },
 	{ "log-disable-subdomains", no_argument, NULL, OPT_LOG_DISABLE_SUBDOMAINS },
+	{ "connect-udp", required_argument, NULL, OPT_CONNECT_UDP },
+	{ "bind-udp", required_argument, NULL, OPT_BIND_UDP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -241,6 +244,8 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 		return lr_policy_add(&c->policy, &c->ctx, "policy", "landlock_log", "enable-subprocesses", &at, err);
 	case OPT_LOG_DISABLE_SUBDOMAINS:
 		return lr_policy_add(&c->policy, &c->ctx, "policy", "landlock_log", "disable-subdomains", &at, err);
+	case OPT_CONNECT_UDP: return lr_policy_set(&c->policy, &c->ctx, "network", "connect_udp", arg, &at, err);
+	case OPT_BIND_UDP: return lr_policy_set(&c->policy, &c->ctx, "network", "bind_udp", arg, &at, err);
 	case OPT_UNIX: /* Go landrun's: PATH[,PATH...]; any and none as in the policy key */
 		if (strcmp(arg, "any") == 0 || strcmp(arg, "none") == 0)
 			return lr_policy_set(&c->policy, &c->ctx, "network", "unix", arg, &at, err);
@@ -314,7 +319,7 @@ static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *o
 			return lr_fail(err, NULL, "%s: unknown option or missing value (see landrun --help)", argv[argi]);
 		}
 		if (opt == 'p' || (opt >= OPT_RO && opt <= OPT_BIND) || opt == OPT_UNRESTRICTED_FS ||
-		    opt == OPT_UNRESTRICTED_NET)
+		    opt == OPT_UNRESTRICTED_NET || opt == OPT_CONNECT_UDP || opt == OPT_BIND_UDP)
 			c->access_flags = true;
 		opts[(*nopts)++] = (struct parsed_opt){ opt, optarg, argi };
 	}

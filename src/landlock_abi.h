@@ -33,6 +33,8 @@
 
 #define LR_NET_BIND_TCP (1ULL << 0)    /* ABI 4 */
 #define LR_NET_CONNECT_TCP (1ULL << 1) /* ABI 4 */
+#define LR_NET_BIND_UDP (1ULL << 2)         /* ABI 10 */
+#define LR_NET_CONNECT_SEND_UDP (1ULL << 3) /* ABI 10 */
 
 #define LR_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0) /* ABI 6 */
 #define LR_SCOPE_SIGNAL (1ULL << 1)               /* ABI 6 */

@@ -496,15 +496,16 @@ static int parse_port(const char *s, size_t len, unsigned *out)
 	return 0;
 }
 
-static int add_ports(struct parse_state *st, const char *key, const char *value, bool bind,
+static int add_ports(struct parse_state *st, const char *key, const char *value, bool bind, bool udp,
 		     const struct lr_origin *at)
 {
-	struct lr_flag *any = bind ? &st->p->bind_any : &st->p->connect_any;
+	struct lr_flag *any = udp ? (bind ? &st->p->bind_udp_any : &st->p->connect_udp_any)
+				  : (bind ? &st->p->bind_any : &st->p->connect_any);
+	struct lr_vec *v = udp ? &st->p->udp_ports : &st->p->ports;
 	if (is_word(value, "any"))
 		return set_flag(any, true, at);
 	if (is_word(value, "none")) {
 		/* "none" forgets ports granted so far for this direction. */
-		struct lr_vec *v = &st->p->ports;
 		size_t keep = 0;
 		for (size_t i = 0; i < v->len; i++) {
 			struct lr_port_rule *r = lr_vec_at(v, i);
@@ -527,7 +528,7 @@ static int add_ports(struct parse_state *st, const char *key, const char *value,
 		if (bad || lo > hi)
 			return lr_fail(st->err, at, "%s: \"%.*s\" is not a port (0-65535), a range LO-HI, any or none",
 				       key, (int)len, w);
-		struct lr_port_rule *r = lr_vec_push(&st->p->ports);
+		struct lr_port_rule *r = lr_vec_push(v);
 		if (!r)
 			return lr_fail(st->err, at, "out of memory");
 		r->lo = (uint16_t)lo;
@@ -538,8 +539,24 @@ static int add_ports(struct parse_state *st, const char *key, const char *value,
 	return 0;
 }
 
-static int key_connect_tcp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_ports(st, "connect_tcp", v, false, at); }
-static int key_bind_tcp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_ports(st, "bind_tcp", v, true, at); }
+static int key_connect_tcp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_ports(st, "connect_tcp", v, false, false, at); }
+static int key_bind_tcp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_ports(st, "bind_tcp", v, true, false, at); }
+
+/* connect_udp, bind_udp (Landlock ABI 10): the UDP ports, as connect_tcp and bind_tcp. A direction
+ * is restricted only once its key is given; UDP sockets are allowed (udp = yes) by either key, so
+ * that the socket filter lets the granted datagrams through. */
+static int add_udp_ports(struct parse_state *st, const char *key, const char *v, bool bind, const struct lr_origin *at)
+{
+	struct lr_flag *any = bind ? &st->p->bind_udp_any : &st->p->connect_udp_any;
+	if (add_ports(st, key, v, bind, true, at))
+		return -1;
+	if (!any->set)
+		set_flag(any, false, at);
+	return set_flag(&st->p->udp, true, at);
+}
+
+static int key_connect_udp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_udp_ports(st, "connect_udp", v, false, at); }
+static int key_bind_udp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_udp_ports(st, "bind_udp", v, true, at); }
 
 static int key_udp(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
@@ -1081,6 +1098,8 @@ static const struct key_entry keys[] = {
 	{ "network", "connect_tcp", key_connect_tcp },
 	{ "network", "bind_tcp", key_bind_tcp },
 	{ "network", "udp", key_udp },
+	{ "network", "connect_udp", key_connect_udp },
+	{ "network", "bind_udp", key_bind_udp },
 	{ "network", "families", key_families },
 	{ "network", "abstract_unix", key_abstract_unix },
 	{ "network", "unix", key_unix },
@@ -1465,6 +1484,7 @@ void lr_policy_init(struct lr_policy *p)
 	memset(p, 0, sizeof(*p));
 	lr_vec_init(&p->paths, sizeof(struct lr_path_rule));
 	lr_vec_init(&p->ports, sizeof(struct lr_port_rule));
+	lr_vec_init(&p->udp_ports, sizeof(struct lr_port_rule));
 	lr_vec_init(&p->unix_paths, sizeof(struct lr_path_rule));
 	lr_vec_init(&p->keep_fds, sizeof(int));
 	lr_vec_init(&p->sys_rules, sizeof(struct lr_sys_rule));
@@ -1487,6 +1507,7 @@ void lr_policy_free(struct lr_policy *p)
 {
 	lr_vec_free(&p->paths);
 	lr_vec_free(&p->ports);
+	lr_vec_free(&p->udp_ports);
 	lr_vec_free(&p->unix_paths);
 	lr_vec_free(&p->keep_fds);
 	lr_vec_free(&p->sys_rules);

@@ -293,3 +293,38 @@ Test(gocompat, landlock_log_flags_reach_restrict_self)
 	char *seen = restrict_flags_seen(LRT_ARGS("-p", keyed, "--log-enable-subprocesses", "--", lrt_probe(), "pid"));
 	cr_expect_str_eq(seen, "0x7");
 }
+
+/* --connect-udp PORTS, --bind-udp PORTS: Landlock ABI 10 (Linux 7.2). Below it strict refuses and
+ * best-effort runs them as udp = yes; either way the socket filter lets UDP sockets through only
+ * when they are given. */
+Test(gocompat, udp_port_flags)
+{
+	const char *rox = go_rox();
+	/* no UDP flag: the socket filter refuses UDP sockets */
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--rox", rox, "--", lrt_probe(), "udp-send", "9"));
+	cr_expect(r->status == 1 && lrt_contains(r->out, "denied"), "%s%s", r->out, r->err);
+	lrt_free(r);
+	if (landlock_abi() < 10 || lrt_abi_below(10)) {
+		r = lrt_run(T, LRT_ARGS("--rox", rox, "--connect-udp", "9", "--", lrt_probe(), "udp-send", "9"));
+		cr_expect(r->status == 125 && lrt_contains(r->err, "Linux 7.2") && lrt_contains(r->err, "requires Landlock ABI 10") &&
+			  !r->out[0], "%s%s", r->out, r->err);
+		lrt_free(r);
+		const char *spell[][2] = { { "--connect-udp", "9" }, { "-bind-udp", "5353" }, { "--connect-udp=none", NULL } };
+		for (size_t i = 0; i < LRT_LEN(spell); i++) {
+			const char *args[] = { "--best-effort", "--rox", rox, spell[i][0], spell[i][1], "--", lrt_probe(), "udp-send", "9", NULL };
+			if (!spell[i][1]) /* the =value spelling: one argument less */
+				memmove(&args[4], &args[5], sizeof(args) - 5 * sizeof(args[0]));
+			r = lrt_run(T, args);
+			cr_expect_eq(r->status, 0, "%s: %s%s", spell[i][0], r->out, r->err);
+			cr_expect(lrt_contains(r->err, "warning: not enforced: UDP port restrictions"), "%s", r->err);
+			lrt_free(r);
+		}
+		return;
+	}
+	r = lrt_run(T, LRT_ARGS("--rox", rox, "--connect-udp", "9", "--", lrt_probe(), "udp-send", "9"));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("--rox", rox, "--connect-udp", "9", "--", lrt_probe(), "udp-send", "10"));
+	cr_expect(r->status == 1 && lrt_contains(r->out, "denied"), "%s%s", r->out, r->err);
+	lrt_free(r);
+}
