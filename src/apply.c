@@ -121,7 +121,7 @@ int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkee
 		return -1;
 	if (sb->ruleset_fd >= 0) {
 		*step = "landlock_restrict_self";
-		if (syscall(LR_SYS_landlock_restrict_self, sb->ruleset_fd, 0) < 0)
+		if (syscall(LR_SYS_landlock_restrict_self, sb->ruleset_fd, sb->restrict_flags) < 0)
 			return -1;
 	}
 	*step = "close_range";

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stdint.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
@@ -40,7 +41,9 @@ extern char **environ;
 enum opt {
 	OPT_RO = 256, OPT_ROX, OPT_RW, OPT_RWX, OPT_CONNECT, OPT_BIND, OPT_ENV, OPT_BEST_EFFORT,
 	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
-	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE,
+	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE, OPT_IGNORE_MISSING, OPT_ADD_EXEC, OPT_UNRESTRICTED_SCOPED,
+	OPT_UNIX, OPT_LOG_DISABLE_ORIGINATING, OPT_LOG_ENABLE_SUBPROCESSES, OPT_LOG_DISABLE_SUBDOMAINS,
+	OPT_CONNECT_UDP, OPT_BIND_UDP,
 };
 
 /* answered like --version: print something and exit */
@@ -70,6 +73,15 @@ static const struct option long_options[] = {
 	{ "udp", no_argument, NULL, OPT_UDP },
 	{ "log-denials", no_argument, NULL, OPT_LOG_DENIALS },
 	{ "supervise", no_argument, NULL, OPT_SUPERVISE },
+	{ "ignore-missing", no_argument, NULL, OPT_IGNORE_MISSING },
+	{ "add-exec", no_argument, NULL, OPT_ADD_EXEC },
+	{ "unrestricted-scoped", no_argument, NULL, OPT_UNRESTRICTED_SCOPED },
+	{ "unix", required_argument, NULL, OPT_UNIX },
+	{ "log-disable-originating", no_argument, NULL, OPT_LOG_DISABLE_ORIGINATING },
+	{ "log-enable-subprocesses", no_argument, NULL, OPT_LOG_ENABLE_SUBPROCESSES },
+	{ "log-disable-subdomains", no_argument, NULL, OPT_LOG_DISABLE_SUBDOMAINS },
+	{ "connect-udp", required_argument, NULL, OPT_CONNECT_UDP },
+	{ "bind-udp", required_argument, NULL, OPT_BIND_UDP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -79,6 +91,7 @@ struct cli {
 	bool timing; /* print how long each step took, from main() to execve */
 	struct timespec t0;
 	bool access_flags; /* any flag that replaces the embedded default */
+	bool ignore_missing; /* --ignore-missing: every path is optional, wherever it was given */
 	int abi_cap;
 	char **command;
 	struct lr_policy policy;
@@ -106,10 +119,17 @@ static void usage(FILE *out)
 		"      --supervise           stay as the command's parent: nothing it starts outlives landrun\n"
 		"      --best-effort         drop what this kernel cannot enforce (with a warning)\n"
 		"      --unrestricted-filesystem, --unrestricted-network\n"
+		"      --unrestricted-scoped share abstract unix sockets and signals with the outside\n"
+		"      --unix PATH[,PATH]    pathname unix sockets the command may connect to (ABI 9)\n"
+		"      --connect-udp PORTS   allow UDP sends   --bind-udp PORTS  allow UDP bind (ABI 10)\n"
+		"      --add-exec            the command's own file becomes executable\n"
+		"      --ignore-missing      every path is optional, as if written ?PATH\n"
+		"      --log-disable-originating, --log-enable-subprocesses, --log-disable-subdomains\n"
+		"                            Landlock audit flags (ABI 7)\n"
 		"      --explain             print the resolved policy and what is enforced; run nothing\n"
 		"      --timing              print how long each step took, on stderr\n"
 		"      --test-abi N          act as if the kernel offered Landlock ABI N (0: none)\n"
-		"      --log-level LEVEL     debug or info: same as -v; other levels change nothing\n"
+		"      --log-level LEVEL     error: -q, info: normal, debug: -v (also LANDRUN_LOG_LEVEL)\n"
 		"      --print-default       print the embedded default policy\n"
 		"  -v, --verbose  -q, --quiet  --version  -h, --help\n"
 		"Subcommands take --help too (landrun learn --help).\n\n"
@@ -218,7 +238,7 @@ static void find_policy_dirs(struct cli *c)
 	c->ctx.policy_dirs[k] = LANDRUN_POLICY_DIR;
 }
 
-static int flag_paths(struct cli *c, const char *key, const char *list, int argi, struct lr_error *err)
+static int flag_paths(struct cli *c, const char *section, const char *key, const char *list, int argi, struct lr_error *err)
 {
 	struct lr_origin at = { "command line", argi };
 	char item[PATH_MAX * 4 + 8];
@@ -242,7 +262,9 @@ static int flag_paths(struct cli *c, const char *key, const char *list, int argi
 			n = snprintf(item, sizeof(item), "%s${CWD}/%.*s", optional ? "?" : "", (int)plen, path);
 		if (n < 0 || (size_t)n >= sizeof(item))
 			return lr_fail(err, &at, "--%s: path too long", key);
-		if (lr_policy_set(&c->policy, &c->ctx, "filesystem", key, item, &at, err))
+		/* --unix adds paths (lr_policy_add): a new unix line would replace them */
+		if ((strcmp(section, "network") == 0 ? lr_policy_add : lr_policy_set)(&c->policy, &c->ctx, section, key,
+										   item, &at, err))
 			return -1;
 	}
 	return 0;
@@ -254,15 +276,30 @@ static int flag_env(struct cli *c, const char *arg, int argi, struct lr_error *e
 	return lr_policy_set(&c->policy, &c->ctx, "env", strchr(arg, '=') ? "set" : "keep", arg, &at, err);
 }
 
+/* Go landrun's log levels: error prints errors only (-q), info also warnings (the default), debug
+ * also notes (-v). warn is info. */
+static int set_log_level(struct cli *c, const char *level, const struct lr_origin *at, struct lr_error *err)
+{
+	static const struct { const char *name; int verbose; } levels[] = {
+		{ "error", -1 }, { "warn", 0 }, { "warning", 0 }, { "info", 0 }, { "debug", 1 },
+	};
+	for (size_t i = 0; i < LR_ARRAY_LEN(levels); i++)
+		if (strcasecmp(level, levels[i].name) == 0) {
+			c->verbose = levels[i].verbose;
+			return 0;
+		}
+	return lr_fail(err, at, "log level \"%s\": expected error, info or debug", level);
+}
+
 static int handle_option(struct cli *c, int opt, const char *arg, int argi, struct lr_error *err)
 {
 	struct lr_origin at = { "command line", argi };
 	switch (opt) {
 	case 'p': return lr_policy_load(&c->policy, &c->ctx, arg, err);
-	case OPT_RO: return flag_paths(c, "ro", arg, argi, err);
-	case OPT_ROX: return flag_paths(c, "rox", arg, argi, err);
-	case OPT_RW: return flag_paths(c, "rw", arg, argi, err);
-	case OPT_RWX: return flag_paths(c, "rwx", arg, argi, err);
+	case OPT_RO: return flag_paths(c, "filesystem", "ro", arg, argi, err);
+	case OPT_ROX: return flag_paths(c, "filesystem", "rox", arg, argi, err);
+	case OPT_RW: return flag_paths(c, "filesystem", "rw", arg, argi, err);
+	case OPT_RWX: return flag_paths(c, "filesystem", "rwx", arg, argi, err);
 	case OPT_CONNECT: return lr_policy_set(&c->policy, &c->ctx, "network", "connect_tcp", arg, &at, err);
 	case OPT_BIND: return lr_policy_set(&c->policy, &c->ctx, "network", "bind_tcp", arg, &at, err);
 	case OPT_ENV: return flag_env(c, arg, argi, err);
@@ -284,16 +321,30 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 		return 0;
 	case 'v': c->verbose = 1; return 0;
 	case 'q': c->verbose = -1; return 0;
-	case OPT_LOG_LEVEL: /* Go landrun's: debug and info mean -v; other levels change nothing */
-		if (strcmp(arg, "debug") == 0 || strcmp(arg, "info") == 0)
-			c->verbose = 1;
-		return 0;
+	case OPT_LOG_LEVEL: return set_log_level(c, arg, &at, err);
 	case OPT_UDP:
 		return lr_policy_set(&c->policy, &c->ctx, "network", "udp", "yes", &at, err);
 	case OPT_LOG_DENIALS:
 		return lr_policy_set(&c->policy, &c->ctx, "process", "log_denials", "yes", &at, err);
 	case OPT_SUPERVISE:
 		return lr_policy_set(&c->policy, &c->ctx, "process", "supervise", "yes", &at, err);
+	case OPT_IGNORE_MISSING: c->ignore_missing = true; return 0;
+	case OPT_ADD_EXEC: return lr_policy_set(&c->policy, &c->ctx, "exec", "add_command", "yes", &at, err);
+	case OPT_UNRESTRICTED_SCOPED:
+		return lr_policy_set(&c->policy, &c->ctx, "network", "abstract_unix", "shared", &at, err) ||
+		       lr_policy_set(&c->policy, &c->ctx, "process", "signals", "shared", &at, err) ? -1 : 0;
+	case OPT_LOG_DISABLE_ORIGINATING: /* Landlock's audit flags: each adds to landlock_log */
+		return lr_policy_add(&c->policy, &c->ctx, "policy", "landlock_log", "disable-originating", &at, err);
+	case OPT_LOG_ENABLE_SUBPROCESSES:
+		return lr_policy_add(&c->policy, &c->ctx, "policy", "landlock_log", "enable-subprocesses", &at, err);
+	case OPT_LOG_DISABLE_SUBDOMAINS:
+		return lr_policy_add(&c->policy, &c->ctx, "policy", "landlock_log", "disable-subdomains", &at, err);
+	case OPT_CONNECT_UDP: return lr_policy_set(&c->policy, &c->ctx, "network", "connect_udp", arg, &at, err);
+	case OPT_BIND_UDP: return lr_policy_set(&c->policy, &c->ctx, "network", "bind_udp", arg, &at, err);
+	case OPT_UNIX: /* Go landrun's: PATH[,PATH...]; any and none as in the policy key */
+		if (strcmp(arg, "any") == 0 || strcmp(arg, "none") == 0)
+			return lr_policy_set(&c->policy, &c->ctx, "network", "unix", arg, &at, err);
+		return flag_paths(c, "network", "unix", arg, argi, err);
 	case OPT_TEST_ABI: {
 		unsigned long long n;
 		if (!lr_parse_uint(arg, 64, &n))
@@ -367,6 +418,16 @@ static int refused_option(int argc, char **argv, int argi, struct lr_error *err)
 	return lr_fail(err, NULL, "%.*s: unknown option (see landrun --help)", len, given);
 }
 
+/* Go landrun's --ignore-missing: a path that does not exist grants nothing instead of failing,
+ * as if written ?PATH, whether a flag or a policy file (read before or after it) gave it. */
+static void make_paths_optional(struct lr_policy *p)
+{
+	for (size_t i = 0; i < p->paths.len; i++)
+		((struct lr_path_rule *)lr_vec_at(&p->paths, i))->optional = true;
+	for (size_t i = 0; i < p->unix_paths.len; i++)
+		((struct lr_path_rule *)lr_vec_at(&p->unix_paths, i))->optional = true;
+}
+
 /* Options are collected first: whether the embedded default applies depends on all of them, and
  * it must be read before the flags that add to it. */
 static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *opts, size_t *nopts,
@@ -385,7 +446,7 @@ static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *o
 			return refused_option(argc, argv, argi, err);
 		}
 		if (opt == 'p' || (opt >= OPT_RO && opt <= OPT_BIND) || opt == OPT_UNRESTRICTED_FS ||
-		    opt == OPT_UNRESTRICTED_NET)
+		    opt == OPT_UNRESTRICTED_NET || opt == OPT_CONNECT_UDP || opt == OPT_BIND_UDP)
 			c->access_flags = true;
 		opts[(*nopts)++] = (struct parsed_opt){ opt, optarg, argi };
 	}
@@ -408,11 +469,18 @@ static int read_options(struct cli *c, int argc, char **argv, struct lr_error *e
 	if (!opts)
 		return lr_fail(err, NULL, "out of memory");
 	int rc = parse_args(c, argc, argv, opts, &nopts, err);
+	/* LANDRUN_LOG_LEVEL first: -v, -q and --log-level override it */
+	const char *level = getenv("LANDRUN_LOG_LEVEL");
+	struct lr_origin env_at = { "LANDRUN_LOG_LEVEL", 0 };
+	if (rc == 0 && level && *level)
+		rc = set_log_level(c, level, &env_at, err);
 	if (rc == 0 && !c->access_flags)
 		rc = lr_policy_load_string(&c->policy, &c->ctx, lr_default_policy, "<embedded default>", err);
 	for (size_t i = 0; rc == 0 && i < nopts; i++)
 		rc = handle_option(c, opts[i].opt, opts[i].arg, opts[i].argi, err);
 	free(opts);
+	if (rc == 0 && c->ignore_missing)
+		make_paths_optional(&c->policy);
 	return rc;
 }
 

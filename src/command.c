@@ -215,7 +215,8 @@ int lr_resolve_command(const char *cmd, const char *path_env, char *out, size_t 
 }
 
 /* Resolves the command with the sandbox's PATH; with [exec] verify, makes the verified copy; with
- * [exec], lists the files that must be executable for it. */
+ * [exec] allow, lists the files that must be executable for it; with add_command alone, the
+ * command's file. */
 int lr_command_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char *command,
 		       struct lr_error *err)
 {
@@ -241,8 +242,14 @@ int lr_command_compile(struct lr_sandbox *sb, const struct lr_policy *p, const c
 		}
 		break;
 	}
-	if (!p->exec_control.set)
+	if (!p->exec_control.set) {
+		/* add_command: the file itself, not its interpreters (the ELF loader stays as the
+		 * policy grants it), as Go landrun's --add-exec */
+		if (p->add_command.on && sb->exec_fd < 0 &&
+		    !(sb->exec_chain[sb->nexec_chain++] = lr_arena_strdup(&sb->arena, path)))
+			return lr_fail(err, NULL, "out of memory");
 		return 0;
+	}
 	char chain[LR_EXEC_CHAIN_MAX][PATH_MAX];
 	int n = lr_exec_chain(sb->exec_fd, path, chain, LR_EXEC_CHAIN_MAX, err);
 	if (n < 0)

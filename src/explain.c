@@ -77,8 +77,11 @@ static void explain_ports(FILE *out, const struct lr_policy *p, bool bind)
 /* [exec]: what may be executed, and the interpreters that can run any readable file anyway. */
 static void explain_exec(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
-	if (!p->exec_control.set)
+	if (!p->exec_control.set) {
+		if (sb->nexec_chain)
+			fprintf(out, "[exec]  add_command: %s  (the command, rox)\n", sb->exec_chain[0]);
 		return;
+	}
 	fprintf(out, "[exec]  may execute:\n");
 	for (size_t i = 0; !p->exec_none && i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
@@ -133,12 +136,42 @@ static void explain_netlink(FILE *out, const struct lr_policy *p)
 	setting(out, "netlink", p->netlink_any.on ? "any" : off ? names : "none", lr_given(&p->netlink_any));
 }
 
+/* connect_udp, bind_udp when given: the ports, or that the kernel cannot restrict them (ABI 10). */
+static void explain_udp_ports(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb, bool bind)
+{
+	const struct lr_flag *any = bind ? &p->bind_udp_any : &p->connect_udp_any;
+	const char *key = bind ? "bind_udp" : "connect_udp";
+	if (!any->set)
+		return;
+	if (!(sb->handled_net & (bind ? LR_NET_BIND_UDP : LR_NET_CONNECT_SEND_UDP))) {
+		char why[96];
+		snprintf(why, sizeof(why), "any: NOT enforced (needs Landlock ABI 10, Linux 7.2; this kernel has %d)", sb->abi);
+		setting(out, key, any->on ? "any" : why, lr_given(any));
+		return;
+	}
+	bool some = false;
+	for (size_t i = 0; i < p->udp_ports.len; i++) {
+		const struct lr_port_rule *r = lr_vec_at(&p->udp_ports, i);
+		if (r->bind != bind)
+			continue;
+		char range[16];
+		snprintf(range, sizeof(range), r->lo == r->hi ? "%u" : "%u-%u", r->lo, r->hi);
+		fprintf(out, "  %-16s %s", key, range);
+		origin(out, &r->at);
+		some = true;
+	}
+	if (!some)
+		setting(out, key, "none", lr_given(any));
+}
+
 static void explain_network(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
 	fprintf(out, "[network]\n");
 	explain_ports(out, p, false);
 	explain_ports(out, p, true);
 	setting(out, "udp", p->udp.on ? "yes" : "no (socket filter)", lr_given(&p->udp));
+	explain_udp_ports(out, p, sb, false);
+	explain_udp_ports(out, p, sb, true);
 	char fams[256] = "";
 	size_t off = 0;
 	for (int af = 0; af < 64 && off < sizeof(fams); af++)
@@ -259,6 +292,19 @@ static void explain_env(FILE *out, const struct lr_policy *p, const struct lr_sa
 		fprintf(out, "  (default)\n");
 }
 
+/* [policy] landlock_log: the audit flags given, and whether restrict_self gets them. */
+static void explain_landlock_log(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
+{
+	uint32_t f = p->landlock_log_flags;
+	fprintf(out, "landlock_log:%s%s%s%s", f ? "" : " default",
+		f & LR_RESTRICT_SELF_LOG_SAME_EXEC_OFF ? " disable-originating" : "",
+		f & LR_RESTRICT_SELF_LOG_NEW_EXEC_ON ? " enable-subprocesses" : "",
+		f & LR_RESTRICT_SELF_LOG_SUBDOMAINS_OFF ? " disable-subdomains" : "");
+	if (f && sb->restrict_flags != f)
+		fprintf(out, " (NOT enforced: needs Landlock ABI 7, this kernel has %d)", sb->abi);
+	origin(out, &p->landlock_log.at);
+}
+
 void lr_explain(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb, const char *command)
 {
 	fprintf(out, "policy sources:");
@@ -272,6 +318,8 @@ void lr_explain(FILE *out, const struct lr_policy *p, const struct lr_sandbox *s
 		fprintf(out, "; Landlock ABI %d (kernel offers %d)\n", sb->abi, sb->kernel_abi);
 	else
 		fprintf(out, "; Landlock unavailable: %s\n", sb->landlock_missing);
+	if (p->landlock_log.set)
+		explain_landlock_log(out, p, sb);
 	if (command)
 		fprintf(out, "command: %s\n", command);
 	explain_filesystem(out, p, sb);

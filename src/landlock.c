@@ -103,6 +103,9 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 	bool has_dev = has_access(p, LR_DEV, &dev_at);
 	bool scope_unix = p->abstract_unix_isolated.on, scope_sig = p->signals_isolated.on;
 	bool unix_paths = p->unix_sockets.is == LR_UNIX_PATHS;
+	bool udp_connect = p->connect_udp_any.set && !p->connect_udp_any.on;
+	bool udp_bind = p->bind_udp_any.set && !p->bind_udp_any.on;
+	const struct lr_origin *udp_at = udp_connect ? &p->connect_udp_any.at : &p->bind_udp_any.at;
 	const struct lr_origin *net_at = p->connect_any.set ? &p->connect_any.at : &implicit;
 	struct feature features[] = {
 		{ "filesystem restrictions", 1, fs, &implicit },
@@ -115,6 +118,9 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 		{ "signal isolation", 6, p->signals_isolated.set && scope_sig, &p->signals_isolated.at },
 		{ "unix = PATH (only the listed unix sockets, Linux 7.1; best-effort runs it as unix = any)", 9, unix_paths,
 		  &p->unix_sockets.at },
+		{ "landlock_log (Landlock's audit flags, Linux 6.15)", 7, p->landlock_log_flags != 0, &p->landlock_log.at },
+		{ "UDP port restrictions (connect_udp, bind_udp: Linux 7.2; best-effort runs them as udp = yes)", 10,
+		  udp_connect || udp_bind, udp_at },
 	};
 	if (p->min_abi.set && sb->abi < p->min_abi.n)
 		return lr_fail(err, &p->min_abi.at, "min_abi = %d but this kernel offers Landlock ABI %d%s%s",
@@ -124,6 +130,8 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 		return -1;
 	if (fs)
 		sb->handled_fs = lr_fs_rights_for_abi(sb->abi);
+	if (sb->abi >= 7)
+		sb->restrict_flags = p->landlock_log_flags;
 	/* resolve_unix (ABI 9) is handled unless unix = any: with unix = PATH the rules grant the
 	 * listed sockets; with none no rule does (the filter refuses socket(AF_UNIX) anyway). Below
 	 * ABI 9, best-effort has noted that unix = PATH runs as unix = any. */
@@ -134,6 +142,8 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 	if (sb->abi >= 4) {
 		sb->handled_net = (tcp_connect ? LR_NET_CONNECT_TCP : 0) | (tcp_bind ? LR_NET_BIND_TCP : 0);
 	}
+	if (sb->abi >= 10)
+		sb->handled_net |= (udp_connect ? LR_NET_CONNECT_SEND_UDP : 0) | (udp_bind ? LR_NET_BIND_UDP : 0);
 	if (sb->abi >= 6) {
 		sb->scoped = (scope_unix ? LR_SCOPE_ABSTRACT_UNIX_SOCKET : 0) | (scope_sig ? LR_SCOPE_SIGNAL : 0);
 	} else if ((scope_unix && !p->abstract_unix_isolated.set) || (scope_sig && !p->signals_isolated.set)) {
@@ -542,9 +552,11 @@ static int add_fs_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool f
 
 static int add_port_rules(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
 {
-	for (size_t i = 0; i < p->ports.len; i++) {
-		const struct lr_port_rule *r = lr_vec_at(&p->ports, i);
-		uint64_t right = r->bind ? LR_NET_BIND_TCP : LR_NET_CONNECT_TCP;
+	for (size_t i = 0; i < p->ports.len + p->udp_ports.len; i++) {
+		bool udp = i >= p->ports.len;
+		const struct lr_port_rule *r = udp ? lr_vec_at(&p->udp_ports, i - p->ports.len) : lr_vec_at(&p->ports, i);
+		uint64_t right = udp ? (r->bind ? LR_NET_BIND_UDP : LR_NET_CONNECT_SEND_UDP)
+				     : (r->bind ? LR_NET_BIND_TCP : LR_NET_CONNECT_TCP);
 		if (!(sb->handled_net & right))
 			continue;
 		for (unsigned port = r->lo; port <= r->hi; port++) {

@@ -33,9 +33,16 @@
 
 #define LR_NET_BIND_TCP (1ULL << 0)    /* ABI 4 */
 #define LR_NET_CONNECT_TCP (1ULL << 1) /* ABI 4 */
+#define LR_NET_BIND_UDP (1ULL << 2)         /* ABI 10 */
+#define LR_NET_CONNECT_SEND_UDP (1ULL << 3) /* ABI 10 */
 
 #define LR_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0) /* ABI 6 */
 #define LR_SCOPE_SIGNAL (1ULL << 1)               /* ABI 6 */
+
+/* landlock_restrict_self flags: what the audit subsystem logs of the domain's denials (ABI 7) */
+#define LR_RESTRICT_SELF_LOG_SAME_EXEC_OFF (1U << 0)
+#define LR_RESTRICT_SELF_LOG_NEW_EXEC_ON (1U << 1)
+#define LR_RESTRICT_SELF_LOG_SUBDOMAINS_OFF (1U << 2)
 
 /* The highest ABI whose rights landrun knows how to use. */
 #define LR_LANDLOCK_ABI_KNOWN 9

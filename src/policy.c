@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "baseline.h"
+#include "landlock_abi.h"
 #include "names.h"
 #include "resolve.h"
 #include "syscall_groups.h"
@@ -392,6 +393,32 @@ static int key_min_abi(struct parse_state *st, const char *value, const struct l
 	return set_count(&st->p->min_abi, (int)n, at);
 }
 
+/* landlock_log = WORD ...: Landlock's audit flags (ABI 7), named as Go landrun's --log-* options.
+ * A new line replaces the set; continuation lines (and repeated options) add to it. */
+static int key_landlock_log(struct parse_state *st, const char *value, const struct lr_origin *at)
+{
+	static const struct { const char *word; uint32_t flag; } words[] = {
+		{ "default", 0 },
+		{ "disable-originating", LR_RESTRICT_SELF_LOG_SAME_EXEC_OFF },
+		{ "enable-subprocesses", LR_RESTRICT_SELF_LOG_NEW_EXEC_ON },
+		{ "disable-subdomains", LR_RESTRICT_SELF_LOG_SUBDOMAINS_OFF },
+	};
+	uint32_t flags = st->continuation && st->p->landlock_log.set ? st->p->landlock_log_flags : 0;
+	size_t len;
+	const char *w;
+	while ((w = lr_next_word(&value, &len, false))) {
+		size_t i = 0;
+		while (i < LR_ARRAY_LEN(words) && !(strlen(words[i].word) == len && memcmp(words[i].word, w, len) == 0))
+			i++;
+		if (i == LR_ARRAY_LEN(words))
+			return lr_fail(st->err, at, "landlock_log: unknown word \"%.*s\": expected default, disable-originating, "
+				       "enable-subprocesses or disable-subdomains", (int)len, w);
+		flags |= words[i].flag;
+	}
+	st->p->landlock_log_flags = flags;
+	return set_mark(&st->p->landlock_log, at);
+}
+
 /* ---- [filesystem] ------------------------------------------------------------------------- */
 
 /* How a path word uses the directory landrun is started from: ${CWD} or ${PWD} alone (a trailing
@@ -469,15 +496,16 @@ static int parse_port(const char *s, size_t len, unsigned *out)
 	return 0;
 }
 
-static int add_ports(struct parse_state *st, const char *key, const char *value, bool bind,
+static int add_ports(struct parse_state *st, const char *key, const char *value, bool bind, bool udp,
 		     const struct lr_origin *at)
 {
-	struct lr_flag *any = bind ? &st->p->bind_any : &st->p->connect_any;
+	struct lr_flag *any = udp ? (bind ? &st->p->bind_udp_any : &st->p->connect_udp_any)
+				  : (bind ? &st->p->bind_any : &st->p->connect_any);
+	struct lr_vec *v = udp ? &st->p->udp_ports : &st->p->ports;
 	if (is_word(value, "any"))
 		return set_flag(any, true, at);
 	if (is_word(value, "none")) {
 		/* "none" forgets ports granted so far for this direction. */
-		struct lr_vec *v = &st->p->ports;
 		size_t keep = 0;
 		for (size_t i = 0; i < v->len; i++) {
 			struct lr_port_rule *r = lr_vec_at(v, i);
@@ -500,7 +528,7 @@ static int add_ports(struct parse_state *st, const char *key, const char *value,
 		if (bad || lo > hi)
 			return lr_fail(st->err, at, "%s: \"%.*s\" is not a port (0-65535), a range LO-HI, any or none",
 				       key, (int)len, w);
-		struct lr_port_rule *r = lr_vec_push(&st->p->ports);
+		struct lr_port_rule *r = lr_vec_push(v);
 		if (!r)
 			return lr_fail(st->err, at, "out of memory");
 		r->lo = (uint16_t)lo;
@@ -511,8 +539,24 @@ static int add_ports(struct parse_state *st, const char *key, const char *value,
 	return 0;
 }
 
-static int key_connect_tcp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_ports(st, "connect_tcp", v, false, at); }
-static int key_bind_tcp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_ports(st, "bind_tcp", v, true, at); }
+static int key_connect_tcp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_ports(st, "connect_tcp", v, false, false, at); }
+static int key_bind_tcp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_ports(st, "bind_tcp", v, true, false, at); }
+
+/* connect_udp, bind_udp (Landlock ABI 10): the UDP ports, as connect_tcp and bind_tcp. A direction
+ * is restricted only once its key is given; UDP sockets are allowed (udp = yes) by either key, so
+ * that the socket filter lets the granted datagrams through. */
+static int add_udp_ports(struct parse_state *st, const char *key, const char *v, bool bind, const struct lr_origin *at)
+{
+	struct lr_flag *any = bind ? &st->p->bind_udp_any : &st->p->connect_udp_any;
+	if (add_ports(st, key, v, bind, true, at))
+		return -1;
+	if (!any->set)
+		set_flag(any, false, at);
+	return set_flag(&st->p->udp, true, at);
+}
+
+static int key_connect_udp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_udp_ports(st, "connect_udp", v, false, at); }
+static int key_bind_udp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_udp_ports(st, "bind_udp", v, true, at); }
 
 static int key_udp(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
@@ -895,6 +939,11 @@ static int key_exec_allow(struct parse_state *st, const char *value, const struc
 	return add_paths(st, value, LR_EXEC, at);
 }
 
+static int key_exec_add_command(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	return parse_flag(st, "add_command", v, "yes", "no", &st->p->add_command, at);
+}
+
 static int key_exec_verify(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
 	size_t plen, dlen;
@@ -1038,6 +1087,7 @@ static const struct key_entry keys[] = {
 	{ "policy", "include", key_include },
 	{ "policy", "compat", key_compat },
 	{ "policy", "min_abi", key_min_abi },
+	{ "policy", "landlock_log", key_landlock_log },
 	{ "filesystem", "ro", key_ro },
 	{ "filesystem", "rox", key_rox },
 	{ "filesystem", "rw", key_rw },
@@ -1048,6 +1098,8 @@ static const struct key_entry keys[] = {
 	{ "network", "connect_tcp", key_connect_tcp },
 	{ "network", "bind_tcp", key_bind_tcp },
 	{ "network", "udp", key_udp },
+	{ "network", "connect_udp", key_connect_udp },
+	{ "network", "bind_udp", key_bind_udp },
 	{ "network", "families", key_families },
 	{ "network", "abstract_unix", key_abstract_unix },
 	{ "network", "unix", key_unix },
@@ -1080,6 +1132,7 @@ static const struct key_entry keys[] = {
 	{ "env", "strip_proxy_credentials", key_env_strip_proxy },
 	{ "exec", "allow", key_exec_allow },
 	{ "exec", "verify", key_exec_verify },
+	{ "exec", "add_command", key_exec_add_command },
 };
 
 static const char *const sections[] = { "policy", "filesystem", "network", "process", "syscalls", "env", "exec" };
@@ -1090,7 +1143,7 @@ static bool key_takes_list(const char *key)
 	static const char *const scalar[] = { "compat", "min_abi", "unrestricted", "udp", "abstract_unix",
 					      "signals", "new_session", "default", "action", "baseline", "path",
 					      "private_tmp", "timeout", "die_with_parent", "log_denials", "supervise",
-					      "strip_proxy_credentials" };
+					      "strip_proxy_credentials", "add_command" };
 	for (size_t i = 0; i < LR_ARRAY_LEN(scalar); i++)
 		if (strcmp(key, scalar[i]) == 0)
 			return false;
@@ -1456,6 +1509,7 @@ void lr_policy_init(struct lr_policy *p)
 	memset(p, 0, sizeof(*p));
 	lr_vec_init(&p->paths, sizeof(struct lr_path_rule));
 	lr_vec_init(&p->ports, sizeof(struct lr_port_rule));
+	lr_vec_init(&p->udp_ports, sizeof(struct lr_port_rule));
 	lr_vec_init(&p->unix_paths, sizeof(struct lr_path_rule));
 	lr_vec_init(&p->keep_fds, sizeof(int));
 	lr_vec_init(&p->sys_rules, sizeof(struct lr_sys_rule));
@@ -1478,6 +1532,7 @@ void lr_policy_free(struct lr_policy *p)
 {
 	lr_vec_free(&p->paths);
 	lr_vec_free(&p->ports);
+	lr_vec_free(&p->udp_ports);
 	lr_vec_free(&p->unix_paths);
 	lr_vec_free(&p->keep_fds);
 	lr_vec_free(&p->sys_rules);
@@ -1513,6 +1568,15 @@ int lr_policy_set(struct lr_policy *p, const struct lr_env_ctx *ctx, const char 
 		  const char *key, const char *value, const struct lr_origin *at, struct lr_error *err)
 {
 	struct parse_state st = { .p = p, .ctx = ctx, .file = at->file, .err = err };
+	char cwd[PATH_MAX];
+	st.dir = getcwd(cwd, sizeof(cwd));
+	return dispatch(&st, section, key, value, at);
+}
+
+int lr_policy_add(struct lr_policy *p, const struct lr_env_ctx *ctx, const char *section,
+		  const char *key, const char *value, const struct lr_origin *at, struct lr_error *err)
+{
+	struct parse_state st = { .p = p, .ctx = ctx, .file = at->file, .err = err, .continuation = true };
 	char cwd[PATH_MAX];
 	st.dir = getcwd(cwd, sizeof(cwd));
 	return dispatch(&st, section, key, value, at);

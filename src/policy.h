@@ -137,6 +137,8 @@ struct lr_policy {
 	/* [policy] */
 	struct lr_compat_setting compat;
 	struct lr_count min_abi; /* 0: none */
+	struct lr_mark landlock_log;     /* given; the flags are below */
+	uint32_t landlock_log_flags;     /* LR_RESTRICT_SELF_LOG_* for landlock_restrict_self (ABI 7) */
 
 	/* [filesystem] */
 	struct lr_vec paths;         /* struct lr_path_rule */
@@ -147,6 +149,8 @@ struct lr_policy {
 	struct lr_vec ports;                     /* struct lr_port_rule */
 	struct lr_flag connect_any, bind_any;    /* TCP connect / bind is NOT restricted */
 	struct lr_flag udp;                      /* UDP sockets allowed */
+	struct lr_vec udp_ports;                 /* struct lr_port_rule: connect_udp, bind_udp (ABI 10) */
+	struct lr_flag connect_udp_any, bind_udp_any; /* set: that direction's key was given */
 	struct lr_mark families;                 /* given; the mask is below */
 	uint64_t families_mask;                  /* bit per AF_* number */
 	struct lr_flag abstract_unix_isolated;   /* abstract_unix = isolated (default) */
@@ -178,6 +182,8 @@ struct lr_policy {
 	bool exec_none;                 /* allow = none: nothing but the command and its interpreters */
 	struct lr_origin exec_none_at;  /* where allow = none was given */
 	struct lr_vec verify;           /* struct lr_verify_rule */
+	struct lr_flag add_command;     /* add_command = yes: the command's own file, as resolved, gets
+					 * rox (Go landrun's --add-exec) */
 
 	/* [env] */
 	struct lr_vec env_rules; /* struct lr_env_rule */
@@ -224,6 +230,11 @@ int lr_policy_load_string(struct lr_policy *p, const struct lr_env_ctx *ctx, con
 int lr_policy_set(struct lr_policy *p, const struct lr_env_ctx *ctx, const char *section,
 		  const char *key, const char *value, const struct lr_origin *at,
 		  struct lr_error *err);
+
+/* The same as a continuation line of key: a key whose new line replaces its list (unix,
+ * families, netlink) adds to it instead, so that a repeated flag adds up. */
+int lr_policy_add(struct lr_policy *p, const struct lr_env_ctx *ctx, const char *section,
+		  const char *key, const char *value, const struct lr_origin *at, struct lr_error *err);
 
 /* Writes s as one policy word that reads back as exactly s (no ${...} expanded in it): as it is
  * when every byte is plain (ASCII letters, digits and /._-+@%~:^), else in double quotes with the

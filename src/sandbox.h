@@ -53,6 +53,7 @@ struct lr_sandbox {
 	const char *landlock_missing; /* why there is no Landlock, or NULL */
 	int ruleset_fd;     /* -1: no Landlock ruleset */
 	uint64_t handled_fs, handled_net, scoped;
+	uint32_t restrict_flags; /* for landlock_restrict_self: [policy] landlock_log (ABI 7) */
 	unsigned fs_rules, net_rules;
 
 	/* seccomp: [0] the deny list (baseline, denials); [1] the allow list with default = deny */

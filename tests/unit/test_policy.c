@@ -273,6 +273,51 @@ Test(policy, compat_values)
 	cr_expect_eq(P.compat.is, LR_STRICT);
 }
 
+Test(policy, landlock_log_words_add_up_and_a_new_line_replaces)
+{
+	load_ok("[policy]\nlandlock_log = disable-originating\n    enable-subprocesses\n");
+	cr_expect(P.landlock_log.set);
+	cr_expect_eq(P.landlock_log_flags, 0x3u);
+	load_ok("[policy]\nlandlock_log = disable-subdomains\n");
+	cr_expect_eq(P.landlock_log_flags, 0x4u);
+	load_ok("[policy]\nlandlock_log = default\n");
+	cr_expect_eq(P.landlock_log_flags, 0u);
+	struct lr_origin at = { "command line", 2 };
+	cr_assert_eq(lr_policy_add(&P, &CTX, "policy", "landlock_log", "enable-subprocesses", &at, &E), 0, "%s", E.msg);
+	cr_assert_eq(lr_policy_add(&P, &CTX, "policy", "landlock_log", "disable-originating", &at, &E), 0, "%s", E.msg);
+	cr_expect_eq(P.landlock_log_flags, 0x3u);
+	UT_EXPECT_ERROR(&CTX, "[policy]\nlandlock_log = loud\n",
+			"t.ini:2: landlock_log: unknown word \"loud\": expected default, disable-originating, "
+			"enable-subprocesses or disable-subdomains");
+}
+
+Test(policy, udp_ports_restrict_their_direction_and_allow_udp_sockets)
+{
+	load_ok("[network]\nconnect_udp = 53, 5353-5354\n");
+	cr_expect(P.udp.on);
+	cr_expect(P.connect_udp_any.set && !P.connect_udp_any.on);
+	cr_expect(!P.bind_udp_any.set);
+	cr_assert_eq(P.udp_ports.len, 2);
+	cr_expect_eq(P.ports.len, 0, "UDP ports must not become TCP grants");
+	const struct lr_port_rule *r = lr_vec_at(&P.udp_ports, 1);
+	cr_expect(r->lo == 5353 && r->hi == 5354 && !r->bind);
+	load_ok("[network]\nbind_udp = any\n");
+	cr_expect(P.bind_udp_any.set && P.bind_udp_any.on);
+	load_ok("[network]\nconnect_udp = none\n");
+	cr_expect_eq(P.udp_ports.len, 0);
+	UT_EXPECT_ERROR(&CTX, "[network]\nbind_udp = 70000\n",
+			"t.ini:2: bind_udp: \"70000\" is not a port (0-65535), a range LO-HI, any or none");
+}
+
+Test(policy, add_command_values)
+{
+	load_ok("[exec]\nadd_command = yes\n");
+	cr_expect(P.add_command.on && P.add_command.set);
+	cr_expect(!P.exec_control.set, "add_command is no allow list");
+	load_ok("[exec]\nadd_command = no\n");
+	cr_expect(!P.add_command.on);
+}
+
 Test(policy, min_abi_accepts_1_to_64)
 {
 	load_ok("[policy]\nmin_abi = 1\n");
