@@ -65,11 +65,11 @@ static void drain(int out_fd, int err_fd, struct lrt_result *r)
 
 /* LANDRUN_TEST_ABI=N (make check-abi): every run gets --test-abi N first, so the whole suite runs
  * as on a kernel with Landlock ABI N; a test's own --test-abi, later on the line, still wins. The
- * subcommands (first argument) take no such option: digest, check, and learn (which observes
+ * subcommands (first argument) take no such option: digest, check, policies, and learn (which observes
  * without Landlock; the policies it writes are then run with the cap). */
 static const char *test_abi(const char *const args[])
 {
-	static const char *const subcommands[] = { "digest", "check", "learn" };
+	static const char *const subcommands[] = { "digest", "check", "learn", "policies" };
 	const char *abi = getenv("LANDRUN_TEST_ABI");
 	if (!abi || !*abi)
 		return NULL;
