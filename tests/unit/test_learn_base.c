@@ -23,23 +23,23 @@ Test(learn_base, rights_add_up_beneath_directories_and_files_grant_only_themselv
 	struct lr_learn_base b;
 	lr_learn_base_init(&b);
 	cr_assert_eq(lr_learn_base_add(&b, "/usr", lr_access_rights(LR_ROX), true), 0);
-	cr_assert_eq(lr_learn_base_add(&b, "/work", RO, true), 0);
-	cr_assert_eq(lr_learn_base_add(&b, "/work/out", RW, true), 0);
+	cr_assert_eq(lr_learn_base_add(&b, "/srv/job", RO, true), 0);
+	cr_assert_eq(lr_learn_base_add(&b, "/srv/job/out", RW, true), 0);
 	cr_assert_eq(lr_learn_base_add(&b, "/etc/passwd", RO, false), 0);
 	cr_assert_eq(lr_learn_base_add(&b, "/dev/null", RW, false), 0);
 	/* the grants */
 	cr_expect(lr_learn_base_allows(&b, "/usr", RO));
 	cr_expect(lr_learn_base_allows(&b, "/usr/bin/git", RUN));
-	cr_expect(lr_learn_base_allows(&b, "/work/out/a/b", RW));
-	cr_expect(lr_learn_base_allows(&b, "/work/out/a/b", RO));
+	cr_expect(lr_learn_base_allows(&b, "/srv/job/out/a/b", RW));
+	cr_expect(lr_learn_base_allows(&b, "/srv/job/out/a/b", RO));
 	cr_expect(lr_learn_base_allows(&b, "/etc/passwd", RO & LR_FS_FILE_RIGHTS));
 	cr_expect(lr_learn_base_allows(&b, "/dev/null", RW & LR_FS_FILE_RIGHTS));
 	/* the attacks: beyond them */
 	cr_expect(!lr_learn_base_allows(&b, "/usr/bin/git", RW & LR_FS_FILE_RIGHTS), "written in a rox tree");
-	cr_expect(!lr_learn_base_allows(&b, "/work", RW), "a read grant written");
-	cr_expect(!lr_learn_base_allows(&b, "/work/outside", RW), "a sibling named alike");
-	cr_expect(!lr_learn_base_allows(&b, "/work2", RO), "a name that only starts alike");
-	cr_expect(!lr_learn_base_allows(&b, "/work/f", RUN), "executed where only read");
+	cr_expect(!lr_learn_base_allows(&b, "/srv/job", RW), "a read grant written");
+	cr_expect(!lr_learn_base_allows(&b, "/srv/job/outside", RW), "a sibling named alike");
+	cr_expect(!lr_learn_base_allows(&b, "/srv/job2", RO), "a name that only starts alike");
+	cr_expect(!lr_learn_base_allows(&b, "/srv/job/f", RUN), "executed where only read");
 	cr_expect(!lr_learn_base_allows(&b, "/etc/passwd/x", RO), "beneath a file grant");
 	cr_expect(!lr_learn_base_allows(&b, "/etc", RO), "the directory of a file grant");
 	cr_expect(!lr_learn_base_allows(&b, "/secret", RO));
