@@ -423,6 +423,10 @@ Test(cli, print_default_prints_the_embedded_policy)
 Test(cli, help_lists_every_option)
 {
 	FILE *f = fopen(LANDRUN_SRCDIR "/src/cli.c", "r");
+	if (!f && !lrt_is_root())
+		/* the source tree need not be readable by the unprivileged run (a 0700 checkout): the
+		 * root run reads it, and the help text is the same for every user */
+		cr_skip_test("the source of the option table is not readable by this user");
 	cr_assert(f, "cannot read the source of the option table");
 	struct lrt_result *r = lrt_run(T, LRT_ARGS("--help"));
 	cr_expect_eq(r->status, 0, "%s", r->err);
