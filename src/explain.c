@@ -51,17 +51,13 @@ static void explain_filesystem(FILE *out, const struct lr_policy *p, const struc
 		sb->handled_fs ? lr_fs_rights_str(sb->handled_fs, buf, sizeof(buf)) : "none (NOT restricted)");
 }
 
-static void explain_ports(FILE *out, const struct lr_policy *p, bool bind)
+/* The port rules of ports (struct lr_port_rule) for bind or connect, one line each with its
+ * origin, or "none" where any (the "any" setting of key) was given. */
+static void list_ports(FILE *out, const struct lr_vec *ports, const char *key, bool bind, const struct lr_flag *any)
 {
-	const struct lr_flag *any = bind ? &p->bind_any : &p->connect_any;
-	const char *key = bind ? "bind_tcp" : "connect_tcp";
-	if (any->on) {
-		setting(out, key, "any", lr_given(any));
-		return;
-	}
 	bool some = false;
-	for (size_t i = 0; i < p->ports.len; i++) {
-		const struct lr_port_rule *r = lr_vec_at(&p->ports, i);
+	for (size_t i = 0; i < ports->len; i++) {
+		const struct lr_port_rule *r = lr_vec_at(ports, i);
 		if (r->bind != bind)
 			continue;
 		char range[16];
@@ -72,6 +68,17 @@ static void explain_ports(FILE *out, const struct lr_policy *p, bool bind)
 	}
 	if (!some)
 		setting(out, key, "none", lr_given(any));
+}
+
+static void explain_ports(FILE *out, const struct lr_policy *p, bool bind)
+{
+	const struct lr_flag *any = bind ? &p->bind_any : &p->connect_any;
+	const char *key = bind ? "bind_tcp" : "connect_tcp";
+	if (any->on) {
+		setting(out, key, "any", lr_given(any));
+		return;
+	}
+	list_ports(out, &p->ports, key, bind, any);
 }
 
 /* [exec]: what may be executed, and the interpreters that can run any readable file anyway. */
@@ -149,19 +156,7 @@ static void explain_udp_ports(FILE *out, const struct lr_policy *p, const struct
 		setting(out, key, any->on ? "any" : why, lr_given(any));
 		return;
 	}
-	bool some = false;
-	for (size_t i = 0; i < p->udp_ports.len; i++) {
-		const struct lr_port_rule *r = lr_vec_at(&p->udp_ports, i);
-		if (r->bind != bind)
-			continue;
-		char range[16];
-		snprintf(range, sizeof(range), r->lo == r->hi ? "%u" : "%u-%u", r->lo, r->hi);
-		fprintf(out, "  %-16s %s", key, range);
-		origin(out, &r->at);
-		some = true;
-	}
-	if (!some)
-		setting(out, key, "none", lr_given(any));
+	list_ports(out, &p->udp_ports, key, bind, any);
 }
 
 static void explain_network(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
