@@ -333,10 +333,7 @@ struct relinked {
 
 static uint64_t rule_rights(const struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_path_rule *r)
 {
-	uint64_t rights = lr_access_rights(r->access) & sb->handled_fs;
-	if (p->exec_none && r->access != LR_EXEC)
-		rights &= ~LR_FS_EXECUTE; /* [exec] allow = none: rox/rwx grant no execution */
-	return rights;
+	return lr_rule_rights(p, r) & sb->handled_fs;
 }
 
 /* The rule on an opened, stat'ed path: rights masked to a file's, dev = checked, the guard. */

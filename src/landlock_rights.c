@@ -61,3 +61,11 @@ uint64_t lr_access_rights(enum lr_access a)
 	}
 	return 0;
 }
+
+uint64_t lr_rule_rights(const struct lr_policy *p, const struct lr_path_rule *r)
+{
+	uint64_t rights = lr_access_rights(r->access);
+	if (p->exec_none && r->access != LR_EXEC)
+		rights &= ~LR_FS_EXECUTE;
+	return rights;
+}

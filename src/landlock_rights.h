@@ -11,6 +11,9 @@
 
 /* Rights a policy access word grants, before masking to the ABI and to files. */
 uint64_t lr_access_rights(enum lr_access a);
+/* Rights one path rule of p grants, before masking to the ABI and to files: its access word's,
+ * less execute under [exec] allow = none (rox and rwx then grant no execution). */
+uint64_t lr_rule_rights(const struct lr_policy *p, const struct lr_path_rule *r);
 uint64_t lr_fs_rights_for_abi(int abi);
 /* Rights that mean something on a non-directory. */
 #define LR_FS_FILE_RIGHTS                                                                          \

@@ -40,19 +40,14 @@ int lr_learn_base_add(struct lr_learn_base *b, const char *path, uint64_t rights
 	return 0;
 }
 
-/* One policy path resolved (no link inside a write grant followed) to the kernel's name of what it
- * opens, and added; a write grant's directory is recorded for the paths after it. A path that
- * cannot be opened grants nothing here. 0, or -1 (out of memory). */
-static int add_resolved(struct lr_learn_base *b, struct lr_resolver *rs, const char *path, uint64_t rights,
-			bool write_dir)
+/* What fd (opened for path) is, added under the kernel's name for it; a write grant's directory is
+ * recorded for the paths after it. 0, or -1 (out of memory). */
+static int add_opened(struct lr_learn_base *b, struct lr_resolver *rs, int fd, const char *path, uint64_t rights,
+		      bool write_dir)
 {
 	static const struct lr_origin base_at = { "base policy", 0 };
-	struct lr_planted planted;
 	struct stat st;
 	char proc[64], name[PATH_MAX];
-	int fd = lr_resolve(rs, path, &planted);
-	if (fd < 0)
-		return 0; /* absent, or a planted link: the compile refused the latter already */
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	ssize_t n = fstat(fd, &st) == 0 && !S_ISLNK(st.st_mode) ? readlink(proc, name, sizeof(name) - 1) : -1;
 	int rc = 0;
@@ -64,16 +59,21 @@ static int add_resolved(struct lr_learn_base *b, struct lr_resolver *rs, const c
 		else
 			rc = lr_learn_base_add(b, name, rights, dir);
 	}
-	close(fd);
 	return rc;
 }
 
-static uint64_t policy_rights(const struct lr_policy *p, const struct lr_path_rule *r)
+/* One policy path resolved (no link inside a write grant followed) and added. A path that cannot
+ * be opened grants nothing here. 0, or -1 (out of memory). */
+static int add_resolved(struct lr_learn_base *b, struct lr_resolver *rs, const char *path, uint64_t rights,
+			bool write_dir)
 {
-	uint64_t rights = lr_access_rights(r->access);
-	if (p->exec_none && r->access != LR_EXEC)
-		rights &= ~LR_FS_EXECUTE; /* [exec] allow = none: rox and rwx grant no execution */
-	return rights;
+	struct lr_planted planted;
+	int fd = lr_resolve(rs, path, &planted);
+	if (fd < 0)
+		return 0; /* absent, or a planted link: the compile refused the latter already */
+	int rc = add_opened(b, rs, fd, path, rights, write_dir);
+	close(fd);
+	return rc;
 }
 
 int lr_learn_base_build(struct lr_learn_base *b, const struct lr_policy *p, const struct lr_sandbox *sb,
@@ -89,7 +89,7 @@ int lr_learn_base_build(struct lr_learn_base *b, const struct lr_policy *p, cons
 	/* the write grants first, as the compile adds them: they decide which links are followed */
 	for (size_t i = 0; !rc && i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
-		uint64_t rights = policy_rights(p, r);
+		uint64_t rights = lr_rule_rights(p, r);
 		if (rights & LR_FS_WRITE_RIGHTS)
 			rc = add_resolved(b, &rs, r->path, rights, true);
 	}
@@ -97,7 +97,7 @@ int lr_learn_base_build(struct lr_learn_base *b, const struct lr_policy *p, cons
 		rc = add_resolved(b, &rs, sb->private_tmp, lr_access_rights(LR_RW), true);
 	for (size_t i = 0; !rc && i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
-		uint64_t rights = policy_rights(p, r);
+		uint64_t rights = lr_rule_rights(p, r);
 		if (!(rights & LR_FS_WRITE_RIGHTS))
 			rc = add_resolved(b, &rs, r->path, rights, false);
 	}
