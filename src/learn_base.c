@@ -93,8 +93,9 @@ int lr_learn_base_build(struct lr_learn_base *b, const struct lr_policy *p, cons
 		if (rights & LR_FS_WRITE_RIGHTS)
 			rc = add_resolved(b, &rs, r->path, rights, true);
 	}
+	/* the directory held since its creation, as the compile grants it: not its name again */
 	if (!rc && sb->private_tmp)
-		rc = add_resolved(b, &rs, sb->private_tmp, lr_access_rights(LR_RW), true);
+		rc = add_opened(b, &rs, sb->tmp.fd, sb->private_tmp, lr_access_rights(LR_RW), true);
 	for (size_t i = 0; !rc && i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
 		uint64_t rights = lr_rule_rights(p, r);
