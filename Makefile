@@ -16,8 +16,9 @@ NEEDS_check-nolandlock = uml
 NEEDS_check-valgrind = valgrind
 NEEDS_check-man = man
 NEEDS_lint = lint
+NEEDS_bench = git bench
 NEEDS_deps = $(NEEDS_check)
-# fuzz and bench need the build set only (tests/fuzz/run.sh installs clang's libFuzzer itself).
+# fuzz needs the build set only (tests/fuzz/run.sh installs clang's libFuzzer itself).
 INSTALLING_GOALS = demo check check-asan check-abi check-nolandlock check-valgrind check-man lint fuzz bench deps
 
 ifneq ($(filter clean distclean,$(MAKECMDGOALS)),)
