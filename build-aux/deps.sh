@@ -1,7 +1,7 @@
 #!/bin/sh
 # The Debian packages landrun needs, by set, and which of them are missing.
 #   deps.sh [--check] SET...
-# Sets: build (what a plain `make` needs), test (Criterion), git, man (mandoc), valgrind,
+# Sets: build (what a plain `make` needs), test (Criterion, libcap-ng), git, man (mandoc), valgrind,
 # lint (cppcheck, clang-tidy), uml (user-mode-linux), bench (bubblewrap, which the bench compares
 # with). The Makefile names the sets each target needs. Missing packages are installed with
 # apt-get when root, unless --check; otherwise the exact apt-get line is printed and the exit
@@ -23,7 +23,9 @@ for set in "$@"; do
 		need_pc "libseccomp >= 2.5" libseccomp-dev
 		need_pc inih libinih-dev
 		need_pc nettle nettle-dev ;;
-	test) need_pc criterion libcriterion-dev ;;
+	test)
+		need_pc criterion libcriterion-dev
+		need_pc libcap-ng libcap-ng-dev ;;
 	git) need_cmd git git ;;
 	man) need_cmd mandoc mandoc ;;
 	valgrind) need_cmd valgrind valgrind ;;

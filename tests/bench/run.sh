@@ -26,11 +26,6 @@ $CC $CF -Isrc -o "$O/spawnbench" tests/bench/spawnbench.c "$B/src/liblandrun.a" 
 	-lseccomp -linih -lnettle 2>"$O/spawnbench.log" || spawnbench=no
 $CC $CF -Isrc -o "$O/parsebench" tests/bench/parsebench.c "$B/src/liblandrun.a" \
 	-lseccomp -linih -lnettle || { echo "bench: build failed" >&2; exit 1; }
-# The reference's recorder: landrun's own code with its kernel calls wrapped (see refgen.c).
-$CC $CF -Isrc -static-pie -Wl,--wrap=syscall,--wrap=prctl,--wrap=setrlimit,--wrap=setsid,--wrap=execve \
-	-o "$O/refgen" tests/bench/refgen.c "$B/src/cli.o" "$B/src/liblandrun.a" -lseccomp -linih -lnettle ||
-	{ echo "bench: build failed" >&2; exit 1; }
-
 T=$(mktemp -d /var/tmp/landrun-bench.XXXXXX) || exit 1
 # The shipped policies, copied where none of them grants write access (they grant /tmp and the
 # working directory, $T): landrun refuses a policy its own sandbox could rewrite.
@@ -103,7 +98,7 @@ startup() {
 # What the unprivileged user runs is staged where it can reach it (the build tree may not be).
 S=$(mktemp -d /var/tmp/landrun-bench-bin.XXXXXX) || exit 1
 trap 'rm -rf "$T" "$P" "$S"' EXIT
-cp "$L" "$O/refgen" "$O/bench" "$O/noop_wrapper" "$S/" || exit 1
+cp "$L" "$B/tests/helpers/refgen" "$O/bench" "$O/noop_wrapper" "$S/" || exit 1
 chmod 755 "$S" "$P" && chmod a+r "$P"/*.ini
 startup root "$T"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
