@@ -149,12 +149,13 @@ $(B)/tests/helpers/%: tests/helpers/%.c
 
 # The bench's reference (tests/bench/): refgen, landrun's command line with its kernel calls
 # recorded, and the reference's source, which a test compiles from a record and compares with
-# landrun. Staged with the helpers, so that the unprivileged run finds them.
+# landrun. Staged with the helpers, so that the unprivileged run finds them (not as *.c there: each
+# of those is a helper program).
 REFGEN_WRAPS = -Wl,--wrap=syscall,--wrap=prctl,--wrap=setrlimit,--wrap=setsid,--wrap=execve
 $(B)/tests/helpers/refgen: tests/bench/refgen.c $(OBJ_CLI) $(B)/src/liblandrun.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(CLI_LINK) $(REFGEN_WRAPS) -o $@ $^ $(LIBS)
-$(B)/tests/helpers/reference.c: tests/bench/reference.c
+$(B)/tests/helpers/reference.src: tests/bench/reference.c
 	@mkdir -p $(@D)
 	cp $< $@
 $(B)/tests/helpers/landlock_abi.h: src/landlock_abi.h
@@ -162,7 +163,7 @@ $(B)/tests/helpers/landlock_abi.h: src/landlock_abi.h
 	cp $< $@
 
 HELPERS = $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%,$(wildcard tests/helpers/*.c)) \
-          $(B)/tests/helpers/refgen $(B)/tests/helpers/reference.c $(B)/tests/helpers/landlock_abi.h
+          $(B)/tests/helpers/refgen $(B)/tests/helpers/reference.src $(B)/tests/helpers/landlock_abi.h
 
 # The suite: unit tests, then the integration tests as root and, when root, again as an
 # unprivileged user (nobody) whose sandbox cannot lean on root's privileges.

@@ -62,11 +62,11 @@ static void build_reference(struct ref_case *c)
 	lrt_write(header, r->out);
 	c->record = lrt_fmt("%s", r->out);
 	lrt_free(r);
-	char *src = helper("reference.c"), *inc = lrt_helpers_dir();
+	char *src = helper("reference.src"), *inc = lrt_helpers_dir();
 	c->reference = lrt_fmt("%s/reference", c->build);
 	char *iflag = lrt_fmt("-I%s", inc), *dflag = lrt_fmt("-DREF_HEADER=\"%s\"", header);
 	r = lrt_run_program(NULL, LRT_ARGS("/usr/bin/cc", "-std=gnu11", "-D_GNU_SOURCE", "-O2", "-static-pie",
-					   iflag, dflag, "-o", c->reference, src));
+					   iflag, dflag, "-o", c->reference, "-x", "c", src));
 	cr_assert_eq(r->status, 0, "cc: %s%s", r->out, r->err);
 	lrt_free(r);
 }
