@@ -215,7 +215,7 @@ static int open_rule_path(struct lr_sandbox *sb, struct lr_resolver *rs, const s
 		return fd;
 	int e = errno;
 	if (r->optional && (e == ENOENT || e == ENOTDIR)) {
-		if (lr_sandbox_note(sb, false, "skipped optional %s = ?%s (%s:%d): %s", lr_access_name(r->access),
+		if (sb->verbose && lr_sandbox_note(sb, false, "skipped optional %s = ?%s (%s:%d): %s", lr_access_name(r->access),
 				    r->path, r->at.file, r->at.line, strerror(e))) {
 			lr_fail(err, NULL, "out of memory");
 			return -1;

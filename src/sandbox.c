@@ -113,6 +113,7 @@ int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const s
 	}
 	sb->socket_activation = o && o->socket_activation;
 	sb->in_place = o && o->in_place;
+	sb->verbose = o && o->verbose;
 	sb->trace_denials = o && o->trace_denials;
 	if (lr_env_compile(sb, p, environ, err))
 		return -1;

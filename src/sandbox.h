@@ -75,6 +75,7 @@ struct lr_sandbox {
 	bool new_session;
 	bool socket_activation;
 	bool in_place;
+	bool verbose; /* notes about optional items are kept (-v, --explain): not formatted otherwise */
 	const char *private_tmp; /* created for this run (0700), removed by the supervisor */
 	struct lr_tmpdir tmp;    /* private_tmp, held open */
 
