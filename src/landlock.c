@@ -159,88 +159,6 @@ static int add_rule_fd(const struct lr_sandbox *sb, int fd, uint64_t rights)
 	return (int)syscall(LR_SYS_landlock_add_rule, sb->ruleset_fd, LR_LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
 }
 
-enum { RULE_SKIPPED = -3 }; /* apart from LR_RESOLVE_PLANTED */
-
-/* A link on the way to path lies in a directory the sandbox may write. */
-static int refuse_planted(const struct lr_origin *at, const char *path, const struct lr_planted *pl,
-			  struct lr_error *err)
-{
-	char grant[PATH_MAX + 128];
-	bool final = strcmp(pl->link, path) == 0;
-	return lr_fail(err, at, "%s%s%s%s is a symbolic link inside the write grant %s: the sandbox could have planted it; "
-		       "name the real path instead", pl->link, final ? "" : " (on the way to ", final ? "" : path,
-		       final ? "" : ")", lr_write_dir_str(pl->grant, grant, sizeof(grant)));
-}
-
-/* Opens a policy path for a rule, following no symbolic link that lies inside a write grant
- * (resolve.h); one outside them all is followed, whoever owns it (system links like
- * /lib -> usr/lib). Ownership is no trust: a link the sandbox made as root is root's.
- *
- * dir_rights (0: none) asks to try the rule before the fstat: the kernel refuses directory rights
- * on anything but a directory (EINVAL), so success proves a directory and saves the fstat (a third
- * of the syscalls of a large policy); *rule_added is then set and *st unset. Returns the fd,
- * RULE_SKIPPED (an optional path that is absent) or -1. */
-static int open_rule_path(struct lr_sandbox *sb, struct lr_resolver *rs, const struct lr_path_rule *r,
-			  uint64_t dir_rights, bool *rule_added, struct stat *st, struct lr_error *err)
-{
-	struct lr_planted planted;
-	int fd = lr_resolve(rs, r->path, &planted);
-	*rule_added = false;
-	if (fd == LR_RESOLVE_PLANTED) {
-		refuse_planted(&r->at, r->path, &planted, err);
-		return -1; /* spelt out here and below: the analyser cannot see into lr_fail */
-	}
-	if (fd >= 0 && dir_rights) {
-		if (add_rule_fd(sb, fd, dir_rights) == 0) {
-			*rule_added = true;
-			return fd;
-		}
-		if (errno != EINVAL) {
-			int e = errno;
-			close(fd);
-			lr_fail(err, &r->at, "landlock_add_rule(%s): %s", r->path, strerror(e));
-			return -1;
-		}
-	}
-	if (fd >= 0 && fstat(fd, st) < 0) { /* never hand back an fd with *st unset */
-		close(fd);
-		fd = -1;
-	}
-	if (fd >= 0 && S_ISLNK(st->st_mode)) { /* only if swapped in between the walk's two calls */
-		close(fd);
-		lr_fail(err, &r->at, "%s became a symbolic link while landrun opened it; name the real path instead", r->path);
-		return -1;
-	}
-	if (fd >= 0)
-		return fd;
-	int e = errno;
-	if (r->optional && (e == ENOENT || e == ENOTDIR)) {
-		if (sb->verbose && lr_sandbox_note(sb, false, "skipped optional %s = ?%s (%s:%d): %s", lr_access_name(r->access),
-				    r->path, r->at.file, r->at.line, strerror(e))) {
-			lr_fail(err, NULL, "out of memory");
-			return -1;
-		}
-		return RULE_SKIPPED;
-	}
-	/* a path near PATH_MAX is cut so that the reason still fits in the message */
-	size_t len = strlen(r->path);
-	lr_fail(err, &r->at, "%.*s%s: %s%s", len > 400 ? 400 : (int)len, r->path, len > 400 ? "..." : "",
-		strerror(e), e == ENOENT ? " (prefix the path with ? if it may be absent)" : "");
-	return -1; /* spelt out: callers test fd < 0, and the analyser cannot see into lr_fail */
-}
-
-/* One path-beneath rule on an opened path (the caller closes the fd). */
-static int add_path_beneath(struct lr_sandbox *sb, int fd, uint64_t rights, const char *path,
-			    const struct lr_origin *at, struct lr_error *err)
-{
-	int rc = add_rule_fd(sb, fd, rights);
-	int e = errno;
-	if (rc < 0)
-		return lr_fail(err, at, "landlock_add_rule(%s): %s", path, strerror(e));
-	sb->fs_rules++;
-	return 0;
-}
-
 /* Rule fds are held until every rule is added, then closed by one close_range instead of a close
  * each: by exec's fd-closing step in the CLI (defer_close), here in the library, where fds a..b
  * all held are all this compile's own (fds are unique), so a close_range over such a run closes
@@ -301,6 +219,192 @@ static void close_held(struct rule_fds *h)
 	lr_vec_free(&h->held);
 }
 
+/* What the filesystem rules of one compile share. */
+struct fs_rules {
+	struct lr_sandbox *sb;
+	const struct lr_policy *p;
+	struct lr_policy_guard guard; /* built the first time a directory write grant is checked */
+	struct rule_fds fds;
+	struct lr_resolver rs;  /* the write grants' directories, once found */
+	struct lr_vec relinked; /* struct relinked: write grants reached through a link */
+	struct lr_vec covers;   /* struct cover: directories with a rule, by their real path */
+};
+
+/* A directory rule added, with the path it was opened at (no link followed, no . or ..): a later
+ * read grant that resolves beneath it, with no right it lacks, needs no rule of its own. On
+ * merged-/usr systems /bin, /sbin and /lib lead beneath /usr, /etc/localtime to /usr/share. */
+struct cover {
+	const char *path;
+	uint64_t rights;
+	const struct lr_path_rule *r;
+};
+
+/* A write grant found through a link, while the write grants were not all known yet. */
+struct relinked {
+	struct lr_path_rule r;
+	dev_t dev;
+	ino_t ino;
+};
+
+enum { RULE_SKIPPED = -3, RULE_COVERED = -4 }; /* apart from LR_RESOLVE_PLANTED */
+
+/* A link on the way to path lies in a directory the sandbox may write. */
+static int refuse_planted(const struct lr_origin *at, const char *path, const struct lr_planted *pl,
+			  struct lr_error *err)
+{
+	char grant[PATH_MAX + 128];
+	bool final = strcmp(pl->link, path) == 0;
+	return lr_fail(err, at, "%s%s%s%s is a symbolic link inside the write grant %s: the sandbox could have planted it; "
+		       "name the real path instead", pl->link, final ? "" : " (on the way to ", final ? "" : path,
+		       final ? "" : ")", lr_write_dir_str(pl->grant, grant, sizeof(grant)));
+}
+
+/* An absolute path with no empty, "." or ".." component and no trailing slash (except "/"): its
+ * text says where it is. */
+static bool clean_path(const char *p)
+{
+	if (p[0] != '/')
+		return false;
+	for (const char *c = p; *c; c++) {
+		if (*c != '/')
+			continue;
+		const char *n = c + 1;
+		if (*n == '/' || (*n == '\0' && c != p) || (n[0] == '.' && (n[1] == '/' || n[1] == '\0')) ||
+		    (n[0] == '.' && n[1] == '.' && (n[2] == '/' || n[2] == '\0')))
+			return false;
+	}
+	return true;
+}
+
+static bool beneath_text(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1)
+		return true; /* "/" */
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* The directory rule, added before, that grants every right of rights where the last resolve
+ * ended (rs.real), or NULL. Both paths were opened with no link followed on their text, so one
+ * beneath the other in text is beneath it in the hierarchy Landlock walks. (Were a directory
+ * renamed in between, the rule left out would only deny what it granted: never more access.) */
+static const struct cover *covering(const struct fs_rules *c, uint64_t rights)
+{
+	const char *real = c->rs.real;
+	if (!real || !clean_path(real))
+		return NULL;
+	for (size_t i = 0; i < c->covers.len; i++) {
+		const struct cover *cv = lr_vec_at(&c->covers, i);
+		if ((cv->rights & rights) == rights && beneath_text(real, cv->path))
+			return cv;
+	}
+	return NULL;
+}
+
+/* After a rule on a directory: remembered as a cover where the last resolve ended. */
+static int remember_cover(struct fs_rules *c, const struct lr_path_rule *r, uint64_t rights)
+{
+	const char *real = c->rs.real;
+	if (!real || !clean_path(real))
+		return 0;
+	struct cover *cv = lr_vec_push(&c->covers);
+	if (!cv || !(real = real == r->path ? r->path : lr_arena_strdup(&c->sb->arena, real)))
+		return -1;
+	*cv = (struct cover){ real, rights, r };
+	return 0;
+}
+
+static int note_covered(struct lr_sandbox *sb, const struct lr_path_rule *r, const char *real, const struct cover *cv)
+{
+	const char *file = r->at.file ? r->at.file : "default", *cfile = cv->r->at.file ? cv->r->at.file : "default";
+	bool same = strcmp(real, r->path) == 0;
+	return lr_sandbox_note(sb, false, "%s = %s%s (%s:%d)%s%s: covered by %s:%d (%s = %s), no rule of its own",
+			       lr_access_name(r->access), r->optional ? "?" : "", r->path, file, r->at.line,
+			       same ? "" : ", that is ", same ? "" : real, cfile, cv->r->at.line,
+			       lr_access_name(cv->r->access), cv->r->path);
+}
+
+/* Opens a policy path for a rule, following no symbolic link that lies inside a write grant
+ * (resolve.h); one outside them all is followed, whoever owns it (system links like
+ * /lib -> usr/lib). Ownership is no trust: a link the sandbox made as root is root's.
+ *
+ * cover_rights (0: none) asks whether a directory rule added before already grants them where the
+ * path leads: then the path needs no rule (RULE_COVERED). dir_rights (0: none) asks to try the
+ * rule before the fstat: the kernel refuses directory rights on anything but a directory
+ * (EINVAL), so success proves a directory and saves the fstat (a third of the syscalls of a large
+ * policy); *rule_added is then set and *st unset. Returns the fd, RULE_SKIPPED (an optional path
+ * that is absent), RULE_COVERED or -1. */
+static int open_rule_path(struct fs_rules *c, const struct lr_path_rule *r, uint64_t cover_rights,
+			  uint64_t dir_rights, bool *rule_added, struct stat *st, struct lr_error *err)
+{
+	struct lr_sandbox *sb = c->sb;
+	struct lr_planted planted;
+	int fd = lr_resolve(&c->rs, r->path, &planted);
+	*rule_added = false;
+	if (fd == LR_RESOLVE_PLANTED) {
+		refuse_planted(&r->at, r->path, &planted, err);
+		return -1; /* spelt out here and below: the analyser cannot see into lr_fail */
+	}
+	const struct cover *cv = fd >= 0 && cover_rights ? covering(c, cover_rights) : NULL;
+	if (cv) {
+		hold_or_close(&c->fds, fd);
+		if (sb->verbose && note_covered(sb, r, c->rs.real, cv)) {
+			lr_fail(err, NULL, "out of memory");
+			return -1;
+		}
+		return RULE_COVERED;
+	}
+	if (fd >= 0 && dir_rights) {
+		if (add_rule_fd(sb, fd, dir_rights) == 0) {
+			*rule_added = true;
+			return fd;
+		}
+		if (errno != EINVAL) {
+			int e = errno;
+			close(fd);
+			lr_fail(err, &r->at, "landlock_add_rule(%s): %s", r->path, strerror(e));
+			return -1;
+		}
+	}
+	if (fd >= 0 && fstat(fd, st) < 0) { /* never hand back an fd with *st unset */
+		close(fd);
+		fd = -1;
+	}
+	if (fd >= 0 && S_ISLNK(st->st_mode)) { /* only if swapped in between the walk's two calls */
+		close(fd);
+		lr_fail(err, &r->at, "%s became a symbolic link while landrun opened it; name the real path instead", r->path);
+		return -1;
+	}
+	if (fd >= 0)
+		return fd;
+	int e = errno;
+	if (r->optional && (e == ENOENT || e == ENOTDIR)) {
+		if (sb->verbose && lr_sandbox_note(sb, false, "skipped optional %s = ?%s (%s:%d): %s", lr_access_name(r->access),
+				    r->path, r->at.file, r->at.line, strerror(e))) {
+			lr_fail(err, NULL, "out of memory");
+			return -1;
+		}
+		return RULE_SKIPPED;
+	}
+	/* a path near PATH_MAX is cut so that the reason still fits in the message */
+	size_t len = strlen(r->path);
+	lr_fail(err, &r->at, "%.*s%s: %s%s", len > 400 ? 400 : (int)len, r->path, len > 400 ? "..." : "",
+		strerror(e), e == ENOENT ? " (prefix the path with ? if it may be absent)" : "");
+	return -1; /* spelt out: callers test fd < 0, and the analyser cannot see into lr_fail */
+}
+
+/* One path-beneath rule on an opened path (the caller closes the fd). */
+static int add_path_beneath(struct lr_sandbox *sb, int fd, uint64_t rights, const char *path,
+			    const struct lr_origin *at, struct lr_error *err)
+{
+	int rc = add_rule_fd(sb, fd, rights);
+	int e = errno;
+	if (rc < 0)
+		return lr_fail(err, at, "landlock_add_rule(%s): %s", path, strerror(e));
+	sb->fs_rules++;
+	return 0;
+}
+
 /* A grant that lets the sandbox write one of the policy files it was built from. */
 static int refuse_writable_policy(struct lr_policy_guard *g, const struct lr_policy *p,
 				  const struct lr_path_rule *r, const struct stat *st, uint64_t rights,
@@ -313,23 +417,6 @@ static int refuse_writable_policy(struct lr_policy_guard *g, const struct lr_pol
 	return lr_fail(err, &r->at, "the policy file %s is writable inside its own sandbox (by this grant): the sandboxed "
 		       "command could rewrite its own policy; move the policy out of it or narrow the grant", file);
 }
-
-/* What the filesystem rules of one compile share. */
-struct fs_rules {
-	struct lr_sandbox *sb;
-	const struct lr_policy *p;
-	struct lr_policy_guard guard; /* built the first time a directory write grant is checked */
-	struct rule_fds fds;
-	struct lr_resolver rs;  /* the write grants' directories, once found */
-	struct lr_vec relinked; /* struct relinked: write grants reached through a link */
-};
-
-/* A write grant found through a link, while the write grants were not all known yet. */
-struct relinked {
-	struct lr_path_rule r;
-	dev_t dev;
-	ino_t ino;
-};
 
 static uint64_t rule_rights(const struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_path_rule *r)
 {
@@ -353,6 +440,8 @@ static int add_stated_rule(struct fs_rules *c, const struct lr_path_rule *r, int
 	}
 	int rc = rights ? add_path_beneath(c->sb, fd, rights, r->path, &r->at, err) : 0;
 	hold_or_close(&c->fds, fd);
+	if (!rc && rights && S_ISDIR(st->st_mode) && remember_cover(c, r, rights))
+		return lr_fail(err, NULL, "out of memory");
 	return rc;
 }
 
@@ -363,7 +452,7 @@ static int add_write_grant(struct fs_rules *c, const struct lr_path_rule *r, con
 {
 	struct stat st;
 	bool added;
-	int fd = open_rule_path(c->sb, &c->rs, r, 0, &added, &st, err);
+	int fd = open_rule_path(c, r, 0, 0, &added, &st, err);
 	if (fd == RULE_SKIPPED)
 		return 0;
 	if (fd < 0)
@@ -450,17 +539,21 @@ static int add_read_grants(struct fs_rules *c, struct lr_error *err)
 		 * directories together: the rule-first try is made after a directory only, so a run of
 		 * files does not pay a refused landlock_add_rule each. */
 		bool try_dir = last_was_dir && (rights & ~LR_FS_FILE_RIGHTS) && r->access != LR_DEV;
+		/* dev = is checked (a device or a directory?) even where covered */
+		uint64_t cover = r->access == LR_DEV ? 0 : rights;
 		struct stat st;
 		bool added;
-		int fd = open_rule_path(c->sb, &c->rs, r, try_dir ? rights : 0, &added, &st, err);
-		last_was_dir = added || (fd >= 0 && S_ISDIR(st.st_mode));
-		if (fd == RULE_SKIPPED)
+		int fd = open_rule_path(c, r, cover, try_dir ? rights : 0, &added, &st, err);
+		if (fd == RULE_SKIPPED || fd == RULE_COVERED)
 			continue;
+		last_was_dir = added || (fd >= 0 && S_ISDIR(st.st_mode));
 		if (fd < 0)
 			return -1;
 		if (added) {
 			c->sb->fs_rules++;
 			hold_or_close(&c->fds, fd);
+			if (remember_cover(c, r, rights))
+				return lr_fail(err, NULL, "out of memory");
 			continue;
 		}
 		if (add_stated_rule(c, r, fd, &st, rights, false, err))
@@ -480,7 +573,7 @@ static int add_exec_chain_rules(struct fs_rules *c, struct lr_error *err)
 		struct lr_path_rule r = { .path = f, .access = LR_EXEC, .at = { "[exec] command chain", 0 } };
 		struct stat st;
 		bool added;
-		int fd = open_rule_path(sb, &c->rs, &r, 0, &added, &st, err);
+		int fd = open_rule_path(c, &r, 0, 0, &added, &st, err);
 		if (fd < 0)
 			return -1;
 		if (!S_ISREG(st.st_mode)) {
@@ -504,7 +597,7 @@ static int add_unix_rules(struct fs_rules *c, struct lr_error *err)
 		const struct lr_path_rule *r = lr_vec_at(&p->unix_paths, i);
 		struct stat st;
 		bool added;
-		int fd = open_rule_path(c->sb, &c->rs, r, 0, &added, &st, err);
+		int fd = open_rule_path(c, r, 0, 0, &added, &st, err);
 		if (fd == RULE_SKIPPED)
 			continue;
 		if (fd < 0)
@@ -531,6 +624,7 @@ static int add_fs_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool f
 	rule_fds_init(&c.fds, defer_close, p->paths.len);
 	lr_resolver_init(&c.rs);
 	lr_vec_init(&c.relinked, sizeof(struct relinked));
+	lr_vec_init(&c.covers, sizeof(struct cover));
 	int rc = files ? add_write_grants(&c, err) : 0;
 	if (!rc && files)
 		rc = lr_policy_guard_links(&c.rs, p, err);
@@ -542,6 +636,7 @@ static int add_fs_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool f
 		rc = add_unix_rules(&c, err);
 	close_held(&c.fds);
 	lr_vec_free(&c.relinked);
+	lr_vec_free(&c.covers);
 	lr_resolver_free(&c.rs);
 	lr_policy_guard_free(&c.guard);
 	return rc;

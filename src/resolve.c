@@ -33,6 +33,7 @@ void lr_resolver_init(struct lr_resolver *rs)
 	rs->root_fd = -1;
 	rs->no_openat2 = false;
 	rs->followed = false;
+	rs->real = NULL;
 }
 
 void lr_resolver_free(struct lr_resolver *rs)
@@ -146,6 +147,7 @@ struct walk {
 	int dir;              /* the directory reached (rs->root_fd is never closed here) */
 	char where[PATH_MAX]; /* its path as reached, for the message naming a link; "" is / */
 	size_t wlen;
+	bool where_cut;       /* a name did not fit: where is no longer its path */
 	char rest[PATH_MAX];  /* what remains to resolve from dir */
 };
 
@@ -158,8 +160,10 @@ static void walk_cd(struct walk *w, int fd)
 
 static void where_push(struct walk *w, const char *name, size_t n)
 {
-	if (w->wlen + 1 + n >= sizeof(w->where))
-		return; /* the message only: a cut name still locates the link */
+	if (w->wlen + 1 + n >= sizeof(w->where)) {
+		w->where_cut = true; /* the message only: a cut name still locates the link */
+		return;
+	}
 	w->where[w->wlen++] = '/';
 	memcpy(w->where + w->wlen, name, n + 1);
 	w->wlen += n;
@@ -190,6 +194,7 @@ static int follow(struct walk *w, const char *target, size_t tlen, const char *r
 		walk_cd(w, w->rs->root_fd);
 		w->wlen = 0;
 		w->where[0] = '\0';
+		w->where_cut = false;
 	}
 	return 0;
 }
@@ -262,6 +267,10 @@ static bool through_link(struct walk *w, const char *name, const char *target, s
 		return false;
 	/* the rest in one call when no other link is on the way */
 	*result = openat2_no_symlinks(w->dir, w->rest[0] ? w->rest : ".", O_PATH | O_CLOEXEC);
+	if (*result >= 0 && !procfs && !w->where_cut &&
+	    snprintf(rs->real_buf, sizeof(rs->real_buf), "%s%s%s", w->where, w->rest[0] == '/' ? "" : "/", w->rest) <
+		    (int)sizeof(rs->real_buf))
+		rs->real = rs->real_buf;
 	if (*result >= 0 || (errno != ELOOP && errno != EAGAIN && errno != ENOSYS))
 		return true;
 	w->rs->no_openat2 = errno == ENOSYS;
@@ -352,10 +361,13 @@ static int walk(struct lr_resolver *rs, const char *path, struct lr_planted *pla
 int lr_resolve(struct lr_resolver *rs, const char *path, struct lr_planted *planted)
 {
 	rs->followed = false;
+	rs->real = NULL;
 	if (!rs->no_openat2) {
 		int fd = openat2_no_symlinks(AT_FDCWD, path, O_PATH | O_CLOEXEC);
-		if (fd >= 0)
+		if (fd >= 0) {
+			rs->real = path;
 			return fd;
+		}
 		if (errno == ENOSYS)
 			rs->no_openat2 = true;
 		else if (errno != ELOOP && errno != EAGAIN)

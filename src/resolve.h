@@ -31,6 +31,12 @@ struct lr_resolver {
 	struct stat root;         /* its stat: where a walk up from a link's directory stops */
 	bool no_openat2;          /* openat2 refused (old kernel, container seccomp): walk every path */
 	bool followed;            /* the last lr_resolve followed at least one link */
+	/* Where the last lr_resolve's fd was opened, no link followed from there on: the path asked
+	 * when no link was on the way, else the links' targets spelt out in text (real_buf); NULL
+	 * when not known as text (a magic procfs link, a walk without openat2). The text may hold
+	 * "." or ".." components, as a link's target did. */
+	const char *real;
+	char real_buf[PATH_MAX];
 };
 
 /* Where lr_resolve stopped: the link (its directory's path as reached, and its name) and the

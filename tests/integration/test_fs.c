@@ -427,3 +427,54 @@ Test(fs, quoted_path_with_blanks_granted_and_denied)
 	lrt_free(ok);
 	lrt_free(no);
 }
+
+/* A read grant that resolves beneath a directory granted before with every right it asks needs no
+ * rule of its own (-v says "covered by FILE:LINE"); what it grants still works. A grant that asks
+ * more, or leads elsewhere, or is only beneath in text (..), keeps its rule. */
+Test(fs, a_grant_covered_by_an_earlier_directory_grant_adds_no_rule_and_still_works)
+{
+	/* T/cover: real/ (a file, sub/) and its spellings through links outside every write grant */
+	char *d = P("%s/cover", T);
+	mkdir(d, 0755);
+	mkdir(P("%s/real", d), 0755);
+	mkdir(P("%s/real/sub", d), 0755);
+	lrt_write(P("%s/real/file", d), "x\n");
+	lrt_write(P("%s/real/sub/file", d), "x\n");
+	cr_assert_eq(symlink("real", P("%s/rel", d)), 0);               /* relative, like /bin -> usr/bin */
+	cr_assert_eq(symlink(P("%s/real/sub", d), P("%s/abs", d)), 0); /* absolute, like /etc/localtime */
+	cr_assert_eq(symlink(P("%s/secret", T), P("%s/away", d)), 0);  /* leads outside real/ */
+	/* a program in real/ and in real/sub/: executable only where rox says */
+	struct lrt_result *r = lrt_run_program(NULL, LRT_ARGS("/bin/cp", "/bin/true", P("%s/real/true", d)));
+	lrt_free(r);
+	r = lrt_run_program(NULL, LRT_ARGS("/bin/cp", "/bin/true", P("%s/real/sub/true", d)));
+	lrt_free(r);
+	/* lrt_policy's text ends with this, from its line 5 on */
+	char *pol = lrt_policy(T, "cover", P("ro = %s/real\n     %s/rel %s/abs/file %s/real/sub\n"
+					     "     %s/away %s/real/../../secret/file\n"
+					     "rox = %s/rel/sub\n", d, d, d, d, d, d, d));
+	r = lrt_run(T, LRT_ARGS("-v", "-p", pol, "--", lrt_probe(), "read", P("%s/rel/file", d)));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	char *by = P("covered by %s:5 (ro = %s/real), no rule of its own", pol, d);
+	cr_expect(lrt_contains(r->err, P("ro = %s/rel (", d)) && lrt_contains(r->err, P("that is %s/real: %s", d, by)),
+		  "%s", r->err);
+	cr_expect(lrt_contains(r->err, P("that is %s/real/sub/file: %s", d, by)), "%s", r->err);
+	cr_expect(lrt_contains(r->err, P("ro = %s/real/sub (", d)), "%s", r->err);
+	/* outside real/, beneath it in text only, or asking execute: each keeps its rule */
+	cr_expect(!lrt_contains(r->err, P("ro = %s/away (", d)), "%s", r->err);
+	cr_expect(!lrt_contains(r->err, "secret/file ("), "%s", r->err);
+	cr_expect(!lrt_contains(r->err, P("rox = %s/rel/sub", d)), "%s", r->err);
+	lrt_free(r);
+	/* and every one of them grants what it says */
+	const char *reads[] = { "real/file", "rel/file", "abs/file", "real/sub/file", "away/file" };
+	for (size_t i = 0; i < LRT_LEN(reads); i++) {
+		r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/%s", d, reads[i])));
+		cr_expect_eq(r->status, 0, "%s: %s%s", reads[i], r->out, r->err);
+		lrt_free(r);
+	}
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", P("%s/real/sub/true", d)));
+	cr_expect_eq(r->status, 0, "rox on real/sub (through rel/sub): %s%s", r->out, r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", P("%s/real/true", d)));
+	cr_expect_eq(r->status, 126, "real/ is read-only: %s%s", r->out, r->err);
+	lrt_free(r);
+}
