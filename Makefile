@@ -41,7 +41,7 @@ SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/baseline.
           src/catalog.c
 OBJ_CORE = $(SRC_LIB:%.c=$(B)/%.o) $(B)/src/default_policy.o
 OBJ_LIB = $(OBJ_CORE) $(B)/src/seccomp_prebuilt.o
-OBJ_CLI = $(B)/src/cli.o
+OBJ_CLI = $(B)/src/cli.o $(B)/src/nettle_cpuid.o
 
 # make install PREFIX=/usr DESTDIR=/tmp/pkg (PREFIX defaults to configure's --prefix)
 PREFIX ?= $(prefix)
@@ -131,13 +131,14 @@ $(B)/src/landrun.pc: build-aux/landrun.pc.in config.mk $(B)/src/prefix.stamp
 
 # The CLI is linked static-pie: no shared objects to load and relocate on every run (the
 # sanitizer build cannot be static). Nothing in it uses glibc's NSS (see lr_passwd_lookup).
-CLI_LINK = $(if $(SAN_CFLAGS),$(ALL_LDFLAGS),-static-pie -Wl,-z,relro,-z,now $(LDFLAGS))
+# nettle's start-up CPU probe reads glibc's (src/nettle_cpuid.c): no cpuid instruction of its own.
+CLI_LINK = $(if $(SAN_CFLAGS),$(ALL_LDFLAGS),-static-pie -Wl,-z,relro,-z,now $(LDFLAGS)) -Wl,--wrap=_nettle_cpuid
 $(B)/src/landrun: $(OBJ_CLI) $(B)/src/liblandrun.a
 	$(CC) $(CLI_LINK) -o $@ $^ $(LIBS)
 
-$(B)/tests/unit_tests: $(UNIT_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a tests/common.h $(wildcard tests/unit/*.h)
+$(B)/tests/unit_tests: $(UNIT_SRC) $(TEST_COMMON) $(B)/src/nettle_cpuid.o $(B)/src/liblandrun.a tests/common.h $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $(UNIT_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a $(LIBS) $(CRITERION_LIBS) $(CAPNG_LIBS)
+	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $(UNIT_SRC) $(TEST_COMMON) $(B)/src/nettle_cpuid.o $(B)/src/liblandrun.a $(LIBS) $(CRITERION_LIBS) $(CAPNG_LIBS)
 
 $(B)/tests/integration_tests: $(INTEG_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a tests/common.h
 	@mkdir -p $(@D)
@@ -220,7 +221,7 @@ bench: $(B)/src/landrun $(B)/src/liblandrun.a $(B)/tests/helpers/refgen
 # Static analysers on the sources (not the generated files), each must report nothing: cppcheck
 # (suppressions: build-aux/cppcheck.supp and marked lines) and clang-tidy (checks: .clang-tidy)
 # with the compiler's own flags, two files at a time.
-LINT_SRC = $(SRC_LIB) src/cli.c src/gen_seccomp.c src/seccomp_prebuilt_none.c
+LINT_SRC = $(SRC_LIB) src/cli.c src/nettle_cpuid.c src/gen_seccomp.c src/seccomp_prebuilt_none.c
 lint: config.mk
 	cppcheck --enable=warning,performance,portability --library=posix --std=c11 -D_GNU_SOURCE -Isrc \
 		--inline-suppr --suppressions-list=build-aux/cppcheck.supp --error-exitcode=1 --quiet $(LINT_SRC)

@@ -1,4 +1,5 @@
 /* The command line: --explain, the embedded default, strict/best-effort, policy errors. */
+#include <cpuid.h>
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,5 +508,24 @@ Test(cli, hash_after_a_value_explains_comments)
 	r = lrt_run(T, LRT_ARGS("-p", quoted, "--explain"));
 	cr_expect_eq(r->status, 125, "%s", r->out);
 	cr_expect(!lrt_contains(r->err, "comment"), "%s", r->err);
+	lrt_free(r);
+}
+
+/* nettle, asked by landrun's SHA-256 (digest, verify), picks SHA-NI exactly when the CPU has it,
+ * although the CLI answers nettle's CPU probe from glibc's (src/nettle_cpuid.c). */
+Test(cli, sha256_uses_the_cpu_instructions_the_cpu_has)
+{
+	unsigned a, b, c, d;
+	__cpuid_count(7, 0, a, b, c, d);
+	(void)a;
+	(void)c;
+	(void)d;
+	bool sha_ni = b & (1u << 29);
+	char *const env[] = { "PATH=/usr/bin:/bin", "NETTLE_FAT_VERBOSE=1", NULL };
+	struct lrt_result *r = lrt_run_env(NULL, env, LRT_ARGS("digest", "/bin/true"));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	if (!lrt_contains(r->err, "libnettle: fat library initialization"))
+		cr_skip_test("this nettle is not a fat build: it probes no CPU (%s)", r->err);
+	cr_expect_eq(lrt_contains(r->err, "using sha_ni instructions"), sha_ni, "CPU sha_ni %d: %s", sha_ni, r->err);
 	lrt_free(r);
 }

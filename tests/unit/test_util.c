@@ -1,4 +1,5 @@
 /* util.c (suggestions, numbers, words, errors, arena, vectors) and names.c (name tables). */
+#include <cpuid.h>
 #include <criterion/criterion.h>
 #include <linux/capability.h>
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <sys/resource.h>
 
 #include "names.h"
+#include "nettle_cpuid.h"
 #include "policy.h"
 #include "util.h"
 
@@ -292,4 +294,26 @@ Test(names, rlimit_keys)
 	cr_expect_eq(lr_rlimit_resource(LR_RLIMIT_NPROC), RLIMIT_NPROC);
 	cr_expect_eq(lr_rlimit_resource(LR_RLIMIT_CPU), RLIMIT_CPU);
 	cr_expect_eq(lr_rlimit_resource(LR_RLIMIT_FSIZE), RLIMIT_FSIZE);
+}
+
+/* The CLI answers nettle's start-up CPU probe from glibc's (nettle_cpuid.c): what nettle decides
+ * from (leaf 1 ECX/EDX: AES-NI, PCLMUL; leaf 7 EBX/ECX/EDX: SHA-NI) is what the CPU says. Leaf 1's
+ * EBX holds the APIC id of whichever CPU ran the instruction: not compared. */
+Test(util, nettle_cpu_probe_answers_what_the_cpu_says)
+{
+	uint32_t got[4], a, b, c, d;
+	__wrap__nettle_cpuid(1, got);
+	__cpuid_count(1, 0, a, b, c, d);
+	(void)a;
+	(void)b;
+	cr_expect_eq(got[2], c, "leaf 1 ECX: %#x, the CPU %#x", got[2], c);
+	cr_expect_eq(got[3], d, "leaf 1 EDX: %#x, the CPU %#x", got[3], d);
+	__wrap__nettle_cpuid(7, got);
+	__cpuid_count(7, 0, a, b, c, d);
+	cr_expect(got[1] == b && got[2] == c && got[3] == d, "leaf 7: %#x %#x %#x, the CPU %#x %#x %#x", got[1], got[2],
+		  got[3], b, c, d);
+	__wrap__nettle_cpuid(0, got);
+	__cpuid_count(0, 0, a, b, c, d);
+	cr_expect(got[0] >= 7 || a < 7, "leaf 7 is there: the highest leaf says so (%u, the CPU %u)", got[0], a);
+	cr_expect(got[1] == 0 && got[2] == 0 && got[3] == 0, "no vendor");
 }
