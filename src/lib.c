@@ -93,7 +93,9 @@ landrun_sandbox *landrun_compile(const landrun_policy *lp, const landrun_options
 	}
 	lr_sandbox_init(&s->sb);
 	s->policy = lp;
-	struct lr_compile_opts o = { .abi_cap = opts ? opts->abi_cap : 0 };
+	/* verbose: landrun_describe is the library's --explain, with the same notes; a compile is
+	 * made once for many spawns */
+	struct lr_compile_opts o = { .abi_cap = opts ? opts->abi_cap : 0, .verbose = true };
 	char *const *envp = opts && opts->envp ? opts->envp : environ;
 	if (lr_sandbox_compile(&s->sb, &lp->p, &o, (const char *const *)envp, &e)) {
 		copy_error(err, &e);

@@ -1315,7 +1315,8 @@ static int parse_text(struct lr_policy *p, const struct lr_env_ctx *ctx,
 /* ---- files and includes ------------------------------------------------------------------- */
 
 /* Reads a whole policy file; NUL bytes are refused because inih would stop at them. */
-static char *read_policy(const char *path, struct stat *stp, bool *via_link, struct lr_error *err,
+/* missing (NULL: it is an error) is set instead of failing when no file has that name. */
+static char *read_policy(const char *path, struct stat *stp, bool *via_link, bool *missing, struct lr_error *err,
 			 const struct lr_origin *at)
 {
 	/* O_NONBLOCK: opening a FIFO must not hang; it is refused as not a regular file below. First
@@ -1326,6 +1327,10 @@ static char *read_policy(const char *path, struct stat *stp, bool *via_link, str
 	*via_link = fd < 0 && (errno == ELOOP || errno == ENOSYS);
 	if (*via_link)
 		fd = open(path, flags);
+	if (fd < 0 && missing && (errno == ENOENT || errno == ENOTDIR)) { /* the caller looks elsewhere */
+		*missing = true;
+		return NULL;
+	}
 	if (fd < 0) {
 		lr_fail(err, at, "cannot open policy %s: %s", path, strerror(errno));
 		return NULL;
@@ -1383,10 +1388,14 @@ static int remember_file(struct lr_policy *p, const char *file, const char *dir,
 	return 0;
 }
 
+/* Reads and parses a policy file. missing (NULL: it is an error) is set, and 0 returned, when no
+ * file has that name: include's search tries the next place (one open per place, no access(2)
+ * before it). */
 static int load_file(struct lr_policy *p, const struct lr_env_ctx *ctx, const struct parse_frame *parent,
-		     const char *path, struct lr_error *err, const struct lr_origin *at)
+		     const char *path, bool *missing, struct lr_error *err, const struct lr_origin *at)
 {
-	if (p->depth >= LR_MAX_INCLUDE_DEPTH)
+	/* a place include's search tries is judged once it is found there */
+	if (p->depth >= LR_MAX_INCLUDE_DEPTH && !missing)
 		return lr_fail(err, at, "includes nested deeper than %d (is there a loop?)", LR_MAX_INCLUDE_DEPTH);
 	size_t plen = strlen(path);
 	if (plen >= PATH_MAX) /* said before open's ENAMETOOLONG, whose message the path would cut */
@@ -1394,9 +1403,13 @@ static int load_file(struct lr_policy *p, const struct lr_env_ctx *ctx, const st
 			       plen, PATH_MAX, path);
 	struct stat sb;
 	bool via_link;
-	char *text = read_policy(path, &sb, &via_link, err, at);
+	char *text = read_policy(path, &sb, &via_link, missing, err, at);
 	if (!text)
-		return -1;
+		return missing && *missing ? 0 : -1;
+	if (p->depth >= LR_MAX_INCLUDE_DEPTH) {
+		free(text);
+		return lr_fail(err, at, "includes nested deeper than %d (is there a loop?)", LR_MAX_INCLUDE_DEPTH);
+	}
 	for (const struct parse_frame *f = parent; f; f = f->parent)
 		if (f->dev == sb.st_dev && f->ino == sb.st_ino) {
 			free(text);
@@ -1424,26 +1437,32 @@ static int load_file(struct lr_policy *p, const struct lr_env_ctx *ctx, const st
 	return rc;
 }
 
-static bool file_exists(const char *path)
+/* Loads dir/name + ext if it fits (a cut path could name another file) and exists: 0 and *found,
+ * 0 when absent, -1 on any other failure. */
+static int load_candidate(struct lr_policy *p, const struct lr_env_ctx *ctx, const struct parse_frame *parent,
+			  const char *dir, const char *name, const char *ext, bool *found, struct lr_error *err,
+			  const struct lr_origin *at)
 {
-	return access(path, F_OK) == 0;
-}
-
-/* dir/name + ext into path, if it fits (a cut path could name another file) and exists. */
-static bool candidate(char *path, size_t size, const char *dir, const char *name, const char *ext)
-{
-	int n = snprintf(path, size, "%s/%s%s", dir, name, ext);
-	return n > 0 && (size_t)n < size && file_exists(path);
+	char path[PATH_MAX];
+	bool missing = false;
+	*found = false;
+	int n = snprintf(path, sizeof(path), "%s/%s%s", dir, name, ext);
+	if (n <= 0 || (size_t)n >= sizeof(path))
+		return 0;
+	int rc = load_file(p, ctx, parent, path, &missing, err, at);
+	*found = !missing;
+	return rc;
 }
 
 /* NAME -> DIR/NAME.ini in the policy dirs, or the embedded "default". */
 static int load_name(struct lr_policy *p, const struct lr_env_ctx *ctx, const struct parse_frame *parent,
 		     const char *name, struct lr_error *err, const struct lr_origin *at)
 {
-	char path[PATH_MAX];
 	for (size_t i = 0; i < LR_ARRAY_LEN(ctx->policy_dirs) && ctx->policy_dirs[i]; i++) {
-		if (candidate(path, sizeof(path), ctx->policy_dirs[i], name, ".ini"))
-			return load_file(p, ctx, parent, path, err, at);
+		bool found;
+		int rc = load_candidate(p, ctx, parent, ctx->policy_dirs[i], name, ".ini", &found, err, at);
+		if (rc || found)
+			return rc;
 	}
 	if (strcmp(name, "default") == 0) {
 		if (p->depth >= LR_MAX_INCLUDE_DEPTH)
@@ -1480,22 +1499,21 @@ static int key_include(struct parse_state *st, const char *value, const struct l
 		if (nlen >= PATH_MAX)
 			return lr_fail(st->err, at, "include: name of %zu bytes is longer than PATH_MAX (%d): \"%.64s...\"",
 				       nlen, PATH_MAX, name);
-		char path[PATH_MAX];
-		int rc;
-		/* the same action for each place, tried in order of precedence */
-		/* NOLINTBEGIN(bugprone-branch-clone) */
+		/* the places, in order of precedence: absolute; next to this file, as written, then
+		 * with .ini; a policy directory */
+		bool found = false;
+		int rc = 0;
 		if (name[0] == '/') {
-			rc = load_file(st->p, st->ctx, st->frame, name, st->err, at);
-		} else if (st->dir && candidate(path, sizeof(path), st->dir, name, "")) {
-			rc = load_file(st->p, st->ctx, st->frame, path, st->err, at);
-		} else if (st->dir && is_plain_name(name) && candidate(path, sizeof(path), st->dir, name, ".ini")) {
-			rc = load_file(st->p, st->ctx, st->frame, path, st->err, at);
-		} else if (is_plain_name(name)) {
-			rc = load_name(st->p, st->ctx, st->frame, name, st->err, at);
-		} else {
-			rc = lr_fail(st->err, at, "include: %s not found next to %s", name, st->file);
+			rc = load_file(st->p, st->ctx, st->frame, name, NULL, st->err, at);
+			found = true;
 		}
-		/* NOLINTEND(bugprone-branch-clone) */
+		if (!rc && !found && st->dir)
+			rc = load_candidate(st->p, st->ctx, st->frame, st->dir, name, "", &found, st->err, at);
+		if (!rc && !found && st->dir && is_plain_name(name))
+			rc = load_candidate(st->p, st->ctx, st->frame, st->dir, name, ".ini", &found, st->err, at);
+		if (!rc && !found)
+			rc = is_plain_name(name) ? load_name(st->p, st->ctx, st->frame, name, st->err, at)
+						 : lr_fail(st->err, at, "include: %s not found next to %s", name, st->file);
 		if (rc)
 			return -1;
 	}
@@ -1549,7 +1567,7 @@ int lr_policy_load(struct lr_policy *p, const struct lr_env_ctx *ctx, const char
 	struct lr_origin at = { NULL, 0 };
 	if (is_plain_name(name_or_path))
 		return load_name(p, ctx, NULL, name_or_path, err, &at);
-	return load_file(p, ctx, NULL, name_or_path, err, &at);
+	return load_file(p, ctx, NULL, name_or_path, NULL, err, &at);
 }
 
 int lr_policy_load_string(struct lr_policy *p, const struct lr_env_ctx *ctx, const char *text,

@@ -55,9 +55,11 @@ const char *lr_workdir_danger(const char *dir, const char *const *environ, uid_t
 			return "a system directory";
 	if (root_system_state(dir, uid))
 		return "a system directory (a service's state, as root)";
-	const char *why = home_danger(dir, lr_env_lookup(environ, "HOME", 4));
+	const char *env_home = lr_env_lookup(environ, "HOME", 4);
+	const char *why = home_danger(dir, env_home);
 	char pw_home[PATH_MAX];
-	if (!why && lr_passwd_lookup(uid, NULL, 0, pw_home, sizeof(pw_home)))
+	/* the passwd entry too: HOME may be unset, or another user's (sudo keeps it) */
+	if (!why && lr_passwd_lookup(uid, NULL, 0, pw_home, sizeof(pw_home)) && !(env_home && strcmp(env_home, pw_home) == 0))
 		why = home_danger(dir, pw_home);
 	for (size_t i = 0; !why && i < LR_ARRAY_LEN(shared_roots); i++)
 		if (strcmp(dir, shared_roots[i]) == 0)
