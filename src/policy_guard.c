@@ -46,8 +46,9 @@ static int walk_up(struct lr_policy_guard *g, const struct lr_policy_file *f, si
 	char path[PATH_MAX];
 	const char *dir = f->dir;
 	struct stat st;
-	/* a policy file that is a symlink (dotfile managers) lives where its target is */
-	if (lstat(f->path, &st) == 0 && S_ISLNK(st.st_mode)) {
+	/* a policy file that is a symlink (dotfile managers) lives where its target is; one opened
+	 * with no link on the way is none (no lstat) */
+	if (f->via_link && lstat(f->path, &st) == 0 && S_ISLNK(st.st_mode)) {
 		if (!realpath(f->path, path))
 			return lr_fail(err, NULL, "policy %s: cannot resolve the symbolic link: %s", f->path, strerror(errno));
 		*strrchr(path, '/') = '\0';
