@@ -23,6 +23,9 @@ static const char *const activation_vars[] = { "LISTEN_FDS", "LISTEN_PID", "LIST
 
 static bool name_matches(const char *pattern, const char *name, size_t len)
 {
+	/* every variable is matched against every pattern: most differ at once */
+	if (len && pattern[0] != name[0] && pattern[0] != '*')
+		return false;
 	size_t pl = strlen(pattern);
 	if (pl > 0 && pattern[pl - 1] == '*')
 		return len >= pl - 1 && strncmp(pattern, name, pl - 1) == 0;
