@@ -9,7 +9,7 @@ B ?= .
 # install what is missing (as root, with apt-get) when make starts, before config.mk is made,
 # so that one command sets up a fresh machine; `make -n` installs nothing.
 NEEDS_demo = git
-NEEDS_check = test git man valgrind
+NEEDS_check = test git man valgrind jobs
 NEEDS_check-asan = $(NEEDS_check)
 NEEDS_check-abi = test
 NEEDS_check-nolandlock = uml

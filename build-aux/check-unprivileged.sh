@@ -8,11 +8,12 @@ B=$1
 # own sandbox could rewrite
 S=$(mktemp -d /var/tmp/landrun-check.XXXXXX)
 trap 'rm -rf "$S"' EXIT
-mkdir -p "$S/src" "$S/tests/helpers" "$S/policies"
+mkdir -p "$S/src" "$S/tests/helpers" "$S/policies" "$S/examples"
 cp "$B/src/landrun" "$S/src/"
 cp "$B"/tests/helpers/* "$S/tests/helpers/"
 cp "$B/tests/integration_tests" "$S/tests/"
 cp policies/*.ini "$S/policies/"
+cp examples/* "$S/examples/"
 chmod -R a+rX "$S"
 chmod 755 "$S"
 cd /tmp
