@@ -71,7 +71,10 @@ TEST_CFLAGS = $(ALL_CFLAGS) $(CRITERION_CFLAGS) -Isrc -Itests \
 .PHONY: FORCE all bench deps demo check check-abi check-asan check-man check-nolandlock check-valgrind fuzz lint install uninstall \
         clean distclean
 
-all: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
+# The shell completions, their option lists generated from the CLI's option table and help texts.
+COMPLETIONS = $(B)/completions/landrun.bash $(B)/completions/_landrun $(B)/completions/landrun.fish
+
+all: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc $(COMPLETIONS)
 
 config.mk: configure.ac config.mk.in
 	@sh build-aux/deps.sh --check build
@@ -113,6 +116,16 @@ $(B)/src/liblandrun.so: $(OBJ_LIB) build-aux/liblandrun.map
 		-Wl,-z,relro,-z,now $(SAN_CFLAGS) -o $@ $(OBJ_LIB) $(LIBS)
 	ln -sf liblandrun.so $(B)/src/liblandrun.so.1 # the soname, for programs run from the build tree
 
+$(B)/completions/landrun.bash: completions/landrun.bash.in src/cli.c build-aux/gen-completions.sh
+	@mkdir -p $(@D)
+	sh build-aux/gen-completions.sh bash src/cli.c $< > $@.tmp && mv $@.tmp $@
+$(B)/completions/_landrun: completions/_landrun.in src/cli.c build-aux/gen-completions.sh
+	@mkdir -p $(@D)
+	sh build-aux/gen-completions.sh zsh src/cli.c $< > $@.tmp && mv $@.tmp $@
+$(B)/completions/landrun.fish: completions/landrun.fish.in src/cli.c build-aux/gen-completions.sh
+	@mkdir -p $(@D)
+	sh build-aux/gen-completions.sh fish src/cli.c $< > $@.tmp && mv $@.tmp $@
+
 # What PREFIX was last built with: cli.o, lib.o (the policy directory) and landrun.pc follow it.
 $(B)/src/prefix.stamp: FORCE
 	@mkdir -p $(@D)
@@ -147,7 +160,7 @@ HELPERS = $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%,$(wildcard tests/hel
 
 # The suite: unit tests, then the integration tests as root and, when root, again as an
 # unprivileged user (nobody) whose sandbox cannot lean on root's privileges.
-check: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc $(B)/tests/unit_tests $(B)/tests/integration_tests $(HELPERS)
+check: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc $(COMPLETIONS) $(B)/tests/unit_tests $(B)/tests/integration_tests $(HELPERS)
 	$(B)/tests/unit_tests
 	sh build-aux/stage-policies.sh $(B)/tests/integration_tests
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -221,13 +234,18 @@ demo: $(B)/src/landrun
 LIBDIR = $(PREFIX)/lib
 INCLUDEDIR = $(PREFIX)/include
 PKGCONFIGDIR = $(LIBDIR)/pkgconfig
+DATADIR = $(PREFIX)/share
+BASHCOMPDIR = $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR = $(DATADIR)/zsh/vendor-completions
+FISHCOMPDIR = $(DATADIR)/fish/vendor_completions.d
 POLICIES = $(notdir $(wildcard policies/*.ini))
 INSTALLED = $(BINDIR)/landrun $(addprefix $(POLICY_DIR)/,$(POLICIES)) \
             $(MANDIR)/man1/landrun.1 $(MANDIR)/man5/landrun.ini.5 $(MANDIR)/man3/landrun.3 \
             $(LIBDIR)/liblandrun.a $(LIBDIR)/liblandrun.so.1 $(LIBDIR)/liblandrun.so \
-            $(INCLUDEDIR)/landrun.h $(PKGCONFIGDIR)/landrun.pc
+            $(INCLUDEDIR)/landrun.h $(PKGCONFIGDIR)/landrun.pc \
+            $(BASHCOMPDIR)/landrun $(ZSHCOMPDIR)/_landrun $(FISHCOMPDIR)/landrun.fish
 
-install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
+install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc $(COMPLETIONS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(POLICY_DIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(B)/src/landrun $(DESTDIR)$(BINDIR)/landrun
 	install -m 644 $(addprefix policies/,$(POLICIES)) $(DESTDIR)$(POLICY_DIR)/
@@ -240,13 +258,17 @@ install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 	install -m 644 src/landrun.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 $(B)/src/landrun.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	install -m 644 man/landrun.3 $(DESTDIR)$(MANDIR)/man3/
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 644 $(B)/completions/landrun.bash $(DESTDIR)$(BASHCOMPDIR)/landrun
+	install -m 644 $(B)/completions/_landrun $(DESTDIR)$(ZSHCOMPDIR)/_landrun
+	install -m 644 $(B)/completions/landrun.fish $(DESTDIR)$(FISHCOMPDIR)/landrun.fish
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	rmdir $(DESTDIR)$(POLICY_DIR) $(DESTDIR)$(PREFIX)/share/landrun 2>/dev/null || true
 
 clean:
-	rm -rf src/*.o src/*.d src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/prefix.stamp src/liblandrun.so.1 src/landrun-dynamic src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
+	rm -rf src/*.o src/*.d src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/prefix.stamp src/liblandrun.so.1 src/landrun-dynamic src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun $(COMPLETIONS) tests/unit_tests \
 		tests/integration_tests tests/helpers/bin build-asan tests/fuzz/build
 	rm -f $(HELPERS)
 
