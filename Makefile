@@ -17,8 +17,9 @@ NEEDS_check-valgrind = valgrind
 NEEDS_check-man = man
 NEEDS_lint = lint
 NEEDS_deps = $(NEEDS_check)
+NEEDS_deb = deb git
 # fuzz and bench need the build set only (tests/fuzz/run.sh installs clang's libFuzzer itself).
-INSTALLING_GOALS = demo check check-asan check-abi check-nolandlock check-valgrind check-man lint fuzz bench deps
+INSTALLING_GOALS = demo check check-asan check-abi check-nolandlock check-valgrind check-man lint fuzz bench deps deb
 
 ifneq ($(filter clean distclean,$(MAKECMDGOALS)),)
 else
@@ -31,7 +32,10 @@ $(error missing packages (see above))
 endif
 endif
 endif
+# make deb builds from a copy of the tree: it configures nothing here
+ifneq ($(MAKECMDGOALS),deb)
 include config.mk
+endif
 endif
 
 SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/baseline.c src/landlock_rights.c src/landlock.c src/seccomp.c src/bpf_dispatch.c \
@@ -68,7 +72,7 @@ TEST_CFLAGS = $(ALL_CFLAGS) $(CRITERION_CFLAGS) -Isrc -Itests \
               -DLANDRUN_BIN='"$(abspath $(B))/src/landrun"' -DLANDRUN_SRCDIR='"$(CURDIR)"' \
               -DLANDRUN_TESTS_BIN='"$(abspath $(B))/tests"'
 
-.PHONY: FORCE all bench deps demo check check-abi check-asan check-man check-nolandlock check-valgrind fuzz lint install uninstall \
+.PHONY: FORCE all bench deb deps demo check check-abi check-asan check-man check-nolandlock check-valgrind fuzz lint install uninstall \
         clean distclean
 
 # The shell completions, their option lists generated from the CLI's option table and help texts.
@@ -126,17 +130,19 @@ $(B)/completions/landrun.fish: completions/landrun.fish.in src/cli.c build-aux/g
 	@mkdir -p $(@D)
 	sh build-aux/gen-completions.sh fish src/cli.c $< > $@.tmp && mv $@.tmp $@
 
-# What PREFIX was last built with: cli.o, lib.o (the policy directory) and landrun.pc follow it.
+# What PREFIX (and LIBDIR) was last built with: cli.o, lib.o (the policy directory) and landrun.pc
+# follow it.
 $(B)/src/prefix.stamp: FORCE
 	@mkdir -p $(@D)
-	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+	@echo '$(PREFIX) $(LIBDIR)' | cmp -s - $@ || echo '$(PREFIX) $(LIBDIR)' > $@
 FORCE:
 $(B)/src/cli.o $(B)/src/lib.o: $(B)/src/prefix.stamp
 # landrun run from its build directory also finds NAME.ini in the source tree's policies/
 $(B)/src/cli.o: ALL_CFLAGS += -DLANDRUN_BUILD_BINDIR='"$(abspath $(B))/src"' -DLANDRUN_SOURCE_POLICIES='"$(CURDIR)/policies"'
 
 $(B)/src/landrun.pc: build-aux/landrun.pc.in config.mk $(B)/src/prefix.stamp
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' build-aux/landrun.pc.in > $@
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+		-e 's|@VERSION@|$(VERSION)|g' build-aux/landrun.pc.in > $@
 
 # The CLI is linked static-pie: no shared objects to load and relocate on every run (the
 # sanitizer build cannot be static). Nothing in it uses glibc's NSS (see lr_passwd_lookup).
@@ -226,11 +232,17 @@ FUZZ_SECONDS ?= 60
 fuzz: $(B)/src/default_policy.c $(B)/src/seccomp_prebuilt.c
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(B)
 
+# The Debian packages (debian/), built from a copy of the tree, linted, and run from a scratch
+# root; DEB_OUT: where the .debs go (default: a new directory under /var/tmp). Not part of check.
+deb:
+	@sh build-aux/deb.sh $(DEB_OUT)
+
 demo: $(B)/src/landrun
 	@sh build-aux/demo.sh $(B)/src/landrun
 
 # What `make install` writes, below $(DESTDIR): `make uninstall` removes exactly these files, then
 # the directories of landrun's own that are left empty (not bin/, lib/, share/man/...).
+# LIBDIR=/usr/lib/x86_64-linux-gnu (Debian's multiarch directory) at build and install time
 LIBDIR = $(PREFIX)/lib
 INCLUDEDIR = $(PREFIX)/include
 PKGCONFIGDIR = $(LIBDIR)/pkgconfig

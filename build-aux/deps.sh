@@ -2,7 +2,7 @@
 # The Debian packages landrun needs, by set, and which of them are missing.
 #   deps.sh [--check] SET...
 # Sets: build (what a plain `make` needs), test (Criterion), git, man (mandoc), valgrind,
-# lint (cppcheck, clang-tidy), uml (user-mode-linux). The Makefile names the sets each target
+# lint (cppcheck, clang-tidy), uml (user-mode-linux), deb (what `make deb` builds and lints with). The Makefile names the sets each target
 # needs. Missing packages are installed with apt-get when root, unless --check; otherwise the
 # exact apt-get line is printed and the exit status is 1.
 set -eu
@@ -30,6 +30,11 @@ for set in "$@"; do
 		need_cmd cppcheck cppcheck
 		need_cmd clang-tidy clang-tidy ;;
 	uml) need_cmd linux.uml user-mode-linux ;;
+	deb)
+		need_cmd dpkg-buildpackage dpkg-dev
+		need_cmd dh debhelper
+		need_cmd fakeroot fakeroot
+		need_cmd lintian lintian ;;
 	*) echo "deps.sh: unknown set '$set'" >&2; exit 2 ;;
 	esac
 done
