@@ -4,9 +4,9 @@
 # Sets: build (what a plain `make` needs), test (Criterion, libcap-ng), git, man (mandoc), valgrind,
 # lint (cppcheck, clang-tidy), uml (user-mode-linux), bench (bubblewrap, which the bench compares
 # with), jobs (the tools the shipped policies are tested with: make, cc, python3 with venv, node and
-# npm, curl, systemd-analyze). The Makefile names the sets each target needs. Missing packages are
-# installed with apt-get when root, unless --check; otherwise the exact apt-get line is printed and
-# the exit status is 1.
+# npm, curl, systemd-analyze), deb (what `make deb` builds and lints with). The Makefile names the
+# sets each target needs. Missing packages are installed with apt-get when root, unless --check;
+# otherwise the exact apt-get line is printed and the exit status is 1.
 set -eu
 install=yes
 if [ "${1:-}" = --check ]; then install=no; shift; fi
@@ -44,6 +44,11 @@ for set in "$@"; do
 		need_cmd clang-tidy clang-tidy ;;
 	uml) need_cmd linux.uml user-mode-linux ;;
 	bench) need_cmd bwrap bubblewrap ;;
+	deb)
+		need_cmd dpkg-buildpackage dpkg-dev
+		need_cmd dh debhelper
+		need_cmd fakeroot fakeroot
+		need_cmd lintian lintian ;;
 	*) echo "deps.sh: unknown set '$set'" >&2; exit 2 ;;
 	esac
 done
