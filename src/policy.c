@@ -68,6 +68,22 @@ static const char *env_lookup(const struct lr_env_ctx *ctx, const char *name, si
 static const char *const variable_names[] = { "HOME", "CWD",  "TMPDIR",     "UID",
 					      "USER", "PWD",  "POLICY_DIR", "env:NAME" };
 
+/* ${HOME} and ${TMPDIR} come from the caller's environment: a relative value would make every
+ * grant written with them relative to wherever landrun is started, so it is refused. */
+static const char *absolute_variable(struct parse_state *st, const char *name, const char *v,
+				     const struct lr_origin *at)
+{
+	if (!v)
+		lr_fail(st->err, at, "${%s}: $%s is not set and /etc/passwd does not list a home directory for "
+			"user %u; set %s to an absolute path", name, name, (unsigned)getuid(), name);
+	else if (v[0] != '/')
+		lr_fail(st->err, at, "${%s}: $%s is \"%.100s\", not an absolute path; set %s to an absolute path "
+			"(or unset it)", name, name, v, name);
+	else
+		return v;
+	return NULL;
+}
+
 /* Value of ${name} into buf; NULL (error set) when undefined. */
 static const char *variable_value(struct parse_state *st, const char *name, size_t len,
 				  char *buf, size_t size, const struct lr_origin *at)
@@ -86,12 +102,14 @@ static const char *variable_value(struct parse_state *st, const char *name, size
 		v = env_lookup(ctx, "HOME", 4);
 		if ((!v || !*v) && lr_passwd_lookup(getuid(), NULL, 0, buf, size))
 			v = buf;
+		return absolute_variable(st, "HOME", v, at);
 	} else if (IS("CWD") || IS("PWD")) {
 		v = getcwd(buf, size);
 	} else if (IS("TMPDIR")) {
 		v = env_lookup(ctx, "TMPDIR", 6);
 		if (!v || !*v)
 			v = "/tmp";
+		return absolute_variable(st, "TMPDIR", v, at);
 	} else if (IS("UID")) {
 		snprintf(buf, size, "%u", (unsigned)getuid());
 		v = buf;

@@ -825,3 +825,18 @@ Test(policy, first_error_wins)
 	cr_expect_eq(lr_policy_load_string(&P, &CTX, "[network]\nudp = 2\n", "u.ini", &E), -1);
 	cr_expect_str_eq(E.msg, "t.ini:2: udp = \"1\": expected yes or no");
 }
+
+/* ${HOME} and ${TMPDIR} come from the caller's environment: a relative value would grant paths
+ * relative to wherever landrun starts, so the policy is refused (the absolute twin parses above). */
+Test(policy, relative_home_or_tmpdir_is_refused)
+{
+	static const char *const rel_env[] = { "HOME=home/tester", "TMPDIR=scratch", NULL };
+	static const struct lr_env_ctx rel = { .environ = rel_env };
+	UT_EXPECT_ERROR(&rel, "[filesystem]\nro = ${HOME}/x\n",
+			"t.ini:2: ${HOME}: $HOME is \"home/tester\", not an absolute path; set HOME to an absolute path (or unset it)");
+	UT_EXPECT_ERROR(&rel, "[filesystem]\nrw = ?${TMPDIR}\n",
+			"t.ini:2: ${TMPDIR}: $TMPDIR is \"scratch\", not an absolute path; set TMPDIR to an absolute path (or unset it)");
+	load_ok("[filesystem]\nro = ${HOME}/x\nrw = ${TMPDIR}\n");
+	cr_expect_str_eq(path_at(0)->path, "/home/tester/x");
+	cr_expect_str_eq(path_at(1)->path, "/scratch");
+}
