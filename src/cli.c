@@ -91,6 +91,8 @@ struct cli {
 	bool timing; /* print how long each step took, from main() to execve */
 	struct timespec t0;
 	bool access_flags; /* any flag that replaces the embedded default */
+	bool policy_flag;  /* -p given: the flags add to that policy, not replace the default */
+	char **argv;
 	bool ignore_missing; /* --ignore-missing: every path is optional, wherever it was given */
 	int abi_cap;
 	char **command;
@@ -448,6 +450,7 @@ static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *o
 		if (opt == 'p' || (opt >= OPT_RO && opt <= OPT_BIND) || opt == OPT_UNRESTRICTED_FS ||
 		    opt == OPT_UNRESTRICTED_NET || opt == OPT_CONNECT_UDP || opt == OPT_BIND_UDP)
 			c->access_flags = true;
+		c->policy_flag |= opt == 'p';
 		opts[(*nopts)++] = (struct parsed_opt){ opt, optarg, argi };
 	}
 	c->command = argv + optind;
@@ -506,6 +509,22 @@ static int compile_sandbox(const struct cli *c, struct lr_sandbox *sb, bool supe
 	return 0;
 }
 
+/* The command could not be executed (126, 127 from landrun, not from the command) after access
+ * flags replaced the embedded default: nothing else is granted (not /usr, not the libraries),
+ * which is the usual cause. One line, with the command line that adds them to the default. */
+static void hint_replaced_default(const struct cli *c, int status)
+{
+	if (!c->access_flags || c->policy_flag || (status != LR_EXIT_CANNOT_EXECUTE && status != LR_EXIT_NOT_FOUND))
+		return;
+	fputs("landrun: hint: the access flags replaced the embedded default policy, so nothing else is granted "
+	      "(not /usr, not the libraries); to add them to it instead: landrun -p default", stderr);
+	for (char **a = c->argv + 1; *a; a++) {
+		fputc(' ', stderr);
+		lr_put_shell_word(stderr, *a);
+	}
+	fputc('\n', stderr);
+}
+
 /* landrun stays as the command's parent: the command's exit status, or landrun dies of the
  * signal that killed it. Frees sb. */
 static int run_supervised(const struct cli *c, struct lr_sandbox *sb, struct lr_error *err)
@@ -527,8 +546,10 @@ static int run_supervised(const struct cli *c, struct lr_sandbox *sb, struct lr_
 	int sig = 0;
 	int status = lr_supervise(sb, sb->command_path, c->command, &so, &sig, err);
 	lr_trace_free(&tracer);
-	if (err->set)
+	if (err->set) {
 		fprintf(stderr, "landrun: %s\n", err->msg);
+		hint_replaced_default(c, status);
+	}
 	err->set = false;
 	sb->private_tmp = NULL; /* the supervisor removed it */
 	lr_sandbox_free(sb);
@@ -544,11 +565,13 @@ static _Noreturn void exec_in_place(const struct cli *c, struct lr_sandbox *sb, 
 	/* The sandbox may be in force now: leave without atexit handlers or sanitizer hooks, which
 	 * could need what it denies. */
 	fprintf(stderr, "landrun: %s\n", err->msg);
+	hint_replaced_default(c, status);
 	_exit(status);
 }
 
 static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 {
+	c->argv = argv;
 	int rc = read_options(c, argc, argv, err);
 	if (rc)
 		return rc > 0 ? 0 : LR_EXIT_LANDRUN;
@@ -669,9 +692,10 @@ int main(int argc, char **argv)
 		return st;
 	}
 	int status = run(&c, argc, argv, &err);
-	if (err.set)
+	if (err.set) {
 		fprintf(stderr, "landrun: %s\n", err.msg);
-	else if (status == LR_EXIT_LANDRUN)
+		hint_replaced_default(&c, status);
+	} else if (status == LR_EXIT_LANDRUN)
 		fprintf(stderr, "landrun: failed\n");
 	lr_policy_free(&c.policy);
 	return status;

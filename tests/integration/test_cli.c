@@ -509,3 +509,31 @@ Test(cli, hash_after_a_value_explains_comments)
 	cr_expect(!lrt_contains(r->err, "comment"), "%s", r->err);
 	lrt_free(r);
 }
+
+/* Access flags without -p replace the embedded default: a command then not executable (no /usr)
+ * gets one hint line with the command line that adds the flags to the default instead, which
+ * runs. No hint with -p, nor when the command itself exits 127. */
+Test(cli, flags_that_replaced_the_default_hint_at_it_on_126)
+{
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--ro", T, "--", "/bin/true"));
+	cr_expect_eq(r->status, 126, "%s", r->err);
+	char *tail = lrt_fmt(" --ro %s -- /bin/true\n", T);
+	cr_expect(lrt_contains(r->err, "landrun: hint: the access flags replaced the embedded default policy") &&
+		  lrt_contains(r->err, "to add them to it instead: landrun -p default ") && lrt_contains(r->err, tail),
+		  "%s", r->err);
+	lrt_free(r);
+	char *def = lrt_fmt("%s/default.ini", lrt_policies());
+	r = lrt_run(T, LRT_ARGS("-p", def, "--ro", T, "--", "/bin/true"));
+	cr_expect_eq(r->status, 0, "the suggested command runs: %s", r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("-p", def, "--ro", T, "--", "/nonexistent/cmd"));
+	cr_expect_eq(r->status, 127, "%s", r->err);
+	cr_expect(!lrt_contains(r->err, "hint"), "-p given: %s", r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("--rox", "/usr", "--ro", "/", "--supervise", "--", "/bin/sh", "-c", "exit 127"));
+	cr_expect_eq(r->status, 127, "%s", r->err);
+	cr_expect(!lrt_contains(r->err, "hint"), "the command's own 127: %s", r->err);
+	lrt_free(r);
+	free(def);
+	free(tail);
+}
