@@ -22,6 +22,7 @@
 #include "explain.h"
 #include "landlock_abi.h"
 #include "learn.h"
+#include "names.h"
 #include "policy.h"
 #include "sandbox.h"
 #include "supervise.h"
@@ -275,6 +276,12 @@ static int flag_paths(struct cli *c, const char *section, const char *key, const
 static int flag_env(struct cli *c, const char *arg, int argi, struct lr_error *err)
 {
 	struct lr_origin at = { "command line", argi };
+	/* a credential passed by keep is shown by --explain: secrets = masks it (the dangerous
+	 * names, which keep refuses, say so themselves) */
+	if (c->verbose >= 0 && !strchr(arg, '=') && lr_env_name_looks_secret(arg, strlen(arg)) &&
+	    !lr_env_name_is_dangerous(arg, strlen(arg)))
+		fprintf(stderr, "landrun: note: --env %s looks like a secret: [env] secrets = %s in a policy (-p) passes it "
+			"with its value masked in --explain\n", arg, arg);
 	return lr_policy_set(&c->policy, &c->ctx, "env", strchr(arg, '=') ? "set" : "keep", arg, &at, err);
 }
 

@@ -1020,6 +1020,11 @@ static int key_env_keep(struct parse_state *st, const char *value, const struct 
 	while ((w = lr_next_word(&value, &len, false))) {
 		if (!valid_env_name(w, len, true))
 			return lr_fail(st->err, at, "keep: \"%.*s\" is not a variable name or PREFIX*", (int)len, w);
+		if (lr_env_name_is_dangerous(w, len) && w[len - 1] != '*' && strncmp(w, "LD_", 3) != 0 &&
+		    lr_env_name_looks_secret(w, len))
+			return lr_fail(st->err, at, "keep: %.*s looks like a secret, which keep never passes; if the command "
+				       "needs it, name it in [env] secrets = %.*s (its value masked in --explain)",
+				       (int)len, w, (int)len, w);
 		if (lr_env_name_is_dangerous(w, len) && w[len - 1] != '*')
 			return lr_fail(st->err, at, "keep: %.*s is never passed through; if the command really needs it, write set = %.*s=VALUE",
 				       (int)len, w, (int)len, w);

@@ -537,3 +537,25 @@ Test(cli, flags_that_replaced_the_default_hint_at_it_on_126)
 	free(def);
 	free(tail);
 }
+
+/* --env NAME of a credential: keep refuses the names ending in _TOKEN, _KEY, _SECRET, _PASSWORD and
+ * says to name them in secrets =; another name that looks like one passes as before, with one
+ * note pointing at secrets =. An ordinary name: no note. */
+Test(cli, env_flag_of_a_secret_suggests_secrets)
+{
+	char *const env[] = { "PATH=/usr/bin:/bin", "MY_TOKEN=t0k", "PGPASSWORD=pw", "EDITOR=vi", NULL };
+	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("--env", "MY_TOKEN", "--", "/usr/bin/env"));
+	cr_expect_eq(r->status, 125, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->err, "secrets = MY_TOKEN") && !lrt_contains(r->out, "t0k"), "%s%s", r->out, r->err);
+	lrt_free(r);
+	r = lrt_run_env(T, env, LRT_ARGS("--env", "PGPASSWORD", "--", "/usr/bin/env"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "PGPASSWORD=pw\n"), "behaviour unchanged: %s", r->out);
+	cr_expect(lrt_contains(r->err, "landrun: note: --env PGPASSWORD looks like a secret: [env] secrets = PGPASSWORD"),
+		  "%s", r->err);
+	lrt_free(r);
+	r = lrt_run_env(T, env, LRT_ARGS("--env", "EDITOR", "--", "/usr/bin/env"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "EDITOR=vi\n") && !lrt_contains(r->err, "note"), "%s%s", r->out, r->err);
+	lrt_free(r);
+}
