@@ -22,7 +22,9 @@ for set in "$@"; do
 		need_pc "libseccomp >= 2.5" libseccomp-dev
 		need_pc inih libinih-dev
 		need_pc nettle nettle-dev ;;
-	test) need_pc criterion libcriterion-dev ;;
+	test)
+		need_pc criterion libcriterion-dev
+		need_cmd python3 python3 ;;
 	git) need_cmd git git ;;
 	man) need_cmd mandoc mandoc ;;
 	valgrind) need_cmd valgrind valgrind ;;

@@ -47,6 +47,9 @@ enum opt {
 	OPT_CONNECT_UDP, OPT_BIND_UDP,
 };
 
+/* --explain's form */
+enum { OPT_JSON = 1100 };
+
 /* answered like --version: print something and exit */
 enum { OPT_PRINT_DEFAULT = 1000 };
 
@@ -63,6 +66,7 @@ static const struct option long_options[] = {
 	{ "unrestricted-filesystem", no_argument, NULL, OPT_UNRESTRICTED_FS },
 	{ "unrestricted-network", no_argument, NULL, OPT_UNRESTRICTED_NET },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "print-default", no_argument, NULL, OPT_PRINT_DEFAULT },
 	{ "help", no_argument, NULL, 'h' },
@@ -89,6 +93,7 @@ static const struct option long_options[] = {
 struct cli {
 	int verbose; /* -1 quiet, 0 normal, 1 verbose */
 	bool explain;
+	bool json; /* --explain --json */
 	bool timing; /* print how long each step took, from main() to execve */
 	struct timespec t0;
 	bool access_flags; /* any flag that replaces the embedded default */
@@ -130,6 +135,7 @@ static void usage(FILE *out)
 		"      --log-disable-originating, --log-enable-subprocesses, --log-disable-subdomains\n"
 		"                            Landlock audit flags (ABI 7)\n"
 		"      --explain             print the resolved policy and what is enforced; run nothing\n"
+		"      --json                with --explain: as one JSON object\n"
 		"      --timing              print how long each step took, on stderr\n"
 		"      --test-abi N          act as if the kernel offered Landlock ABI N (0: none)\n"
 		"      --log-level LEVEL     error: -q, info: normal, debug: -v (also LANDRUN_LOG_LEVEL)\n"
@@ -323,6 +329,7 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 			return -1;
 		return lr_policy_set(&c->policy, &c->ctx, "network", "udp", "yes", &at, err);
 	case OPT_EXPLAIN: c->explain = true; return 0;
+	case OPT_JSON: c->json = true; return 0;
 	case OPT_TIMING: /* spelt otherwise (-timing, --tim): timed from here */
 		if (!c->timing && !c->t0.tv_sec && !c->t0.tv_nsec)
 			clock_gettime(CLOCK_MONOTONIC, &c->t0);
@@ -583,6 +590,8 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	if (rc)
 		return rc > 0 ? 0 : LR_EXIT_LANDRUN;
 	timing(c, "policy parsed");
+	if (c->json && !c->explain)
+		return lr_fail(err, NULL, "--json is a form of --explain: give both"), LR_EXIT_LANDRUN;
 	if (!c->command[0] && !c->explain) {
 		usage(stderr);
 		return lr_fail(err, NULL, "no command given"), LR_EXIT_LANDRUN;
@@ -597,7 +606,7 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	}
 	timing(c, "sandbox compiled (command resolved, Landlock ruleset, seccomp program, environment)");
 	if (c->explain) {
-		lr_explain(stdout, &c->policy, &sb, sb.command_path);
+		(c->json ? lr_explain_json : lr_explain)(stdout, &c->policy, &sb, sb.command_path);
 		lr_sandbox_free(&sb);
 		return 0;
 	}

@@ -559,3 +559,44 @@ Test(cli, env_flag_of_a_secret_suggests_secrets)
 	cr_expect(lrt_contains(r->out, "EDITOR=vi\n") && !lrt_contains(r->err, "note"), "%s%s", r->out, r->err);
 	lrt_free(r);
 }
+
+/* --explain --json parses, and a path holding a blank, quotes, a line feed and a byte that is not
+ * UTF-8 comes back byte for byte (os.fsencode undoes the \udcXX escape); the degradations match
+ * the ABI in use. --json alone is refused. */
+Test(cli, explain_json_parses_with_hostile_path_names)
+{
+	if (system("python3 -c 'import json' 2>/dev/null") != 0)
+		cr_skip_test("python3 is not installed (build-aux/deps.sh test installs it)");
+	char *dir = lrt_fmt("%s/a \"q\"\nb\xe9 x", T);
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	char *extra = lrt_fmt("ro = \"%s/a \\\"q\\\"\\nb\\xe9 x\"\n", T);
+	char *pol = lrt_policy(T, "json", extra);
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--explain", "--json", "-p", pol, "--", "/bin/true"));
+	cr_assert_eq(r->status, 0, "%s", r->err);
+	char *out = lrt_fmt("%s/out.json", T), *check = lrt_fmt("%s/check.py", T);
+	lrt_write(out, r->out);
+	lrt_free(r);
+	char *script = lrt_fmt(
+		"import json, os, sys\n"
+		"d = json.load(open(sys.argv[1]))\n"
+		"want = os.fsencode(sys.argv[2])\n"
+		"g = [x for x in d['filesystem']['grants'] if os.fsencode(x['path']) == want]\n"
+		"assert len(g) == 1, d['filesystem']['grants']\n"
+		"assert g[0]['access'] == 'ro' and g[0]['origin'] == sys.argv[3] + ':5', g[0]\n"
+		"assert set(g[0]['rights_enforced']) <= set(g[0]['rights_asked']) == {'read_file', 'read_dir'}, g[0]\n"
+		"assert d['command'] == '/bin/true' or d['command'].endswith('/true'), d['command']\n"
+		"assert isinstance(d['landlock']['abi'], int) and isinstance(d['seccomp']['rules'], int)\n"
+		"assert d['network']['connect_tcp']['any'] is False and d['network']['udp']['allowed'] is False\n"
+		"shared = 'signals: signals shared' in d['degraded']\n"
+		"assert shared == (sys.argv[4] == '1'), d['degraded']\n"
+		"assert any(e['name'] == 'PATH' for e in d['env']['passed']) or d['env']['path']\n");
+	lrt_write(check, script);
+	char *cmd = lrt_fmt("python3 -m json.tool '%s' >/dev/null && python3 '%s' '%s' \"$(printf '%%s/a \"q\"\\nb\\351 x' '%s')\" '%s' %d",
+			    out, check, out, T, pol, lrt_abi_below(6) ? 1 : 0);
+	cr_expect_eq(system(cmd), 0, "%s", cmd);
+	r = lrt_run(T, LRT_ARGS("--json", "--", "/bin/true"));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "--json is a form of --explain"), "%s", r->err);
+	lrt_free(r);
+	free(cmd), free(script), free(check), free(out), free(pol), free(extra), free(dir);
+}
