@@ -79,6 +79,9 @@ static const char *absolute_variable(struct parse_state *st, const char *name, c
 	else if (v[0] != '/')
 		lr_fail(st->err, at, "${%s}: $%s is \"%.100s\", not an absolute path; set %s to an absolute path "
 			"(or unset it)", name, name, v, name);
+	else if (strcmp(name, "TMPDIR") == 0 && v[strspn(v, "/")] == '\0')
+		lr_fail(st->err, at, "${TMPDIR}: $TMPDIR is \"%.100s\", the root of the filesystem: a grant of the "
+			"temporary directory would grant everything; set TMPDIR to a directory (or unset it)", v);
 	else
 		return v;
 	return NULL;

@@ -848,6 +848,11 @@ Test(policy, relative_home_or_tmpdir_is_refused)
 			"t.ini:2: ${HOME}: $HOME is \"home/tester\", not an absolute path; set HOME to an absolute path (or unset it)");
 	UT_EXPECT_ERROR(&rel, "[filesystem]\nrw = ?${TMPDIR}\n",
 			"t.ini:2: ${TMPDIR}: $TMPDIR is \"scratch\", not an absolute path; set TMPDIR to an absolute path (or unset it)");
+	static const char *const root_env[] = { "HOME=/home/tester", "TMPDIR=//", NULL };
+	static const struct lr_env_ctx root = { .environ = root_env };
+	UT_EXPECT_ERROR(&root, "[filesystem]\nrw = ${TMPDIR}\n",
+			"t.ini:2: ${TMPDIR}: $TMPDIR is \"//\", the root of the filesystem: a grant of the temporary "
+			"directory would grant everything; set TMPDIR to a directory (or unset it)");
 	load_ok("[filesystem]\nro = ${HOME}/x\nrw = ${TMPDIR}\n");
 	cr_expect_str_eq(path_at(0)->path, "/home/tester/x");
 	cr_expect_str_eq(path_at(1)->path, "/scratch");
