@@ -16,8 +16,9 @@ NEEDS_check-nolandlock = uml
 NEEDS_check-valgrind = valgrind
 NEEDS_check-man = man
 NEEDS_lint = lint
+NEEDS_bench = git bench
 NEEDS_deps = $(NEEDS_check)
-# fuzz and bench need the build set only (tests/fuzz/run.sh installs clang's libFuzzer itself).
+# fuzz needs the build set only (tests/fuzz/run.sh installs clang's libFuzzer itself).
 INSTALLING_GOALS = demo check check-asan check-abi check-nolandlock check-valgrind check-man lint fuzz bench deps
 
 ifneq ($(filter clean distclean,$(MAKECMDGOALS)),)
@@ -61,6 +62,9 @@ LIBS = $(SECCOMP_LIBS) $(INIH_LIBS) $(NETTLE_LIBS)
 # before `make check` installed it builds them.
 CRITERION_CFLAGS = $(shell pkg-config --cflags criterion)
 CRITERION_LIBS = $(shell pkg-config --libs criterion)
+# libcap-ng is the tests' independent oracle for capability names and sets (not linked into
+# landrun: see src/names.c)
+CAPNG_LIBS = $(shell pkg-config --libs libcap-ng)
 TEST_COMMON = tests/common.c
 UNIT_SRC = $(wildcard tests/unit/*.c)
 INTEG_SRC = $(wildcard tests/integration/*.c)
@@ -133,17 +137,33 @@ $(B)/src/landrun: $(OBJ_CLI) $(B)/src/liblandrun.a
 
 $(B)/tests/unit_tests: $(UNIT_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a tests/common.h $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $(UNIT_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a $(LIBS) $(CRITERION_LIBS)
+	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $(UNIT_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a $(LIBS) $(CRITERION_LIBS) $(CAPNG_LIBS)
 
 $(B)/tests/integration_tests: $(INTEG_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a tests/common.h
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $(INTEG_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a $(LIBS) $(CRITERION_LIBS)
+	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $(INTEG_SRC) $(TEST_COMMON) $(B)/src/liblandrun.a $(LIBS) $(CRITERION_LIBS) $(CAPNG_LIBS)
 
 $(B)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
-HELPERS = $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%,$(wildcard tests/helpers/*.c))
+# The bench's reference (tests/bench/): refgen, landrun's command line with its kernel calls
+# recorded, and the reference's source, which a test compiles from a record and compares with
+# landrun. Staged with the helpers, so that the unprivileged run finds them (not as *.c there: each
+# of those is a helper program).
+REFGEN_WRAPS = -Wl,--wrap=syscall,--wrap=prctl,--wrap=setrlimit,--wrap=setsid,--wrap=execve
+$(B)/tests/helpers/refgen: tests/bench/refgen.c $(OBJ_CLI) $(B)/src/liblandrun.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc $(CLI_LINK) $(REFGEN_WRAPS) -o $@ $^ $(LIBS)
+$(B)/tests/helpers/reference.src: tests/bench/reference.c
+	@mkdir -p $(@D)
+	cp $< $@
+$(B)/tests/helpers/landlock_abi.h: src/landlock_abi.h
+	@mkdir -p $(@D)
+	cp $< $@
+
+HELPERS = $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%,$(wildcard tests/helpers/*.c)) \
+          $(B)/tests/helpers/refgen $(B)/tests/helpers/reference.src $(B)/tests/helpers/landlock_abi.h
 
 # The suite: unit tests, then the integration tests as root and, when root, again as an
 # unprivileged user (nobody) whose sandbox cannot lean on root's privileges.
@@ -194,7 +214,7 @@ check-nolandlock: $(B)/src/landrun $(B)/tests/helpers/probe
 	@sh build-aux/check-nolandlock-uml.sh $(B)
 
 # Benchmarks, not tests: medians and ratios against the targets (tests/bench/run.sh).
-bench: $(B)/src/landrun $(B)/src/liblandrun.a
+bench: $(B)/src/landrun $(B)/src/liblandrun.a $(B)/tests/helpers/refgen
 	@sh tests/bench/run.sh $(B)
 
 # Static analysers on the sources (not the generated files), each must report nothing: cppcheck

@@ -1,10 +1,11 @@
 #!/bin/sh
 # The Debian packages landrun needs, by set, and which of them are missing.
 #   deps.sh [--check] SET...
-# Sets: build (what a plain `make` needs), test (Criterion), git, man (mandoc), valgrind,
-# lint (cppcheck, clang-tidy), uml (user-mode-linux). The Makefile names the sets each target
-# needs. Missing packages are installed with apt-get when root, unless --check; otherwise the
-# exact apt-get line is printed and the exit status is 1.
+# Sets: build (what a plain `make` needs), test (Criterion, libcap-ng, python3), git, man (mandoc), valgrind,
+# lint (cppcheck, clang-tidy), uml (user-mode-linux), bench (bubblewrap, which the bench compares
+# with). The Makefile names the sets each target needs. Missing packages are installed with
+# apt-get when root, unless --check; otherwise the exact apt-get line is printed and the exit
+# status is 1.
 set -eu
 install=yes
 if [ "${1:-}" = --check ]; then install=no; shift; fi
@@ -24,6 +25,7 @@ for set in "$@"; do
 		need_pc nettle nettle-dev ;;
 	test)
 		need_pc criterion libcriterion-dev
+		need_pc libcap-ng libcap-ng-dev
 		need_cmd python3 python3 ;;
 	git) need_cmd git git ;;
 	man) need_cmd mandoc mandoc ;;
@@ -32,6 +34,7 @@ for set in "$@"; do
 		need_cmd cppcheck cppcheck
 		need_cmd clang-tidy clang-tidy ;;
 	uml) need_cmd linux.uml user-mode-linux ;;
+	bench) need_cmd bwrap bubblewrap ;;
 	*) echo "deps.sh: unknown set '$set'" >&2; exit 2 ;;
 	esac
 done

@@ -94,8 +94,9 @@ bool lrt_abi_below(int abi)
 	return cap && *cap && atoi(cap) < abi;
 }
 
-struct lrt_result *lrt_run_prefixed(const char *cwd, char *const envp[], const char *const prefix[],
-				    const char *const args[])
+/* Runs [prefix...] bin [--test-abi N] args... (the cap only when inject). */
+static struct lrt_result *run(const char *bin, bool inject, const char *cwd, char *const envp[],
+			      const char *const prefix[], const char *const args[])
 {
 	static char *const default_env[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
 	struct lrt_result *r = calloc(1, sizeof(*r));
@@ -107,11 +108,11 @@ struct lrt_result *lrt_run_prefixed(const char *cwd, char *const envp[], const c
 		n++;
 	while (prefix && prefix[np])
 		np++;
-	const char *abi = test_abi(args);
+	const char *abi = inject ? test_abi(args) : NULL;
 	const char **argv = calloc(np + n + 4, sizeof(char *)), **a = argv;
 	memcpy(a, prefix ? prefix : args, np * sizeof(char *));
 	a += np;
-	*a++ = lrt_landrun();
+	*a++ = bin;
 	if (abi) {
 		*a++ = "--test-abi";
 		*a++ = abi;
@@ -147,6 +148,22 @@ struct lrt_result *lrt_run_prefixed(const char *cwd, char *const envp[], const c
 	if (abi && r->status == 125 && lrt_contains(r->err, "requires Landlock ABI"))
 		cr_skip_test("capped at Landlock ABI %s, strict refused as it must: %s", abi, r->err);
 	return r;
+}
+
+struct lrt_result *lrt_run_prefixed(const char *cwd, char *const envp[], const char *const prefix[],
+				    const char *const args[])
+{
+	return run(lrt_landrun(), true, cwd, envp, prefix, args);
+}
+
+struct lrt_result *lrt_run_cli(const char *bin, const char *cwd, const char *const args[])
+{
+	return run(bin, true, cwd, NULL, NULL, args);
+}
+
+struct lrt_result *lrt_run_program(const char *cwd, const char *const argv[])
+{
+	return run(argv[0], false, cwd, NULL, NULL, argv + 1);
 }
 
 struct lrt_result *lrt_run_env(const char *cwd, char *const envp[], const char *const args[])

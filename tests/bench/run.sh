@@ -2,7 +2,8 @@
 # run.sh BUILDDIR: builds the benchmark programs into BUILDDIR/tests/bench/, runs them, and
 # prints a summary of each figure against its target. Benchmarks, not tests: a MISS is
 # information and the exit status stays 0; it is 1 only if something could not run at all.
-# ROUNDS (default 200) sets the rounds of the process start-up comparison.
+# ROUNDS (default 200) sets the rounds of the process start-up comparison; ONLY=startup stops
+# after it.
 set -u
 cd "$(dirname "$0")/../.." || exit 1   # the repository root: policies/ and src/ are relative
 [ $# -eq 1 ] || { echo "usage: sh tests/bench/run.sh BUILDDIR" >&2; exit 2; }
@@ -25,7 +26,6 @@ $CC $CF -Isrc -o "$O/spawnbench" tests/bench/spawnbench.c "$B/src/liblandrun.a" 
 	-lseccomp -linih -lnettle 2>"$O/spawnbench.log" || spawnbench=no
 $CC $CF -Isrc -o "$O/parsebench" tests/bench/parsebench.c "$B/src/liblandrun.a" \
 	-lseccomp -linih -lnettle || { echo "bench: build failed" >&2; exit 1; }
-
 T=$(mktemp -d /var/tmp/landrun-bench.XXXXXX) || exit 1
 # The shipped policies, copied where none of them grants write access (they grant /tmp and the
 # working directory, $T): landrun refuses a policy its own sandbox could rewrite.
@@ -49,25 +49,73 @@ section() {
 	grep -v '^FIGURE|' "$T/out"
 	[ $rc -eq 0 ] || { status=1; echo "(could not run everything: exit status $rc)"; }
 	echo "($(($(date +%s) - start)) s)"
-	grep '^FIGURE|' "$T/out" >>"$T/figures"
+	grep '^FIGURE|' "$T/out" | sed "s/^FIGURE|\([^|]*\)|/FIGURE|\1$FIGURE_SUFFIX|/" >>"$T/figures"
 }
+FIGURE_SUFFIX=""
 : >"$T/figures"
+# The FIGURE lines of every section, graded.
+summary() {
+	printf '\n== summary ==\n'
+	awk -F'|' 'BEGIN { printf "%-42s %12s %14s  %s\n", "figure", "value", "target", "" }
+		{ t = $4; sub(/^<= */, "<= ", t); sub(/^>= */, ">= ", t)
+		  printf "%-42s %12s %14s  %s\n", $2, $3, t, $5 }' "$T/figures"
+	exit $status
+}
 
 BWRAP=$(command -v bwrap || echo bwrap)   # bench skips it, with the reason, if not found
-section "process start-up: /bin/true through each wrapper, us" \
-	"$O/bench" -n "${ROUNDS:-200}" -b true \
-	-r 'landrun-git/noop-wrapper<=1.10' -r 'landrun-git/bwrap<=0.50' -r 'noop-wrapper/true' -- \
-	true /bin/true :: \
-	noop-wrapper "$O/noop_wrapper" /bin/true :: \
-	landrun-git "$L" --policy "$P/git.ini" -- /bin/true :: \
-	landrun-default "$L" -- /bin/true :: \
-	'?bwrap' "$BWRAP" --ro-bind / / /bin/true
+# The process start-up figures, for root and for an unprivileged user (most services run landrun
+# unprivileged; only root pays the bounding-set drop). Each user gets its own references: refgen
+# records the kernel work of `landrun [-p git.ini] -- /bin/true` run by that user in that
+# directory, and reference.c is compiled from the record (static-pie, as landrun is).
+# startup LABEL DIR [RUNNER...]: the section, run in DIR by RUNNER (e.g. setpriv).
+startup() {
+	label=$1 dir=$2
+	shift 2
+	for pol in git default; do
+		polarg=""
+		[ $pol = git ] && polarg="-p $P/git.ini"
+		# shellcheck disable=SC2086
+		(cd "$dir" && "$@" "$S/refgen" $polarg -- /bin/true) >"$T/ref-$label-$pol.h" &&
+		$CC $CF -I"$R/src" -static-pie -DREF_HEADER="\"$T/ref-$label-$pol.h\"" -o "$S/ref-$label-$pol" \
+			"$R/tests/bench/reference.c" || { echo "bench: the $label reference for $pol failed" >&2; status=1; return; }
+	done
+	cd "$dir" || exit 1
+	FIGURE_SUFFIX=" ($label)"
+	section "process start-up as $label: /bin/true through each wrapper, us" "$@" \
+		"$S/bench" -n "${ROUNDS:-200}" -b true \
+		-r "landrun-git/ref-git<=1.05" -r "landrun-default/ref-default<=1.05" \
+		-r 'landrun-git/noop-wrapper' -r 'landrun-git/bwrap' -r 'noop-wrapper/true' -- \
+		true /bin/true :: \
+		noop-wrapper "$S/noop_wrapper" /bin/true :: \
+		ref-git "$S/ref-$label-git" /bin/true :: \
+		landrun-git "$S/landrun" --policy "$P/git.ini" -- /bin/true :: \
+		ref-default "$S/ref-$label-default" /bin/true :: \
+		landrun-default "$S/landrun" -- /bin/true :: \
+		'?bwrap' "$BWRAP" --ro-bind / / /bin/true
+	FIGURE_SUFFIX=""
+	cd "$T" || exit 1
+}
+# What the unprivileged user runs is staged where it can reach it (the build tree may not be).
+S=$(mktemp -d /var/tmp/landrun-bench-bin.XXXXXX) || exit 1
+trap 'rm -rf "$T" "$P" "$S"' EXIT
+cp "$L" "$B/tests/helpers/refgen" "$O/bench" "$O/noop_wrapper" "$S/" || exit 1
+chmod 755 "$S" "$P" && chmod a+r "$P"/*.ini
+startup root "$T"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	U=$(mktemp -d /var/tmp/landrun-bench-nobody.XXXXXX) && chown 65534:65534 "$U" && chmod 755 "$U" &&
+	startup nobody "$U" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		env HOME=/nonexistent PATH=/usr/bin:/bin
+	rm -rf "$U"
+else
+	printf '\n== process start-up as nobody ==\nskipped: needs root (to become nobody) and setpriv\n'
+fi
+[ "${ONLY:-}" = startup ] && summary
 
 # ru_maxrss is the peak over the process's life, across exec: landrun -- /bin/true reports
 # max(landrun, /bin/true). Exec'ing the static noop wrapper (run without arguments it just
 # exits) instead shows landrun's own peak. noop-wrapper alone is the floor the harness sets.
 section "peak RSS (ru_maxrss)" \
-	"$O/bench" -n 20 -m true -m noop-wrapper -m 'landrun-default<=1024' -m 'landrun-itself<=1024' -- \
+	"$O/bench" -n 20 -m true -m noop-wrapper -m landrun-default -m landrun-itself -- \
 	true /bin/true :: noop-wrapper "$O/noop_wrapper" :: landrun-default "$L" -- /bin/true :: \
 	landrun-itself "$L" -p "$P/default.ini" --rox "$O" -- "$O/noop_wrapper"
 
@@ -122,7 +170,7 @@ if command -v git >/dev/null; then
 	fi
 	G=$(command -v git)
 	section "git log -1 in a real repository, us" \
-		"$O/bench" -n "${ROUNDS:-200}" -r 'landrun-git/bare<=1.40' -- \
+		"$O/bench" -n "${ROUNDS:-200}" -r 'landrun-git/bare' -- \
 		bare "$G" -C "$GR" log -1 :: \
 		landrun-git "$L" --policy "$P/git.ini" --rw "$GR" -- "$G" -C "$GR" log -1
 else
@@ -141,8 +189,4 @@ fi
 # in one process.
 section "policy size: parse and compile time per rule" "$O/parsebench"
 
-printf '\n== summary ==\n'
-awk -F'|' 'BEGIN { printf "%-42s %12s %14s  %s\n", "figure", "value", "target", "" }
-	{ t = $4; sub(/^<= */, "<= ", t); sub(/^>= */, ">= ", t)
-	  printf "%-42s %12s %14s  %s\n", $2, $3, t, $5 }' "$T/figures"
-exit $status
+summary

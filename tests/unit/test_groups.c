@@ -1,4 +1,5 @@
 /* Syscall groups: every member resolves, groups nest without cycles, and name <-> number lookups. */
+#include <cap-ng.h>
 #include <criterion/criterion.h>
 #include <seccomp.h>
 #include <stdbool.h>
@@ -208,4 +209,24 @@ Test(groups, suggestions_for_names_and_groups)
 	cr_expect_str_eq(lr_syscall_group_suggest("@file-sytem"), "@file-system");
 	cr_expect_str_eq(lr_syscall_group_suggest("@timers"), "@timer");
 	cr_expect_null(lr_syscall_group_suggest("@zzzzzzzzzz"));
+}
+
+/* The CLI names capabilities from its own table (libcap-ng's constructor is not worth its cost on
+ * the exec path, see names.c); libcap-ng must agree on every capability this kernel knows. */
+Test(groups, capability_names_agree_with_libcap_ng_for_every_kernel_capability)
+{
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "r");
+	int last = -1;
+	cr_assert(f && fscanf(f, "%d", &last) == 1 && last > 0, "/proc/sys/kernel/cap_last_cap unreadable");
+	fclose(f);
+	for (int cap = 0; cap <= last; cap++) {
+		const char *ng = capng_capability_to_name((unsigned)cap);
+		cr_assert(ng, "libcap-ng does not know capability %d, which this kernel has", cap);
+		cr_expect_str_eq(lr_cap_name((unsigned)cap), ng, "capability %d", cap);
+		cr_expect_eq(lr_cap_from_name(ng), cap, "%s", ng);
+		char *prefixed = lrt_fmt("CAP_%s", ng);
+		cr_expect_eq(lr_cap_from_name(prefixed), cap, "%s", prefixed);
+		free(prefixed);
+	}
+	cr_expect_str_eq(lr_cap_name((unsigned)last + 1), "?", "a capability the kernel does not have has no name");
 }
