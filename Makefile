@@ -9,7 +9,7 @@ B ?= .
 # install what is missing (as root, with apt-get) when make starts, before config.mk is made,
 # so that one command sets up a fresh machine; `make -n` installs nothing.
 NEEDS_demo = git
-NEEDS_check = test git man valgrind
+NEEDS_check = test git man valgrind jobs
 NEEDS_check-asan = $(NEEDS_check)
 NEEDS_check-abi = test
 NEEDS_check-nolandlock = uml
@@ -18,8 +18,9 @@ NEEDS_check-man = man
 NEEDS_lint = lint
 NEEDS_bench = git bench
 NEEDS_deps = $(NEEDS_check)
+NEEDS_deb = deb git
 # fuzz needs the build set only (tests/fuzz/run.sh installs clang's libFuzzer itself).
-INSTALLING_GOALS = demo check check-asan check-abi check-nolandlock check-valgrind check-man lint fuzz bench deps
+INSTALLING_GOALS = demo check check-asan check-abi check-nolandlock check-valgrind check-man lint fuzz bench deps deb
 
 ifneq ($(filter clean distclean,$(MAKECMDGOALS)),)
 else
@@ -32,13 +33,16 @@ $(error missing packages (see above))
 endif
 endif
 endif
+# make deb builds from a copy of the tree: it configures nothing here
+ifneq ($(MAKECMDGOALS),deb)
 include config.mk
+endif
 endif
 
 SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/baseline.c src/landlock_rights.c src/landlock.c src/seccomp.c src/bpf_dispatch.c \
           src/env.c src/process.c src/sandbox.c src/apply.c src/exec.c src/explain.c src/lib.c src/command.c src/supervise.c \
           src/policy_guard.c src/resolve.c src/check.c src/trace.c src/denials.c src/learn.c src/learn_base.c src/workdir.c src/tmpdir.c \
-          src/catalog.c
+          src/catalog.c src/explain_json.c
 OBJ_CORE = $(SRC_LIB:%.c=$(B)/%.o) $(B)/src/default_policy.o
 OBJ_LIB = $(OBJ_CORE) $(B)/src/seccomp_prebuilt.o
 OBJ_CLI = $(B)/src/cli.o $(B)/src/nettle_cpuid.o
@@ -72,10 +76,13 @@ TEST_CFLAGS = $(ALL_CFLAGS) $(CRITERION_CFLAGS) -Isrc -Itests \
               -DLANDRUN_BIN='"$(abspath $(B))/src/landrun"' -DLANDRUN_SRCDIR='"$(CURDIR)"' \
               -DLANDRUN_TESTS_BIN='"$(abspath $(B))/tests"'
 
-.PHONY: FORCE all bench deps demo check check-abi check-asan check-man check-nolandlock check-valgrind fuzz lint install uninstall \
+.PHONY: FORCE all bench deb deps demo check check-abi check-asan check-man check-nolandlock check-valgrind fuzz lint install uninstall \
         clean distclean
 
-all: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
+# The shell completions, their option lists generated from the CLI's option table and help texts.
+COMPLETIONS = $(B)/completions/landrun.bash $(B)/completions/_landrun $(B)/completions/landrun.fish
+
+all: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc $(COMPLETIONS)
 
 config.mk: configure.ac config.mk.in
 	@sh build-aux/deps.sh --check build
@@ -117,17 +124,29 @@ $(B)/src/liblandrun.so: $(OBJ_LIB) build-aux/liblandrun.map
 		-Wl,-z,relro,-z,now $(SAN_CFLAGS) -o $@ $(OBJ_LIB) $(LIBS)
 	ln -sf liblandrun.so $(B)/src/liblandrun.so.1 # the soname, for programs run from the build tree
 
-# What PREFIX was last built with: cli.o, lib.o (the policy directory) and landrun.pc follow it.
+$(B)/completions/landrun.bash: completions/landrun.bash.in src/cli.c build-aux/gen-completions.sh
+	@mkdir -p $(@D)
+	sh build-aux/gen-completions.sh bash src/cli.c $< > $@.tmp && mv $@.tmp $@
+$(B)/completions/_landrun: completions/_landrun.in src/cli.c build-aux/gen-completions.sh
+	@mkdir -p $(@D)
+	sh build-aux/gen-completions.sh zsh src/cli.c $< > $@.tmp && mv $@.tmp $@
+$(B)/completions/landrun.fish: completions/landrun.fish.in src/cli.c build-aux/gen-completions.sh
+	@mkdir -p $(@D)
+	sh build-aux/gen-completions.sh fish src/cli.c $< > $@.tmp && mv $@.tmp $@
+
+# What PREFIX (and LIBDIR) was last built with: cli.o, lib.o (the policy directory) and landrun.pc
+# follow it.
 $(B)/src/prefix.stamp: FORCE
 	@mkdir -p $(@D)
-	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+	@echo '$(PREFIX) $(LIBDIR)' | cmp -s - $@ || echo '$(PREFIX) $(LIBDIR)' > $@
 FORCE:
 $(B)/src/cli.o $(B)/src/lib.o: $(B)/src/prefix.stamp
 # landrun run from its build directory also finds NAME.ini in the source tree's policies/
 $(B)/src/cli.o: ALL_CFLAGS += -DLANDRUN_BUILD_BINDIR='"$(abspath $(B))/src"' -DLANDRUN_SOURCE_POLICIES='"$(CURDIR)/policies"'
 
 $(B)/src/landrun.pc: build-aux/landrun.pc.in config.mk $(B)/src/prefix.stamp
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' build-aux/landrun.pc.in > $@
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+		-e 's|@VERSION@|$(VERSION)|g' build-aux/landrun.pc.in > $@
 
 # The CLI is linked static-pie: no shared objects to load and relocate on every run (the
 # sanitizer build cannot be static). Nothing in it uses glibc's NSS (see lr_passwd_lookup).
@@ -168,7 +187,7 @@ HELPERS = $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%,$(wildcard tests/hel
 
 # The suite: unit tests, then the integration tests as root and, when root, again as an
 # unprivileged user (nobody) whose sandbox cannot lean on root's privileges.
-check: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc $(B)/tests/unit_tests $(B)/tests/integration_tests $(HELPERS)
+check: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc $(COMPLETIONS) $(B)/tests/unit_tests $(B)/tests/integration_tests $(HELPERS)
 	$(B)/tests/unit_tests
 	sh build-aux/stage-policies.sh $(B)/tests/integration_tests
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -234,21 +253,32 @@ FUZZ_SECONDS ?= 60
 fuzz: $(B)/src/default_policy.c $(B)/src/seccomp_prebuilt.c
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(B)
 
+# The Debian packages (debian/), built from a copy of the tree, linted, and run from a scratch
+# root; DEB_OUT: where the .debs go (default: a new directory under /var/tmp). Not part of check.
+deb:
+	@sh build-aux/deb.sh $(DEB_OUT)
+
 demo: $(B)/src/landrun
 	@sh build-aux/demo.sh $(B)/src/landrun
 
 # What `make install` writes, below $(DESTDIR): `make uninstall` removes exactly these files, then
 # the directories of landrun's own that are left empty (not bin/, lib/, share/man/...).
+# LIBDIR=/usr/lib/x86_64-linux-gnu (Debian's multiarch directory) at build and install time
 LIBDIR = $(PREFIX)/lib
 INCLUDEDIR = $(PREFIX)/include
 PKGCONFIGDIR = $(LIBDIR)/pkgconfig
+DATADIR = $(PREFIX)/share
+BASHCOMPDIR = $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR = $(DATADIR)/zsh/vendor-completions
+FISHCOMPDIR = $(DATADIR)/fish/vendor_completions.d
 POLICIES = $(notdir $(wildcard policies/*.ini))
 INSTALLED = $(BINDIR)/landrun $(addprefix $(POLICY_DIR)/,$(POLICIES)) \
             $(MANDIR)/man1/landrun.1 $(MANDIR)/man5/landrun.ini.5 $(MANDIR)/man3/landrun.3 \
             $(LIBDIR)/liblandrun.a $(LIBDIR)/liblandrun.so.1 $(LIBDIR)/liblandrun.so \
-            $(INCLUDEDIR)/landrun.h $(PKGCONFIGDIR)/landrun.pc
+            $(INCLUDEDIR)/landrun.h $(PKGCONFIGDIR)/landrun.pc \
+            $(BASHCOMPDIR)/landrun $(ZSHCOMPDIR)/_landrun $(FISHCOMPDIR)/landrun.fish
 
-install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
+install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc $(COMPLETIONS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(POLICY_DIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(B)/src/landrun $(DESTDIR)$(BINDIR)/landrun
 	install -m 644 $(addprefix policies/,$(POLICIES)) $(DESTDIR)$(POLICY_DIR)/
@@ -261,13 +291,17 @@ install: $(B)/src/landrun $(B)/src/liblandrun.so $(B)/src/landrun.pc
 	install -m 644 src/landrun.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 $(B)/src/landrun.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	install -m 644 man/landrun.3 $(DESTDIR)$(MANDIR)/man3/
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 644 $(B)/completions/landrun.bash $(DESTDIR)$(BASHCOMPDIR)/landrun
+	install -m 644 $(B)/completions/_landrun $(DESTDIR)$(ZSHCOMPDIR)/_landrun
+	install -m 644 $(B)/completions/landrun.fish $(DESTDIR)$(FISHCOMPDIR)/landrun.fish
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	rmdir $(DESTDIR)$(POLICY_DIR) $(DESTDIR)$(PREFIX)/share/landrun 2>/dev/null || true
 
 clean:
-	rm -rf src/*.o src/*.d src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/prefix.stamp src/liblandrun.so.1 src/landrun-dynamic src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun tests/unit_tests \
+	rm -rf src/*.o src/*.d src/default_policy.c src/seccomp_prebuilt.c src/gen_seccomp src/prefix.stamp src/liblandrun.so.1 src/landrun-dynamic src/liblandrun.a src/liblandrun.so src/landrun.pc src/landrun $(COMPLETIONS) tests/unit_tests \
 		tests/integration_tests tests/helpers/bin build-asan tests/fuzz/build
 	rm -f $(HELPERS)
 

@@ -8,16 +8,18 @@ B=$1
 # own sandbox could rewrite
 S=$(mktemp -d /var/tmp/landrun-check.XXXXXX)
 trap 'rm -rf "$S"' EXIT
-mkdir -p "$S/src" "$S/tests/helpers" "$S/policies"
+mkdir -p "$S/src" "$S/tests/helpers" "$S/policies" "$S/examples" "$S/completions"
 cp "$B/src/landrun" "$S/src/"
 cp "$B"/tests/helpers/* "$S/tests/helpers/"
 cp "$B/tests/integration_tests" "$S/tests/"
 cp policies/*.ini "$S/policies/"
+cp examples/* "$S/examples/"
+cp "$B"/completions/* "$S/completions/"
 chmod -R a+rX "$S"
 chmod 755 "$S"
 cd /tmp
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 	env HOME=/nonexistent PATH=/usr/bin:/bin \
 	LANDRUN_TEST_BIN="$S/src/landrun" LANDRUN_TEST_HELPERS="$S/tests/helpers" \
-	LANDRUN_TEST_POLICIES="$S/policies" ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
+	LANDRUN_TEST_POLICIES="$S/policies" LANDRUN_TEST_COMPLETIONS="$S/completions" ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
 	"$S/tests/integration_tests"

@@ -9,6 +9,10 @@ P=${LANDRUN_TEST_POLICIES:?run through build-aux/stage-policies.sh}
 if ! command -v valgrind >/dev/null; then echo "check-valgrind: valgrind not installed, skipped"; exit 0; fi
 vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
 top=$(pwd)
+# service.ini grants the unit's StateDirectory=, which systemd passes as STATE_DIRECTORY
+STATE_DIRECTORY=$(mktemp -d /var/tmp/landrun-state.XXXXXX) || exit 1
+export STATE_DIRECTORY
+trap 'rmdir "$STATE_DIRECTORY"' EXIT
 for p in "$P"/*.ini; do
 	(cd tests && $vg "$L" --best-effort --explain -p "$p") >/dev/null 2>&1
 	[ $? -eq 0 ] || { echo "valgrind: --explain -p $p failed"; exit 1; }

@@ -12,7 +12,16 @@ echo "ghp_demo_secret_token" > "$HOME/.secret-token"
 cd "$D/work"
 
 if [ -t 1 ]; then B='\033[1m' G='\033[32m' N='\033[0m'; else B='' G='' N=''; fi
-step() { printf "\n${B}\$ %s${N}\n" "$*"; }
+# Each word as the shell reads it back (single quotes where needed): a command shown can be copied.
+quote() {
+	for a in "$@"; do
+		case $a in
+		'' | *[!A-Za-z0-9_./:=@%+,-]*) printf "'%s' " "$(printf '%s' "$a" | sed "s/'/'\\\\''/g")" ;;
+		*) printf '%s ' "$a" ;;
+		esac
+	done
+}
+step() { printf "\n${B}\$ %s${N}\n" "$(quote "$@" | sed 's/ $//')"; }
 ok() { printf "${G}=> %s${N}\n" "$*"; }
 
 echo "landrun demo in $D (HOME=$HOME, cwd=$D/work)"
@@ -35,8 +44,9 @@ echo "hello" > "$D/upstream/README"
 git -C "$D/upstream" add README
 git -C "$D/upstream" -c user.name=demo -c user.email=demo@example.org commit -q -m "add README"
 
-step landrun -p git --ro "$D/upstream" -- git clone "$D/upstream" clone
+step landrun -p git --ro "$D/upstream" -- git clone -q "$D/upstream" clone
 "$LANDRUN" -p "$SRC/policies/git.ini" --ro "$D/upstream" -- git clone -q "$D/upstream" clone
+step landrun -p git -- git -C clone log --oneline
 "$LANDRUN" -p "$SRC/policies/git.ini" -- git -C clone log --oneline
 ok "git cloned a repository under policies/git.ini"
 
@@ -47,7 +57,8 @@ if "$LANDRUN" -p "$SRC/policies/git.ini" -- sh -c 'cat ~/.secret-token'; then
 fi
 ok "under git.ini too, \$HOME stays out of reach"
 
-step landrun -p git --explain "(first lines)"
+step landrun -p git --explain
 "$LANDRUN" -p "$SRC/policies/git.ini" --explain | head -n 12
+echo "..."
 
 printf "\n${B}demo passed${N}: see README.md for what else landrun does.\n"

@@ -22,6 +22,7 @@
 #include "explain.h"
 #include "landlock_abi.h"
 #include "learn.h"
+#include "names.h"
 #include "policy.h"
 #include "sandbox.h"
 #include "supervise.h"
@@ -46,6 +47,9 @@ enum opt {
 	OPT_CONNECT_UDP, OPT_BIND_UDP,
 };
 
+/* --explain's form */
+enum { OPT_JSON = 1100 };
+
 /* answered like --version: print something and exit */
 enum { OPT_PRINT_DEFAULT = 1000 };
 
@@ -62,6 +66,7 @@ static const struct option long_options[] = {
 	{ "unrestricted-filesystem", no_argument, NULL, OPT_UNRESTRICTED_FS },
 	{ "unrestricted-network", no_argument, NULL, OPT_UNRESTRICTED_NET },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "print-default", no_argument, NULL, OPT_PRINT_DEFAULT },
 	{ "help", no_argument, NULL, 'h' },
@@ -88,9 +93,12 @@ static const struct option long_options[] = {
 struct cli {
 	int verbose; /* -1 quiet, 0 normal, 1 verbose */
 	bool explain;
+	bool json; /* --explain --json */
 	bool timing; /* print how long each step took, from main() to execve */
 	struct timespec t0;
 	bool access_flags; /* any flag that replaces the embedded default */
+	bool policy_flag;  /* -p given: the flags add to that policy, not replace the default */
+	char **argv;
 	bool ignore_missing; /* --ignore-missing: every path is optional, wherever it was given */
 	int abi_cap;
 	char **command;
@@ -127,6 +135,7 @@ static void usage(FILE *out)
 		"      --log-disable-originating, --log-enable-subprocesses, --log-disable-subdomains\n"
 		"                            Landlock audit flags (ABI 7)\n"
 		"      --explain             print the resolved policy and what is enforced; run nothing\n"
+		"      --json                with --explain: as one JSON object\n"
 		"      --timing              print how long each step took, on stderr\n"
 		"      --test-abi N          act as if the kernel offered Landlock ABI N (0: none)\n"
 		"      --log-level LEVEL     error: -q, info: normal, debug: -v (also LANDRUN_LOG_LEVEL)\n"
@@ -273,6 +282,12 @@ static int flag_paths(struct cli *c, const char *section, const char *key, const
 static int flag_env(struct cli *c, const char *arg, int argi, struct lr_error *err)
 {
 	struct lr_origin at = { "command line", argi };
+	/* a credential passed by keep is shown by --explain: secrets = masks it (the dangerous
+	 * names, which keep refuses, say so themselves) */
+	if (c->verbose >= 0 && !strchr(arg, '=') && lr_env_name_looks_secret(arg, strlen(arg)) &&
+	    !lr_env_name_is_dangerous(arg, strlen(arg)))
+		fprintf(stderr, "landrun: note: --env %s looks like a secret: [env] secrets = %s in a policy (-p) passes it "
+			"with its value masked in --explain\n", arg, arg);
 	return lr_policy_set(&c->policy, &c->ctx, "env", strchr(arg, '=') ? "set" : "keep", arg, &at, err);
 }
 
@@ -314,6 +329,7 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 			return -1;
 		return lr_policy_set(&c->policy, &c->ctx, "network", "udp", "yes", &at, err);
 	case OPT_EXPLAIN: c->explain = true; return 0;
+	case OPT_JSON: c->json = true; return 0;
 	case OPT_TIMING: /* spelt otherwise (-timing, --tim): timed from here */
 		if (!c->timing && !c->t0.tv_sec && !c->t0.tv_nsec)
 			clock_gettime(CLOCK_MONOTONIC, &c->t0);
@@ -448,6 +464,7 @@ static int parse_args(struct cli *c, int argc, char **argv, struct parsed_opt *o
 		if (opt == 'p' || (opt >= OPT_RO && opt <= OPT_BIND) || opt == OPT_UNRESTRICTED_FS ||
 		    opt == OPT_UNRESTRICTED_NET || opt == OPT_CONNECT_UDP || opt == OPT_BIND_UDP)
 			c->access_flags = true;
+		c->policy_flag |= opt == 'p';
 		opts[(*nopts)++] = (struct parsed_opt){ opt, optarg, argi };
 	}
 	c->command = argv + optind;
@@ -506,6 +523,22 @@ static int compile_sandbox(const struct cli *c, struct lr_sandbox *sb, bool supe
 	return 0;
 }
 
+/* The command could not be executed (126, 127 from landrun, not from the command) after access
+ * flags replaced the embedded default: nothing else is granted (not /usr, not the libraries),
+ * which is the usual cause. One line, with the command line that adds them to the default. */
+static void hint_replaced_default(const struct cli *c, int status)
+{
+	if (!c->access_flags || c->policy_flag || (status != LR_EXIT_CANNOT_EXECUTE && status != LR_EXIT_NOT_FOUND))
+		return;
+	fputs("landrun: hint: the access flags replaced the embedded default policy, so nothing else is granted "
+	      "(not /usr, not the libraries); to add them to it instead: landrun -p default", stderr);
+	for (char **a = c->argv + 1; *a; a++) {
+		fputc(' ', stderr);
+		lr_put_shell_word(stderr, *a);
+	}
+	fputc('\n', stderr);
+}
+
 /* landrun stays as the command's parent: the command's exit status, or landrun dies of the
  * signal that killed it. Frees sb. */
 static int run_supervised(const struct cli *c, struct lr_sandbox *sb, struct lr_error *err)
@@ -527,8 +560,10 @@ static int run_supervised(const struct cli *c, struct lr_sandbox *sb, struct lr_
 	int sig = 0;
 	int status = lr_supervise(sb, sb->command_path, c->command, &so, &sig, err);
 	lr_trace_free(&tracer);
-	if (err->set)
+	if (err->set) {
 		fprintf(stderr, "landrun: %s\n", err->msg);
+		hint_replaced_default(c, status);
+	}
 	err->set = false;
 	sb->private_tmp = NULL; /* the supervisor removed it */
 	lr_sandbox_free(sb);
@@ -544,15 +579,19 @@ static _Noreturn void exec_in_place(const struct cli *c, struct lr_sandbox *sb, 
 	/* The sandbox may be in force now: leave without atexit handlers or sanitizer hooks, which
 	 * could need what it denies. */
 	fprintf(stderr, "landrun: %s\n", err->msg);
+	hint_replaced_default(c, status);
 	_exit(status);
 }
 
 static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 {
+	c->argv = argv;
 	int rc = read_options(c, argc, argv, err);
 	if (rc)
 		return rc > 0 ? 0 : LR_EXIT_LANDRUN;
 	timing(c, "policy parsed");
+	if (c->json && !c->explain)
+		return lr_fail(err, NULL, "--json is a form of --explain: give both"), LR_EXIT_LANDRUN;
 	if (!c->command[0] && !c->explain) {
 		usage(stderr);
 		return lr_fail(err, NULL, "no command given"), LR_EXIT_LANDRUN;
@@ -567,7 +606,7 @@ static int run(struct cli *c, int argc, char **argv, struct lr_error *err)
 	}
 	timing(c, "sandbox compiled (command resolved, Landlock ruleset, seccomp program, environment)");
 	if (c->explain) {
-		lr_explain(stdout, &c->policy, &sb, sb.command_path);
+		(c->json ? lr_explain_json : lr_explain)(stdout, &c->policy, &sb, sb.command_path);
 		lr_sandbox_free(&sb);
 		return 0;
 	}
@@ -669,9 +708,10 @@ int main(int argc, char **argv)
 		return st;
 	}
 	int status = run(&c, argc, argv, &err);
-	if (err.set)
+	if (err.set) {
 		fprintf(stderr, "landrun: %s\n", err.msg);
-	else if (status == LR_EXIT_LANDRUN)
+		hint_replaced_default(&c, status);
+	} else if (status == LR_EXIT_LANDRUN)
 		fprintf(stderr, "landrun: failed\n");
 	lr_policy_free(&c.policy);
 	return status;

@@ -16,11 +16,15 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "landlock_abi.h"
 #include "landlock_rights.h"
 #include "names.h"
 #include "syscall_groups.h"
+#include "workdir.h"
+
+extern char **environ;
 
 struct named {
 	unsigned long value;
@@ -110,6 +114,17 @@ static void decode_args(const struct lr_trace_call *c, char *buf, size_t size)
 	}
 }
 
+/* A UDP socket refused by the inet socket rule, which lets them through only with udp = yes (or
+ * a UDP port key). */
+static bool udp_refused(const struct lr_trace_call *c, const char *rule)
+{
+	static const char inet_rule[] = "[network] (inet sockets:";
+	const char *name = lr_syscall_name(c->nr);
+	unsigned fam = (unsigned)c->args[0], type = (unsigned)c->args[1] & 0xf, proto = (unsigned)c->args[2];
+	return name && strcmp(name, "socket") == 0 && strncmp(rule, inet_rule, sizeof(inet_rule) - 1) == 0 &&
+	       (fam == AF_INET || fam == AF_INET6) && type == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP);
+}
+
 static int on_seccomp(void *ctx, const struct lr_trace_call *c, unsigned data)
 {
 	const struct lr_denials *d = ctx;
@@ -119,8 +134,8 @@ static int on_seccomp(void *ctx, const struct lr_trace_call *c, unsigned data)
 	char args[256], exe[PATH_MAX];
 	decode_args(c, args, sizeof(args));
 	const char *name = lr_syscall_name(c->nr);
-	fprintf(d->out, "landrun: denied %s(%s) by %s (pid %d, %s)\n", name ? name : "?", args, o->rule,
-		(int)c->pid, lr_trace_exe(c->pid, exe, sizeof(exe)));
+	fprintf(d->out, "landrun: denied %s(%s) by %s%s (pid %d, %s)\n", name ? name : "?", args, o->rule,
+		udp_refused(c, o->rule) ? "; add \"udp = yes\" to [network]" : "", (int)c->pid, lr_trace_exe(c->pid, exe, sizeof(exe)));
 	fflush(d->out);
 	return o->errnum;
 }
@@ -208,9 +223,55 @@ static const char *access_word(uint64_t right)
 	return "ro";
 }
 
+/* /proc/self, /proc/thread-self or /proc/PID, and beneath: a grant there names one process (at
+ * best landrun's, which the command replaces), never the children it starts. */
+static bool per_process_proc(const char *path)
+{
+	if (strncmp(path, "/proc/", 6) != 0)
+		return false;
+	const char *name = path + 6;
+	size_t n = strcspn(name, "/");
+	if ((n == 4 && strncmp(name, "self", 4) == 0) || (n == 11 && strncmp(name, "thread-self", 11) == 0))
+		return true;
+	size_t digits = strspn(name, "0123456789");
+	return n > 0 && digits == n;
+}
+
+/* The policy line that would grant right on subject, into buf: "" when none is worth saying. */
+static void suggest_fs(const struct lr_trace_call *c, uint64_t right, const char *subject, char *buf, size_t size)
+{
+	const char *word = access_word(right);
+	struct stat st;
+	char dir[PATH_MAX];
+	if (per_process_proc(subject)) {
+		/* the whole of /proc to read (Landlock still keeps other domains' processes out of
+		 * reach), nothing to write: no grant holds for the processes the command starts */
+		if (strcmp(word, "ro") == 0)
+			snprintf(buf, size, "; add \"ro = /proc\" to [filesystem] (a grant under /proc/self or /proc/PID "
+				 "would hold for one process only)");
+		else
+			snprintf(buf, size, "; a grant under /proc/self or /proc/PID would hold for one process only, "
+				 "so none is suggested");
+		return;
+	}
+	/* an existing file opened to be created if absent (a build output written again): the next
+	 * run after it is removed creates it, which takes its directory, unless that directory is
+	 * no place for work ($HOME, /, a system directory) */
+	if (c->op == LR_OP_OPEN && (c->flags & O_CREAT) && c->existed && lstat(c->path, &st) == 0 &&
+	    S_ISREG(st.st_mode) && strcmp(word, "rw") == 0) {
+		lr_path_parent(subject, dir, sizeof(dir));
+		if (strcmp(dir, subject) != 0 && !lr_workdir_danger(dir, (const char *const *)environ, geteuid())) {
+			snprintf(buf, size, "; add \"rw = %s\" to [filesystem] (it creates the file there; "
+				 "\"rw = %s\" grants this file only)", dir, subject);
+			return;
+		}
+	}
+	snprintf(buf, size, "; add \"%s = %s\" to [filesystem]", word, subject);
+}
+
 static void fs_denial(const struct lr_denials *d, const struct lr_trace_call *c)
 {
-	char subject[PATH_MAX], rights[160], what[PATH_MAX + 64], exe[PATH_MAX];
+	char subject[PATH_MAX], rights[160], what[PATH_MAX + 64], exe[PATH_MAX], hint[2 * PATH_MAX + 128];
 	uint64_t right = needed_right(c, subject, sizeof(subject)) & d->sb->handled_fs;
 	if (!right || !c->path[0] || d->p->fs_any.on || granted(d, subject, right))
 		return; /* not a Landlock denial: discretionary access control, or a right not handled */
@@ -224,9 +285,9 @@ static void fs_denial(const struct lr_denials *d, const struct lr_trace_call *c)
 	int n = snprintf(what, sizeof(what), "%s(\"%s\"%s)", name ? name : "?", c->path, flags);
 	if (n < 0 || (size_t)n >= sizeof(what))
 		return;
-	fprintf(d->out, "landrun: denied %s: %s not granted; add \"%s = %s\" to [filesystem] (pid %d, %s)\n", what,
-		lr_fs_rights_str(right, rights, sizeof(rights)), access_word(right), subject, (int)c->pid,
-		lr_trace_exe(c->pid, exe, sizeof(exe)));
+	suggest_fs(c, right, subject, hint, sizeof(hint));
+	fprintf(d->out, "landrun: denied %s: %s not granted%s (pid %d, %s)\n", what,
+		lr_fs_rights_str(right, rights, sizeof(rights)), hint, (int)c->pid, lr_trace_exe(c->pid, exe, sizeof(exe)));
 	fflush(d->out);
 }
 

@@ -27,6 +27,7 @@
 #include "supervise.h"
 #include "syscall_groups.h"
 #include "trace.h"
+#include "workdir.h"
 
 extern char **environ;
 
@@ -65,6 +66,9 @@ struct learn {
 	bool want_syscalls;
 	unsigned char syscalls[MAX_NR];
 	char cwd[PATH_MAX], home[PATH_MAX], tmp[PATH_MAX];
+	bool cwd_var;        /* paths beneath cwd are written ${CWD}: a rerun would not refuse it */
+	char output[PATH_MAX]; /* -o FILE, resolved: a write grant holding it makes the rerun refuse */
+	const char *output_in; /* the write grant that holds it */
 	bool out_of_memory;  /* a use could not be recorded: the policy would be incomplete */
 };
 
@@ -217,6 +221,21 @@ static bool opened_file(const struct lr_trace_call *c, char *out, size_t size, s
 	return true;
 }
 
+/* A file that existed, opened to be created if it did not (a build's output, written again): a
+ * rerun after it was removed (make clean) creates it, which takes its directory. Granted through
+ * the directory when the base allows that and the directory is a place for work (not $HOME, /,
+ * a system tree: only the file is granted there). */
+static void record_recreated(struct learn *l, const char *opened, pid_t pid)
+{
+	char parent[PATH_MAX];
+	lr_path_parent(opened, parent, sizeof(parent));
+	if (strcmp(opened, "/") == 0 || l->denying ||
+	    !lr_learn_base_allows(&l->base, parent, lr_access_rights(LR_RW)) ||
+	    lr_workdir_danger(parent, (const char *const *)environ, geteuid()))
+		return;
+	record_resolved(l, parent, U_WRITE | U_DIR, pid);
+}
+
 static void record_open(struct learn *l, const struct lr_trace_call *c)
 {
 	struct stat st;
@@ -240,6 +259,8 @@ static void record_open(struct learn *l, const struct lr_trace_call *c)
 		} else if (!by_fd) {
 			record_parent(l, c->path, c->pid);
 		}
+	} else if ((c->flags & O_CREAT) && by_fd && S_ISREG(st.st_mode)) {
+		record_recreated(l, opened, c->pid);
 	}
 	if (c->flags & O_PATH)
 		return; /* O_PATH opens need no access right */
@@ -376,19 +397,50 @@ __attribute__((format(printf, 2, 3))) static void put_comment(FILE *out, const c
 	fprintf(out, "%s\n", line);
 }
 
-/* "lead WORD" for path (lead: "KEY = " or the indent of a list line, then "?" when optional); a
- * comment and a warning instead when that line is longer than the policy reader takes. */
-static void put_path(FILE *out, const char *lead, const char *path)
+/* The variable a rerun expands to the directory path is beneath, the one nearest to it: ${CWD},
+ * ${TMPDIR} or ${HOME} (policy variables), so that the policy runs again from another checkout,
+ * for another user or with another TMPDIR. NULL: path is written as it is. */
+static const char *path_variable(const struct learn *l, const char *path, size_t *dir_len)
+{
+	const struct {
+		const char *name, *dir;
+		bool usable;
+	} vars[] = {
+		{ "${CWD}", l->cwd, l->cwd_var },
+		{ "${TMPDIR}", l->tmp, l->tmp[0] != '\0' },
+		{ "${HOME}", l->home, l->home[0] != '\0' },
+	};
+	const char *best = NULL;
+	*dir_len = 0;
+	for (size_t i = 0; i < LR_ARRAY_LEN(vars); i++) {
+		size_t n = strlen(vars[i].dir);
+		if (vars[i].usable && n > *dir_len && lr_path_beneath(path, vars[i].dir)) {
+			best = vars[i].name;
+			*dir_len = n;
+		}
+	}
+	return best;
+}
+
+/* "lead WORD" for path (lead: "KEY = " or the indent of a list line, then "?" when optional), the
+ * directory it is beneath written as a variable (path_variable); a comment and a warning instead
+ * when that line is longer than the policy reader takes. */
+static void put_path(FILE *out, const struct learn *l, const char *lead, const char *path)
 {
 	char word[QUOTED_MAX];
-	int n = lr_policy_quote(path, word, sizeof(word));
-	if (n >= 0 && strlen(lead) + (size_t)n <= LR_POLICY_LINE_MAX) {
-		fprintf(out, "%s%s\n", lead, word);
+	size_t dir_len;
+	const char *var = path_variable(l, path, &dir_len);
+	int n = var ? (path[dir_len] ? lr_policy_quote(path + dir_len, word, sizeof(word)) : (word[0] = '\0', 0))
+		    : lr_policy_quote(path, word, sizeof(word));
+	size_t vlen = var ? strlen(var) : 0;
+	if (n >= 0 && strlen(lead) + vlen + (size_t)n <= LR_POLICY_LINE_MAX) {
+		fprintf(out, "%s%s%s\n", lead, var ? var : "", word);
 		return;
 	}
 	fprintf(stderr, "landrun: learn: warning: %zu-byte path %.80s...: too long for a policy line (at most %d bytes), "
 		"written as a comment, not granted\n", strlen(path), n >= 0 ? word : path, LR_POLICY_LINE_MAX);
-	put_comment(out, "; not granted, too long for a policy line: %s%s", lead, n >= 0 ? word : "(too long to show)");
+	put_comment(out, "; not granted, too long for a policy line: %s%s%s", lead, var ? var : "",
+		    n >= 0 ? word : "(too long to show)");
 }
 
 static const char *access_key(unsigned flags)
@@ -440,16 +492,18 @@ static bool exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-static void grant(FILE *out, const struct bucket *b, const char *why, bool optional)
+static void grant(FILE *out, struct learn *l, const struct bucket *b, const char *why, bool optional)
 {
 	comment(out, b, why);
 	bool opt = optional || !exists(b->path);
-	put_path(out, (b->flags & U_WRITE) ? (opt ? "rw = ?" : "rw = ") : (opt ? "ro = ?" : "ro = "), b->path);
+	put_path(out, l, (b->flags & U_WRITE) ? (opt ? "rw = ?" : "rw = ") : (opt ? "ro = ?" : "ro = "), b->path);
+	if ((b->flags & U_WRITE) && !l->output_in && l->output[0] && lr_path_beneath(l->output, b->path))
+		l->output_in = b->path;
 }
 
 /* Paths that are neither in a tree nor in the working or temporary directory, one by one: a
  * directory written or listed covers what is beneath it. */
-static void write_others(FILE *out, const struct learn *l, const struct use *u, size_t n)
+static void write_others(FILE *out, struct learn *l, const struct use *u, size_t n)
 {
 	const char *covered = NULL;
 	unsigned covered_flags = 0;
@@ -468,7 +522,7 @@ static void write_others(FILE *out, const struct learn *l, const struct use *u, 
 		}
 		struct bucket b = { .path = u[i].path };
 		add_to(&b, &u[i]);
-		grant(out, &b, in_home ? "under $HOME, used by this command only" : shown(u[i].path, name, sizeof(name)), in_home);
+		grant(out, l, &b, in_home ? "under $HOME, used by this command only" : shown(u[i].path, name, sizeof(name)), in_home);
 		if (u[i].flags & U_DIR) {
 			covered = u[i].path;
 			covered_flags = u[i].flags;
@@ -567,6 +621,7 @@ static void write_filesystem(FILE *out, struct learn *l)
 		else
 			u[m++] = u[i];
 	}
+	l->uses.len = m;
 	mark_outside(l, u, m);
 	struct bucket trees[LR_ARRAY_LEN(system_trees)] = { 0 }, cwd = { .path = l->cwd }, tmp = { .path = l->tmp };
 	/* a directory above $HOME is never granted whole: its paths are taken one by one */
@@ -603,17 +658,16 @@ static void write_filesystem(FILE *out, struct learn *l)
 			others[nothers++] = u[i];
 		}
 	}
-	fprintf(out, "[filesystem]\n");
 	for (size_t t = 0; t < LR_ARRAY_LEN(system_trees); t++)
 		if (trees[t].files)
-			grant(out, &trees[t], "system tree", false);
+			grant(out, l, &trees[t], "system tree", false);
 	if (cwd.files) {
 		cwd.flags |= U_WRITE;
-		grant(out, &cwd, "the working directory", false);
+		grant(out, l, &cwd, "the working directory", false);
 	}
 	if (tmp.files) {
 		tmp.flags |= U_WRITE;
-		grant(out, &tmp, "the temporary directory", false);
+		grant(out, l, &tmp, "the temporary directory", false);
 	}
 	for (size_t i = 0; i < nothers; i++) {
 		char name[QUOTED_MAX], exe[QUOTED_MAX];
@@ -625,15 +679,17 @@ static void write_filesystem(FILE *out, struct learn *l)
 	free(others);
 	write_outside(out, u, m);
 	write_denied(out, l);
+}
 
-	bool any_exec = false;
-	for (size_t i = 0; i < m; i++) {
+static void write_exec(FILE *out, struct learn *l)
+{
+	const struct use *u = l->uses.items;
+	for (size_t i = 0; i < l->uses.len; i++) {
 		if (!(u[i].flags & U_EXEC) || (u[i].flags & U_OUTSIDE))
 			continue;
-		if (!any_exec)
-			fprintf(out, "\n[exec]\n; files executed, their ELF and #! interpreters\nallow =\n");
-		any_exec = true;
-		put_path(out, "  ", u[i].path);
+		if (ftell(out) == 0)
+			fprintf(out, "; files executed, their ELF and #! interpreters\nallow =\n");
+		put_path(out, l, "  ", u[i].path);
 	}
 }
 
@@ -662,7 +718,6 @@ static void write_network(FILE *out, struct learn *l)
 {
 	lr_vec_sort(&l->ports, by_port);
 	struct port_use *p = l->ports.items;
-	fprintf(out, "\n[network]\n");
 	for (size_t i = 0; i < l->ports.len; i++) {
 		if (i && p[i].port == p[i - 1].port && p[i].bind == p[i - 1].bind && p[i].denied == p[i - 1].denied)
 			continue;
@@ -722,6 +777,25 @@ static void write_syscalls(FILE *out, const struct learn *l)
 	fputc('\n', out);
 }
 
+/* A section, written only when body writes something into it: an empty section in a learned
+ * policy says nothing and reads as if something was left out. */
+static void write_section(FILE *out, struct learn *l, const char *header, void (*body)(FILE *, struct learn *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m) {
+		l->out_of_memory = true;
+		return;
+	}
+	body(m, l);
+	if (fclose(m) != 0)
+		l->out_of_memory = true;
+	else if (len)
+		fprintf(out, "%s%s", header, buf);
+	free(buf);
+}
+
 static void write_policy(FILE *out, struct learn *l, const char *base, char **command, int status, int sig)
 {
 	char from[LR_POLICY_LINE_MAX + 1], word[QUOTED_MAX];
@@ -738,8 +812,9 @@ static void write_policy(FILE *out, struct learn *l, const char *base, char **co
 	else
 		fprintf(out, "; the command exited with status %d\n", status);
 	fputc('\n', out);
-	write_filesystem(out, l);
-	write_network(out, l);
+	write_section(out, l, "[filesystem]\n", write_filesystem);
+	write_section(out, l, "\n[exec]\n", write_exec);
+	write_section(out, l, "\n[network]\n", write_network);
 	if (l->want_syscalls)
 		write_syscalls(out, l);
 }
@@ -807,6 +882,8 @@ static void learn_dirs(struct learn *l)
 	canonical(tmp && tmp[0] == '/' ? tmp : "/tmp", l->tmp, sizeof(l->tmp));
 	if (strcmp(l->tmp, "/") == 0)
 		l->tmp[0] = '\0';
+	/* rw = ${CWD} is refused where the directory is no place for work: the path is written then */
+	l->cwd_var = l->cwd[0] && !lr_workdir_danger(l->cwd, (const char *const *)environ, geteuid());
 }
 
 /* Runs the command traced under the base policy; the uses are in l. */
@@ -893,7 +970,13 @@ static int write_output(struct learn *l, const struct learn_args *a, const struc
 	FILE *out = a->output ? open_output(a->output, before) : stdout;
 	if (!out)
 		return LR_EXIT_LANDRUN;
+	if (a->output)
+		canonical(a->output, l->output, sizeof(l->output));
 	write_policy(out, l, a->base, a->command, status, sig);
+	if (l->output_in)
+		fprintf(stderr, "landrun: learn: warning: %s is inside the learned write grant %s: landrun refuses "
+			"a policy the sandbox could rewrite; move it out (e.g. to ~/.config/landrun/NAME.ini) before "
+			"running it\n", a->output, l->output_in);
 	int rc = fflush(out);
 	if (a->output && fclose(out) != 0)
 		rc = EOF;

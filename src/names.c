@@ -189,6 +189,23 @@ bool lr_env_name_is_dangerous(const char *name, size_t len)
 	       has_suffix(name, len, "_PASSWORD");
 }
 
+bool lr_env_name_looks_secret(const char *name, size_t len)
+{
+	static const char *const words[] = { "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH" };
+	for (size_t i = 0; i < LR_ARRAY_LEN(words); i++) {
+		size_t wl = strlen(words[i]);
+		for (size_t at = 0; at + wl <= len; at++)
+			if (strncasecmp(name + at, words[i], wl) == 0)
+				return true;
+	}
+	/* KEY as a word: API_KEY, KEY_FILE, SSH_KEY_PATH; not KEYBOARD or MONKEY */
+	for (size_t at = 0; at + 3 <= len; at++)
+		if (strncasecmp(name + at, "KEY", 3) == 0 && (at == 0 || name[at - 1] == '_') &&
+		    (at + 3 == len || name[at + 3] == '_'))
+			return true;
+	return false;
+}
+
 static const struct {
 	const char *key;
 	int resource;

@@ -29,5 +29,9 @@ const char *lr_syscall_group_suggest(const char *name);
 
 /* LD_*, GCONV_PATH, BASH_ENV, ENV and *_TOKEN, *_KEY, *_SECRET, *_PASSWORD: never inherited. */
 bool lr_env_name_is_dangerous(const char *name, size_t len);
+/* Does the name look like a credential's (TOKEN, SECRET, PASSWORD, PASSWD, CREDENTIAL, AUTH anywhere,
+ * KEY as a word between underscores, in any case)? Such a variable is better passed by
+ * [env] secrets =, whose value --explain masks. */
+bool lr_env_name_looks_secret(const char *name, size_t len);
 
 #endif

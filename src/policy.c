@@ -68,6 +68,25 @@ static const char *env_lookup(const struct lr_env_ctx *ctx, const char *name, si
 static const char *const variable_names[] = { "HOME", "CWD",  "TMPDIR",     "UID",
 					      "USER", "PWD",  "POLICY_DIR", "env:NAME" };
 
+/* ${HOME} and ${TMPDIR} come from the caller's environment: a relative value would make every
+ * grant written with them relative to wherever landrun is started, so it is refused. */
+static const char *absolute_variable(struct parse_state *st, const char *name, const char *v,
+				     const struct lr_origin *at)
+{
+	if (!v)
+		lr_fail(st->err, at, "${%s}: $%s is not set and /etc/passwd does not list a home directory for "
+			"user %u; set %s to an absolute path", name, name, (unsigned)getuid(), name);
+	else if (v[0] != '/')
+		lr_fail(st->err, at, "${%s}: $%s is \"%.100s\", not an absolute path; set %s to an absolute path "
+			"(or unset it)", name, name, v, name);
+	else if (strcmp(name, "TMPDIR") == 0 && v[strspn(v, "/")] == '\0')
+		lr_fail(st->err, at, "${TMPDIR}: $TMPDIR is \"%.100s\", the root of the filesystem: a grant of the "
+			"temporary directory would grant everything; set TMPDIR to a directory (or unset it)", v);
+	else
+		return v;
+	return NULL;
+}
+
 /* Value of ${name} into buf; NULL (error set) when undefined. */
 static const char *variable_value(struct parse_state *st, const char *name, size_t len,
 				  char *buf, size_t size, const struct lr_origin *at)
@@ -86,12 +105,14 @@ static const char *variable_value(struct parse_state *st, const char *name, size
 		v = env_lookup(ctx, "HOME", 4);
 		if ((!v || !*v) && lr_passwd_lookup(getuid(), NULL, 0, buf, size))
 			v = buf;
+		return absolute_variable(st, "HOME", v, at);
 	} else if (IS("CWD") || IS("PWD")) {
 		v = getcwd(buf, size);
 	} else if (IS("TMPDIR")) {
 		v = env_lookup(ctx, "TMPDIR", 6);
 		if (!v || !*v)
 			v = "/tmp";
+		return absolute_variable(st, "TMPDIR", v, at);
 	} else if (IS("UID")) {
 		snprintf(buf, size, "%u", (unsigned)getuid());
 		v = buf;
@@ -1008,6 +1029,11 @@ static int key_env_keep(struct parse_state *st, const char *value, const struct 
 	while ((w = lr_next_word(&value, &len, false))) {
 		if (!valid_env_name(w, len, true))
 			return lr_fail(st->err, at, "keep: \"%.*s\" is not a variable name or PREFIX*", (int)len, w);
+		if (lr_env_name_is_dangerous(w, len) && w[len - 1] != '*' && strncmp(w, "LD_", 3) != 0 &&
+		    lr_env_name_looks_secret(w, len))
+			return lr_fail(st->err, at, "keep: %.*s looks like a secret, which keep never passes; if the command "
+				       "needs it, name it in [env] secrets = %.*s (its value masked in --explain)",
+				       (int)len, w, (int)len, w);
 		if (lr_env_name_is_dangerous(w, len) && w[len - 1] != '*')
 			return lr_fail(st->err, at, "keep: %.*s is never passed through; if the command really needs it, write set = %.*s=VALUE",
 				       (int)len, w, (int)len, w);

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,6 +73,10 @@ const char *lr_next_word(const char **s, size_t *len, bool commas);
 bool lr_path_beneath(const char *path, const char *dir);
 /* The directory holding path ("/" for "/x"; path itself when it has no slash), into out. */
 void lr_path_parent(const char *path, char *out, size_t size);
+
+/* s as one shell word, so that a command line shown can be copied: as is when it holds only
+ * plain bytes, else in single quotes ('\'' for a quote). */
+void lr_put_shell_word(FILE *out, const char *s);
 
 /* The value of name (len bytes, not NUL-terminated) in a NULL-terminated environment, or NULL. */
 const char *lr_env_lookup(const char *const *environ, const char *name, size_t len);

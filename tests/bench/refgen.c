@@ -81,6 +81,13 @@ static void record_path_rule(const struct lr_landlock_path_beneath_attr *a)
 	path[n] = 0;
 	if (strstr(path, " (deleted)") || path[0] != '/')
 		refuse("a rule on a deleted file or on no path");
+	/* /proc/self/... resolved to refgen's own directory: the reference's own, at its run */
+	char self[64];
+	int k = snprintf(self, sizeof(self), "/proc/%d/", (int)getpid());
+	if (strncmp(path, self, (size_t)k) == 0) {
+		memmove(path + 11, path + k, strlen(path + k) + 1);
+		memcpy(path, "/proc/self/", 11);
+	}
 	fputs("\t{ ", entry(S_PATHS));
 	out_string(section(S_PATHS), path);
 	fprintf(section(S_PATHS), ", 0x%llxULL },\n", (unsigned long long)a->allowed_access);

@@ -209,16 +209,18 @@ Test(check, embedded_default_is_checked_without_a_policy)
 	struct lrt_result *r = check(LRT_ARGS("check"));
 	cr_expect(lrt_contains(r->out, "<embedded default>\n"), "%s", r->out);
 	cr_expect(!lrt_contains(r->out, "read-etc") && !lrt_contains(r->out, "read-secrets"), "%s", r->out);
-	LRT_EXPECT(r, 0, "exposure 1.0 OK\n");
+	/* git's ~/.gitconfig, the one dotfile the default reads, is reported */
+	cr_expect(lrt_contains(r->out, "read-dotfiles") && lrt_contains(r->out, "/.gitconfig: a dotfile"), "%s", r->out);
+	LRT_EXPECT(r, 0, "exposure 1.5 OK\n");
 }
 
 Test(check, shipped_policies_scores_in_order)
 {
 	struct lrt_result *r = check(LRT_ARGS("check", shipped("base"), shipped("default"), shipped("git"), shipped("shell")));
 	cr_expect_eq(r->status, 0, "%s", r->err);
-	/* base and default are the tightest; shell adds the tty; git UDP (DNS) */
-	const char *want[] = { "base.ini\n", "exposure 1.0 OK\n", "default.ini\n", "exposure 1.0 OK\n",
-			       "git.ini\n", "exposure 2.5 OK\n", "shell.ini\n", "exposure 2.0 OK\n" };
+	/* base is the tightest; default reads ~/.gitconfig; shell adds the tty; git UDP (DNS) */
+	const char *want[] = { "base.ini\n", "exposure 1.0 OK\n", "default.ini\n", "exposure 1.5 OK\n",
+			       "git.ini\n", "exposure 2.5 OK\n", "shell.ini\n", "exposure 2.5 OK\n" };
 	const char *at = r->out;
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		const char *next = strstr(at, want[i]);

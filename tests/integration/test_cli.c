@@ -529,3 +529,94 @@ Test(cli, sha256_uses_the_cpu_instructions_the_cpu_has)
 	cr_expect_eq(lrt_contains(r->err, "using sha_ni instructions"), sha_ni, "CPU sha_ni %d: %s", sha_ni, r->err);
 	lrt_free(r);
 }
+
+/* Access flags without -p replace the embedded default: a command then not executable (no /usr)
+ * gets one hint line with the command line that adds the flags to the default instead, which
+ * runs. No hint with -p, nor when the command itself exits 127. */
+Test(cli, flags_that_replaced_the_default_hint_at_it_on_126)
+{
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--ro", T, "--", "/bin/true"));
+	cr_expect_eq(r->status, 126, "%s", r->err);
+	char *tail = lrt_fmt(" --ro %s -- /bin/true\n", T);
+	cr_expect(lrt_contains(r->err, "landrun: hint: the access flags replaced the embedded default policy") &&
+		  lrt_contains(r->err, "to add them to it instead: landrun -p default ") && lrt_contains(r->err, tail),
+		  "%s", r->err);
+	lrt_free(r);
+	char *def = lrt_fmt("%s/default.ini", lrt_policies());
+	r = lrt_run(T, LRT_ARGS("-p", def, "--ro", T, "--", "/bin/true"));
+	cr_expect_eq(r->status, 0, "the suggested command runs: %s", r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("-p", def, "--ro", T, "--", "/nonexistent/cmd"));
+	cr_expect_eq(r->status, 127, "%s", r->err);
+	cr_expect(!lrt_contains(r->err, "hint"), "-p given: %s", r->err);
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("--rox", "/usr", "--ro", "/", "--supervise", "--", "/bin/sh", "-c", "exit 127"));
+	cr_expect_eq(r->status, 127, "%s", r->err);
+	cr_expect(!lrt_contains(r->err, "hint"), "the command's own 127: %s", r->err);
+	lrt_free(r);
+	free(def);
+	free(tail);
+}
+
+/* --env NAME of a credential: keep refuses the names ending in _TOKEN, _KEY, _SECRET, _PASSWORD and
+ * says to name them in secrets =; another name that looks like one passes as before, with one
+ * note pointing at secrets =. An ordinary name: no note. */
+Test(cli, env_flag_of_a_secret_suggests_secrets)
+{
+	char *const env[] = { "PATH=/usr/bin:/bin", "MY_TOKEN=t0k", "PGPASSWORD=pw", "EDITOR=vi", NULL };
+	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("--env", "MY_TOKEN", "--", "/usr/bin/env"));
+	cr_expect_eq(r->status, 125, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->err, "secrets = MY_TOKEN") && !lrt_contains(r->out, "t0k"), "%s%s", r->out, r->err);
+	lrt_free(r);
+	r = lrt_run_env(T, env, LRT_ARGS("--env", "PGPASSWORD", "--", "/usr/bin/env"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "PGPASSWORD=pw\n"), "behaviour unchanged: %s", r->out);
+	cr_expect(lrt_contains(r->err, "landrun: note: --env PGPASSWORD looks like a secret: [env] secrets = PGPASSWORD"),
+		  "%s", r->err);
+	lrt_free(r);
+	r = lrt_run_env(T, env, LRT_ARGS("--env", "EDITOR", "--", "/usr/bin/env"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "EDITOR=vi\n") && !lrt_contains(r->err, "note"), "%s%s", r->out, r->err);
+	lrt_free(r);
+}
+
+/* --explain --json parses, and a path holding a blank, quotes, a line feed and a byte that is not
+ * UTF-8 comes back byte for byte (os.fsencode undoes the \udcXX escape); the degradations match
+ * the ABI in use. --json alone is refused. */
+Test(cli, explain_json_parses_with_hostile_path_names)
+{
+	if (system("python3 -c 'import json' 2>/dev/null") != 0)
+		cr_skip_test("python3 is not installed (build-aux/deps.sh test installs it)");
+	char *dir = lrt_fmt("%s/a \"q\"\nb\xe9 x", T);
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	char *extra = lrt_fmt("ro = \"%s/a \\\"q\\\"\\nb\\xe9 x\"\n", T);
+	char *pol = lrt_policy(T, "json", extra);
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--explain", "--json", "-p", pol, "--", "/bin/true"));
+	cr_assert_eq(r->status, 0, "%s", r->err);
+	char *out = lrt_fmt("%s/out.json", T), *check = lrt_fmt("%s/check.py", T);
+	lrt_write(out, r->out);
+	lrt_free(r);
+	char *script = lrt_fmt(
+		"import json, os, sys\n"
+		"d = json.load(open(sys.argv[1]))\n"
+		"want = os.fsencode(sys.argv[2])\n"
+		"g = [x for x in d['filesystem']['grants'] if os.fsencode(x['path']) == want]\n"
+		"assert len(g) == 1, d['filesystem']['grants']\n"
+		"assert g[0]['access'] == 'ro' and g[0]['origin'] == sys.argv[3] + ':5', g[0]\n"
+		"assert set(g[0]['rights_enforced']) <= set(g[0]['rights_asked']) == {'read_file', 'read_dir'}, g[0]\n"
+		"assert d['command'] == '/bin/true' or d['command'].endswith('/true'), d['command']\n"
+		"assert isinstance(d['landlock']['abi'], int) and isinstance(d['seccomp']['rules'], int)\n"
+		"assert d['network']['connect_tcp']['any'] is False and d['network']['udp']['allowed'] is False\n"
+		"shared = 'signals: signals shared' in d['degraded']\n"
+		"assert shared == (sys.argv[4] == '1'), d['degraded']\n"
+		"assert any(e['name'] == 'PATH' for e in d['env']['passed']) or d['env']['path']\n");
+	lrt_write(check, script);
+	char *cmd = lrt_fmt("python3 -m json.tool '%s' >/dev/null && python3 '%s' '%s' \"$(printf '%%s/a \"q\"\\nb\\351 x' '%s')\" '%s' %d",
+			    out, check, out, T, pol, lrt_abi_below(6) ? 1 : 0);
+	cr_expect_eq(system(cmd), 0, "%s", cmd);
+	r = lrt_run(T, LRT_ARGS("--json", "--", "/bin/true"));
+	cr_expect_eq(r->status, 125, "%s", r->err);
+	cr_expect(lrt_contains(r->err, "--json is a form of --explain"), "%s", r->err);
+	lrt_free(r);
+	free(cmd), free(script), free(check), free(out), free(pol), free(extra), free(dir);
+}

@@ -218,3 +218,59 @@ Test(denials, relative_read_with_dotdot_is_reported_resolved)
 	free(what);
 	free(secret);
 }
+
+/* A create or mkdir in a directory suggests the directory, not the new name; so does an existing
+ * file opened to be created if absent (written again, it is created after a clean). */
+Test(denials, creating_in_a_directory_suggests_the_directory)
+{
+	char *dir = lrt_fmt("%s/out", T), *fresh = lrt_fmt("%s/new", dir), *old = lrt_fmt("%s/old", dir);
+	char *sub = lrt_fmt("%s/sub", dir);
+	mkdir(dir, 0755);
+	lrt_write(old, "old\n");
+	char *create = lrt_fmt("openat(\"%s\", O_WRONLY|O_CREAT): make_reg not granted; add \"rw = %s\" to [filesystem]",
+			       fresh, dir);
+	char *mk = lrt_fmt("mkdir(\"%s\"): make_dir not granted; add \"rw = %s\" to [filesystem]", sub, dir);
+	char *again = lrt_fmt("openat(\"%s\", O_WRONLY|O_CREAT): write_file not granted; add \"rw = %s\" to [filesystem] "
+			      "(it creates the file there; \"rw = %s\" grants this file only)", old, dir, old);
+	expect_denied(logged("", LRT_ARGS("write", fresh)), "EACCES", create);
+	expect_denied(logged("", LRT_ARGS("mkdir", sub)), "EACCES", mk);
+	expect_denied(logged("", LRT_ARGS("write", old)), "EACCES", again);
+	/* the twin: the directory suggested grants all three */
+	char *grant = lrt_fmt("rw = %s\n", dir);
+	expect_no_line(logged(grant, LRT_ARGS("write", fresh)), 0, "ok");
+	expect_no_line(logged(grant, LRT_ARGS("mkdir", sub)), 0, "ok");
+	cr_assert_eq(unlink(old), 0);
+	expect_no_line(logged(grant, LRT_ARGS("write", old)), 0, "ok");
+	free(grant), free(again), free(mk), free(create), free(sub), free(old), free(fresh), free(dir);
+}
+
+/* /proc/self and /proc/PID name one process: a grant there would not hold for the processes the
+ * command starts, so reading suggests /proc, writing suggests nothing. */
+Test(denials, per_process_proc_paths_are_never_suggested)
+{
+	static const char *const reads[] = { "/proc/self/status", "/proc/1/status", "/proc/thread-self/comm" };
+	for (size_t i = 0; i < LRT_LEN(reads); i++) {
+		char *what = lrt_fmt("openat(\"%s\", O_RDONLY): read_file not granted; add \"ro = /proc\" to [filesystem] "
+				     "(a grant under /proc/self or /proc/PID would hold for one process only)", reads[i]);
+		expect_denied(logged("", LRT_ARGS("read", reads[i])), "EACCES", what);
+		free(what);
+	}
+	expect_denied(logged("", LRT_ARGS("write", "/proc/self/comm")), "EACCES",
+		      "openat(\"/proc/self/comm\", O_WRONLY|O_CREAT): write_file not granted; a grant under /proc/self "
+		      "or /proc/PID would hold for one process only, so none is suggested");
+	/* the twin: what is suggested grants it */
+	expect_no_line(logged("ro = /proc\n", LRT_ARGS("read", "/proc/self/status")), 0, "ok");
+}
+
+/* A refused UDP socket suggests udp = yes, which lets it through. */
+Test(denials, udp_socket_suggests_udp)
+{
+	expect_denied(logged("", LRT_ARGS("socket", "2", "2")), "EPERM",
+		      "socket(AF_INET, SOCK_DGRAM) by [network] (inet sockets: TCP streams only); add \"udp = yes\" to [network]");
+	expect_no_line(logged("[network]\nudp = yes\n", LRT_ARGS("socket", "2", "2")), 0, "ok");
+	/* a raw socket is not UDP: nothing suggested */
+	struct lrt_result *r = logged("", LRT_ARGS("socket", "2", "3"));
+	cr_expect(lrt_contains(r->err, "landrun: denied socket(AF_INET, SOCK_RAW)") && !lrt_contains(r->err, "udp = yes"),
+		  "%s", r->err);
+	lrt_free(r);
+}

@@ -274,3 +274,37 @@ Test(exec, exec_failure_message_is_the_same_in_place_and_supervised)
 	free(none);
 	free(cmd_only);
 }
+
+/* verify names a file, not a spelling: a command reached through a symbolic link to its directory
+ * (/bin/x and /usr/bin/x on merged /usr) is verified by a line of either spelling, so a wrong
+ * digest stops it whichever name runs it; the right digest, by either spelling, runs it. */
+Test(exec, verify_holds_for_every_spelling_of_the_command)
+{
+	char *real = lrt_fmt("%s/real", T), *alias = lrt_fmt("%s/alias", T);
+	char *tool = lrt_fmt("%s/tool", real), *aliased = lrt_fmt("%s/tool", alias);
+	mkdir(real, 0755);
+	cr_assert_eq(symlink("real", alias), 0);
+	char *cp = lrt_fmt("cp /usr/bin/true %s", tool);
+	cr_assert_eq(system(cp), 0);
+	char *base = lrt_fmt("[policy]\ninclude = %s/base.ini\n[filesystem]\nro = %s\n[env]\npath = %s\n", lrt_policies(), T, alias);
+	const char *const names[] = { tool, aliased };
+	for (int line = 0; line < 2; line++) {
+		char *bad = lrt_fmt("%s/bad%d.ini", T, line), *good = lrt_fmt("%s/good%d.ini", T, line);
+		char *bad_text = lrt_fmt("%s[exec]\nverify = %s %s\n", base, names[line], digest_of("/usr/bin/false"));
+		char *good_text = lrt_fmt("%s[exec]\nverify = %s %s\n", base, names[line], digest_of(tool));
+		lrt_write(bad, bad_text);
+		lrt_write(good, good_text);
+		const char *const run_as[] = { tool, aliased, "tool" };
+		for (size_t i = 0; i < LRT_LEN(run_as); i++) {
+			struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", bad, "--", run_as[i]));
+			cr_expect_eq(r->status, 126, "verify = %s, run as %s: %s", names[line], run_as[i], r->err);
+			cr_expect(lrt_contains(r->err, "but the policy expects sha256:"), "%s", r->err);
+			lrt_free(r);
+			r = lrt_run(T, LRT_ARGS("-p", good, "--", run_as[i]));
+			cr_expect_eq(r->status, 0, "verify = %s, run as %s: %s", names[line], run_as[i], r->err);
+			lrt_free(r);
+		}
+		free(good_text), free(bad_text), free(good), free(bad);
+	}
+	free(base), free(cp), free(aliased), free(tool), free(alias), free(real);
+}

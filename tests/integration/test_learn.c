@@ -119,7 +119,7 @@ Test(learn, shell_pipeline)
 	const char *const cmd[] = { "/bin/sh", "-c", "cat f | wc -l > out", NULL };
 	expect_status(learn(NULL, cmd), 0);
 	char *text = policy_text();
-	cr_expect(lrt_contains(text, "[filesystem]") && lrt_contains(text, WORK), "%s", text);
+	cr_expect(lrt_contains(text, "[filesystem]") && lrt_contains(text, "\nrw = ${CWD}\n"), "%s", text);
 	cr_expect(!lrt_contains(text, HOME_DIR), "nothing under $HOME was touched: %s", text);
 	cr_expect(lrt_contains(text, "; the working directory: "), "lines carry where they came from: %s", text);
 	free(text);
@@ -200,12 +200,14 @@ Test(learn, home_files_the_command_read_are_granted_one_by_one)
 	const char *const cmd[] = { "/bin/sh", "-c", script, NULL };
 	expect_status(learn(NULL, cmd), 0);
 	char *text = policy_text();
-	char *line = lrt_fmt("ro = ?%s\n", conf);
+	char *line = lrt_fmt("ro = ?${HOME}/.toolrc\n");
 	cr_expect(lrt_contains(text, line), "want \"%s\": %s", line, text);
-	char *home_line = lrt_fmt("= %s\n", HOME_DIR);
-	cr_expect(!lrt_contains(text, home_line), "never the whole $HOME: %s", text);
+	char *home_line = lrt_fmt("= %s\n", HOME_DIR), *abs_line = lrt_fmt("= ?%s", HOME_DIR);
+	cr_expect(!lrt_contains(text, home_line) && !lrt_contains(text, "= ${HOME}\n") && !lrt_contains(text, abs_line),
+		  "never the whole $HOME, and named as ${HOME}: %s", text);
 	expect_status(under_learned(cmd), 0);
 	expect_secret_denied();
+	free(abs_line);
 	free(home_line);
 	free(line);
 	free(text);
@@ -328,7 +330,7 @@ Test(learn, base_policy_restricts_the_observed_run)
 	lrt_free(r);
 	char *text = policy_text();
 	char *g1 = lrt_fmt("\nro = %s\n", SECRET), *g2 = lrt_fmt("\nro = ?%s\n", SECRET);
-	cr_expect(!lrt_contains(text, g1) && !lrt_contains(text, g2) && lrt_contains(text, WORK), "%s", text);
+	cr_expect(!lrt_contains(text, g1) && !lrt_contains(text, g2) && lrt_contains(text, "\nrw = ${CWD}\n"), "%s", text);
 	/* what BASE denied is a suggestion in a comment, not a grant */
 	char *hint = lrt_fmt("\n; denied by the base policy: ro = %s\n", SECRET);
 	cr_expect(lrt_contains(text, hint), "want \"%s\": %s", hint, text);
@@ -539,7 +541,7 @@ Test(learn, links_raced_under_the_tracer_grant_nothing_outside_the_base, .timeou
 	char *hint = lrt_fmt("; denied by the base policy: ro = %s\n", key);
 	cr_expect(lrt_contains(text, hint), "the links were never exchanged under an open: %s", text);
 	expect_only_comments_name(text, secret_dir);
-	char *work_line = lrt_fmt("rw = %s\n", WORK);
+	char *work_line = lrt_fmt("rw = ${CWD}\n");
 	cr_expect(lrt_contains(text, work_line), "%s", text);
 	free(work_line);
 	/* under the learned policy, the secret stays out of reach */
@@ -571,7 +573,7 @@ Test(learn, links_left_alone_learn_grants_that_run_again, .timeout = 60)
 	cr_expect(!lrt_contains(r->err, "not in the base policy"), "%s", r->err);
 	lrt_free(r);
 	char *text = policy_text();
-	char *work_line = lrt_fmt("rw = %s\n", WORK);
+	char *work_line = lrt_fmt("rw = ${CWD}\n");
 	cr_expect(lrt_contains(text, work_line) && !lrt_contains(text, "not in the base policy"), "%s", text);
 	free(work_line);
 	expect_only_comments_name(text, secret_dir);
@@ -587,4 +589,82 @@ Test(learn, links_left_alone_learn_grants_that_run_again, .timeout = 60)
 	free(opt);
 	free(base);
 	free(secret_dir);
+}
+
+/* A learned policy runs again: from another checkout, with another TMPDIR, and after the files the
+ * command wrote were removed (make clean), because it names the working and temporary directories
+ * as ${CWD} and ${TMPDIR}, and a file the command creates through its directory. What it did not
+ * use stays out of reach: the old absolute directories, a sibling directory, $HOME's secret. */
+Test(learn, learned_policy_reruns_elsewhere_and_after_clean, .timeout = 60)
+{
+	char *out = lrt_mkdtemp("/var/tmp"), *other = lrt_mkdtemp("/var/tmp");
+	char *tmp1 = lrt_mkdtemp("/var/tmp"), *tmp2 = lrt_mkdtemp("/var/tmp");
+	char *work2 = lrt_fmt("%s/work2", T), *gen = lrt_fmt("%s/gen.txt", out), *unlearned = lrt_fmt("%s/u", other);
+	char *script = lrt_fmt("cat f > copy && echo hi > %s && echo t > \"$TMPDIR/t.txt\"", gen);
+	mkdir(work2, 0755);
+	char *f2 = lrt_fmt("%s/f", work2);
+	lrt_write(f2, "x\n");
+	lrt_write(unlearned, "unlearned\n");
+	lrt_write(gen, "old\n"); /* it existed when learned: opened O_CREAT, written again */
+	char *env1[] = { "PATH=/usr/bin:/bin", "LANG=C", ENV[2], lrt_fmt("TMPDIR=%s", tmp1), NULL };
+	char *env2[] = { "PATH=/usr/bin:/bin", "LANG=C", ENV[2], lrt_fmt("TMPDIR=%s", tmp2), NULL };
+	const char *const learn_args[] = { "learn", "-o", POLICY, "--unconfined", "--", "/bin/sh", "-c", script, NULL };
+	struct lrt_result *r = lrt_run_env(WORK, env1, learn_args);
+	cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
+	cr_expect(!lrt_contains(r->err, "inside the learned write grant"), "%s", r->err);
+	lrt_free(r);
+	char *text = policy_text(), *out_line = lrt_fmt("rw = %s\n", out), *abs_work = lrt_fmt("= %s\n", WORK);
+	cr_expect(lrt_contains(text, "rw = ${CWD}\n") && lrt_contains(text, "rw = ${TMPDIR}\n"), "%s", text);
+	cr_expect(lrt_contains(text, out_line), "the created file's directory is granted: %s", text);
+	cr_expect(!lrt_contains(text, abs_work) && !lrt_contains(text, tmp1), "%s", text);
+	cr_expect(!lrt_contains(text, "[network]"), "no empty section: %s", text);
+	free(text);
+
+	/* after make clean, from another checkout, with another TMPDIR */
+	cr_assert_eq(unlink(gen), 0);
+	const char *const rerun[] = { "-p", POLICY, "--", "/bin/sh", "-c", script, NULL };
+	r = lrt_run_env(work2, env2, rerun);
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	lrt_free(r);
+	char *copy2 = lrt_fmt("%s/copy", work2), *t2 = lrt_fmt("%s/t.txt", tmp2);
+	cr_expect(access(gen, F_OK) == 0 && access(copy2, F_OK) == 0 && access(t2, F_OK) == 0,
+		  "the rerun wrote its files again");
+
+	/* the attacks: the first checkout, the first TMPDIR, a directory it never used, $HOME */
+	char *w1 = lrt_fmt("echo x > %s/planted", WORK), *w2 = lrt_fmt("echo x > %s/planted", tmp1);
+	const char *const attacks[][7] = {
+		{ "-p", POLICY, "--", "/bin/sh", "-c", w1, NULL },
+		{ "-p", POLICY, "--", "/bin/sh", "-c", w2, NULL },
+		{ "-p", POLICY, "--", "/bin/cat", unlearned, NULL },
+		{ "-p", POLICY, "--", "/bin/cat", SECRET, NULL },
+	};
+	for (size_t i = 0; i < LRT_LEN(attacks); i++) {
+		r = lrt_run_env(work2, env2, attacks[i]);
+		cr_expect_neq(r->status, 0, "%s: %s%s", attacks[i][4], r->out, r->err);
+		cr_expect(!lrt_contains(r->out, "unlearned") && !lrt_contains(r->out, "s3cret"), "%s", r->out);
+		lrt_free(r);
+	}
+	char *planted1 = lrt_fmt("%s/planted", WORK), *planted2 = lrt_fmt("%s/planted", tmp1);
+	cr_expect(access(planted1, F_OK) != 0 && access(planted2, F_OK) != 0, "nothing was planted");
+	cr_expect_eq(access(unlearned, R_OK), 0); /* the twin: readable outside the sandbox */
+
+	free(planted1), free(planted2), free(w1), free(w2), free(copy2), free(t2), free(out_line), free(abs_work);
+	free(env1[3]), free(env2[3]), free(script), free(f2), free(unlearned), free(gen), free(work2);
+	lrt_rmrf(out), lrt_rmrf(other), lrt_rmrf(tmp1), lrt_rmrf(tmp2);
+	free(out), free(other), free(tmp1), free(tmp2);
+}
+
+/* -o FILE inside a write grant of the learned policy: landrun refuses to load a policy the sandbox
+ * could rewrite, so learn says so when it writes it (the twin, -o outside, is above). */
+Test(learn, output_inside_a_learned_write_grant_warns)
+{
+	const char *const args[] = { "learn", "-o", "learned.ini", "--unconfined", "--", "/bin/sh", "-c", "echo x > out", NULL };
+	struct lrt_result *r = lrt_run_env(WORK, ENV, args);
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->err, "learned.ini is inside the learned write grant"), "%s", r->err);
+	lrt_free(r);
+	const char *const rerun[] = { "-p", "./learned.ini", "--", "/bin/true", NULL };
+	r = lrt_run_env(WORK, ENV, rerun);
+	cr_expect_eq(r->status, 125, "the rerun is refused as warned: %s%s", r->out, r->err);
+	lrt_free(r);
 }

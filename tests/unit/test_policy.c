@@ -728,13 +728,25 @@ Test(policy, env_set_keeps_a_lone_dollar)
 
 Test(policy, env_dangerous_keep_is_refused_but_a_pattern_is_not)
 {
-	static const char *const names[] = { "LD_PRELOAD", "LD_LIBRARY_PATH", "GCONV_PATH", "BASH_ENV", "ENV",
-					     "GITHUB_TOKEN", "AWS_SECRET", "API_KEY", "DB_PASSWORD", "db_password" };
+	static const char *const names[] = { "LD_PRELOAD", "LD_LIBRARY_PATH", "GCONV_PATH", "BASH_ENV", "ENV" };
 	for (size_t i = 0; i < LR_ARRAY_LEN(names); i++) {
 		char *text = lrt_fmt("[env]\nkeep = %s\n", names[i]);
 		char *want = lrt_fmt("t.ini:2: keep: %s is never passed through; if the command really needs it, write set = %s=VALUE",
 				     names[i], names[i]);
 		UT_EXPECT_ERROR(&CTX, text, want);
+		free(text);
+		free(want);
+	}
+	/* a credential's name: the message points at secrets =, which passes it masked */
+	static const char *const secrets[] = { "GITHUB_TOKEN", "AWS_SECRET", "API_KEY", "DB_PASSWORD", "db_password" };
+	for (size_t i = 0; i < LR_ARRAY_LEN(secrets); i++) {
+		char *text = lrt_fmt("[env]\nkeep = %s\n", secrets[i]);
+		char *want = lrt_fmt("t.ini:2: keep: %s looks like a secret, which keep never passes; if the command needs it, "
+				     "name it in [env] secrets = %s (its value masked in --explain)", secrets[i], secrets[i]);
+		UT_EXPECT_ERROR(&CTX, text, want);
+		char *twin = lrt_fmt("[env]\nsecrets = %s\n", secrets[i]);
+		UT_EXPECT_OK(&CTX, twin);
+		free(twin);
 		free(text);
 		free(want);
 	}
@@ -824,4 +836,24 @@ Test(policy, first_error_wins)
 	cr_expect_str_eq(E.msg, "t.ini:2: udp = \"1\": expected yes or no");
 	cr_expect_eq(lr_policy_load_string(&P, &CTX, "[network]\nudp = 2\n", "u.ini", &E), -1);
 	cr_expect_str_eq(E.msg, "t.ini:2: udp = \"1\": expected yes or no");
+}
+
+/* ${HOME} and ${TMPDIR} come from the caller's environment: a relative value would grant paths
+ * relative to wherever landrun starts, so the policy is refused (the absolute twin parses above). */
+Test(policy, relative_home_or_tmpdir_is_refused)
+{
+	static const char *const rel_env[] = { "HOME=home/tester", "TMPDIR=scratch", NULL };
+	static const struct lr_env_ctx rel = { .environ = rel_env };
+	UT_EXPECT_ERROR(&rel, "[filesystem]\nro = ${HOME}/x\n",
+			"t.ini:2: ${HOME}: $HOME is \"home/tester\", not an absolute path; set HOME to an absolute path (or unset it)");
+	UT_EXPECT_ERROR(&rel, "[filesystem]\nrw = ?${TMPDIR}\n",
+			"t.ini:2: ${TMPDIR}: $TMPDIR is \"scratch\", not an absolute path; set TMPDIR to an absolute path (or unset it)");
+	static const char *const root_env[] = { "HOME=/home/tester", "TMPDIR=//", NULL };
+	static const struct lr_env_ctx root = { .environ = root_env };
+	UT_EXPECT_ERROR(&root, "[filesystem]\nrw = ${TMPDIR}\n",
+			"t.ini:2: ${TMPDIR}: $TMPDIR is \"//\", the root of the filesystem: a grant of the temporary "
+			"directory would grant everything; set TMPDIR to a directory (or unset it)");
+	load_ok("[filesystem]\nro = ${HOME}/x\nrw = ${TMPDIR}\n");
+	cr_expect_str_eq(path_at(0)->path, "/home/tester/x");
+	cr_expect_str_eq(path_at(1)->path, "/scratch");
 }

@@ -317,3 +317,30 @@ Test(util, nettle_cpu_probe_answers_what_the_cpu_says)
 	cr_expect(got[0] >= 7 || a < 7, "leaf 7 is there: the highest leaf says so (%u, the CPU %u)", got[0], a);
 	cr_expect(got[1] == 0 && got[2] == 0 && got[3] == 0, "no vendor");
 }
+
+Test(util, env_names_that_look_like_secrets)
+{
+	static const char *const yes[] = { "MY_TOKEN", "PGPASSWORD", "DB_PASSWD", "GOOGLE_CREDENTIALS", "npm_auth",
+					   "API_KEY", "KEY", "SSH_KEY_PATH", "AWS_SECRET_ACCESS_KEY", "OAuthToken" };
+	static const char *const no[] = { "HOME", "LANG", "KEYBOARD", "MONKEY", "TURKEY_X", "PATH", "EDITOR" };
+	for (size_t i = 0; i < LR_ARRAY_LEN(yes); i++)
+		cr_expect(lr_env_name_looks_secret(yes[i], strlen(yes[i])), "%s", yes[i]);
+	for (size_t i = 0; i < LR_ARRAY_LEN(no); i++)
+		cr_expect(!lr_env_name_looks_secret(no[i], strlen(no[i])), "%s", no[i]);
+}
+
+Test(util, shell_words_copy_back_as_one_word)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "/usr/bin", "/usr/bin" }, { "--ro", "--ro" }, { "a b", "'a b'" }, { "it's", "'it'\\''s'" },
+		{ "", "''" }, { "$HOME", "'$HOME'" }, { "a\nb", "'a\nb'" },
+	};
+	for (size_t i = 0; i < LR_ARRAY_LEN(cases); i++) {
+		char buf[64] = "";
+		FILE *f = fmemopen(buf, sizeof(buf), "w");
+		cr_assert(f);
+		lr_put_shell_word(f, cases[i].in);
+		fclose(f);
+		cr_expect_str_eq(buf, cases[i].out);
+	}
+}
