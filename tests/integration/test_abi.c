@@ -36,12 +36,20 @@ static struct lrt_result *run_at(int abi, const char *flag, const char *pol, con
 				   marker));
 }
 
+/* The Linux release of each ABI, as published with it (the messages name it). */
+static const char *linux_of(int abi)
+{
+	static const char *const v[] = { "?", "5.13", "5.19", "6.2", "6.7", "6.10", "6.12", "6.15", "7.0", "7.1", "7.2" };
+	return abi >= 1 && abi <= 10 ? v[abi] : "?";
+}
+
 static void check_boundary(const struct boundary *b)
 {
 	char *text = lrt_fmt("[filesystem]\nrw = %s\n%s\n", W, b->extra);
 	char *pol = lrt_policy(T, "p", text);
 	char *marker = lrt_fmt("%s/marker", W);
-	char *needs = lrt_fmt("%s: requires Landlock ABI %d, this kernel offers %d", b->feature, b->abi, b->abi - 1);
+	char *needs = lrt_fmt("%s: requires Landlock ABI %d (Linux %s), this kernel offers %d", b->feature, b->abi,
+			      linux_of(b->abi), b->abi - 1);
 
 	/* strict, one ABI short: refused, the feature named, the command not run */
 	struct lrt_result *r = run_at(b->abi - 1, NULL, pol, marker);
@@ -64,8 +72,8 @@ static void check_boundary(const struct boundary *b)
 	lrt_free(r);
 
 	/* best-effort, one ABI short: runs, and warns about exactly this feature */
-	char *warning = lrt_fmt("warning: not enforced: %s (needs Landlock ABI %d, this kernel has %d)", b->feature,
-				b->abi, b->abi - 1);
+	char *warning = lrt_fmt("warning: not enforced: %s (needs Landlock ABI %d, Linux %s; this kernel has %d)",
+				b->feature, b->abi, linux_of(b->abi), b->abi - 1);
 	r = run_at(b->abi - 1, "--best-effort", pol, marker);
 	cr_expect_eq(r->status, 0, "best-effort at ABI %d: %s", b->abi - 1, r->err);
 	cr_expect(access(marker, F_OK) == 0, "best-effort did not run the command");
