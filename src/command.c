@@ -243,6 +243,9 @@ static int add_libraries(struct lr_sandbox *sb, const char *path, struct lr_erro
 			return -1;
 	if (missing && lr_sandbox_note(sb, true, "add_libraries: library %s not found", missing))
 		return lr_fail(err, NULL, "out of memory");
+	/* the loader reads its cache to find libraries outside its default directories */
+	if (sb->libraries.len && access("/etc/ld.so.cache", R_OK) == 0)
+		sb->loader_cache = "/etc/ld.so.cache";
 	return 0;
 }
 

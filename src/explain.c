@@ -89,6 +89,8 @@ static void explain_libraries(FILE *out, const struct lr_sandbox *sb)
 	fprintf(out, "[exec]  add_libraries: %zu files (rox: read, and map executable)\n", sb->libraries.len);
 	for (size_t i = 0; i < sb->libraries.len; i++)
 		fprintf(out, "  %s\n", *(const char **)lr_vec_at(&sb->libraries, i));
+	if (sb->loader_cache)
+		fprintf(out, "  %s  (ro: the loader's cache)\n", sb->loader_cache);
 }
 
 /* [exec]: what may be executed, and the interpreters that can run any readable file anyway. */

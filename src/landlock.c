@@ -475,9 +475,10 @@ static int add_read_grants(struct fs_rules *c, struct lr_error *err)
 	return 0;
 }
 
-/* One file the command needs to read and execute (or map executable): the same symlink rule as
- * policy paths, no link inside a write grant is followed. */
-static int add_exec_file_rule(struct fs_rules *c, const char *f, const char *what, struct lr_error *err)
+/* One file the command needs to read, and execute or map executable (rights): the same symlink
+ * rule as policy paths, no link inside a write grant is followed. */
+static int add_exec_file_rule(struct fs_rules *c, const char *f, const char *what, uint64_t rights,
+			      struct lr_error *err)
 {
 	struct lr_sandbox *sb = c->sb;
 	struct lr_path_rule r = { .path = f, .access = LR_EXEC, .at = { what, 0 } };
@@ -490,7 +491,7 @@ static int add_exec_file_rule(struct fs_rules *c, const char *f, const char *wha
 		close(fd);
 		return lr_fail(err, NULL, "%s: %s is not a regular file", what, f);
 	}
-	int rc = add_path_beneath(sb, fd, (LR_FS_READ_FILE | LR_FS_EXECUTE) & sb->handled_fs, f, NULL, err);
+	int rc = add_path_beneath(sb, fd, rights & sb->handled_fs, f, NULL, err);
 	close(fd);
 	return rc;
 }
@@ -502,11 +503,14 @@ static int add_exec_chain_rules(struct fs_rules *c, struct lr_error *err)
 {
 	struct lr_sandbox *sb = c->sb;
 	for (unsigned i = sb->exec_fd >= 0 ? 1 : 0; i < sb->nexec_chain; i++)
-		if (add_exec_file_rule(c, sb->exec_chain[i], "[exec] command chain", err))
+		if (add_exec_file_rule(c, sb->exec_chain[i], "[exec] command chain", LR_FS_READ_FILE | LR_FS_EXECUTE, err))
 			return -1;
 	for (size_t i = 0; i < sb->libraries.len; i++)
-		if (add_exec_file_rule(c, *(const char **)lr_vec_at(&sb->libraries, i), "[exec] add_libraries", err))
+		if (add_exec_file_rule(c, *(const char **)lr_vec_at(&sb->libraries, i), "[exec] add_libraries",
+				       LR_FS_READ_FILE | LR_FS_EXECUTE, err))
 			return -1;
+	if (sb->loader_cache && add_exec_file_rule(c, sb->loader_cache, "[exec] add_libraries", LR_FS_READ_FILE, err))
+		return -1;
 	return 0;
 }
 

@@ -169,7 +169,7 @@ static int read_object(struct ldd *l, int fd, const char *path, struct elf_obj *
 		return 0;
 	if (o->eh.e_phentsize != sizeof(Elf64_Phdr) || o->eh.e_phnum > MAX_PHNUM)
 		return malformed(l, path, "program header table");
-	Elf64_Phdr ph[MAX_PHNUM];
+	Elf64_Phdr ph[MAX_PHNUM] = { { 0 } }; /* read_at fills nph of them or fails: for the analyser */
 	unsigned nph = o->eh.e_phnum;
 	if (read_at(fd, size, o->eh.e_phoff, ph, nph * sizeof(Elf64_Phdr)) < 0)
 		return malformed(l, path, "program headers past the end of the file");

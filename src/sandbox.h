@@ -91,6 +91,7 @@ struct lr_sandbox {
 	const char *exec_chain[LR_EXEC_CHAIN_MAX]; /* files [exec] made executable for it: itself, interpreters */
 	unsigned nexec_chain;
 	struct lr_vec libraries;  /* const char * (arena): add_libraries, the ELF loader and libraries */
+	const char *loader_cache; /* add_libraries: /etc/ld.so.cache, read only (the loader's index) */
 };
 
 void lr_sandbox_init(struct lr_sandbox *sb);

@@ -86,7 +86,9 @@ Test(ldd, policy_key_and_explain)
 	lrt_free(r);
 	r = lrt_run(T, LRT_ARGS("-p", pol, "--explain", "--", main_bin));
 	cr_expect(lrt_contains(r->out, "[exec]  add_libraries:") && lrt_contains(r->out, lrt_fmt("%s/lib/libfoo.so.1", APP)) &&
-		  lrt_contains(r->out, "libc.so.6") && !lrt_contains(r->out, "libbar"), "%s%s", r->out, r->err);
+		  lrt_contains(r->out, "libc.so.6") && !lrt_contains(r->out, "libbar") &&
+		  (access("/etc/ld.so.cache", R_OK) != 0 || lrt_contains(r->out, "/etc/ld.so.cache  (ro")),
+		  "%s%s", r->out, r->err);
 	lrt_free(r);
 	char *bad = lrt_fmt("%s/bad.ini", T);
 	lrt_write(bad, "[exec]\nadd_libraries = maybe\n");
