@@ -591,6 +591,13 @@ int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 	detect_abi(sb, o);
 	if (plan(sb, p, err))
 		return -1;
+	/* the library's landrun_apply may run in a threaded caller: below ABI 8 best-effort restricts
+	 * the calling thread only (strict refuses there, when it sees other threads) */
+	if (!(o && o->in_place) && !sb->strict && sb->abi > 0 && sb->abi < 8 &&
+	    lr_sandbox_note(sb, false, "landrun_apply in a process with other threads restricts the calling thread "
+			    "only (LANDLOCK_RESTRICT_SELF_TSYNC needs Landlock ABI 8, Linux 7.0; this kernel has %d)",
+			    sb->abi))
+		return lr_fail(err, NULL, "out of memory");
 	if (sb->abi == 0) {
 		/* Best-effort without Landlock: say so loudly, seccomp still applies. */
 		if ((!p->fs_any.on || !p->connect_any.on || !p->bind_any.on) &&

@@ -477,6 +477,15 @@ Test(library, apply_with_threads_needs_tsync)
 	 * TSYNC closes) */
 	landrun_sandbox *be7 = compile_capped("[policy]\ncompat = best-effort\n", 7);
 	cr_expect_eq(apply_threaded(be7, true), 1);
+	/* and says so */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	landrun_describe(be7, f);
+	fclose(f);
+	cr_expect(strstr(text, "note: landrun_apply in a process with other threads restricts the calling thread only "
+			       "(LANDLOCK_RESTRICT_SELF_TSYNC needs Landlock ABI 8, Linux 7.0; this kernel has 7)"), "%s", text);
+	free(text);
 	landrun_sandbox_free(be7);
 }
 
