@@ -46,6 +46,7 @@ SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/baseline.
 OBJ_CORE = $(SRC_LIB:%.c=$(B)/%.o) $(B)/src/default_policy.o
 OBJ_LIB = $(OBJ_CORE) $(B)/src/seccomp_prebuilt.o
 OBJ_CLI = $(B)/src/cli.o $(B)/src/nettle_cpuid.o
+SRC_LIB += src/ldd.c
 
 # make install PREFIX=/usr DESTDIR=/tmp/pkg (PREFIX defaults to configure's --prefix)
 PREFIX ?= $(prefix)

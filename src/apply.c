@@ -98,6 +98,51 @@ int lr_close_fds_except(const struct lr_fd_list *lists, unsigned nlists)
 	return (int)syscall(SYS_close_range, from, ~0U, 0);
 }
 
+/* Threads of this process: field 20 of /proc/self/stat, read with raw calls (async-signal-safe);
+ * 0 when it cannot be read. */
+static long count_threads(void)
+{
+	char buf[1024];
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')'); /* the command name before it may hold anything */
+	int field = 2;
+	for (p = p ? p + 1 : buf + n; *p && field < 20; p++)
+		field += *p == ' ';
+	long threads = 0;
+	for (; field == 20 && *p >= '0' && *p <= '9'; p++)
+		threads = threads * 10 + (*p - '0');
+	return threads;
+}
+
+/* landlock_restrict_self's flags. all_threads (landrun_apply: the caller may have threads): at
+ * ABI 8 TSYNC restricts every thread; below it, strict refuses a process with more than one
+ * thread (or one it cannot count), since the others would stay unrestricted. */
+static int restrict_flags(const struct lr_sandbox *sb, bool all_threads, uint32_t *flags, const char **step)
+{
+	*flags = sb->restrict_flags;
+	if (!all_threads)
+		return 0;
+	if (sb->abi >= 8) {
+		*flags |= LR_RESTRICT_SELF_TSYNC;
+		return 0;
+	}
+	if (sb->strict && count_threads() != 1) {
+		*step = "landlock_restrict_self: this process has other threads, and restricting them too needs "
+			"Landlock ABI 8 (Linux 7.0, LANDLOCK_RESTRICT_SELF_TSYNC); apply in a single-threaded child "
+			"(landrun_spawn, or fork) or use compat = best-effort";
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return 0;
+}
+
 /* The order, and why:
  *  - rlimits first: raising a hard limit needs CAP_SYS_RESOURCE, which the next step may drop;
  *  - capabilities, the bounding set before capset (see apply_caps);
@@ -109,7 +154,8 @@ int lr_close_fds_except(const struct lr_fd_list *lists, unsigned nlists)
  *  - seccomp last: from here on the filter judges every syscall, and the steps above (prctl,
  *    landlock_restrict_self, close_range, setsid) are nothing a command needs, so a filter may
  *    well deny them; only the exec follows, which every filter allows. */
-int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, const char **step)
+static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, bool all_threads,
+		       const char **step)
 {
 	*step = "setrlimit";
 	if (apply_rlimits(sb))
@@ -120,8 +166,12 @@ int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkee
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
 	if (sb->ruleset_fd >= 0) {
-		*step = "landlock_restrict_self";
-		if (syscall(LR_SYS_landlock_restrict_self, sb->ruleset_fd, sb->restrict_flags) < 0)
+		uint32_t flags;
+		if (restrict_flags(sb, all_threads, &flags, step))
+			return -1;
+		*step = all_threads && (flags & LR_RESTRICT_SELF_TSYNC) ? "landlock_restrict_self(TSYNC)"
+									 : "landlock_restrict_self";
+		if (syscall(LR_SYS_landlock_restrict_self, sb->ruleset_fd, flags) < 0)
 			return -1;
 	}
 	*step = "close_range";
@@ -145,10 +195,24 @@ int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkee
 		*step = "seccomp(SECCOMP_SET_MODE_FILTER)";
 		/* the kernel only reads the program: the cast drops const for the uapi struct */
 		struct sock_fprog prog = { .len = sb->bpf_len[i], .filter = (struct sock_filter *)sb->bpf[i] };
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		/* TSYNC: every thread, or none (a positive return names a thread that could not follow) */
+		long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, all_threads ? SECCOMP_FILTER_FLAG_TSYNC : 0, &prog);
+		if (rc > 0)
+			errno = EBUSY;
+		if (rc != 0)
 			return -1;
 	}
 	return 0;
+}
+
+int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, const char **step)
+{
+	return apply_steps(sb, keep, nkeep, false, step);
+}
+
+int lr_sandbox_apply_self(const struct lr_sandbox *sb, const char **step)
+{
+	return apply_steps(sb, NULL, 0, true, step);
 }
 
 int lr_sandbox_exec(const struct lr_sandbox *sb, const char *path, char *const argv[], const int *keep,

@@ -23,6 +23,9 @@
  * open besides the sandbox's own and sb->exec_fd. On failure returns -1 with *step naming the step
  * (a static string) and errno preserved. */
 int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, const char **step);
+/* The same for a caller that may have other threads (landrun_apply): Landlock and seccomp cover
+ * every thread (TSYNC; Landlock's needs ABI 8, below which strict refuses a threaded caller). */
+int lr_sandbox_apply_self(const struct lr_sandbox *sb, const char **step);
 
 /* The tail of every path to the command: lr_sandbox_apply, then the exec of the command with
  * sb->envp (sb->exec_fd, the verified copy, when >= 0; else path). Only returns on failure: -1

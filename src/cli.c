@@ -44,7 +44,7 @@ enum opt {
 	OPT_UNRESTRICTED_FS, OPT_UNRESTRICTED_NET, OPT_EXPLAIN, OPT_VERSION, OPT_TEST_ABI, OPT_LOG_LEVEL,
 	OPT_TIMING, OPT_UDP, OPT_LOG_DENIALS, OPT_SUPERVISE, OPT_IGNORE_MISSING, OPT_ADD_EXEC, OPT_UNRESTRICTED_SCOPED,
 	OPT_UNIX, OPT_LOG_DISABLE_ORIGINATING, OPT_LOG_ENABLE_SUBPROCESSES, OPT_LOG_DISABLE_SUBDOMAINS,
-	OPT_CONNECT_UDP, OPT_BIND_UDP,
+	OPT_CONNECT_UDP, OPT_BIND_UDP, OPT_LDD,
 };
 
 /* --explain's form */
@@ -87,6 +87,7 @@ static const struct option long_options[] = {
 	{ "log-disable-subdomains", no_argument, NULL, OPT_LOG_DISABLE_SUBDOMAINS },
 	{ "connect-udp", required_argument, NULL, OPT_CONNECT_UDP },
 	{ "bind-udp", required_argument, NULL, OPT_BIND_UDP },
+	{ "ldd", no_argument, NULL, OPT_LDD },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -131,6 +132,7 @@ static void usage(FILE *out)
 		"      --unix PATH[,PATH]    pathname unix sockets the command may connect to (ABI 9)\n"
 		"      --connect-udp PORTS   allow UDP sends   --bind-udp PORTS  allow UDP bind (ABI 10)\n"
 		"      --add-exec            the command's own file becomes executable\n"
+		"      --ldd                 the command's shared libraries and ELF loader get rox\n"
 		"      --ignore-missing      every path is optional, as if written ?PATH\n"
 		"      --log-disable-originating, --log-enable-subprocesses, --log-disable-subdomains\n"
 		"                            Landlock audit flags (ABI 7)\n"
@@ -346,6 +348,7 @@ static int handle_option(struct cli *c, int opt, const char *arg, int argi, stru
 		return lr_policy_set(&c->policy, &c->ctx, "process", "supervise", "yes", &at, err);
 	case OPT_IGNORE_MISSING: c->ignore_missing = true; return 0;
 	case OPT_ADD_EXEC: return lr_policy_set(&c->policy, &c->ctx, "exec", "add_command", "yes", &at, err);
+	case OPT_LDD: return lr_policy_set(&c->policy, &c->ctx, "exec", "add_libraries", "yes", &at, err);
 	case OPT_UNRESTRICTED_SCOPED:
 		return lr_policy_set(&c->policy, &c->ctx, "network", "abstract_unix", "shared", &at, err) ||
 		       lr_policy_set(&c->policy, &c->ctx, "process", "signals", "shared", &at, err) ? -1 : 0;

@@ -2,6 +2,7 @@
  * executable (itself, its ELF interpreter, a #! chain); with [exec] verify, executed from a sealed
  * memfd, so that the bytes hashed are the bytes executed. */
 #include "command.h"
+#include "ldd.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -214,6 +215,40 @@ int lr_resolve_command(const char *cmd, const char *path_env, char *out, size_t 
 	       LR_EXIT_NOT_FOUND;
 }
 
+/* [exec] allow: the command and its interpreters, exactly those files. */
+static int add_exec_chain(struct lr_sandbox *sb, const char *path, struct lr_error *err)
+{
+	char chain[LR_EXEC_CHAIN_MAX][PATH_MAX];
+	int n = lr_exec_chain(sb->exec_fd, path, chain, LR_EXEC_CHAIN_MAX, err);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (!(sb->exec_chain[sb->nexec_chain++] = lr_arena_strdup(&sb->arena, chain[i])))
+			return lr_fail(err, NULL, "out of memory");
+	return 0;
+}
+
+/* add_libraries: the ELF loader and shared libraries of each ELF file on the command's chain (the
+ * command itself, or a #! script's interpreter). A library not found is only a warning: the
+ * loader will refuse to start the command anyway, and say which. */
+static int add_libraries(struct lr_sandbox *sb, const char *path, struct lr_error *err)
+{
+	char chain[LR_EXEC_CHAIN_MAX][PATH_MAX];
+	int n = lr_exec_chain(sb->exec_fd, path, chain, LR_EXEC_CHAIN_MAX, err);
+	if (n < 0)
+		return -1;
+	const char *missing = NULL;
+	for (int i = 0; i < n; i++)
+		if (lr_ldd_collect(i == 0 ? sb->exec_fd : -1, chain[i], &sb->libraries, &sb->arena, &missing, err) < 0)
+			return -1;
+	if (missing && lr_sandbox_note(sb, true, "add_libraries: library %s not found", missing))
+		return lr_fail(err, NULL, "out of memory");
+	/* the loader reads its cache to find libraries outside its default directories */
+	if (sb->libraries.len && access("/etc/ld.so.cache", R_OK) == 0)
+		sb->loader_cache = "/etc/ld.so.cache";
+	return 0;
+}
+
 /* Resolves the command with the sandbox's PATH; with [exec] verify, makes the verified copy; with
  * [exec] allow, lists the files that must be executable for it; with add_command alone, the
  * command's file. */
@@ -248,14 +283,8 @@ int lr_command_compile(struct lr_sandbox *sb, const struct lr_policy *p, const c
 		if (p->add_command.on && sb->exec_fd < 0 &&
 		    !(sb->exec_chain[sb->nexec_chain++] = lr_arena_strdup(&sb->arena, path)))
 			return lr_fail(err, NULL, "out of memory");
-		return 0;
-	}
-	char chain[LR_EXEC_CHAIN_MAX][PATH_MAX];
-	int n = lr_exec_chain(sb->exec_fd, path, chain, LR_EXEC_CHAIN_MAX, err);
-	if (n < 0)
+	} else if (add_exec_chain(sb, path, err)) {
 		return -1;
-	for (int i = 0; i < n; i++)
-		if (!(sb->exec_chain[sb->nexec_chain++] = lr_arena_strdup(&sb->arena, chain[i])))
-			return lr_fail(err, NULL, "out of memory");
-	return 0;
+	}
+	return p->add_libraries.on ? add_libraries(sb, path, err) : 0;
 }

@@ -81,9 +81,22 @@ static void explain_ports(FILE *out, const struct lr_policy *p, bool bind)
 	list_ports(out, &p->ports, key, bind, any);
 }
 
+/* [exec] add_libraries: the loader and the libraries found for the command, each rox. */
+static void explain_libraries(FILE *out, const struct lr_sandbox *sb)
+{
+	if (!sb->libraries.len)
+		return;
+	fprintf(out, "[exec]  add_libraries: %zu files (rox: read, and map executable)\n", sb->libraries.len);
+	for (size_t i = 0; i < sb->libraries.len; i++)
+		fprintf(out, "  %s\n", *(const char **)lr_vec_at(&sb->libraries, i));
+	if (sb->loader_cache)
+		fprintf(out, "  %s  (ro: the loader's cache)\n", sb->loader_cache);
+}
+
 /* [exec]: what may be executed, and the interpreters that can run any readable file anyway. */
 static void explain_exec(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
+	explain_libraries(out, sb);
 	if (!p->exec_control.set) {
 		if (sb->nexec_chain)
 			fprintf(out, "[exec]  add_command: %s  (the command, rox)\n", sb->exec_chain[0]);
@@ -300,6 +313,18 @@ static void explain_landlock_log(FILE *out, const struct lr_policy *p, const str
 	origin(out, &p->landlock_log.at);
 }
 
+/* What each Landlock ABI adds, from which Linux, and whether this run has it (the kernel's, or as
+ * capped by --test-abi). */
+static void explain_abi_table(FILE *out, const struct lr_sandbox *sb)
+{
+	size_t n;
+	const struct lr_abi_info *t = lr_abi_table(&n);
+	fprintf(out, "Landlock ABIs (ABI, Linux, what it adds):\n");
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %-3s %2d  %-5s %s\n", sb->abi >= t[i].abi ? "yes" : "NO", t[i].abi, t[i].linux_version,
+			t[i].adds);
+}
+
 void lr_explain(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb, const char *command)
 {
 	fprintf(out, "policy sources:");
@@ -313,6 +338,7 @@ void lr_explain(FILE *out, const struct lr_policy *p, const struct lr_sandbox *s
 		fprintf(out, "; Landlock ABI %d (kernel offers %d)\n", sb->abi, sb->kernel_abi);
 	else
 		fprintf(out, "; Landlock unavailable: %s\n", sb->landlock_missing);
+	explain_abi_table(out, sb);
 	if (p->landlock_log.set)
 		explain_landlock_log(out, p, sb);
 	if (command)

@@ -50,15 +50,20 @@ static int check_features(struct lr_sandbox *sb, const struct lr_policy *p, cons
 			continue; /* one loud warning below says it all */
 		if (strict)
 			return lr_fail(err, f[i].at->line ? f[i].at : NULL,
-				       "%s: requires Landlock ABI %d, this kernel offers %d%s%s; "
+				       "%s: requires Landlock ABI %d (Linux %s), this kernel offers %d%s%s; "
 				       "use compat = best-effort (or --best-effort) to run without it",
-				       f[i].what, f[i].abi, sb->abi, sb->landlock_missing ? ": " : "",
+				       f[i].what, f[i].abi, lr_abi_linux(f[i].abi), sb->abi, sb->landlock_missing ? ": " : "",
 				       sb->landlock_missing ? sb->landlock_missing : "");
-		if (lr_sandbox_note(sb, true, "not enforced: %s (needs Landlock ABI %d, this kernel has %d)",
-				    f[i].what, f[i].abi, sb->abi))
+		if (lr_sandbox_note(sb, true, "not enforced: %s (needs Landlock ABI %d, Linux %s; this kernel has %d)",
+				    f[i].what, f[i].abi, lr_abi_linux(f[i].abi), sb->abi))
 			return lr_fail(err, NULL, "out of memory");
 	}
 	return 0;
+}
+
+static bool strict_compat(const struct lr_policy *p)
+{
+	return p->compat.is == LR_STRICT;
 }
 
 static bool has_access(const struct lr_policy *p, enum lr_access a, const struct lr_origin **at)
@@ -116,10 +121,10 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 		{ "device ioctl grants (dev =)", 5, fs && has_dev, dev_at },
 		{ "abstract unix socket isolation", 6, p->abstract_unix_isolated.set && scope_unix, &p->abstract_unix_isolated.at },
 		{ "signal isolation", 6, p->signals_isolated.set && scope_sig, &p->signals_isolated.at },
-		{ "unix = PATH (only the listed unix sockets, Linux 7.1; best-effort runs it as unix = any)", 9, unix_paths,
+		{ "unix = PATH (only the listed unix sockets; best-effort runs it as unix = any)", 9, unix_paths,
 		  &p->unix_sockets.at },
-		{ "landlock_log (Landlock's audit flags, Linux 6.15)", 7, p->landlock_log_flags != 0, &p->landlock_log.at },
-		{ "UDP port restrictions (connect_udp, bind_udp: Linux 7.2; best-effort runs them as udp = yes)", 10,
+		{ "landlock_log (Landlock's audit flags)", 7, p->landlock_log_flags != 0, &p->landlock_log.at },
+		{ "UDP port restrictions (connect_udp, bind_udp; best-effort runs them as udp = yes)", 10,
 		  udp_connect || udp_bind, udp_at },
 	};
 	if (p->min_abi.set && sb->abi < p->min_abi.n)
@@ -132,6 +137,7 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 		sb->handled_fs = lr_fs_rights_for_abi(sb->abi);
 	if (sb->abi >= 7)
 		sb->restrict_flags = p->landlock_log_flags;
+	sb->strict = strict_compat(p);
 	/* resolve_unix (ABI 9) is handled unless unix = any: with unix = PATH the rules grant the
 	 * listed sockets; with none no rule does (the filter refuses socket(AF_UNIX) anyway). Below
 	 * ABI 9, best-effort has noted that unix = PATH runs as unix = any. */
@@ -147,7 +153,7 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 	if (sb->abi >= 6) {
 		sb->scoped = (scope_unix ? LR_SCOPE_ABSTRACT_UNIX_SOCKET : 0) | (scope_sig ? LR_SCOPE_SIGNAL : 0);
 	} else if ((scope_unix && !p->abstract_unix_isolated.set) || (scope_sig && !p->signals_isolated.set)) {
-		if (lr_sandbox_note(sb, false, "not enforced: abstract unix socket and signal isolation (needs Landlock ABI 6)"))
+		if (lr_sandbox_note(sb, false, "not enforced: abstract unix socket and signal isolation (needs Landlock ABI 6, Linux 6.12)"))
 			return lr_fail(err, NULL, "out of memory");
 	}
 	return 0;
@@ -562,29 +568,42 @@ static int add_read_grants(struct fs_rules *c, struct lr_error *err)
 	return 0;
 }
 
+/* One file the command needs to read, and execute or map executable (rights): the same symlink
+ * rule as policy paths, no link inside a write grant is followed. */
+static int add_exec_file_rule(struct fs_rules *c, const char *f, const char *what, uint64_t rights,
+			      struct lr_error *err)
+{
+	struct lr_sandbox *sb = c->sb;
+	struct lr_path_rule r = { .path = f, .access = LR_EXEC, .at = { what, 0 } };
+	struct stat st;
+	bool added;
+	int fd = open_rule_path(c, &r, 0, 0, &added, &st, err);
+	if (fd < 0)
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return lr_fail(err, NULL, "%s: %s is not a regular file", what, f);
+	}
+	int rc = add_path_beneath(sb, fd, rights & sb->handled_fs, f, NULL, err);
+	close(fd);
+	return rc;
+}
+
 /* [exec]: the command and its interpreter chain, exactly those files (a verified command runs from
- * its sealed copy, so its path on disk is not made executable). */
+ * its sealed copy, so its path on disk is not made executable); add_libraries: its loader and
+ * libraries, exactly those files. */
 static int add_exec_chain_rules(struct fs_rules *c, struct lr_error *err)
 {
 	struct lr_sandbox *sb = c->sb;
-	for (unsigned i = sb->exec_fd >= 0 ? 1 : 0; i < sb->nexec_chain; i++) {
-		const char *f = sb->exec_chain[i];
-		/* the same symlink rule as policy paths: no link inside a write grant is followed */
-		struct lr_path_rule r = { .path = f, .access = LR_EXEC, .at = { "[exec] command chain", 0 } };
-		struct stat st;
-		bool added;
-		int fd = open_rule_path(c, &r, 0, 0, &added, &st, err);
-		if (fd < 0)
+	for (unsigned i = sb->exec_fd >= 0 ? 1 : 0; i < sb->nexec_chain; i++)
+		if (add_exec_file_rule(c, sb->exec_chain[i], "[exec] command chain", LR_FS_READ_FILE | LR_FS_EXECUTE, err))
 			return -1;
-		if (!S_ISREG(st.st_mode)) {
-			close(fd);
-			return lr_fail(err, NULL, "[exec]: %s is not a regular file", f);
-		}
-		int rc = add_path_beneath(sb, fd, (LR_FS_READ_FILE | LR_FS_EXECUTE) & sb->handled_fs, f, NULL, err);
-		close(fd);
-		if (rc)
+	for (size_t i = 0; i < sb->libraries.len; i++)
+		if (add_exec_file_rule(c, *(const char **)lr_vec_at(&sb->libraries, i), "[exec] add_libraries",
+				       LR_FS_READ_FILE | LR_FS_EXECUTE, err))
 			return -1;
-	}
+	if (sb->loader_cache && add_exec_file_rule(c, sb->loader_cache, "[exec] add_libraries", LR_FS_READ_FILE, err))
+		return -1;
 	return 0;
 }
 
@@ -667,6 +686,13 @@ int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 	detect_abi(sb, o);
 	if (plan(sb, p, err))
 		return -1;
+	/* the library's landrun_apply may run in a threaded caller: below ABI 8 best-effort restricts
+	 * the calling thread only (strict refuses there, when it sees other threads) */
+	if (!(o && o->in_place) && !sb->strict && sb->abi > 0 && sb->abi < 8 &&
+	    lr_sandbox_note(sb, false, "landrun_apply in a process with other threads restricts the calling thread "
+			    "only (LANDLOCK_RESTRICT_SELF_TSYNC needs Landlock ABI 8, Linux 7.0; this kernel has %d)",
+			    sb->abi))
+		return lr_fail(err, NULL, "out of memory");
 	if (sb->abi == 0) {
 		/* Best-effort without Landlock: say so loudly, seccomp still applies. */
 		if ((!p->fs_any.on || !p->connect_any.on || !p->bind_any.on) &&

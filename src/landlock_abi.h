@@ -1,4 +1,4 @@
-/* Landlock UAPI up to ABI 9, defined here because the build host's headers stop at ABI 2. */
+/* Landlock UAPI up to ABI 10, defined here because the build host's headers stop at ABI 2. */
 #ifndef LANDRUN_LANDLOCK_ABI_H
 #define LANDRUN_LANDLOCK_ABI_H
 
@@ -43,9 +43,11 @@
 #define LR_RESTRICT_SELF_LOG_SAME_EXEC_OFF (1U << 0)
 #define LR_RESTRICT_SELF_LOG_NEW_EXEC_ON (1U << 1)
 #define LR_RESTRICT_SELF_LOG_SUBDOMAINS_OFF (1U << 2)
+/* ... and every thread of the calling process, not only the calling one (ABI 8) */
+#define LR_RESTRICT_SELF_TSYNC (1U << 3)
 
 /* The highest ABI whose rights landrun knows how to use. */
-#define LR_LANDLOCK_ABI_KNOWN 9
+#define LR_LANDLOCK_ABI_KNOWN 10
 
 struct lr_landlock_ruleset_attr {
 	uint64_t handled_access_fs;

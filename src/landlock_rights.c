@@ -69,3 +69,27 @@ uint64_t lr_rule_rights(const struct lr_policy *p, const struct lr_path_rule *r)
 		rights &= ~LR_FS_EXECUTE;
 	return rights;
 }
+
+static const struct lr_abi_info abi_table[] = {
+	{ 1, "5.13", "filesystem access rights" },
+	{ 2, "5.19", "refer: renaming and linking across directories" },
+	{ 3, "6.2", "truncate" },
+	{ 4, "6.7", "TCP bind and connect by port" },
+	{ 5, "6.10", "ioctl on devices (dev =)" },
+	{ 6, "6.12", "scopes: abstract unix sockets, signals" },
+	{ 7, "6.15", "audit flags (landlock_log)" },
+	{ 8, "7.0", "TSYNC: every thread of the caller (landrun_apply)" },
+	{ 9, "7.1", "resolve_unix: pathname unix sockets (unix = PATH)" },
+	{ 10, "7.2", "UDP bind and send by port (connect_udp, bind_udp)" },
+};
+
+const struct lr_abi_info *lr_abi_table(size_t *n)
+{
+	*n = LR_ARRAY_LEN(abi_table);
+	return abi_table;
+}
+
+const char *lr_abi_linux(int abi)
+{
+	return abi >= 1 && abi <= (int)LR_ARRAY_LEN(abi_table) ? abi_table[abi - 1].linux_version : "?";
+}

@@ -18,6 +18,17 @@ uint64_t lr_fs_rights_for_abi(int abi);
 /* Rights that mean something on a non-directory. */
 #define LR_FS_FILE_RIGHTS                                                                          \
 	(LR_FS_EXECUTE | LR_FS_WRITE_FILE | LR_FS_READ_FILE | LR_FS_TRUNCATE | LR_FS_IOCTL_DEV)
+/* One Landlock ABI: the Linux release that brought it, and what landrun uses it for. */
+struct lr_abi_info {
+	int abi;
+	const char *linux_version;
+	const char *adds;
+};
+/* ABI 1 .. LR_LANDLOCK_ABI_KNOWN, in order; *n set to their number. */
+const struct lr_abi_info *lr_abi_table(size_t *n);
+/* "7.1" for ABI 9; "?" for an ABI this build does not know. */
+const char *lr_abi_linux(int abi);
+
 /* "read_file,read_dir" style list of the rights in mask, into buf. */
 const char *lr_fs_rights_str(uint64_t mask, char *buf, size_t size);
 

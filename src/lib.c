@@ -126,7 +126,7 @@ char *const *landrun_sandbox_envp(const landrun_sandbox *s)
 int landrun_apply(const landrun_sandbox *s, const char **step)
 {
 	const char *dummy;
-	return lr_sandbox_apply(&s->sb, NULL, 0, step ? step : &dummy);
+	return lr_sandbox_apply_self(&s->sb, step ? step : &dummy);
 }
 
 /* ---- file actions ------------------------------------------------------------------------- */

@@ -971,6 +971,11 @@ static int key_exec_add_command(struct parse_state *st, const char *v, const str
 	return parse_flag(st, "add_command", v, "yes", "no", &st->p->add_command, at);
 }
 
+static int key_exec_add_libraries(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	return parse_flag(st, "add_libraries", v, "yes", "no", &st->p->add_libraries, at);
+}
+
 static int key_exec_verify(struct parse_state *st, const char *value, const struct lr_origin *at)
 {
 	size_t plen, dlen;
@@ -1165,6 +1170,7 @@ static const struct key_entry keys[] = {
 	{ "exec", "allow", key_exec_allow },
 	{ "exec", "verify", key_exec_verify },
 	{ "exec", "add_command", key_exec_add_command },
+	{ "exec", "add_libraries", key_exec_add_libraries },
 };
 
 static const char *const sections[] = { "policy", "filesystem", "network", "process", "syscalls", "env", "exec" };
@@ -1175,7 +1181,8 @@ static bool key_takes_list(const char *key)
 	static const char *const scalar[] = { "compat", "min_abi", "unrestricted", "udp", "abstract_unix",
 					      "signals", "new_session", "default", "action", "baseline", "path",
 					      "private_tmp", "timeout", "die_with_parent", "log_denials", "supervise",
-					      "strip_proxy_credentials", "add_command" };
+					      "strip_proxy_credentials", "add_command",
+					      "add_libraries" };
 	for (size_t i = 0; i < LR_ARRAY_LEN(scalar); i++)
 		if (strcmp(key, scalar[i]) == 0)
 			return false;

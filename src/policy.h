@@ -184,6 +184,8 @@ struct lr_policy {
 	struct lr_vec verify;           /* struct lr_verify_rule */
 	struct lr_flag add_command;     /* add_command = yes: the command's own file, as resolved, gets
 					 * rox (Go landrun's --add-exec) */
+	struct lr_flag add_libraries;   /* add_libraries = yes: the command's shared libraries get rox
+					 * and its ELF interpreter too (Go landrun's --ldd) */
 
 	/* [env] */
 	struct lr_vec env_rules; /* struct lr_env_rule */

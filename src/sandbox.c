@@ -22,6 +22,7 @@ void lr_sandbox_init(struct lr_sandbox *sb)
 {
 	*sb = (struct lr_sandbox){ .ruleset_fd = -1, .exec_fd = -1, .tmp = { .fd = -1, .parent_fd = -1 } };
 	lr_vec_init(&sb->notes, sizeof(struct lr_note));
+	lr_vec_init(&sb->libraries, sizeof(const char *));
 }
 
 void lr_sandbox_free(struct lr_sandbox *sb)
@@ -35,6 +36,7 @@ void lr_sandbox_free(struct lr_sandbox *sb)
 		lr_tmpdir_unlink(&sb->tmp); /* still empty: the command never ran */
 	lr_tmpdir_close(&sb->tmp);
 	lr_vec_free(&sb->notes);
+	lr_vec_free(&sb->libraries);
 	lr_arena_free(&sb->arena);
 	sb->ruleset_fd = -1;
 }
@@ -121,6 +123,9 @@ int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const s
 		return -1;
 	if (!(o && o->command) && p->verify.len &&
 	    lr_sandbox_note(sb, true, "[exec] verify applies to the command landrun runs itself: ignored here"))
+		return lr_fail(err, NULL, "out of memory");
+	if (!(o && o->command) && p->add_libraries.on &&
+	    lr_sandbox_note(sb, true, "[exec] add_libraries applies to the command landrun runs itself: ignored here"))
 		return lr_fail(err, NULL, "out of memory");
 	if (lr_landlock_compile(sb, p, o, err) || lr_seccomp_compile(sb, p, o && (o->no_prebuilt || o->trace_denials) ? 0 : LR_SECCOMP_PREBUILT, err) ||
 	    lr_process_compile(sb, p, environ, err))

@@ -54,6 +54,7 @@ struct lr_sandbox {
 	int ruleset_fd;     /* -1: no Landlock ruleset */
 	uint64_t handled_fs, handled_net, scoped;
 	uint32_t restrict_flags; /* for landlock_restrict_self: [policy] landlock_log (ABI 7) */
+	bool strict;             /* compat = strict: landrun_apply refuses what it cannot enforce */
 	unsigned fs_rules, net_rules;
 
 	/* seccomp: [0] the deny list (baseline, denials); [1] the allow list with default = deny */
@@ -90,6 +91,8 @@ struct lr_sandbox {
 	int exec_fd;              /* >= 0: the verified copy to execute instead of command_path */
 	const char *exec_chain[LR_EXEC_CHAIN_MAX]; /* files [exec] made executable for it: itself, interpreters */
 	unsigned nexec_chain;
+	struct lr_vec libraries;  /* const char * (arena): add_libraries, the ELF loader and libraries */
+	const char *loader_cache; /* add_libraries: /etc/ld.so.cache, read only (the loader's index) */
 };
 
 void lr_sandbox_init(struct lr_sandbox *sb);

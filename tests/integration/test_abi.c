@@ -36,12 +36,20 @@ static struct lrt_result *run_at(int abi, const char *flag, const char *pol, con
 				   marker));
 }
 
+/* The Linux release of each ABI, as published with it (the messages name it). */
+static const char *linux_of(int abi)
+{
+	static const char *const v[] = { "?", "5.13", "5.19", "6.2", "6.7", "6.10", "6.12", "6.15", "7.0", "7.1", "7.2" };
+	return abi >= 1 && abi <= 10 ? v[abi] : "?";
+}
+
 static void check_boundary(const struct boundary *b)
 {
 	char *text = lrt_fmt("[filesystem]\nrw = %s\n%s\n", W, b->extra);
 	char *pol = lrt_policy(T, "p", text);
 	char *marker = lrt_fmt("%s/marker", W);
-	char *needs = lrt_fmt("%s: requires Landlock ABI %d, this kernel offers %d", b->feature, b->abi, b->abi - 1);
+	char *needs = lrt_fmt("%s: requires Landlock ABI %d (Linux %s), this kernel offers %d", b->feature, b->abi,
+			      linux_of(b->abi), b->abi - 1);
 
 	/* strict, one ABI short: refused, the feature named, the command not run */
 	struct lrt_result *r = run_at(b->abi - 1, NULL, pol, marker);
@@ -64,8 +72,8 @@ static void check_boundary(const struct boundary *b)
 	lrt_free(r);
 
 	/* best-effort, one ABI short: runs, and warns about exactly this feature */
-	char *warning = lrt_fmt("warning: not enforced: %s (needs Landlock ABI %d, this kernel has %d)", b->feature,
-				b->abi, b->abi - 1);
+	char *warning = lrt_fmt("warning: not enforced: %s (needs Landlock ABI %d, Linux %s; this kernel has %d)",
+				b->feature, b->abi, linux_of(b->abi), b->abi - 1);
 	r = run_at(b->abi - 1, "--best-effort", pol, marker);
 	cr_expect_eq(r->status, 0, "best-effort at ABI %d: %s", b->abi - 1, r->err);
 	cr_expect(access(marker, F_OK) == 0, "best-effort did not run the command");
@@ -152,4 +160,59 @@ Test(abi, seccomp_covers_truncate_below_3)
 	r = lrt_run(T, LRT_ARGS("--test-abi", "2", "--best-effort", "--unrestricted-filesystem", "-p", pol, "--",
 				lrt_probe(), "truncate", frw));
 	LRT_EXPECT(r, 0, "ok");
+}
+
+/* The features of ABI 7 and later: strict refuses naming the feature, the ABI and its Linux
+ * release, and nothing runs; best-effort runs and says what it dropped; --explain's table marks
+ * the ABIs the run has. */
+struct newer {
+	int abi;
+	char linux_version[8];
+	char extra[64];
+	char feature[32];
+};
+
+static struct newer newer_rows[] = {
+	{ 7, "6.15", "[policy]\nlandlock_log = disable-subdomains\n", "landlock_log" },
+	{ 9, "7.1", "[network]\nunix = /run\n", "unix = PATH" },
+	{ 10, "7.2", "[network]\nconnect_udp = 53\n", "UDP port restrictions" },
+};
+
+ParameterizedTestParameters(abi, newer_features_name_abi_and_linux)
+{
+	return cr_make_param_array(struct newer, newer_rows, LRT_LEN(newer_rows));
+}
+
+ParameterizedTest(struct newer *n, abi, newer_features_name_abi_and_linux)
+{
+	char *pol = lrt_policy(T, "newer", lrt_fmt("[filesystem]\nrw = %s\n%s", W, n->extra));
+	char *marker = lrt_fmt("%s/marker", W);
+	char *cap = abi_str(n->abi - 1);
+	char *needs = lrt_fmt("requires Landlock ABI %d (Linux %s), this kernel offers", n->abi, n->linux_version);
+	struct lrt_result *r = run_at(n->abi - 1, NULL, pol, marker);
+	cr_expect(r->status == 125 && lrt_contains(r->err, n->feature) && lrt_contains(r->err, needs),
+		  "want \"%s\": %d %s", needs, r->status, r->err);
+	cr_expect(access(marker, F_OK) != 0, "strict ran the command below ABI %d", n->abi);
+	lrt_free(r);
+	r = run_at(n->abi - 1, "--best-effort", pol, marker);
+	char *dropped = lrt_fmt("(needs Landlock ABI %d, Linux %s; this kernel has", n->abi, n->linux_version);
+	cr_expect(r->status == 0 && lrt_contains(r->err, "warning: not enforced: ") && lrt_contains(r->err, dropped),
+		  "want \"%s\": %d %s", dropped, r->status, r->err);
+	cr_expect(access(marker, F_OK) == 0, "best-effort did not run the command");
+	lrt_free(r);
+	r = lrt_run(T, LRT_ARGS("--test-abi", cap, "--best-effort", "--explain", "-p", pol));
+	char *row = lrt_fmt("  NO  %2d  %-5s ", n->abi, n->linux_version);
+	cr_expect(lrt_contains(r->out, "Landlock ABIs (ABI, Linux, what it adds):") && lrt_contains(r->out, row),
+		  "want \"%s\": %s", row, r->out);
+	lrt_free(r);
+}
+
+/* The table marks what this run has: capped at 5, ABI 5 is there and 6 is not. */
+Test(abi, explain_marks_the_abis_of_the_run)
+{
+	char *pol = lrt_policy(T, "table", "");
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("--test-abi", "5", "--best-effort", "--explain", "-p", pol));
+	cr_expect(lrt_contains(r->out, "  yes  5  6.10  ") && lrt_contains(r->out, "  NO   6  6.12  ") &&
+		  lrt_contains(r->out, "  NO   8  7.0   TSYNC"), "%s%s", r->out, r->err);
+	lrt_free(r);
 }

@@ -57,7 +57,7 @@ Test(cli, strict_refuses_what_the_abi_cannot_enforce)
 	char *pol = lrt_policy(T, "abi", "");
 	struct lrt_result *r = lrt_run(T, LRT_ARGS("--test-abi", "3", "-p", pol, "--", lrt_probe(), "pid"));
 	cr_expect_eq(r->status, 125, "%s", r->err);
-	cr_expect(lrt_contains(r->err, "TCP connect restrictions: requires Landlock ABI 4, this kernel offers 3"), "%s", r->err);
+	cr_expect(lrt_contains(r->err, "TCP connect restrictions: requires Landlock ABI 4 (Linux 6.7), this kernel offers 3"), "%s", r->err);
 	cr_expect(!lrt_contains(r->out, "\n") || r->out[0] == '\0', "the command ran: %s", r->out);
 	lrt_free(r);
 	r = lrt_run(T, LRT_ARGS("--test-abi", "3", "--best-effort", "-p", pol, "--", lrt_probe(), "pid"));

@@ -259,7 +259,7 @@ Test(gocompat, landlock_log_flags_reach_restrict_self)
 	char *pol = lrt_policy(T, "log", "");
 	/* below ABI 7: strict refuses naming the ABI, nothing runs; best-effort warns and runs */
 	struct lrt_result *r = lrt_run(T, LRT_ARGS("--test-abi", "6", "--log-disable-subdomains", "-p", pol, "--", lrt_probe(), "pid"));
-	cr_expect(r->status == 125 && lrt_contains(r->err, "requires Landlock ABI 7, this kernel offers 6") && !r->out[0],
+	cr_expect(r->status == 125 && lrt_contains(r->err, "requires Landlock ABI 7 (Linux 6.15), this kernel offers 6") && !r->out[0],
 		  "%s%s", r->out, r->err);
 	lrt_free(r);
 	r = lrt_run(T, LRT_ARGS("--test-abi", "6", "--best-effort", "-log-disable-subdomains", "-p", pol, "--", lrt_probe(), "pid"));

@@ -4,6 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -392,4 +396,106 @@ Test(library, rule_fds_are_closed_after_compile)
 Test(library, rule_fds_beyond_the_fd_limit_are_closed_one_by_one)
 {
 	compile_many_paths(600, 400);
+}
+
+/* landrun_apply in a process with another thread. Landlock restricts the calling thread only,
+ * unless LANDLOCK_RESTRICT_SELF_TSYNC (ABI 8) is given: below it, strict refuses (the other
+ * thread would read the secret), best-effort applies to the calling thread. */
+static landrun_sandbox *compile_capped(const char *extra, int abi_cap)
+{
+	landrun_error err = { 0 };
+	landrun_policy *p = landrun_policy_new();
+	char *pol = lrt_policy(T, "tsync", extra);
+	cr_assert_eq(landrun_policy_load(p, pol, &err), 0, "%s", err.msg);
+	char *const envp[] = { "PATH=/usr/bin", NULL };
+	landrun_options o = { .envp = envp, .abi_cap = abi_cap };
+	landrun_sandbox *sb = landrun_compile(p, &o, &err);
+	cr_assert(sb, "%s", err.msg);
+	free(pol);
+	return sb;
+}
+
+/* The sibling thread: waits for the go (after landrun_apply in the other thread), then tries the
+ * secret. Shared memory, not pipes: landrun_apply closes every fd above 2. */
+struct sibling {
+	atomic_int go;     /* 1: try now */
+	atomic_int result; /* 'R' read, 'D' denied */
+};
+
+static void *sibling_main(void *arg)
+{
+	struct sibling *s = arg;
+	while (!atomic_load(&s->go))
+		sched_yield();
+	int fd = open(secret, O_RDONLY);
+	atomic_store(&s->result, fd >= 0 ? 'R' : 'D');
+	return NULL;
+}
+
+/* In a forked child: with threaded, a sibling thread; landrun_apply; then the sibling's (or, with
+ * none, the caller's) attempt on the secret. Exit 0 applied and denied, 1 applied and read, 2
+ * refused with the step naming ABI 8, 3 refused otherwise. */
+static int apply_threaded(landrun_sandbox *sb, bool threaded)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct sibling s = { 0 };
+		pthread_t th;
+		if (threaded && pthread_create(&th, NULL, sibling_main, &s))
+			_exit(4);
+		const char *step = NULL;
+		if (landrun_apply(sb, &step) != 0)
+			_exit(step && strstr(step, "needs Landlock ABI 8 (Linux 7.0") ? 2 : 3);
+		if (!threaded)
+			_exit(open(secret, O_RDONLY) < 0 ? 0 : 1);
+		atomic_store(&s.go, 1);
+		pthread_join(th, NULL);
+		_exit(atomic_load(&s.result) == 'D' ? 0 : 1);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + st;
+}
+
+static int kernel_abi(void)
+{
+	long abi = syscall(444 /* landlock_create_ruleset */, NULL, 0, 1U /* VERSION */);
+	return abi < 0 ? 0 : (int)abi;
+}
+
+Test(library, apply_with_threads_needs_tsync)
+{
+	if (kernel_abi() < 1 || lrt_abi_below(1))
+		cr_skip_test("no Landlock on this kernel");
+	/* capped at ABI 7: strict refuses a threaded caller, naming ABI 8 and its Linux release */
+	landrun_sandbox *strict7 = compile_capped("", 7);
+	cr_expect_eq(apply_threaded(strict7, true), 2);
+	/* the twin without a sibling thread: applied, the caller denied */
+	cr_expect_eq(apply_threaded(strict7, false), 0);
+	landrun_sandbox_free(strict7);
+	/* best-effort: applied to the calling thread, the sibling is not restricted (the residual
+	 * TSYNC closes) */
+	landrun_sandbox *be7 = compile_capped("[policy]\ncompat = best-effort\n", 7);
+	cr_expect_eq(apply_threaded(be7, true), 1);
+	/* and says so */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	landrun_describe(be7, f);
+	fclose(f);
+	cr_expect(strstr(text, "note: landrun_apply in a process with other threads restricts the calling thread only "
+			       "(LANDLOCK_RESTRICT_SELF_TSYNC needs Landlock ABI 8, Linux 7.0; this kernel has 7)"), "%s", text);
+	free(text);
+	landrun_sandbox_free(be7);
+}
+
+Test(library, apply_with_threads_uses_tsync_at_abi_8)
+{
+	if (kernel_abi() < 8 || lrt_abi_below(8))
+		cr_skip_test("this kernel offers Landlock ABI %d: TSYNC needs ABI 8 (Linux 7.0); its refusal below is "
+			     "library::apply_with_threads_needs_tsync", kernel_abi());
+	/* ABI 8: every thread is restricted */
+	landrun_sandbox *strict8 = compile_capped("", 0);
+	cr_expect_eq(apply_threaded(strict8, true), 0);
+	landrun_sandbox_free(strict8);
 }

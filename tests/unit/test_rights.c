@@ -160,7 +160,7 @@ Test(landlock, cap_lowers_the_abi_and_the_handled_rights)
 	cr_assert_eq(compile_capped("[policy]\ncompat = best-effort\n[filesystem]\nrox = /usr\n"
 				    "[network]\nconnect_tcp = any\nbind_tcp = any\n", 2), 0, "%s", E.msg);
 	cr_expect_eq(SB.abi, 2);
-	cr_expect(has_note("not enforced: denying truncate outside rw grants (needs Landlock ABI 3, this kernel has 2)"));
+	cr_expect(has_note("not enforced: denying truncate outside rw grants (needs Landlock ABI 3, Linux 6.2; this kernel has 2)"));
 	cr_expect_geq(SB.kernel_abi, 6);
 	cr_expect_eq(SB.handled_fs, 0x3fffULL);
 	cr_expect_eq(SB.handled_net, 0);
@@ -180,7 +180,7 @@ Test(landlock, handled_net_and_scopes_at_abi_6)
 Test(landlock, strict_refuses_what_the_capped_abi_cannot_enforce)
 {
 	cr_expect_eq(compile_capped("[filesystem]\nro = /usr\n[network]\nbind_tcp = any\nconnect_tcp = none\n", 3), -1);
-	cr_expect_str_eq(E.msg, "t.ini:5: TCP connect restrictions: requires Landlock ABI 4, this kernel offers 3; "
+	cr_expect_str_eq(E.msg, "t.ini:5: TCP connect restrictions: requires Landlock ABI 4 (Linux 6.7), this kernel offers 3; "
 				"use compat = best-effort (or --best-effort) to run without it");
 }
 
@@ -189,8 +189,8 @@ Test(landlock, best_effort_notes_what_the_capped_abi_drops)
 	cr_assert_eq(compile_capped("[policy]\ncompat = best-effort\n[filesystem]\nro = /usr\n", 3), 0, "%s", E.msg);
 	cr_expect_eq(SB.handled_fs, 0x7fffULL);
 	cr_expect_eq(SB.handled_net, 0);
-	cr_expect(has_note("not enforced: TCP connect restrictions (needs Landlock ABI 4, this kernel has 3)"));
-	cr_expect(has_note("not enforced: TCP bind restrictions (needs Landlock ABI 4, this kernel has 3)"));
+	cr_expect(has_note("not enforced: TCP connect restrictions (needs Landlock ABI 4, Linux 6.7; this kernel has 3)"));
+	cr_expect(has_note("not enforced: TCP bind restrictions (needs Landlock ABI 4, Linux 6.7; this kernel has 3)"));
 }
 
 Test(landlock, min_abi_above_the_capped_abi)
