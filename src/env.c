@@ -236,3 +236,13 @@ int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char 
 	sb->path_env = path;
 	return 0;
 }
+
+bool lr_env_is_secret(const struct lr_policy *p, const char *name, size_t len)
+{
+	for (size_t i = 0; i < p->env_rules.len; i++) {
+		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
+		if (r->kind == LR_ENV_SECRET && strlen(r->name) == len && strncmp(r->name, name, len) == 0)
+			return true;
+	}
+	return false;
+}

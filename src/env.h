@@ -11,4 +11,7 @@
 int lr_env_compile(struct lr_sandbox *sb, const struct lr_policy *p, const char *const *environ,
 		   struct lr_error *err);
 
+/* Does [env] secrets = name this variable (name[0..len))? Its value is masked where it is shown. */
+bool lr_env_is_secret(const struct lr_policy *p, const char *name, size_t len);
+
 #endif

@@ -5,6 +5,7 @@
 #include <linux/capability.h>
 #include <string.h>
 
+#include "env.h"
 #include "landlock_abi.h"
 #include "landlock_rights.h"
 #include "names.h"
@@ -270,16 +271,6 @@ static void explain_syscalls(FILE *out, const struct lr_policy *p, const struct 
 	fprintf(out, "; native architecture only (others killed)\n");
 }
 
-static bool is_secret(const struct lr_policy *p, const char *name, size_t len)
-{
-	for (size_t i = 0; i < p->env_rules.len; i++) {
-		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
-		if (r->kind == LR_ENV_SECRET && strlen(r->name) == len && strncmp(r->name, name, len) == 0)
-			return true;
-	}
-	return false;
-}
-
 static void explain_env(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
 	fprintf(out, "[env]  passed to the command:\n");
@@ -288,7 +279,7 @@ static void explain_env(FILE *out, const struct lr_policy *p, const struct lr_sa
 		size_t len = eq ? (size_t)(eq - *e) : strlen(*e);
 		if (len == 4 && strncmp(*e, "PATH", 4) == 0)
 			continue; /* below, with where it came from */
-		if (eq && is_secret(p, *e, len))
+		if (eq && lr_env_is_secret(p, *e, len))
 			fprintf(out, "  %.*s=******** (secret)\n", (int)len, *e);
 		else
 			fprintf(out, "  %s\n", *e);

@@ -6,6 +6,7 @@
 #include <linux/capability.h>
 #include <string.h>
 
+#include "env.h"
 #include "landlock_abi.h"
 #include "landlock_rights.h"
 #include "names.h"
@@ -327,16 +328,6 @@ static void seccomp(struct json *j, const struct lr_policy *p, const struct lr_s
 	close_(j, '}');
 }
 
-static bool is_secret(const struct lr_policy *p, const char *name, size_t len)
-{
-	for (size_t i = 0; i < p->env_rules.len; i++) {
-		const struct lr_env_rule *r = lr_vec_at(&p->env_rules, i);
-		if (r->kind == LR_ENV_SECRET && strlen(r->name) == len && strncmp(r->name, name, len) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* The variables the command gets; a secret's value is null (masked, as --explain does). */
 static void env(struct json *j, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
@@ -347,7 +338,7 @@ static void env(struct json *j, const struct lr_policy *p, const struct lr_sandb
 		size_t len = eq ? (size_t)(eq - *e) : strlen(*e);
 		char name[256];
 		snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) ? len : sizeof(name) - 1), *e);
-		bool secret = eq && is_secret(p, *e, len);
+		bool secret = eq && lr_env_is_secret(p, *e, len);
 		open_(j, NULL, '{');
 		str(j, "name", name);
 		str(j, "value", eq && !secret ? eq + 1 : NULL);

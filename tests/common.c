@@ -313,3 +313,27 @@ bool lrt_writers_gone(int fd)
 		;
 	return n == 0;
 }
+
+size_t lrt_option_table(struct lrt_option *out, size_t max)
+{
+	FILE *f = fopen(LANDRUN_SRCDIR "/src/cli.c", "r");
+	if (!f && !lrt_is_root())
+		cr_skip_test("the source of the option table is not readable by this user");
+	cr_assert(f, "cannot read the source of the option table");
+	char line[512], name[64], arg[32];
+	bool in_table = false;
+	size_t n = 0;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		if (strstr(line, "long_options[] = {"))
+			in_table = true;
+		else if (in_table && strstr(line, "};"))
+			break;
+		else if (in_table && sscanf(line, " { \"%63[^\"]\", %31[a-z_]", name, arg) == 2) {
+			snprintf(out[n].name, sizeof(out[n].name), "%s", name);
+			out[n++].takes_value = strcmp(arg, "required_argument") == 0;
+		}
+	}
+	fclose(f);
+	cr_assert_gt(n, 20, "option table not found in the source");
+	return n;
+}

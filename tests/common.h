@@ -58,6 +58,15 @@ void lrt_write(const char *path, const char *text);
  * unread skipped)? Exact, with no waiting: a process's fds are closed before its parent can reap
  * it, and no pid is looked at (it could be another's by now). */
 bool lrt_writers_gone(int fd);
+/* The long options of the CLI's option table, read from src/cli.c (so that a test of --help or of
+ * the completions fails for an option added without them): name, and whether it takes a value.
+ * Skips the test when the source is not readable by an unprivileged run (a 0700 checkout: the
+ * root run reads it); returns how many were found. */
+struct lrt_option {
+	char name[64];
+	bool takes_value;
+};
+size_t lrt_option_table(struct lrt_option *out, size_t max);
 /* snprintf into a malloc'd string. */
 char *lrt_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool lrt_is_root(void);
