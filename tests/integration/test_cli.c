@@ -1,10 +1,12 @@
 /* The command line: --explain, the embedded default, strict/best-effort, policy errors. */
 #include <cpuid.h>
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -313,6 +315,34 @@ Test(cli, systemd_service_variables_pass_unrelated_ones_do_not)
 	cr_expect(!lrt_contains(r->out, "NOTIFY_SOCKET"), "%s", r->out);
 	cr_expect(lrt_contains(r->out, "WATCHDOG_USEC=30000000\n"), "%s", r->out);
 	lrt_free(r);
+}
+
+/* A Type=notify service reaches its manager's socket with the line the manual gives: NOTIFY_SOCKET
+ * passes by default, and unix = ${env:NOTIFY_SOCKET} lets the notification through (Linux 7.1 and
+ * later grant that socket alone; below Landlock ABI 9 best-effort runs it as unix = any, as
+ * documented). Without the line, unix = none refuses the socket and the manager hears nothing. */
+Test(cli, a_notify_service_reaches_its_socket_with_the_documented_line)
+{
+	char *sock = lrt_fmt("%s/notify", T);
+	int l = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock);
+	cr_assert(l >= 0 && bind(l, (struct sockaddr *)&a, sizeof(a)) == 0, "listener %s", sock);
+	char *const env[] = { "PATH=/usr/bin:/bin", lrt_fmt("NOTIFY_SOCKET=%s", sock), NULL };
+	const char *notify = "exec \"$0\" unix-send \"$NOTIFY_SOCKET\"";
+	char *with = lrt_policy(T, "notify", "[network]\nunix = ${env:NOTIFY_SOCKET}\n");
+	struct lrt_result *r =
+		lrt_run_env(T, env, LRT_ARGS("--best-effort", "-p", with, "--", "/bin/sh", "-c", notify, lrt_probe()));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	char buf[16];
+	cr_expect_eq(recv(l, buf, sizeof(buf), 0), 1, "the manager got nothing: %s%s", r->out, r->err);
+	lrt_free(r);
+	char *without = lrt_policy(T, "no-notify", "");
+	r = lrt_run_env(T, env, LRT_ARGS("-p", without, "--", "/bin/sh", "-c", notify, lrt_probe()));
+	cr_expect_eq(r->status, 1, "%s%s", r->out, r->err);
+	cr_expect(recv(l, buf, sizeof(buf), 0) < 0 && errno == EAGAIN, "a notification got through unix = none");
+	lrt_free(r);
+	close(l);
 }
 
 /* -p NAME: $XDG_CONFIG_HOME/landrun, else ~/.config/landrun, before /etc/landrun and the
