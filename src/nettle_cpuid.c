@@ -16,7 +16,7 @@
 
 #include "nettle_cpuid.h"
 
-void __wrap__nettle_cpuid(uint32_t leaf, uint32_t regs[4])
+void __wrap__nettle_cpuid(uint32_t leaf, uint32_t regs[4]) // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 {
 	memset(regs, 0, 4 * sizeof(regs[0]));
 	const struct cpuid_feature *f = NULL;
