@@ -185,6 +185,11 @@ static void same_state(const struct ref_case *c)
 	cr_expect(!lrt_contains(under_landrun, "Seccomp_filters:\t0"), "%s", under_landrun);
 	cr_expect(lrt_contains(under_landrun, "CapEff:\t0000000000000000"), "%s", under_landrun);
 	cr_expect(lrt_contains(under_landrun, "Max core file size        0"), "%s", under_landrun);
+	/* libcap-ng, independently of landrun's own capability code: nothing effective or permitted,
+	 * and as root (CAP_SETPCAP) an empty bounding set too */
+	cr_expect(lrt_contains(under_landrun, "effective\npermitted\ninheritable\n"), "%s", under_landrun);
+	if (lrt_is_root())
+		cr_expect(lrt_contains(under_landrun, "\nbounding\n"), "%s", under_landrun);
 }
 
 /* Every object the record grants is read under both: a rule the reference left out shows. */
