@@ -147,7 +147,7 @@ struct walk {
 	int dir;              /* the directory reached (rs->root_fd is never closed here) */
 	char where[PATH_MAX]; /* its path as reached, for the message naming a link; "" is / */
 	size_t wlen;
-	bool where_cut;       /* a name did not fit: where is no longer its path */
+	bool where_cut;       /* where is no longer its path: a name did not fit, or a magic link */
 	char rest[PATH_MAX];  /* what remains to resolve from dir */
 };
 
@@ -259,6 +259,9 @@ static bool through_link(struct walk *w, const char *name, const char *target, s
 		}
 		walk_cd(w, fd);
 		where_push(w, name, strlen(name));
+		/* /proc/self/root/srv is /srv, not beneath /proc: from here on (until an absolute link
+		 * restarts from /) the text names the link, not where the walk is */
+		w->where_cut = true;
 		memmove(w->rest, remaining, strlen(remaining) + 1);
 	} else if (follow(w, target, tlen, remaining) < 0) {
 		return true;

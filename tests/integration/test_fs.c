@@ -478,3 +478,26 @@ Test(fs, a_grant_covered_by_an_earlier_directory_grant_adds_no_rule_and_still_wo
 	cr_expect_eq(r->status, 126, "real/ is read-only: %s%s", r->out, r->err);
 	lrt_free(r);
 }
+
+/* A grant spelt through a magic procfs link (/proc/self/root/...) is not beneath /proc, whatever
+ * its text says: ro = /proc granted before does not cover it, -v does not say so, and it grants
+ * what it names. Without the last link in the spelling (a relative one, as /bin -> usr/bin), the
+ * path is opened in one call and was never judged by its text. */
+Test(fs, a_grant_through_a_magic_link_is_not_covered_by_a_grant_of_proc)
+{
+	char *d = P("%s/magic", T);
+	mkdir(d, 0755);
+	mkdir(P("%s/data", d), 0755);
+	lrt_write(P("%s/data/file", d), "x\n");
+	cr_assert_eq(symlink("data", P("%s/link", d)), 0);
+	char *pol = lrt_policy(T, "magic", P("ro = /proc /proc/self/root%s/link/file\n", d));
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-v", "-p", pol, "--", lrt_probe(), "read", P("%s/data/file", d)));
+	cr_expect_eq(r->status, 0, "the grant through /proc/self/root was left out: %s%s", r->out, r->err);
+	cr_expect(!lrt_contains(r->err, "(ro = /proc)"), "-v claims a cover the kernel does not see: %s", r->err);
+	lrt_free(r);
+	/* the twin: nothing else grants the file, a sibling stays denied */
+	lrt_write(P("%s/data/other", d), "x\n");
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/data/other", d)));
+	cr_expect_eq(r->status, 1, "data/other is granted by nothing: %s%s", r->out, r->err);
+	lrt_free(r);
+}
