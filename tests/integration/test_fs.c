@@ -501,3 +501,31 @@ Test(fs, a_grant_through_a_magic_link_is_not_covered_by_a_grant_of_proc)
 	cr_expect_eq(r->status, 1, "data/other is granted by nothing: %s%s", r->out, r->err);
 	lrt_free(r);
 }
+
+/* A link in a sticky world-writable directory (/tmp) owned by another user, neither landrun's user
+ * nor the directory's owner, was planted where anyone may create names: the kernel follows none
+ * (fs.protected_symlinks), and landrun, which resolves links itself, follows none either, whatever
+ * that setting is here. The twin: the same link owned by landrun's user leads where it says. */
+Test(fs, another_users_link_in_a_sticky_shared_directory_is_not_followed)
+{
+	char *shared = P("%s/shared", T), *link = P("%s/shared/l", T);
+	cr_assert_eq(mkdir(shared, 0777), 0);
+	cr_assert_eq(chmod(shared, 01777), 0);
+	cr_assert_eq(symlink(P("%s/secret", T), link), 0);
+	char *pol = lrt_policy(T, "shared", P("ro = %s\n", link));
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	cr_expect_eq(r->status, 0, "the user's own link: %s%s", r->out, r->err);
+	lrt_free(r);
+	if (!lrt_is_root())
+		cr_skip_test("giving a link another owner needs root (the root run checks it)");
+	cr_assert_eq(lchown(link, 65534, (gid_t)-1), 0);
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	cr_expect_eq(r->status, 125, "another user's link was followed: %s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->err, P("%s: Permission denied", link)), "%s", r->err);
+	lrt_free(r);
+	/* nor when the grant is optional, nor through it to a file beneath */
+	pol = lrt_policy(T, "shared2", P("ro = ?%s/file\n", link));
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	cr_expect_eq(r->status, 125, "%s%s", r->out, r->err);
+	lrt_free(r);
+}
