@@ -41,6 +41,21 @@ static void first_comment(const char *path, const char *file, char *out, size_t 
 	fclose(f);
 }
 
+/* A policy's name, path and comment are anybody's text printed to a terminal (and read by the
+ * shell completions line by line): control characters, C0 and C1 (U+0080-U+009F, the UTF-8 form
+ * of CSI among them), become '?', so no name or comment sets the title, moves the cursor or
+ * splits a line. */
+static void printable(char *s)
+{
+	for (unsigned char *c = (unsigned char *)s; *c; c++) {
+		bool c1 = c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f;
+		if (c1)
+			*c++ = '?'; /* and its second byte below */
+		if (c1 || *c < 0x20 || *c == 0x7f)
+			*c = '?';
+	}
+}
+
 /* Does a directory searched before dirs[i] hold file? Then -p NAME never reads dirs[i]'s. */
 static bool shadowed(const struct lr_env_ctx *ctx, size_t i, const char *file)
 {
@@ -59,14 +74,18 @@ static void list_dir(FILE *out, const struct lr_env_ctx *ctx, size_t i, bool *ha
 	int n = scandir(ctx->policy_dirs[i], &names, is_ini, alphasort);
 	for (int k = 0; k < n; k++) {
 		const char *file = names[k]->d_name;
-		char path[PATH_MAX], about[DESCRIPTION_MAX + 1];
+		char name[NAME_MAX + 1], path[PATH_MAX], about[DESCRIPTION_MAX + 1];
+		snprintf(name, sizeof(name), "%.*s", (int)(strlen(file) - 4), file);
 		snprintf(path, sizeof(path), "%s/%s", ctx->policy_dirs[i], file);
 		if (shadowed(ctx, i, file))
 			snprintf(about, sizeof(about), "(not used: a directory searched earlier has it)");
 		else
 			first_comment(path, file, about, sizeof(about));
 		*has_default |= strcmp(file, "default.ini") == 0;
-		fprintf(out, "%-12.*s %s\n%13s%s\n", (int)(strlen(file) - 4), file, path, "", about);
+		printable(name);
+		printable(path);
+		printable(about);
+		fprintf(out, "%-12s %s\n%13s%s\n", name, path, "", about);
 		free(names[k]);
 	}
 	if (n > 0)

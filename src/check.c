@@ -355,7 +355,10 @@ static int check_paths(struct check *c)
 	for (size_t i = 0; rc == 0 && i < p->paths.len; i++) {
 		const struct lr_path_rule *r = rule_at(c, i);
 		/* the grant landrun refuses: one finding, not also rw-root, rw-home... for the same line */
-		const char *why = r->workdir && writes(r->access) ? lr_workdir_danger(c->real[i], c->environ, geteuid()) : NULL;
+		const char *why = r->workdir && writes(r->access) ? lr_workdir_danger(c->real[i], c->environ, geteuid())
+				  : r->workdir == LR_WORKDIR_EXACT && (r->access == LR_RO || r->access == LR_ROX)
+				  ? lr_workdir_read_danger(c->real[i], c->environ, geteuid())
+				  : NULL;
 		if (why) {
 			rc = add(c, "rw-workdir", &r->at, "%s = %s: the current directory (%s) is %s",
 				 lr_access_name(r->access), r->path, c->real[i], why);

@@ -147,7 +147,7 @@ struct walk {
 	int dir;              /* the directory reached (rs->root_fd is never closed here) */
 	char where[PATH_MAX]; /* its path as reached, for the message naming a link; "" is / */
 	size_t wlen;
-	bool where_cut;       /* a name did not fit: where is no longer its path */
+	bool where_cut;       /* where is no longer its path: a name did not fit, or a magic link */
 	char rest[PATH_MAX];  /* what remains to resolve from dir */
 };
 
@@ -221,6 +221,21 @@ static bool in_procfs(int dir, const struct stat *st)
 	return fstatfs(dir, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
 }
 
+/* A link in a sticky world-writable directory (/tmp, /var/tmp, /dev/shm) that neither landrun's
+ * user nor the directory's owner owns: another user's, planted where anyone may create names.
+ * The kernel follows none (fs.protected_symlinks, EACCES); landrun, which follows links itself,
+ * follows none either, whatever that setting says: such a link would aim a grant at any file of
+ * the user running landrun. Fails closed when the link cannot be stat'ed. */
+static bool foreign_shared_link(int dir, const struct stat *dir_st, const char *name)
+{
+	if (!(dir_st->st_mode & S_ISVTX) || !(dir_st->st_mode & S_IWOTH))
+		return false;
+	struct stat link;
+	if (fstatat(dir, name, &link, AT_SYMLINK_NOFOLLOW) < 0)
+		return true;
+	return link.st_uid != geteuid() && link.st_uid != dir_st->st_uid;
+}
+
 /* A link in the walk: refused inside a write grant, else its target takes its place. false to
  * go on walking, true when *result is what lr_resolve returns (an fd, -1 or LR_RESOLVE_PLANTED). */
 static bool through_link(struct walk *w, const char *name, const char *target, size_t tlen,
@@ -234,15 +249,19 @@ static bool through_link(struct walk *w, const char *name, const char *target, s
 	*result = -1;
 	if (at_root) /* the merged-/usr links: nothing to ask the kernel */
 		st = rs->root;
-	else if (judged && fstat(w->dir, &st) < 0)
+	else if (fstat(w->dir, &st) < 0)
 		return true;
-	bool procfs = !at_root && in_procfs(w->dir, judged ? &st : NULL);
+	bool procfs = !at_root && in_procfs(w->dir, &st);
 	if (judged && !procfs && beneath_write_dir(rs, w->dir, &st, &grant) < 0)
 		return true;
 	if (grant) {
 		snprintf(planted->link, sizeof(planted->link), "%s/%s", w->where, name);
 		planted->grant = grant;
 		*result = LR_RESOLVE_PLANTED;
+		return true;
+	}
+	if (!procfs && foreign_shared_link(w->dir, &st, name)) {
+		errno = EACCES; /* as open(2) answers under fs.protected_symlinks */
 		return true;
 	}
 	if (++*links > MAX_LINKS) {
@@ -259,6 +278,9 @@ static bool through_link(struct walk *w, const char *name, const char *target, s
 		}
 		walk_cd(w, fd);
 		where_push(w, name, strlen(name));
+		/* /proc/self/root/srv is /srv, not beneath /proc: from here on (until an absolute link
+		 * restarts from /) the text names the link, not where the walk is */
+		w->where_cut = true;
 		memmove(w->rest, remaining, strlen(remaining) + 1);
 	} else if (follow(w, target, tlen, remaining) < 0) {
 		return true;

@@ -38,6 +38,18 @@ static const char *home_danger(const char *dir, const char *home)
 	return NULL;
 }
 
+/* home_danger for $HOME and for uid's passwd entry: HOME may be unset, or another user's (sudo
+ * keeps it). */
+static const char *homes_danger(const char *dir, const char *const *environ, uid_t uid)
+{
+	const char *env_home = lr_env_lookup(environ, "HOME", 4);
+	const char *why = home_danger(dir, env_home);
+	char pw_home[PATH_MAX];
+	if (!why && lr_passwd_lookup(uid, NULL, 0, pw_home, sizeof(pw_home)) && !(env_home && strcmp(env_home, pw_home) == 0))
+		why = home_danger(dir, pw_home);
+	return why;
+}
+
 /* Below /var everything but /var/tmp is some service's state (dpkg's maintainer scripts, systemd,
  * spools, logs): as root, no place to grant writable. Other users can write there only what they
  * own (a CI user's /var/lib/jenkins/workspace), which their own permissions already bound. */
@@ -55,22 +67,37 @@ const char *lr_workdir_danger(const char *dir, const char *const *environ, uid_t
 			return "a system directory";
 	if (root_system_state(dir, uid))
 		return "a system directory (a service's state, as root)";
-	const char *env_home = lr_env_lookup(environ, "HOME", 4);
-	const char *why = home_danger(dir, env_home);
-	char pw_home[PATH_MAX];
-	/* the passwd entry too: HOME may be unset, or another user's (sudo keeps it) */
-	if (!why && lr_passwd_lookup(uid, NULL, 0, pw_home, sizeof(pw_home)) && !(env_home && strcmp(env_home, pw_home) == 0))
-		why = home_danger(dir, pw_home);
+	const char *why = homes_danger(dir, environ, uid);
 	for (size_t i = 0; !why && i < LR_ARRAY_LEN(shared_roots); i++)
 		if (strcmp(dir, shared_roots[i]) == 0)
 			why = "a system directory";
 	return why;
 }
 
+const char *lr_workdir_read_danger(const char *dir, const char *const *environ, uid_t uid)
+{
+	if (strcmp(dir, "/") == 0)
+		return "the root of the filesystem";
+	if (lr_path_beneath(dir, "/proc"))
+		return "a system directory (the processes' files)";
+	if (uid == 0 && lr_path_beneath(dir, "/etc"))
+		return "a system directory (its private keys and password hashes, as root)";
+	return homes_danger(dir, environ, uid);
+}
+
 int lr_workdir_refuse(const struct lr_policy *p, const char *const *environ, struct lr_error *err)
 {
 	for (size_t i = 0; i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
+		if (r->workdir == LR_WORKDIR_EXACT && (r->access == LR_RO || r->access == LR_ROX)) {
+			const char *why = lr_workdir_read_danger(r->path, environ, geteuid());
+			if (why)
+				return lr_fail(err, &r->at, "the current directory %s is %s: %s = ${CWD} would let the "
+					       "command read all of it (keys, tokens, history) and pass it on; cd to the "
+					       "directory meant, or pass a policy (-p) that names what to grant",
+					       r->path, why, lr_access_name(r->access));
+			continue;
+		}
 		if (!r->workdir || (r->access != LR_RW && r->access != LR_RWX))
 			continue;
 		/* ${CWD} alone was expanded from getcwd(): already the real path. A word derived from

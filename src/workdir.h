@@ -18,8 +18,14 @@ struct lr_sandbox;
  * the user's home. */
 const char *lr_workdir_danger(const char *dir, const char *const *environ, uid_t uid);
 
+/* Why dir (a real path) is no place to grant readable as the work directory (ro = ${CWD}, as a
+ * server publishing it does), or NULL: "the root of the filesystem", $HOME, a parent or a hidden
+ * directory of it (its keys and tokens), /proc (every process's environment), /etc as root. */
+const char *lr_workdir_read_danger(const char *dir, const char *const *environ, uid_t uid);
+
 /* Refuses (-1, err set) when a rw / rwx grant written ${CWD} or ${PWD} is a directory
- * lr_workdir_danger names. */
+ * lr_workdir_danger names, or a ro / rox grant written exactly ${CWD} one lr_workdir_read_danger
+ * names. */
 int lr_workdir_refuse(const struct lr_policy *p, const char *const *environ, struct lr_error *err);
 
 /* Does dir hold .git (a repository or a worktree's .git file)? */

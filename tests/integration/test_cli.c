@@ -428,6 +428,32 @@ Test(cli, policies_lists_names_paths_and_descriptions)
 	lrt_free(r);
 }
 
+/* A policy's name and first comment are anybody's text: listed, a terminal escape in them (one
+ * that sets the window title, a C1 CSI in its UTF-8 form) or a line feed in a name prints as '?',
+ * so no name or comment drives the terminal or adds a line the completions would read as a
+ * policy. Other text, UTF-8 included, is printed as it is. */
+Test(cli, policies_prints_no_control_character_of_a_name_or_comment)
+{
+	char *xdg = lrt_fmt("%s/xdg", T), *dir = lrt_fmt("%s/xdg/landrun", T);
+	mkdir(xdg, 0755);
+	mkdir(dir, 0755);
+	lrt_write(lrt_fmt("%s/esc.ini", dir), "; \033]0;owned\007title \302\233" "31mred \302\251 kept\n");
+	lrt_write(lrt_fmt("%s/a\nfake  etc.ini", dir), "; two lines\n");
+	char *const env[] = { "PATH=/usr/bin:/bin", lrt_fmt("XDG_CONFIG_HOME=%s", xdg), NULL };
+	struct lrt_result *r = lrt_run_env(T, env, LRT_ARGS("policies"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(!strpbrk(r->out, "\033\007") && !strstr(r->out, "\302\233"), "a control character is printed: %s", r->out);
+	cr_expect(lrt_contains(r->out, "\n             ?]0;owned?title ??31mred \302\251 kept\n"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, lrt_fmt("a?fake  etc  %s/a?fake  etc.ini\n", dir)), "the line feed of a name: %s", r->out);
+	cr_expect(!lrt_contains(r->out, "\nfake"), "a name's line feed began a line: %s", r->out);
+	/* the twin: an ordinary name and comment are listed as they are */
+	lrt_write(lrt_fmt("%s/plain.ini", dir), "; plain text\n");
+	lrt_free(r);
+	r = lrt_run_env(T, env, LRT_ARGS("policies"));
+	cr_expect(lrt_contains(r->out, lrt_fmt("\nplain        %s/plain.ini\n             plain text\n", dir)), "%s", r->out);
+	lrt_free(r);
+}
+
 Test(cli, print_default_prints_the_embedded_policy)
 {
 	struct lrt_result *r = lrt_run(T, LRT_ARGS("--print-default"));

@@ -478,3 +478,54 @@ Test(fs, a_grant_covered_by_an_earlier_directory_grant_adds_no_rule_and_still_wo
 	cr_expect_eq(r->status, 126, "real/ is read-only: %s%s", r->out, r->err);
 	lrt_free(r);
 }
+
+/* A grant spelt through a magic procfs link (/proc/self/root/...) is not beneath /proc, whatever
+ * its text says: ro = /proc granted before does not cover it, -v does not say so, and it grants
+ * what it names. Without the last link in the spelling (a relative one, as /bin -> usr/bin), the
+ * path is opened in one call and was never judged by its text. */
+Test(fs, a_grant_through_a_magic_link_is_not_covered_by_a_grant_of_proc)
+{
+	char *d = P("%s/magic", T);
+	mkdir(d, 0755);
+	mkdir(P("%s/data", d), 0755);
+	lrt_write(P("%s/data/file", d), "x\n");
+	cr_assert_eq(symlink("data", P("%s/link", d)), 0);
+	char *pol = lrt_policy(T, "magic", P("ro = /proc /proc/self/root%s/link/file\n", d));
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-v", "-p", pol, "--", lrt_probe(), "read", P("%s/data/file", d)));
+	cr_expect_eq(r->status, 0, "the grant through /proc/self/root was left out: %s%s", r->out, r->err);
+	cr_expect(!lrt_contains(r->err, "(ro = /proc)"), "-v claims a cover the kernel does not see: %s", r->err);
+	lrt_free(r);
+	/* the twin: nothing else grants the file, a sibling stays denied */
+	lrt_write(P("%s/data/other", d), "x\n");
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/data/other", d)));
+	cr_expect_eq(r->status, 1, "data/other is granted by nothing: %s%s", r->out, r->err);
+	lrt_free(r);
+}
+
+/* A link in a sticky world-writable directory (/tmp) owned by another user, neither landrun's user
+ * nor the directory's owner, was planted where anyone may create names: the kernel follows none
+ * (fs.protected_symlinks), and landrun, which resolves links itself, follows none either, whatever
+ * that setting is here. The twin: the same link owned by landrun's user leads where it says. */
+Test(fs, another_users_link_in_a_sticky_shared_directory_is_not_followed)
+{
+	char *shared = P("%s/shared", T), *link = P("%s/shared/l", T);
+	cr_assert_eq(mkdir(shared, 0777), 0);
+	cr_assert_eq(chmod(shared, 01777), 0);
+	cr_assert_eq(symlink(P("%s/secret", T), link), 0);
+	char *pol = lrt_policy(T, "shared", P("ro = %s\n", link));
+	struct lrt_result *r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	cr_expect_eq(r->status, 0, "the user's own link: %s%s", r->out, r->err);
+	lrt_free(r);
+	if (!lrt_is_root())
+		cr_skip_test("giving a link another owner needs root (the root run checks it)");
+	cr_assert_eq(lchown(link, 65534, (gid_t)-1), 0);
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	cr_expect_eq(r->status, 125, "another user's link was followed: %s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->err, P("%s: Permission denied", link)), "%s", r->err);
+	lrt_free(r);
+	/* nor when the grant is optional, nor through it to a file beneath */
+	pol = lrt_policy(T, "shared2", P("ro = ?%s/file\n", link));
+	r = lrt_run(T, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", P("%s/secret/file", T)));
+	cr_expect_eq(r->status, 125, "%s%s", r->out, r->err);
+	lrt_free(r);
+}

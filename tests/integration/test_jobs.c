@@ -611,3 +611,34 @@ Test(jobs, shipped_job_policies_are_listed_and_checked)
 		lrt_free(r);
 	}
 }
+
+/* serve publishes ro = ${CWD} to whoever connects: started from $HOME, a hidden directory of it
+ * or /, it would hand out the keys there. Refused, the command does not run; check says the same.
+ * The twin: from a work directory it reads what is there, and nothing of $HOME. */
+Test(jobs, serve_refuses_to_publish_home_or_the_root)
+{
+	const char *dirs[] = { home, lrt_fmt("%s/.ssh", home), "/" };
+	const char *why[] = { "is $HOME", "is a hidden directory of $HOME", "is the root of the filesystem" };
+	const char *key = lrt_fmt("%s/.ssh/id_rsa", home);
+	for (size_t i = 0; i < LRT_LEN(dirs); i++) {
+		struct lrt_result *r = job(dirs[i], LRT_ARGS("-p", policy("serve"), "--", "cat", key));
+		cr_expect_eq(r->status, 125, "%s: %s%s", dirs[i], r->out, r->err);
+		cr_expect(!lrt_contains(r->out, "PRIVATE KEY"), "%s: the key was read: %s", dirs[i], r->out);
+		cr_expect(lrt_contains(r->err, "serve.ini:") && lrt_contains(r->err, why[i]) &&
+			  lrt_contains(r->err, "ro = ${CWD} would let the command read all of it"), "%s: %s", dirs[i], r->err);
+		lrt_free(r);
+	}
+	struct lrt_result *r = job(home, LRT_ARGS("check", "--threshold", "3", policy("serve")));
+	cr_expect_neq(r->status, 0, "%s", r->out);
+	cr_expect(lrt_contains(r->out, "rw-workdir") && lrt_contains(r->out, "is $HOME"), "%s", r->out);
+	lrt_free(r);
+	lrt_write(lrt_fmt("%s/index.html", work), "published\n");
+	r = job(work, LRT_ARGS("-p", policy("serve"), "--", "cat", "index.html"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, "published"), "%s", r->out);
+	lrt_free(r);
+	r = job(work, LRT_ARGS("-p", policy("serve"), "--", "cat", key));
+	cr_expect_neq(r->status, 0, "%s", r->out);
+	cr_expect(!lrt_contains(r->out, "PRIVATE KEY"), "%s", r->out);
+	lrt_free(r);
+}
