@@ -355,13 +355,11 @@ static int check_paths(struct check *c)
 	for (size_t i = 0; rc == 0 && i < p->paths.len; i++) {
 		const struct lr_path_rule *r = rule_at(c, i);
 		/* the grant landrun refuses: one finding, not also rw-root, rw-home... for the same line */
-		const char *why = r->workdir && writes(r->access) ? lr_workdir_danger(c->real[i], c->environ, geteuid())
-				  : r->workdir == LR_WORKDIR_EXACT && (r->access == LR_RO || r->access == LR_ROX)
-				  ? lr_workdir_read_danger(c->real[i], c->environ, geteuid())
-				  : NULL;
+		const char *why = lr_grant_danger(r, c->real[i], c->environ, geteuid());
 		if (why) {
-			rc = add(c, "rw-workdir", &r->at, "%s = %s: the current directory (%s) is %s",
-				 lr_access_name(r->access), r->path, c->real[i], why);
+			rc = add(c, "rw-workdir", &r->at, "%s = %s: %s (%s) is %s", lr_access_name(r->access), r->path,
+				 r->workdir == LR_WORKDIR_ENV ? "taken from the environment, it" : "the current directory",
+				 c->real[i], why);
 			continue;
 		}
 		rc = check_policy_writable(c, &g, i) || check_system_dirs(c, i) || check_secrets(c, i) ||

@@ -446,8 +446,8 @@ static int key_landlock_log(struct parse_state *st, const char *value, const str
 
 /* ---- [filesystem] ------------------------------------------------------------------------- */
 
-/* How a path word uses the directory landrun is started from: ${CWD} or ${PWD} alone (a trailing
- * slash allowed), or anywhere in the word. */
+/* How a path word takes its directory from where landrun runs: ${CWD} or ${PWD} alone (a trailing
+ * slash allowed), anywhere in the word, or ${env:NAME} in it. */
 static enum lr_workdir_use workdir_use(const char *w, size_t len)
 {
 	if (len == 7 && w[6] == '/')
@@ -456,7 +456,9 @@ static enum lr_workdir_use workdir_use(const char *w, size_t len)
 		return LR_WORKDIR_EXACT;
 	if (!memchr(w, '$', len)) /* most paths: no variable at all */
 		return LR_WORKDIR_NONE;
-	return memmem(w, len, "${CWD}", 6) || memmem(w, len, "${PWD}", 6) ? LR_WORKDIR_DERIVED : LR_WORKDIR_NONE;
+	if (memmem(w, len, "${CWD}", 6) || memmem(w, len, "${PWD}", 6))
+		return LR_WORKDIR_DERIVED;
+	return memmem(w, len, "${env:", 6) ? LR_WORKDIR_ENV : LR_WORKDIR_NONE;
 }
 
 static int add_paths(struct parse_state *st, const char *value, enum lr_access access,

@@ -13,7 +13,10 @@ enum lr_access { LR_RO, LR_ROX, LR_RW, LR_RWX, LR_DEV, LR_EXEC };
 
 /* A path word and the current directory: not at all, exactly ${CWD} (or ${PWD}), or derived from
  * it (${CWD}/.., ${CWD}//, a relative path on the command line). */
-enum lr_workdir_use { LR_WORKDIR_NONE = 0, LR_WORKDIR_EXACT, LR_WORKDIR_DERIVED };
+/* Where a path word takes its directory from, when not from the policy's own text: ${CWD} alone
+ * (EXACT), a word built on ${CWD} (DERIVED), a word built on ${env:NAME} (ENV: a unit's
+ * StateDirectory=, or whatever the caller's environment says). */
+enum lr_workdir_use { LR_WORKDIR_NONE = 0, LR_WORKDIR_EXACT, LR_WORKDIR_DERIVED, LR_WORKDIR_ENV };
 
 struct lr_path_rule {
 	const char *path; /* variables expanded, '?' removed */

@@ -74,6 +74,35 @@ const char *lr_workdir_danger(const char *dir, const char *const *environ, uid_t
 	return why;
 }
 
+/* A write grant the environment chose (${env:NAME}): not /, a system tree, a directory shared by
+ * every service or user (/var/lib itself, /srv, /home), nor $HOME and its parents; a directory of
+ * its own below them (/var/lib/NAME, systemd's StateDirectory=) is what such a variable is for, for
+ * root too. */
+static const char *env_grant_danger(const char *dir, const char *const *environ, uid_t uid)
+{
+	if (strcmp(dir, "/") == 0)
+		return "the root of the filesystem";
+	for (size_t i = 0; i < LR_ARRAY_LEN(system_trees); i++)
+		if (lr_path_beneath(dir, system_trees[i]))
+			return "a system directory";
+	for (size_t i = 0; i < LR_ARRAY_LEN(shared_roots); i++)
+		if (strcmp(dir, shared_roots[i]) == 0)
+			return "a directory every service or user shares";
+	return homes_danger(dir, environ, uid);
+}
+
+const char *lr_grant_danger(const struct lr_path_rule *r, const char *real, const char *const *environ, uid_t uid)
+{
+	bool writes = r->access == LR_RW || r->access == LR_RWX;
+	if (r->workdir == LR_WORKDIR_ENV)
+		return writes ? env_grant_danger(real, environ, uid) : NULL;
+	if (r->workdir && writes)
+		return lr_workdir_danger(real, environ, uid);
+	if (r->workdir == LR_WORKDIR_EXACT && (r->access == LR_RO || r->access == LR_ROX))
+		return lr_workdir_read_danger(real, environ, uid);
+	return NULL;
+}
+
 const char *lr_workdir_read_danger(const char *dir, const char *const *environ, uid_t uid)
 {
 	if (strcmp(dir, "/") == 0)
@@ -89,33 +118,34 @@ int lr_workdir_refuse(const struct lr_policy *p, const char *const *environ, str
 {
 	for (size_t i = 0; i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);
-		if (r->workdir == LR_WORKDIR_EXACT && (r->access == LR_RO || r->access == LR_ROX)) {
-			const char *why = lr_workdir_read_danger(r->path, environ, geteuid());
-			if (why)
-				return lr_fail(err, &r->at, "the current directory %s is %s: %s = ${CWD} would let the "
-					       "command read all of it (keys, tokens, history) and pass it on; cd to the "
-					       "directory meant, or pass a policy (-p) that names what to grant",
-					       r->path, why, lr_access_name(r->access));
-			continue;
-		}
-		if (!r->workdir || (r->access != LR_RW && r->access != LR_RWX))
+		if (!r->workdir)
 			continue;
 		/* ${CWD} alone was expanded from getcwd(): already the real path. A word derived from
-		 * it (${CWD}/., ${CWD}/.., --rw .//) is judged where it really leads; one that leads
-		 * nowhere grants nothing (optional) or fails later. */
+		 * it (${CWD}/., ${CWD}/.., --rw .//) or from the environment is judged where it really
+		 * leads; one that leads nowhere grants nothing (optional) or fails later. */
 		char real[PATH_MAX];
 		const char *dir = r->path;
-		if (r->workdir == LR_WORKDIR_DERIVED && !(dir = realpath(r->path, real)))
+		if (r->workdir != LR_WORKDIR_EXACT && !(dir = realpath(r->path, real)))
 			continue;
-		const char *why = lr_workdir_danger(dir, environ, geteuid());
-		if (why && r->workdir == LR_WORKDIR_EXACT)
+		const char *why = lr_grant_danger(r, dir, environ, geteuid());
+		if (!why)
+			continue;
+		if (r->workdir == LR_WORKDIR_EXACT && (r->access == LR_RO || r->access == LR_ROX))
+			return lr_fail(err, &r->at, "the current directory %s is %s: %s = ${CWD} would let the "
+				       "command read all of it (keys, tokens, history) and pass it on; cd to the "
+				       "directory meant, or pass a policy (-p) that names what to grant",
+				       r->path, why, lr_access_name(r->access));
+		if (r->workdir == LR_WORKDIR_EXACT)
 			return lr_fail(err, &r->at, "the current directory %s is %s: %s = ${CWD} would make all of it "
 				       "writable; cd to a work directory, or pass a policy (-p) that names what to grant",
 				       r->path, why, lr_access_name(r->access));
-		if (why)
-			return lr_fail(err, &r->at, "%s = %s, taken from the current directory, leads to %s, which is %s: "
-				       "it would make all of it writable; cd to a work directory, or name what to grant",
+		if (r->workdir == LR_WORKDIR_ENV)
+			return lr_fail(err, &r->at, "%s = %s, taken from the environment, leads to %s, which is %s: it "
+				       "would make all of it writable; point the variable at a directory of its own",
 				       lr_access_name(r->access), r->path, dir, why);
+		return lr_fail(err, &r->at, "%s = %s, taken from the current directory, leads to %s, which is %s: "
+			       "it would make all of it writable; cd to a work directory, or name what to grant",
+			       lr_access_name(r->access), r->path, dir, why);
 	}
 	return 0;
 }

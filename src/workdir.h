@@ -23,9 +23,13 @@ const char *lr_workdir_danger(const char *dir, const char *const *environ, uid_t
  * directory of it (its keys and tokens), /proc (every process's environment), /etc as root. */
 const char *lr_workdir_read_danger(const char *dir, const char *const *environ, uid_t uid);
 
-/* Refuses (-1, err set) when a rw / rwx grant written ${CWD} or ${PWD} is a directory
- * lr_workdir_danger names, or a ro / rox grant written exactly ${CWD} one lr_workdir_read_danger
- * names. */
+/* Why the grant r, leading to real (its real path), gives the command too much, or NULL: a rw / rwx
+ * grant built on ${CWD} (lr_workdir_danger) or on ${env:NAME} (/, a system tree, a directory
+ * every service or user shares, $HOME and its parents), a ro / rox grant written exactly ${CWD}
+ * (lr_workdir_read_danger). */
+const char *lr_grant_danger(const struct lr_path_rule *r, const char *real, const char *const *environ, uid_t uid);
+
+/* Refuses (-1, err set) a grant lr_grant_danger names. */
 int lr_workdir_refuse(const struct lr_policy *p, const char *const *environ, struct lr_error *err);
 
 /* Does dir hold .git (a repository or a worktree's .git file)? */

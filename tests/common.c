@@ -156,6 +156,12 @@ struct lrt_result *lrt_run_prefixed(const char *cwd, char *const envp[], const c
 	return run(lrt_landrun(), true, cwd, envp, prefix, args);
 }
 
+struct lrt_result *lrt_run_prefixed_as_typed(const char *cwd, char *const envp[], const char *const prefix[],
+					     const char *const args[])
+{
+	return run(lrt_landrun(), false, cwd, envp, prefix, args);
+}
+
 struct lrt_result *lrt_run_cli(const char *bin, const char *cwd, const char *const args[])
 {
 	return run(bin, true, cwd, NULL, NULL, args);

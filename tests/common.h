@@ -35,6 +35,10 @@ int lrt_injected_args(void);
  * helpers/failsys and its arguments. */
 struct lrt_result *lrt_run_prefixed(const char *cwd, char *const envp[], const char *const prefix[],
 				    const char *const args[]);
+/* lrt_run_prefixed without the --test-abi of check-abi: for a command line as the user types it
+ * (shell completion), which no Landlock ABI changes. */
+struct lrt_result *lrt_run_prefixed_as_typed(const char *cwd, char *const envp[], const char *const prefix[],
+					     const char *const args[]);
 /* The same as lrt_run with another build of landrun's command line (bin: tests/bench's refgen). */
 struct lrt_result *lrt_run_cli(const char *bin, const char *cwd, const char *const args[]);
 /* Runs argv (argv[0] a path) as it is, with the small fixed environment. */

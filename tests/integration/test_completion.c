@@ -118,8 +118,8 @@ static const char bash_complete[] =
 /* COMPREPLY of the bash completion for the words landrun args..., the last the cursor's. */
 static struct lrt_result *bash_completes(const char *cwd, char *const env[], const char *const args[])
 {
-	return lrt_run_prefixed(cwd, env, LRT_ARGS("/bin/bash", "-c", bash_complete, "bash", COMPLETION("landrun.bash")),
-				args);
+	return lrt_run_prefixed_as_typed(cwd, env,
+					 LRT_ARGS("/bin/bash", "-c", bash_complete, "bash", COMPLETION("landrun.bash")), args);
 }
 
 static void skip_without_bash(void)
@@ -183,7 +183,7 @@ Test(completion, bash_never_runs_a_policy_name)
 	cr_expect(lrt_contains(r->out, "$(id>pwned)\n"), "the name is not offered as it is: %s %s", r->out, r->err);
 	lrt_free(r);
 
-	r = lrt_run_prefixed(control, env,
+	r = lrt_run_prefixed_as_typed(control, env,
 			     LRT_ARGS("/bin/bash", "-c",
 				      "compgen -W \"$(\"$1\" \"$2\" | grep -v '^ ' | cut -d' ' -f1)\" -- '$('", "bash"),
 			     LRT_ARGS("policies"));
@@ -203,13 +203,13 @@ Test(completion, fish_completes_options_and_the_policies_found)
 	fclose(open_or_skip(COMPLETION("landrun.fish")));
 	char *env[] = { "PATH=/usr/bin:/bin", lrt_fmt("HOME=%s", T), lrt_fmt("XDG_CONFIG_HOME=%s", T), NULL };
 	const char *const prefix[] = { "/usr/bin/fish", "-c", fish_complete, COMPLETION("landrun.fish"), NULL };
-	struct lrt_result *r = lrt_run_prefixed(T, env, prefix, LRT_ARGS("--pol"));
+	struct lrt_result *r = lrt_run_prefixed_as_typed(T, env, prefix, LRT_ARGS("--pol"));
 	cr_expect(lrt_contains(r->out, "--policy\tread a policy"), "%s %s", r->out, r->err);
 	lrt_free(r);
-	r = lrt_run_prefixed(T, env, prefix, LRT_ARGS("-p", ""));
+	r = lrt_run_prefixed_as_typed(T, env, prefix, LRT_ARGS("-p", ""));
 	cr_expect(lrt_contains(r->out, "default\tthe policy landrun applies"), "%s %s", r->out, r->err);
 	lrt_free(r);
-	r = lrt_run_prefixed(T, env, prefix, LRT_ARGS("learn", "--sys"));
+	r = lrt_run_prefixed_as_typed(T, env, prefix, LRT_ARGS("learn", "--sys"));
 	cr_expect(lrt_contains(r->out, "--syscalls\t"), "%s %s", r->out, r->err);
 	lrt_free(r);
 }
@@ -225,7 +225,8 @@ Test(completion, zsh_and_fish_completions_parse)
 			continue;
 		char *path = COMPLETION(cases[i].file);
 		fclose(open_or_skip(path));
-		struct lrt_result *r = lrt_run_prefixed(NULL, NULL, LRT_ARGS(cases[i].shell, "-n", path, "--"), LRT_ARGS("x"));
+		struct lrt_result *r =
+			lrt_run_prefixed_as_typed(NULL, NULL, LRT_ARGS(cases[i].shell, "-n", path, "--"), LRT_ARGS("x"));
 		cr_expect_eq(r->status, 0, "%s -n %s: %s", cases[i].shell, path, r->err);
 		lrt_free(r);
 		free(path);

@@ -642,3 +642,36 @@ Test(jobs, serve_refuses_to_publish_home_or_the_root)
 	cr_expect(!lrt_contains(r->out, "PRIVATE KEY"), "%s", r->out);
 	lrt_free(r);
 }
+
+/* service's rw = ${env:STATE_DIRECTORY}: the environment chooses the directory, and a unit that
+ * names too wide a one (/var/lib itself, /, the home directory, /etc) is refused: the command does
+ * not run, nothing is written there; check says the same. The twin: a directory of its own. */
+Test(jobs, service_refuses_a_state_directory_shared_by_everything)
+{
+	const char *dirs[] = { "/var/lib", "/", home, "/etc" };
+	const char *why[] = { "a directory every service or user shares", "the root of the filesystem", "is $HOME",
+			      "a system directory" };
+	for (size_t i = 0; i < LRT_LEN(dirs); i++) {
+		char *const env[] = { "PATH=/usr/bin:/bin", env_home, "LANG=C", lrt_fmt("STATE_DIRECTORY=%s", dirs[i]), NULL };
+		char *marker = lrt_fmt("%s/landrun-state-test", dirs[i]);
+		struct lrt_result *r = lrt_run_env(work, env, LRT_ARGS("-p", policy("service"), "--", "sh", "-c",
+								      lrt_fmt("echo x > %s", marker)));
+		cr_expect_eq(r->status, 125, "%s: %s%s", dirs[i], r->out, r->err);
+		cr_expect(lrt_contains(r->err, "taken from the environment") && lrt_contains(r->err, why[i]), "%s: %s",
+			  dirs[i], r->err);
+		cr_expect_neq(access(marker, F_OK), 0, "%s: the command ran", dirs[i]);
+		lrt_free(r);
+		r = lrt_run_env(work, env, LRT_ARGS("check", "--threshold", "3", policy("service")));
+		cr_expect(lrt_contains(r->out, "rw-workdir") && lrt_contains(r->out, "taken from the environment"), "%s: %s",
+			  dirs[i], r->out);
+		lrt_free(r);
+	}
+	char *state = lrt_fmt("%s/own-state", T);
+	mkdir(state, 0755);
+	char *const env[] = { "PATH=/usr/bin:/bin", env_home, "LANG=C", lrt_fmt("STATE_DIRECTORY=%s", state), NULL };
+	struct lrt_result *r = lrt_run_env(work, env, LRT_ARGS("-p", policy("service"), "--", "sh", "-c",
+							      "echo x > \"$STATE_DIRECTORY/written\""));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect_eq(access(lrt_fmt("%s/written", state), F_OK), 0);
+	lrt_free(r);
+}
