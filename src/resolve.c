@@ -34,6 +34,7 @@ void lr_resolver_init(struct lr_resolver *rs)
 	rs->no_openat2 = false;
 	rs->followed = false;
 	rs->real = NULL;
+	rs->proc_self_read = false;
 }
 
 void lr_resolver_free(struct lr_resolver *rs)
@@ -380,14 +381,37 @@ static int walk(struct lr_resolver *rs, const char *path, struct lr_planted *pla
 	return fd;
 }
 
+/* /proc/self/REST spelt /proc/PID/REST into buf, PID as procfs gives it to this process (which
+ * may differ from getpid() in another PID namespace): the kernel's own link, in a filesystem where
+ * no process can make one, resolved once per compile instead of walked for every path (the
+ * default grants five files there). path itself when it does not start so, or the link is not
+ * procfs's. */
+static const char *proc_self_spelled(struct lr_resolver *rs, const char *path, char *buf, size_t size)
+{
+	if (strncmp(path, "/proc/self/", 11) != 0)
+		return path;
+	if (!rs->proc_self_read) {
+		struct statfs fs;
+		ssize_t n = statfs("/proc", &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC
+				    ? readlink("/proc/self", rs->proc_self, sizeof(rs->proc_self) - 1)
+				    : -1;
+		rs->proc_self[n > 0 && strspn(rs->proc_self, "0123456789") == (size_t)n ? n : 0] = '\0';
+		rs->proc_self_read = true;
+	}
+	if (!rs->proc_self[0] || snprintf(buf, size, "/proc/%s/%s", rs->proc_self, path + 11) >= (int)size)
+		return path;
+	return buf;
+}
+
 int lr_resolve(struct lr_resolver *rs, const char *path, struct lr_planted *planted)
 {
 	rs->followed = false;
 	rs->real = NULL;
 	if (!rs->no_openat2) {
-		int fd = openat2_no_symlinks(AT_FDCWD, path, O_PATH | O_CLOEXEC);
+		const char *spelled = proc_self_spelled(rs, path, rs->real_buf, sizeof(rs->real_buf));
+		int fd = openat2_no_symlinks(AT_FDCWD, spelled, O_PATH | O_CLOEXEC);
 		if (fd >= 0) {
-			rs->real = path;
+			rs->real = spelled;
 			return fd;
 		}
 		if (errno == ENOSYS)

@@ -37,6 +37,10 @@ struct lr_resolver {
 	 * "." or ".." components, as a link's target did. */
 	const char *real;
 	char real_buf[PATH_MAX];
+	/* /proc/self as procfs names it ("1234"), read the first time a path starts with it; "" when
+	 * /proc is not procfs or the link cannot be read (then such paths are walked) */
+	char proc_self[24];
+	bool proc_self_read;
 };
 
 /* Where lr_resolve stopped: the link (its directory's path as reached, and its name) and the
