@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -369,6 +371,14 @@ static bool split_last(const char *path, char *dir, size_t dsize, const char **l
 
 enum { MAX_LINKS = 40 };
 
+static int find_parent(struct lr_resolver *rs, const char *name, size_t n, struct object *o);
+
+static bool in_procfs(int dir)
+{
+	struct statfs fs;
+	return fstatfs(dir, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
+}
+
 /* Opens what path names from base (the target's cwd or dirfd), following a trailing link when
  * follow, but no link planted in a write directory (EPERM). 0, or an errno. */
 static int open_path(struct lr_resolver *rs, int base, const char *path_in, bool follow, struct object *o)
@@ -407,29 +417,30 @@ static int open_path(struct lr_resolver *rs, int base, const char *path_in, bool
 		/* a trailing link: never one the sandbox could have planted */
 		if (in_write_dir(rs, parent) || links >= MAX_LINKS)
 			return links >= MAX_LINKS ? ELOOP : EPERM;
-		ssize_t t = readlinkat(parent, last, path, sizeof(path) - 1);
+		char target[PATH_MAX];
+		ssize_t t = readlinkat(parent, last, target, sizeof(target) - 1);
 		if (t < 0)
 			return errno;
-		path[t] = '\0';
+		target[t] = '\0';
 		close(o->fd);
 		o->fd = -1;
+		if (in_procfs(parent)) { /* /proc/PID/fd/N: the kernel knows where it leads, not its text */
+			o->fd = openat(parent, last, O_PATH | O_CLOEXEC);
+			close(o->parent);
+			o->parent = -1;
+			if (o->fd < 0 || fstat(o->fd, &o->st) < 0)
+				return errno;
+			return S_ISDIR(o->st.st_mode) ? 0 : find_parent(rs, target, (size_t)t, o);
+		}
+		memcpy(path, target, (size_t)t + 1);
 	}
 }
 
-/* The object of an fd form: the target's fd, and, for a non-directory, the directory it is in,
- * found again by the name the kernel gives it (proc_link) and checked to be the same inode. */
-static int open_fd_object(struct lr_resolver *rs, const char *proc_link, struct object *o)
+/* The directory holding o->fd (a non-directory), found by the name the kernel gives it (the text
+ * of a /proc fd link) and checked to hold the same inode: pipes, sockets, memfds and deleted
+ * files have none, and nothing grants them. */
+static int find_parent(struct lr_resolver *rs, const char *name, size_t n, struct object *o)
 {
-	if (fstat(o->fd, &o->st) < 0)
-		return errno;
-	if (S_ISDIR(o->st.st_mode))
-		return 0;
-	char name[PATH_MAX];
-	ssize_t n = readlink(proc_link, name, sizeof(name) - 1);
-	if (n <= 0)
-		return EPERM;
-	name[n] = '\0';
-	/* pipes, sockets, memfds and deleted files have no directory: nothing grants them */
 	if (name[0] != '/' || (n > 10 && strcmp(name + n - 10, " (deleted)") == 0))
 		return EPERM;
 	struct object by_name = { -1, -1, { 0 } };
@@ -442,6 +453,22 @@ static int open_fd_object(struct lr_resolver *rs, const char *proc_link, struct 
 	}
 	object_close(&by_name);
 	return e;
+}
+
+/* The object of an fd form (o->fd: the target's fd, opened through proc_link): a directory is
+ * judged by itself, anything else by the directory its name leads to. */
+static int open_fd_object(struct lr_resolver *rs, const char *proc_link, struct object *o)
+{
+	if (fstat(o->fd, &o->st) < 0)
+		return errno;
+	if (S_ISDIR(o->st.st_mode))
+		return 0;
+	char name[PATH_MAX];
+	ssize_t n = readlink(proc_link, name, sizeof(name) - 1);
+	if (n <= 0)
+		return EPERM;
+	name[n] = '\0';
+	return find_parent(rs, name, (size_t)n, o);
 }
 
 /* ---- helper: the call --------------------------------------------------------------------- */
@@ -482,6 +509,27 @@ static int perform(const struct args *a, const struct object *o, const char *val
 	return rc < 0 ? errno : 0;
 }
 
+/* /proc/self and /proc/thread-self name the caller, not the helper: /proc/TID instead (glibc's
+ * fchmodat(AT_SYMLINK_NOFOLLOW) chmods /proc/self/fd/N of an O_PATH fd). */
+static int own_proc(char *path, size_t size, pid_t tid)
+{
+	static const char *const selves[] = { "/proc/self", "/proc/thread-self" };
+	for (size_t i = 0; i < LR_ARRAY_LEN(selves); i++) {
+		size_t n = strlen(selves[i]);
+		if (strncmp(path, selves[i], n) != 0 || (path[n] != '/' && path[n] != '\0'))
+			continue;
+		char pid[24];
+		int plen = snprintf(pid, sizeof(pid), "/proc/%d", tid);
+		size_t rest = strlen(path + n);
+		if ((size_t)plen + rest >= size)
+			return ENAMETOOLONG;
+		memmove(path + plen, path + n, rest + 1);
+		memcpy(path, pid, (size_t)plen);
+		return 0;
+	}
+	return 0;
+}
+
 static const struct call *call_of(const struct seccomp_notif *req)
 {
 	if (req->data.arch != NATIVE_ARCH)
@@ -504,6 +552,8 @@ bool lr_metadata_answer(struct lr_resolver *rs, int listener, const struct secco
 	const struct call *c = call_of(req);
 	int e = c ? read_args(req, c, &a, value) : EPERM;
 	int base = -1;
+	if (!e && a.has_path)
+		e = own_proc(a.path, sizeof(a.path), (pid_t)req->pid);
 	if (!e) { /* the fd or directory the path starts from, while the target is known alive */
 		pid_t tid = (pid_t)req->pid;
 		if (!(a.has_path && a.path[0] == '/') && (base = open_target_fd(tid, a.dirfd)) < 0)

@@ -550,6 +550,12 @@ int main(int argc, char **argv)
 		int fd = open(arg, O_RDONLY | O_CLOEXEC);
 		return fd < 0 ? report(-1) : report(fsetxattr(fd, "user.landrun", "x", 1, 0));
 	}
+	if (OP("chmod-opath")) { /* chmod /proc/self/fd/N of an O_PATH fd (glibc's lchmod, fchmodat fallbacks) */
+		int fd = open(arg, O_PATH | O_CLOEXEC);
+		char self[64];
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		return fd < 0 ? report(-1) : report(chmod(self, (mode_t)strtoul(argv[3], NULL, 8)));
+	}
 	if (OP("lchown")) /* to the caller's own ids: only the permission to change them is asked */
 		return report(lchown(arg, getuid(), getgid()));
 	if (OP("utime-set")) { /* an explicit time (2001), not now */

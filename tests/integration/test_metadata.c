@@ -111,6 +111,18 @@ Test(metadata, chmod_through_a_link_planted_in_the_write_grant_is_refused)
 	LRT_EXPECT(r, 0, "ok");
 }
 
+/* /proc/self is the command's, not the helper's: the object its fd names is judged */
+Test(metadata, chmod_of_proc_self_fd_judges_the_commands_fd)
+{
+	char *pol = policy("granted");
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "chmod-opath", secret, "644"));
+	DENIED(r, "EPERM", "chmod /proc/self/fd/N of a file outside every grant");
+	cr_expect_eq(mode_of(secret), 0600);
+	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "chmod-opath", mine, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(mine), 0640);
+}
+
 Test(metadata, utimensat_outside_every_grant_is_refused)
 {
 	struct stat before, after;
