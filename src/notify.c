@@ -148,33 +148,46 @@ static _Noreturn void helper_main(const struct lr_sandbox *sb, int sock)
 	_exit(0);
 }
 
+struct start {
+	const struct lr_sandbox *sb;
+	int sock;
+};
+
+/* The intermediate: shares landrun's memory (CLONE_VM, landrun waiting: CLONE_VFORK), so that
+ * only the helper's fork copies it. Its own session, then the helper, then gone: the helper is
+ * re-parented, not the command's child. */
+static int intermediate(void *arg)
+{
+	const struct start *st = arg;
+	setsid();
+	/* CLONE_UNTRACED: under --log-denials the tracer follows the command's forks, not this one */
+	long helper = syscall(SYS_clone, SIGCHLD | CLONE_UNTRACED, 0, 0, 0, 0);
+	if (helper == 0)
+		helper_main(st->sb, st->sock);
+	_exit(helper < 0);
+}
+
+enum { INTERMEDIATE_STACK = 16384 };
+
 int lr_notify_start(const struct lr_sandbox *sb)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
-	/* CLONE_UNTRACED: under --log-denials the tracer follows the command's forks, not this one */
-	long pid = syscall(SYS_clone, SIGCHLD | CLONE_UNTRACED, 0, 0, 0, 0);
+	struct start st = { sb, sv[1] };
+	/* landrun is suspended while the intermediate runs: part of its stack is the intermediate's */
+	_Alignas(16) char stack[INTERMEDIATE_STACK];
+	int pid = clone(intermediate, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | CLONE_UNTRACED | SIGCHLD, &st);
+	int e = errno;
+	close(sv[1]);
 	if (pid < 0) {
-		int e = errno;
 		close(sv[0]);
-		close(sv[1]);
 		errno = e;
 		return -1;
 	}
-	if (pid == 0) {
-		close(sv[0]);
-		/* its own session, and not the command's child: re-parented when this one exits */
-		setsid();
-		long helper = syscall(SYS_clone, SIGCHLD | CLONE_UNTRACED, 0, 0, 0, 0);
-		if (helper == 0)
-			helper_main(sb, sv[1]);
-		_exit(helper < 0);
-	}
-	close(sv[1]);
 	/* reaped at once (ECHILD when SIGCHLD is ignored: then it reaped itself); whether the
 	 * helper runs is known when the listener is sent to it */
-	while (waitpid((pid_t)pid, NULL, 0) < 0 && errno == EINTR)
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	return sv[0];
 }

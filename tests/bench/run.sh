@@ -135,6 +135,15 @@ section "per-syscall cost, ns per call, bare and under landrun -p git" \
 	ioctl-bare "$O/sysloop" ioctl $N :: \
 	ioctl-landrun "$L" --policy "$P/git.ini" --rox "$O" -- "$O/sysloop" ioctl $N
 
+# metadata = granted: a chmod in the write grant answered by the helper, against the same chmod
+# with metadata = any and bare (no target: the ratio is reported)
+section "chmod in the write grant, ns per call: bare, metadata = any, metadata = granted (helper)" \
+	"$O/bench" -V -u ns -n 11 \
+	-r 'chmod-granted/chmod-bare' -r 'chmod-any/chmod-bare' -- \
+	chmod-bare "$O/sysloop" chmod 20000 :: \
+	chmod-any "$L" --policy "$P/git-any.ini" --rox "$O" -- "$O/sysloop" chmod 20000 :: \
+	chmod-granted "$L" --policy "$P/git.ini" --rox "$O" -- "$O/sysloop" chmod 20000
+
 # Landlock path walk: 1001 rules, the granting one 8 levels above the file. The 1-rule run
 # tells the rule count's share from the walk's.
 if "$O/openbench" setup "$T"; then
