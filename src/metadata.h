@@ -5,12 +5,23 @@
 #ifndef LANDRUN_METADATA_H
 #define LANDRUN_METADATA_H
 
+#include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <stdbool.h>
 
 #include "policy.h"
 #include "resolve.h"
 #include "sandbox.h"
+
+/* The architecture the programs judge (seccomp_data.arch); calls of any other are not this
+ * family's (the baseline kills them). */
+#if defined(__x86_64__)
+#define LR_NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define LR_NATIVE_ARCH AUDIT_ARCH_AARCH64
+#else /* an undeclared name: the build stops here on an architecture not listed */
+#define LR_NATIVE_ARCH lr_metadata_knows_x86_64_and_aarch64_only
+#endif
 
 /* The enforced mode (sb->metadata) and its program (sb->metadata_bpf): granted becomes none
  * where no helper can run (the library) or nothing is granted for writing, any where the

@@ -20,11 +20,7 @@
 
 #include "metadata.h"
 
-#if defined(__x86_64__)
-#define NATIVE_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define NATIVE_ARCH AUDIT_ARCH_AARCH64
-#endif
+#define NATIVE_ARCH LR_NATIVE_ARCH
 
 #ifndef SYS_openat2
 #define SYS_openat2 437
@@ -162,9 +158,10 @@ static int intermediate(void *arg)
 	setsid();
 	/* CLONE_UNTRACED: under --log-denials the tracer follows the command's forks, not this one */
 	long helper = syscall(SYS_clone, SIGCHLD | CLONE_UNTRACED, 0, 0, 0, 0);
-	if (helper == 0)
+	if (helper == 0) /* on this stack's copy, in the stack mapping of landrun's main thread: it
+			  * grows below as the helper needs (64 KiB for an xattr value) */
 		helper_main(st->sb, st->sock);
-	_exit(helper < 0);
+	_exit(helper < 0 ? 1 : 0);
 }
 
 enum { INTERMEDIATE_STACK = 16384 };
