@@ -17,6 +17,7 @@
 
 #include "landlock_abi.h"
 #include "names.h"
+#include "notify.h"
 #include "process.h"
 
 #ifndef PR_CAP_AMBIENT
@@ -148,6 +149,10 @@ static int restrict_flags(const struct lr_sandbox *sb, bool all_threads, uint32_
  *  - capabilities, the bounding set before capset (see apply_caps);
  *  - no_new_privs before landlock_restrict_self and seccomp: an unprivileged process needs it
  *    for both (and the capabilities are gone by now), and it keeps exec from gaining privileges;
+ *  - the metadata helper (metadata = granted) after them, with the command's capabilities and
+ *    no_new_privs, and before landlock_restrict_self, outside the command's domain (notify.h);
+ *  - the metadata program right after Landlock: the listener is sent and closed before the
+ *    fds are, and the calls made until the exec are none of its;
  *  - landlock_restrict_self, then close_range: the ruleset fd (and, with defer_close, the rule
  *    fds) must still be open for restrict_self, and close_range is what closes them;
  *  - setsid, which needs none of the above undone;
@@ -165,6 +170,10 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 	*step = "prctl(PR_SET_NO_NEW_PRIVS)";
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
+	int helper = -1;
+	*step = "fork (the metadata helper)";
+	if (sb->metadata == LR_METADATA_GRANTED && (helper = lr_notify_start(sb)) < 0)
+		return -1;
 	if (sb->ruleset_fd >= 0) {
 		uint32_t flags;
 		if (restrict_flags(sb, all_threads, &flags, step))
@@ -174,6 +183,8 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 		if (syscall(LR_SYS_landlock_restrict_self, sb->ruleset_fd, flags) < 0)
 			return -1;
 	}
+	if (sb->metadata != LR_METADATA_ANY && lr_metadata_load(sb, helper, all_threads, step))
+		return -1;
 	*step = "close_range";
 	/* the verified copy is executed after this: it stays open (O_CLOEXEC closes it then) */
 	const struct lr_fd_list keep_lists[] = {

@@ -46,6 +46,7 @@ static const struct check_rule check_rules[] = {
 	{ "rw-git", 20, "run in a copy without .git (git worktree add, git archive), or review .git/hooks and .git/config after the run: Landlock cannot carve .git out of a grant" },
 	{ "best-effort", 20, "min_abi = the oldest Landlock ABI that enforces what matters, or compat = strict" },
 	{ "interpreter-exec", 20, "[exec] allow = the programs themselves, not interpreters or the dynamic loader" },
+	{ "metadata-any", 20, "metadata = granted (the default): chmod, chown, utimes and xattrs only beneath the rw directories" },
 	{ "write-exec", 20, "separate data (rw) from programs (rox), or [exec] allow = none" },
 	{ "abstract-unix-shared", 15, "abstract_unix = isolated" },
 	{ "baseline-except", 15, "remove the exception unless the command cannot work without it" },
@@ -344,6 +345,10 @@ static int check_paths(struct check *c)
 	const struct lr_policy *p = c->p;
 	if (p->fs_any.on)
 		return add(c, "fs-unrestricted", &p->fs_any.at, "the filesystem is not restricted at all");
+	if (p->metadata.is == LR_METADATA_ANY &&
+	    add(c, "metadata-any", &p->metadata.at, "metadata = any: the command can chmod, chown, touch and set "
+		"xattrs on every file the user owns, outside every grant"))
+		return -1;
 	if (!(c->real = lr_arena_alloc(&c->r->arena, (p->paths.len + 1) * sizeof(*c->real))))
 		return lr_fail(c->err, NULL, "out of memory");
 	for (size_t i = 0; i < p->paths.len; i++)

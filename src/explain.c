@@ -34,12 +34,26 @@ static const char *spelled(const char *path, char *buf, size_t size)
 	return lr_policy_quote(path, buf, size) < 0 ? "(a name too long to show)" : buf;
 }
 
+/* What the metadata calls (which Landlock does not check) may change, as enforced. */
+static void explain_metadata(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
+{
+	static const char *const how[] = {
+		[LR_METADATA_GRANTED] = "granted: chmod, chown, utimes and xattr changes only beneath the rw and rwx "
+					"directories (a helper outside the sandbox answers them: seccomp user notification)",
+		[LR_METADATA_ANY] = "any: chmod, chown, utimes and xattr changes are NOT restricted (Landlock does not "
+				    "check them)",
+		[LR_METADATA_NONE] = "none: chmod, chown, utimes and xattr changes fail with EPERM (seccomp)",
+	};
+	setting(out, "metadata", how[sb->metadata], lr_given(&p->metadata));
+}
+
 static void explain_filesystem(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
 	char buf[256];
 	fprintf(out, "[filesystem]\n");
 	if (p->fs_any.on) {
 		setting(out, "unrestricted", "yes: files are NOT restricted", lr_given(&p->fs_any));
+		explain_metadata(out, p, sb);
 		return;
 	}
 	for (size_t i = 0; i < p->paths.len; i++) {
@@ -50,6 +64,7 @@ static void explain_filesystem(FILE *out, const struct lr_policy *p, const struc
 	}
 	fprintf(out, "  enforced rights: %s\n",
 		sb->handled_fs ? lr_fs_rights_str(sb->handled_fs, buf, sizeof(buf)) : "none (NOT restricted)");
+	explain_metadata(out, p, sb);
 }
 
 /* The port rules of ports (struct lr_port_rule) for bind or connect, one line each with its

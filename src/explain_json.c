@@ -160,6 +160,8 @@ static void filesystem(struct json *j, const struct lr_policy *p, const struct l
 	open_(j, "filesystem", '{');
 	boolean(j, "unrestricted", p->fs_any.on);
 	fs_rights(j, "enforced_rights", sb->handled_fs);
+	static const char *const metadata[] = { "granted", "any", "none" };
+	str(j, "metadata", metadata[sb->metadata]);
 	open_(j, "grants", '[');
 	for (size_t i = 0; !p->fs_any.on && i < p->paths.len; i++) {
 		const struct lr_path_rule *r = lr_vec_at(&p->paths, i);

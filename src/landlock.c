@@ -654,6 +654,11 @@ static int add_fs_rules(struct lr_sandbox *sb, const struct lr_policy *p, bool f
 	if (!rc && (sb->handled_fs & LR_FS_RESOLVE_UNIX))
 		rc = add_unix_rules(&c, err);
 	close_held(&c.fds);
+	if (!rc) { /* kept for metadata = granted, whose helper decides by them */
+		lr_vec_free(&sb->write_dirs);
+		sb->write_dirs = c.rs.write_dirs;
+		lr_vec_init(&c.rs.write_dirs, sizeof(struct lr_write_dir));
+	}
 	lr_vec_free(&c.relinked);
 	lr_vec_free(&c.covers);
 	lr_resolver_free(&c.rs);

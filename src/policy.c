@@ -504,6 +504,18 @@ static int key_private_tmp(struct parse_state *st, const char *v, const struct l
 	return parse_flag(st, "private_tmp", v, "yes", "no", &st->p->private_tmp, at);
 }
 
+/* metadata = granted | any | none */
+static int key_metadata(struct parse_state *st, const char *v, const struct lr_origin *at)
+{
+	static const char *const words[] = { "granted", "any", "none" };
+	for (size_t i = 0; i < LR_ARRAY_LEN(words); i++)
+		if (is_word(v, words[i])) {
+			st->p->metadata = (struct lr_metadata_setting){ (enum lr_metadata)i, true, *at };
+			return 0;
+		}
+	return lr_fail(st->err, at, "metadata = \"%s\": expected granted, any or none", v);
+}
+
 static int key_fs_unrestricted(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
 	return parse_flag(st, "unrestricted", v, "yes", "no", &st->p->fs_any, at);
@@ -1134,6 +1146,7 @@ static const struct key_entry keys[] = {
 	{ "filesystem", "dev", key_dev },
 	{ "filesystem", "unrestricted", key_fs_unrestricted },
 	{ "filesystem", "private_tmp", key_private_tmp },
+	{ "filesystem", "metadata", key_metadata },
 	{ "network", "connect_tcp", key_connect_tcp },
 	{ "network", "bind_tcp", key_bind_tcp },
 	{ "network", "udp", key_udp },
@@ -1184,7 +1197,7 @@ static bool key_takes_list(const char *key)
 					      "signals", "new_session", "default", "action", "baseline", "path",
 					      "private_tmp", "timeout", "die_with_parent", "log_denials", "supervise",
 					      "strip_proxy_credentials", "add_command",
-					      "add_libraries" };
+					      "add_libraries", "metadata" };
 	for (size_t i = 0; i < LR_ARRAY_LEN(scalar); i++)
 		if (strcmp(key, scalar[i]) == 0)
 			return false;

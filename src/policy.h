@@ -134,6 +134,17 @@ struct lr_unix_setting {
 	struct lr_origin at;
 };
 
+/* [filesystem] metadata: where chmod, chown, utimes and the xattr calls may change a file.
+ * granted: beneath a directory granted rw or rwx (a helper answers the calls, see notify.h);
+ * any: anywhere Landlock lets the command reach (it does not check these calls); none: nowhere. */
+enum lr_metadata { LR_METADATA_GRANTED = 0, LR_METADATA_ANY, LR_METADATA_NONE };
+
+struct lr_metadata_setting {
+	enum lr_metadata is;
+	bool set;
+	struct lr_origin at;
+};
+
 struct lr_policy {
 	struct lr_arena arena;
 
@@ -147,6 +158,7 @@ struct lr_policy {
 	struct lr_vec paths;         /* struct lr_path_rule */
 	struct lr_flag fs_any;       /* unrestricted = yes: the filesystem is NOT restricted */
 	struct lr_flag private_tmp;  /* a fresh 0700 TMPDIR, removed at the end (supervised) */
+	struct lr_metadata_setting metadata; /* chmod, chown, utimes, xattrs */
 
 	/* [network] */
 	struct lr_vec ports;                     /* struct lr_port_rule */

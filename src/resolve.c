@@ -143,6 +143,15 @@ static int open_root(struct lr_resolver *rs)
 	return 0;
 }
 
+int lr_resolver_beneath(struct lr_resolver *rs, int dir, const struct lr_write_dir **hit)
+{
+	struct stat st;
+	*hit = NULL;
+	if (open_root(rs) < 0 || fstat(dir, &st) < 0)
+		return -1;
+	return beneath_write_dir(rs, dir, &st, hit);
+}
+
 struct walk {
 	struct lr_resolver *rs;
 	int dir;              /* the directory reached (rs->root_fd is never closed here) */

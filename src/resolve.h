@@ -64,6 +64,10 @@ int lr_resolver_add_write_dir(struct lr_resolver *rs, const struct stat *st, con
  * LR_RESOLVE_PLANTED with *planted filled. rs->followed says whether a link was followed. */
 int lr_resolve(struct lr_resolver *rs, const char *path, struct lr_planted *planted);
 
+/* Whether the directory dir (an fd) is a recorded write directory or lies beneath one, by device
+ * and inode walking up with "..": 0 with *hit (NULL when none), or -1 with errno. */
+int lr_resolver_beneath(struct lr_resolver *rs, int dir, const struct lr_write_dir **hit);
+
 /* "rw = /tmp (FILE:LINE)", for messages. Returns buf. */
 const char *lr_write_dir_str(const struct lr_write_dir *d, char *buf, size_t size);
 

@@ -13,6 +13,7 @@
 #include "command.h"
 #include "env.h"
 #include "landlock.h"
+#include "metadata.h"
 #include "process.h"
 #include "sandbox.h"
 #include "seccomp_compile.h"
@@ -23,6 +24,7 @@ void lr_sandbox_init(struct lr_sandbox *sb)
 	*sb = (struct lr_sandbox){ .ruleset_fd = -1, .exec_fd = -1, .tmp = { .fd = -1, .parent_fd = -1 } };
 	lr_vec_init(&sb->notes, sizeof(struct lr_note));
 	lr_vec_init(&sb->libraries, sizeof(const char *));
+	lr_vec_init(&sb->write_dirs, sizeof(struct lr_write_dir));
 }
 
 void lr_sandbox_free(struct lr_sandbox *sb)
@@ -37,6 +39,7 @@ void lr_sandbox_free(struct lr_sandbox *sb)
 	lr_tmpdir_close(&sb->tmp);
 	lr_vec_free(&sb->notes);
 	lr_vec_free(&sb->libraries);
+	lr_vec_free(&sb->write_dirs);
 	lr_arena_free(&sb->arena);
 	sb->ruleset_fd = -1;
 }
@@ -128,7 +131,7 @@ int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const s
 	    lr_sandbox_note(sb, true, "[exec] add_libraries applies to the command landrun runs itself: ignored here"))
 		return lr_fail(err, NULL, "out of memory");
 	if (lr_landlock_compile(sb, p, o, err) || lr_seccomp_compile(sb, p, o && (o->no_prebuilt || o->trace_denials) ? 0 : LR_SECCOMP_PREBUILT, err) ||
-	    lr_process_compile(sb, p, environ, err))
+	    lr_process_compile(sb, p, environ, err) || lr_metadata_compile(sb, p, o, err))
 		return -1;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "policy.h"
+#include "resolve.h"
 #include "tmpdir.h"
 #include "util.h"
 
@@ -40,6 +41,9 @@ struct lr_note {
 	bool warning;     /* printed even without -v */
 };
 
+/* The metadata program: an architecture check and a comparison per syscall number. */
+enum { LR_METADATA_BPF_MAX = 64 };
+
 /* The most files one command needs executable: itself, its ELF interpreter, #! interpreters. */
 enum { LR_EXEC_CHAIN_MAX = 6 };
 
@@ -66,6 +70,15 @@ struct lr_sandbox {
 	bool trace_denials;
 	const struct lr_deny_origin *deny_origins;
 	unsigned ndeny_origins;
+
+	/* [filesystem] metadata as enforced (metadata.h): ANY loads no program; NONE loads
+	 * metadata_bpf, which fails the metadata calls with EPERM; GRANTED loads it answering
+	 * SECCOMP_RET_USER_NOTIF, a helper (notify.h) deciding by write_dirs. */
+	enum lr_metadata metadata;
+	struct sock_filter metadata_bpf[LR_METADATA_BPF_MAX];
+	unsigned short metadata_len;
+	unsigned short metadata_ret; /* index of the RET that answers a metadata call */
+	struct lr_vec write_dirs;    /* struct lr_write_dir: the rw, rwx and private_tmp directories */
 
 	/* process */
 	struct rlimit rlimits[LR_RLIMIT_COUNT];

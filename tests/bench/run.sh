@@ -32,6 +32,9 @@ T=$(mktemp -d /var/tmp/landrun-bench.XXXXXX) || exit 1
 P=$(mktemp -d /var/tmp/landrun-bench-policies.XXXXXX) || exit 1
 trap 'rm -rf "$T" "$P"' EXIT
 cp policies/*.ini "$P/" || exit 1
+for pol in git default; do
+	printf '[policy]\ninclude = %s\n[filesystem]\nmetadata = any\n' "$P/$pol.ini" >"$P/$pol-any.ini" || exit 1
+done
 trap 'exit 130' INT TERM
 status=0
 # landrun runs from the scratch directory: git.ini's rw ${CWD} on the repository would make the
@@ -71,9 +74,11 @@ BWRAP=$(command -v bwrap || echo bwrap)   # bench skips it, with the reason, if 
 startup() {
 	label=$1 dir=$2
 	shift 2
+	# the reference models no metadata helper: it is recorded with metadata = any, and the
+	# helper's cost is the ratio landrun-git/landrun-git-any
 	for pol in git default; do
-		polarg=""
-		[ $pol = git ] && polarg="-p $P/git.ini"
+		polarg="-p $P/default-any.ini"
+		[ $pol = git ] && polarg="-p $P/git-any.ini"
 		# shellcheck disable=SC2086
 		(cd "$dir" && "$@" "$S/refgen" $polarg -- /bin/true) >"$T/ref-$label-$pol.h" &&
 		$CC $CF -I"$R/src" -static-pie -DREF_HEADER="\"$T/ref-$label-$pol.h\"" -o "$S/ref-$label-$pol" \
@@ -83,12 +88,14 @@ startup() {
 	FIGURE_SUFFIX=" ($label)"
 	section "process start-up as $label: /bin/true through each wrapper, us" "$@" \
 		"$S/bench" -n "${ROUNDS:-200}" -b true \
-		-r "landrun-git/ref-git<=1.05" -r "landrun-default/ref-default<=1.05" \
+		-r "landrun-git-any/ref-git<=1.05" -r "landrun-git/landrun-git-any<=1.15" \
+		-r "landrun-default/ref-default<=1.05" \
 		-r 'landrun-git/noop-wrapper' -r 'landrun-git/bwrap' -r 'noop-wrapper/true' -- \
 		true /bin/true :: \
 		noop-wrapper "$S/noop_wrapper" /bin/true :: \
 		ref-git "$S/ref-$label-git" /bin/true :: \
 		landrun-git "$S/landrun" --policy "$P/git.ini" -- /bin/true :: \
+		landrun-git-any "$S/landrun" --policy "$P/git-any.ini" -- /bin/true :: \
 		ref-default "$S/ref-$label-default" /bin/true :: \
 		landrun-default "$S/landrun" -- /bin/true :: \
 		'?bwrap' "$BWRAP" --ro-bind / / /bin/true
@@ -127,6 +134,15 @@ section "per-syscall cost, ns per call, bare and under landrun -p git" \
 	getppid-landrun "$L" --policy "$P/git.ini" --rox "$O" -- "$O/sysloop" getppid $N :: \
 	ioctl-bare "$O/sysloop" ioctl $N :: \
 	ioctl-landrun "$L" --policy "$P/git.ini" --rox "$O" -- "$O/sysloop" ioctl $N
+
+# metadata = granted: a chmod in the write grant answered by the helper, against the same chmod
+# with metadata = any and bare (no target: the ratio is reported)
+section "chmod in the write grant, ns per call: bare, metadata = any, metadata = granted (helper)" \
+	"$O/bench" -V -u ns -n 11 \
+	-r 'chmod-granted/chmod-bare' -r 'chmod-any/chmod-bare' -- \
+	chmod-bare "$O/sysloop" chmod 20000 :: \
+	chmod-any "$L" --policy "$P/git-any.ini" --rox "$O" -- "$O/sysloop" chmod 20000 :: \
+	chmod-granted "$L" --policy "$P/git.ini" --rox "$O" -- "$O/sysloop" chmod 20000
 
 # Landlock path walk: 1001 rules, the granting one 8 levels above the file. The 1-rule run
 # tells the rule count's share from the walk's.

@@ -8,6 +8,7 @@
 #include <linux/seccomp.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -188,6 +189,64 @@ static int race_links(const char *dir, const char *other, int ms, bool swap)
 		waitpid(child, NULL, 0);
 	printf("opened %u refused %u\n", opened, refused);
 	return report(0);
+}
+
+/* chmod-race: one thread keeps rewriting the path buffer (good, then bad) while this one calls
+ * chmod on it n times: the check and the use must see the same path. */
+struct race {
+	char buf[4096];
+	const char *good, *bad;
+	volatile int stop;
+};
+
+static void *rewrite_path(void *arg)
+{
+	struct race *r = arg;
+	size_t lg = strlen(r->good) + 1, lb = strlen(r->bad) + 1;
+	while (!r->stop) {
+		memcpy(r->buf, r->bad, lb);
+		memcpy(r->buf, r->good, lg);
+	}
+	return NULL;
+}
+
+static int chmod_race(const char *good, const char *bad, int n)
+{
+	static struct race r;
+	r.good = good;
+	r.bad = bad;
+	snprintf(r.buf, sizeof(r.buf), "%s", good);
+	pthread_t t;
+	if (pthread_create(&t, NULL, rewrite_path, &r) != 0)
+		return 2;
+	int ok = 0, denied = 0;
+	for (int i = 0; i < n; i++)
+		*(chmod(r.buf, 0644) == 0 ? &ok : &denied) += 1;
+	r.stop = 1;
+	pthread_join(t, NULL);
+	printf("ok %d denied %d\n", ok, denied);
+	return 0;
+}
+
+/* fork-chmod N: N processes, each creating cwd/fN and chmod'ing it at once; 0 when all did. */
+static int fork_chmod(int n)
+{
+	for (int i = 0; i < n; i++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			return 2;
+		if (pid == 0) {
+			char name[32];
+			snprintf(name, sizeof(name), "f%d", i);
+			int fd = open(name, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+			_exit(fd < 0 || chmod(name, 0640) != 0);
+		}
+	}
+	int failed = 0, status;
+	while (wait(&status) > 0)
+		failed += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	printf("failed %d\n", failed);
+	return report(failed ? -1 : 0);
 }
 
 int main(int argc, char **argv)
@@ -482,6 +541,40 @@ int main(int argc, char **argv)
 		while (read(0, &c, 1) > 0)
 			;
 		return 0;
+	}
+	if (OP("fchmod-ro")) { /* opened read-only, then fchmod */
+		int fd = open(arg, O_RDONLY | O_CLOEXEC);
+		return fd < 0 ? report(-1) : report(fchmod(fd, (mode_t)strtoul(argv[3], NULL, 8)));
+	}
+	if (OP("fsetxattr-ro")) {
+		int fd = open(arg, O_RDONLY | O_CLOEXEC);
+		return fd < 0 ? report(-1) : report(fsetxattr(fd, "user.landrun", "x", 1, 0));
+	}
+	if (OP("chmod-opath")) { /* chmod /proc/self/fd/N of an O_PATH fd (glibc's lchmod, fchmodat fallbacks) */
+		int fd = open(arg, O_PATH | O_CLOEXEC);
+		char self[64];
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		return fd < 0 ? report(-1) : report(chmod(self, (mode_t)strtoul(argv[3], NULL, 8)));
+	}
+	if (OP("lchown")) /* to the caller's own ids: only the permission to change them is asked */
+		return report(lchown(arg, getuid(), getgid()));
+	if (OP("utime-set")) { /* an explicit time (2001), not now */
+		struct timespec ts[2] = { { 978307200, 0 }, { 978307200, 0 } };
+		return report(utimensat(AT_FDCWD, arg, ts, 0));
+	}
+	if (OP("chmod-race"))
+		return argc > 4 ? chmod_race(arg, argv[3], atoi(argv[4])) : 2;
+	if (OP("fork-chmod"))
+		return fork_chmod(atoi(arg));
+	if (OP("chmod-wait")) { /* chmod arg, says "ready", waits for EOF on stdin, chmods argv[3] */
+		if (chmod(arg, 0644) != 0)
+			return report(-1);
+		puts("ready");
+		fflush(stdout);
+		char c;
+		while (read(0, &c, 1) > 0)
+			;
+		return report(chmod(argv[3], 0644));
 	}
 	if (OP("race-links") || OP("calm-links"))
 		return argc > 4 ? race_links(arg, argv[3], atoi(argv[4]), OP("race-links")) : 2;

@@ -75,29 +75,50 @@ Test(residual, the_loader_runs_a_readable_file_that_execve_refuses)
 	lrt_free(r);
 }
 
-/* Landlock does not check chmod, utimes or setxattr: a file the user owns, outside every grant. */
-Test(residual, metadata_of_a_file_outside_every_grant_changes)
+/* Landlock does not check chmod, utimes or setxattr. The default (metadata = granted) refuses them
+ * on a file the user owns outside every grant: the residual closed, now an attack that fails. */
+Test(residual, metadata_of_a_file_outside_every_grant_is_refused_by_default)
 {
 	char *f = lrt_fmt("%s/mine", outside);
 	lrt_write(f, "private\n");
 	chmod(f, 0600);
-	struct lrt_result *r = under_default("read", f);
-	cr_expect_eq(r->status, 1, "the file is outside every grant: %s%s", r->out, r->err);
+	struct stat before, st;
+	cr_assert(stat(f, &before) == 0);
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("--rox", lrt_helpers_dir(), "-p", default_ini(), "--", lrt_probe(), "chmod", f, "644"));
+	cr_expect_eq(r->status, 1, "chmod on a file outside every grant: %s%s", r->out, r->err);
 	lrt_free(r);
-	r = lrt_run(work, LRT_ARGS("--rox", lrt_helpers_dir(), "-p", default_ini(), "--", lrt_probe(), "chmod", f, "644"));
-	cr_expect_eq(r->status, 0, "residual gone: chmod on a file outside every grant is refused now (%s); update "
-		     "WHAT THE SANDBOX DOES NOT STOP", r->out);
-	struct stat st;
-	cr_expect(stat(f, &st) == 0 && (st.st_mode & 0777) == 0644, "residual: chmod works on a file outside every grant");
+	cr_expect(stat(f, &st) == 0 && (st.st_mode & 0777) == 0600, "chmod changed a file outside every grant");
+	r = under_default("utime-set", f);
+	cr_expect_eq(r->status, 1, "utimensat on a file outside every grant: %s", r->out);
 	lrt_free(r);
-	r = under_default("utimes", f);
-	cr_expect_eq(r->status, 0, "residual gone: utimes on a file outside every grant is refused now (%s)", r->out);
-	lrt_free(r);
+	cr_expect(stat(f, &st) == 0 && st.st_mtim.tv_sec == before.st_mtim.tv_sec, "utimensat changed a file outside");
 	if (setxattr(f, "user.probe", "1", 1, 0) != 0)
 		return; /* this filesystem has no user xattrs: nothing to show */
 	r = under_default("setxattr", f);
-	cr_expect_eq(r->status, 0, "residual gone: setxattr(user.*) on a file outside every grant is refused now (%s)",
-		     r->out);
+	cr_expect_eq(r->status, 1, "setxattr(user.*) on a file outside every grant: %s", r->out);
+	lrt_free(r);
+	char v[4];
+	cr_expect(getxattr(f, "user.landrun", v, sizeof(v)) < 0, "setxattr changed a file outside every grant");
+}
+
+/* With metadata = any, what Landlock alone leaves: chmod, utimes and setxattr anywhere the user
+ * owns a file. */
+Test(residual, metadata_any_changes_a_file_outside_every_grant)
+{
+	char *f = lrt_fmt("%s/mine", outside);
+	lrt_write(f, "private\n");
+	chmod(f, 0600);
+	char *pol = lrt_fmt("%s/any.ini", T);
+	lrt_write(pol, lrt_fmt("[policy]\ninclude = %s\n[filesystem]\nmetadata = any\nrox = %s\n", default_ini(),
+			       lrt_helpers_dir()));
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "chmod", f, "644"));
+	cr_expect_eq(r->status, 0, "residual gone: chmod under metadata = any is refused now (%s%s); update "
+		     "WHAT THE SANDBOX DOES NOT STOP", r->out, r->err);
+	lrt_free(r);
+	struct stat st;
+	cr_expect(stat(f, &st) == 0 && (st.st_mode & 0777) == 0644, "residual: chmod works on a file outside every grant");
+	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "utimes", f));
+	cr_expect_eq(r->status, 0, "residual gone: utimes under metadata = any is refused now (%s)", r->out);
 	lrt_free(r);
 }
 

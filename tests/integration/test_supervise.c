@@ -632,7 +632,8 @@ Test(supervise, private_tmp_written_by_the_sandbox_is_removed)
 {
 	char *tmp = lrt_fmt("%s/private", T);
 	cr_assert_eq(mkdir(tmp, 0700), 0);
-	struct lr_sandbox *sb = compile(lrt_fmt("rw = %s\n", tmp));
+	/* metadata = any: compiled here as for the library, which runs no metadata helper */
+	struct lr_sandbox *sb = compile(lrt_fmt("rw = %s\nmetadata = any\n", tmp));
 	char *const argv[] = { "/bin/sh", "-c", lrt_fmt("mkdir -p %1$s/a/b && echo x > %1$s/a/b/f && ln -s %2$s %1$s/a/s && chmod 0 %1$s/a && chmod 0 %1$s", tmp, secret), NULL };
 	struct lr_supervise_opts o = { .private_tmp = hold(tmp) };
 	struct sv_shared *sh = run(sb, argv, &o);

@@ -79,6 +79,7 @@ static const struct trigger triggers[] = {
 	{ "best-effort", "[policy]\ncompat = best-effort\n", 2 },
 	{ "interpreter-exec", "[exec]\nallow = /usr/bin\n", 2 },
 	{ "write-exec", "[filesystem]\nrwx = /srv/x\n", 2 },
+	{ "metadata-any", "[filesystem]\nmetadata = any\n", 2 },
 	{ "abstract-unix-shared", "[network]\nabstract_unix = shared\n", 2 },
 	{ "unix-any", "[network]\nunix = any\n", 2 },
 	{ "netlink-broad", "[network]\nnetlink = route sock_diag\n", 2 },

@@ -141,6 +141,8 @@ static struct ut_error_case error_cases[] = {
 	  "t.ini:2: new_session = \"1\": expected yes or no" },
 	{ "bad_isolated_shared_values", "[network]\nabstract_unix = open\n",
 	  "t.ini:2: abstract_unix = \"open\": expected isolated or shared" },
+	{ "bad_metadata_values", "[filesystem]\nmetadata = yes\n",
+	  "t.ini:2: metadata = \"yes\": expected granted, any or none" },
 	{ "bad_isolated_shared_values", "[process]\nsignals = yes\n",
 	  "t.ini:2: signals = \"yes\": expected isolated or shared" },
 	{ "port_errors", "[network]\nconnect_tcp = http\n",
@@ -236,6 +238,7 @@ Test(policy, scalar_keys_refuse_an_empty_value)
 		{ "process", "rlimit_as" },    { "process", "rlimit_cpu" },    { "process", "rlimit_fsize" },
 		{ "process", "rlimit_core" },  { "syscalls", "default" },      { "syscalls", "action" },
 		{ "syscalls", "baseline" },    { "env", "path" },              { "process", "log_denials" },
+		{ "filesystem", "metadata" },
 	};
 	for (size_t i = 0; i < LR_ARRAY_LEN(scalar); i++) {
 		char *text = lrt_fmt("[%s]\n%s =\n", scalar[i][0], scalar[i][1]);
@@ -500,6 +503,20 @@ Test(policy, abstract_unix_and_signals_values)
 	cr_expect(P.abstract_unix_isolated.on);
 	cr_expect_not(P.signals_isolated.on);
 	cr_expect(P.new_session.on);
+}
+
+Test(policy, metadata_values)
+{
+	cr_expect_eq(P.metadata.is, LR_METADATA_GRANTED, "the default");
+	cr_expect_not(P.metadata.set);
+	load_ok("[filesystem]\nmetadata = none\n");
+	cr_expect_eq(P.metadata.is, LR_METADATA_NONE);
+	cr_expect(P.metadata.set);
+	cr_expect_eq(P.metadata.at.line, 2);
+	load_ok("[filesystem]\nmetadata = any\n");
+	cr_expect_eq(P.metadata.is, LR_METADATA_ANY);
+	load_ok("[filesystem]\nmetadata = granted\n");
+	cr_expect_eq(P.metadata.is, LR_METADATA_GRANTED);
 }
 
 /* ---- [process] ----------------------------------------------------------------------------- */

@@ -1,0 +1,584 @@
+/* [filesystem] metadata (see metadata.h).
+ *
+ * The helper's rule for one call: the object is opened by the helper itself, relative to the
+ * target's current directory or directory fd, along a walk that follows no link the sandbox could
+ * have planted (a link in a write directory: resolve.h); it is judged by device and inode, walking
+ * up from the directory holding it (or from itself, a directory) to a write directory; and the
+ * call is then made by the helper on that object (an O_PATH fd), with the arguments it read once
+ * from the target's memory. Nothing the target changes after the read is looked at again, and the
+ * kernel is never asked to go on with the target's own call (SECCOMP_USER_NOTIF_FLAG_CONTINUE
+ * would read the path again from memory the target controls). */
+#include "metadata.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <utime.h>
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+#ifndef SYS_setxattrat
+#define SYS_setxattrat 463
+#endif
+#ifndef SYS_removexattrat
+#define SYS_removexattrat 466
+#endif
+#ifndef XATTR_NAME_MAX
+#define XATTR_NAME_MAX 255
+#endif
+#ifndef XATTR_SIZE_MAX
+#define XATTR_SIZE_MAX 65536
+#endif
+
+#if defined(__x86_64__)
+#define X32_BIT 0x40000000u /* x32 calls: the same numbers with this bit, on the same arch */
+#endif
+#define NATIVE_ARCH LR_NATIVE_ARCH
+
+enum op { OP_CHMOD, OP_CHOWN, OP_UTIMENS, OP_UTIMES, OP_UTIME, OP_SETXATTR, OP_REMOVEXATTR, OP_NOSYS };
+
+/* One call of the family: which argument is what (-1: none). A call without a path argument
+ * acts on its fd (dirfd); one without a dirfd on the current directory. */
+struct call {
+	int nr;
+	enum op op;
+	signed char dirfd, path, val, flags;
+	bool nofollow;
+};
+
+#define CALL(name, op, dirfd, path, val, flags, nofollow) { SYS_##name, op, dirfd, path, val, flags, nofollow }
+static const struct call calls[] = {
+#ifdef SYS_chmod
+	CALL(chmod, OP_CHMOD, -1, 0, 1, -1, false),
+	CALL(chown, OP_CHOWN, -1, 0, 1, -1, false),
+	CALL(lchown, OP_CHOWN, -1, 0, 1, -1, true),
+	CALL(utime, OP_UTIME, -1, 0, 1, -1, false),
+	CALL(utimes, OP_UTIMES, -1, 0, 1, -1, false),
+	CALL(futimesat, OP_UTIMES, 0, 1, 2, -1, false),
+#endif
+	CALL(fchmod, OP_CHMOD, 0, -1, 1, -1, false),
+	CALL(fchmodat, OP_CHMOD, 0, 1, 2, -1, false),
+	CALL(fchmodat2, OP_CHMOD, 0, 1, 2, 3, false),
+	CALL(fchown, OP_CHOWN, 0, -1, 1, -1, false),
+	CALL(fchownat, OP_CHOWN, 0, 1, 2, 4, false),
+	CALL(utimensat, OP_UTIMENS, 0, 1, 2, 3, false),
+	CALL(setxattr, OP_SETXATTR, -1, 0, 1, -1, false),
+	CALL(lsetxattr, OP_SETXATTR, -1, 0, 1, -1, true),
+	CALL(fsetxattr, OP_SETXATTR, 0, -1, 1, -1, false),
+	CALL(removexattr, OP_REMOVEXATTR, -1, 0, 1, -1, false),
+	CALL(lremovexattr, OP_REMOVEXATTR, -1, 0, 1, -1, true),
+	CALL(fremovexattr, OP_REMOVEXATTR, 0, -1, 1, -1, false),
+	/* the *at forms take a struct whose layout grows: refused with ENOSYS, callers fall back */
+	CALL(setxattrat, OP_NOSYS, -1, -1, -1, -1, false),
+	CALL(removexattrat, OP_NOSYS, -1, -1, -1, -1, false),
+};
+#undef CALL
+
+const char *const lr_metadata_calls[] = {
+#ifdef SYS_chmod
+	"chmod", "chown", "lchown", "utime", "utimes", "futimesat",
+#endif
+	"fchmod", "fchmodat", "fchmodat2", "fchown", "fchownat", "utimensat", "setxattr", "lsetxattr",
+	"fsetxattr", "removexattr", "lremovexattr", "fremovexattr", "setxattrat", "removexattrat", NULL,
+};
+
+/* ---- compile ------------------------------------------------------------------------------ */
+
+/* The lowest number of the family: below it (ioctl, socket, clone: the calls other filters check
+ * by argument, so that the kernel's cache cannot answer them) one comparison is paid. */
+static unsigned lowest_nr(void)
+{
+	unsigned lo = ~0u;
+	for (size_t i = 0; i < LR_ARRAY_LEN(calls); i++)
+		if ((unsigned)calls[i].nr < lo)
+			lo = (unsigned)calls[i].nr;
+	return lo;
+}
+
+/* The architecture, the lower bound, one comparison per number (x32's too), then "allow" and the
+ * family's answer. Only loads of nr and arch: the kernel caches its verdict per syscall, so calls
+ * outside the family pay nothing. */
+static int build_program(struct lr_sandbox *sb, uint32_t action)
+{
+	struct sock_filter *f = sb->metadata_bpf;
+	unsigned n = 0, nums = 0;
+	unsigned nr[2 * LR_ARRAY_LEN(calls)];
+	for (size_t i = 0; i < LR_ARRAY_LEN(calls); i++) {
+		nr[nums++] = (unsigned)calls[i].nr;
+#ifdef X32_BIT
+		nr[nums++] = (unsigned)calls[i].nr | X32_BIT;
+#endif
+	}
+	if (nums + 6 > LR_METADATA_BPF_MAX)
+		return -1;
+	unsigned allow = 4 + nums, match = allow + 1;
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0, (unsigned char)(allow - n - 1));
+	n++;
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lowest_nr(), 0, (unsigned char)(allow - n - 1));
+	n++;
+	for (unsigned i = 0; i < nums; i++, n++)
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr[i], (unsigned char)(match - n - 1), 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	sb->metadata_ret = (unsigned short)n;
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, action);
+	sb->metadata_len = (unsigned short)n;
+	return 0;
+}
+
+int lr_metadata_compile(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
+			struct lr_error *err)
+{
+	enum lr_metadata m = p->metadata.is;
+	bool helper_possible = o && (o->in_place || o->supervised);
+	if (!sb->handled_fs && !p->metadata.set) {
+		/* unrestricted = yes, or no Landlock (best-effort): files are not confined, nor their
+		 * metadata, unless the policy says so */
+		m = LR_METADATA_ANY;
+	} else if (m == LR_METADATA_GRANTED && !sb->write_dirs.len) {
+		m = LR_METADATA_NONE; /* nothing to allow: no helper is needed to refuse */
+		if (sb->verbose && lr_sandbox_note(sb, false, "metadata = granted: no directory is granted rw or rwx; "
+						   "metadata changes are refused without a helper"))
+			return lr_fail(err, NULL, "out of memory");
+	} else if (m == LR_METADATA_GRANTED && !helper_possible) {
+		m = LR_METADATA_NONE;
+		if (lr_sandbox_note(sb, false, "metadata = granted: the library runs no helper; chmod, chown, utimes "
+				    "and xattr changes are refused everywhere (as metadata = none)"))
+			return lr_fail(err, NULL, "out of memory");
+	}
+	sb->metadata = m;
+	if (m == LR_METADATA_ANY)
+		return 0;
+	uint32_t action = m == LR_METADATA_NONE ? SECCOMP_RET_ERRNO | EPERM : SECCOMP_RET_USER_NOTIF;
+	if (build_program(sb, action))
+		return lr_fail(err, NULL, "the metadata program does not fit (a build error)");
+	return 0;
+}
+
+/* ---- helper: the arguments ---------------------------------------------------------------- */
+
+/* What the helper read from the target, once. */
+struct args {
+	const struct call *call;
+	int dirfd;          /* AT_FDCWD, or the target's fd */
+	bool has_path;      /* else the object is dirfd itself */
+	bool follow;        /* a trailing link is followed */
+	char path[PATH_MAX];
+	unsigned mode;
+	uid_t uid;
+	gid_t gid;
+	bool times_null;    /* utimes: now */
+	struct timespec times[2];
+	char name[XATTR_NAME_MAX + 1];
+	size_t size;
+	int xflags;
+};
+
+static int read_mem(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): an address in the target, never dereferenced here */
+	struct iovec l = { buf, len }, r = { (void *)(uintptr_t)addr, len };
+	ssize_t n = process_vm_readv(pid, &l, 1, &r, 1, 0);
+	if (n == (ssize_t)len)
+		return 0;
+	return n < 0 && errno != EFAULT ? errno == ESRCH ? ESRCH : EPERM : EFAULT;
+}
+
+/* A NUL-terminated string, page by page (a string at the end of a mapping must not fault the
+ * read of the bytes after it). too_long: the errno when it does not fit. */
+static int read_string(pid_t pid, uint64_t addr, char *buf, size_t cap, int too_long)
+{
+	size_t got = 0;
+	if (!addr)
+		return EFAULT;
+	while (got < cap) {
+		uint64_t at = addr + got;
+		size_t chunk = 4096 - (size_t)(at & 4095);
+		if (chunk > cap - got)
+			chunk = cap - got;
+		int e = read_mem(pid, at, buf + got, chunk);
+		if (e)
+			return e;
+		if (memchr(buf + got, '\0', chunk))
+			return 0;
+		got += chunk;
+	}
+	return too_long;
+}
+
+static int read_times(pid_t pid, const struct call *c, uint64_t addr, struct args *a)
+{
+	a->times_null = !addr;
+	if (!addr)
+		return 0;
+	if (c->op == OP_UTIMENS)
+		return read_mem(pid, addr, a->times, sizeof(a->times));
+	if (c->op == OP_UTIME) {
+		struct utimbuf u = { 0 };
+		int e = read_mem(pid, addr, &u, sizeof(u));
+		a->times[0] = (struct timespec){ u.actime, 0 };
+		a->times[1] = (struct timespec){ u.modtime, 0 };
+		return e;
+	}
+	struct timeval tv[2] = { { 0 } };
+	int e = read_mem(pid, addr, tv, sizeof(tv));
+	for (int i = 0; !e && i < 2; i++) {
+		if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+			return EINVAL;
+		a->times[i] = (struct timespec){ tv[i].tv_sec, tv[i].tv_usec * 1000 };
+	}
+	return e;
+}
+
+/* The AT_* flags of the *at calls: only those the kernel knows for them. */
+static int read_at_flags(const struct call *c, uint64_t flags, struct args *a)
+{
+	unsigned known = AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH;
+	if ((unsigned)flags & ~known)
+		return EINVAL;
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		a->follow = false;
+	if ((flags & AT_EMPTY_PATH) && a->has_path && !a->path[0])
+		a->has_path = false; /* "" with AT_EMPTY_PATH: the fd itself */
+	else if (c->op == OP_UTIMENS && !a->has_path && (flags & AT_SYMLINK_NOFOLLOW))
+		return EINVAL;
+	return 0;
+}
+
+/* Everything the call needs, from the registers and the target's memory. */
+static int read_args(const struct seccomp_notif *req, const struct call *c, struct args *a, char *value)
+{
+	const __u64 *arg = req->data.args;
+	pid_t pid = (pid_t)req->pid;
+	a->call = c;
+	a->dirfd = c->dirfd >= 0 ? (int)arg[c->dirfd] : AT_FDCWD;
+	a->follow = !c->nofollow;
+	a->has_path = c->path >= 0 && !(c->op == OP_UTIMENS && !arg[c->path]);
+	int e = a->has_path ? read_string(pid, arg[c->path], a->path, sizeof(a->path), ENAMETOOLONG) : 0;
+	if (!e && c->flags >= 0)
+		e = read_at_flags(c, arg[c->flags], a);
+	if (!e && a->has_path && !a->path[0])
+		e = ENOENT;
+	if (e)
+		return e;
+	switch (c->op) {
+	case OP_CHMOD:
+		a->mode = (unsigned)arg[c->val] & 07777;
+		return 0;
+	case OP_CHOWN:
+		a->uid = (uid_t)arg[c->val];
+		a->gid = (gid_t)arg[c->val + 1];
+		return 0;
+	case OP_UTIMENS:
+	case OP_UTIMES:
+	case OP_UTIME:
+		return read_times(pid, c, arg[c->val], a);
+	case OP_SETXATTR:
+		a->size = (size_t)arg[c->val + 2];
+		a->xflags = (int)arg[c->val + 3];
+		if (a->size > XATTR_SIZE_MAX)
+			return E2BIG;
+		if (a->size && (e = read_mem(pid, arg[c->val + 1], value, a->size)))
+			return e;
+		return read_string(pid, arg[c->val], a->name, sizeof(a->name), ERANGE);
+	case OP_REMOVEXATTR:
+		return read_string(pid, arg[c->val], a->name, sizeof(a->name), ERANGE);
+	case OP_NOSYS:
+		break;
+	}
+	return ENOSYS;
+}
+
+/* ---- helper: the object ------------------------------------------------------------------- */
+
+/* The target's directory fd or current directory (tid: the calling thread's), opened O_PATH. */
+static int open_target_fd(pid_t tid, int fd)
+{
+	char proc[64];
+	if (fd == AT_FDCWD)
+		snprintf(proc, sizeof(proc), "/proc/%d/cwd", tid);
+	else if (fd < 0)
+		return errno = EBADF, -1;
+	else
+		snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", tid, fd);
+	int o = open(proc, O_PATH | O_CLOEXEC);
+	if (o < 0 && errno == ENOENT)
+		errno = EBADF;
+	return o;
+}
+
+static bool in_write_dir(struct lr_resolver *rs, int dir)
+{
+	const struct lr_write_dir *hit = NULL;
+	return lr_resolver_beneath(rs, dir, &hit) == 0 && hit;
+}
+
+/* What was opened: the object, and the directory it was found in (-1 for a directory, which is
+ * judged by itself). */
+struct object {
+	int fd, parent;
+	struct stat st;
+};
+
+static void object_close(struct object *o)
+{
+	if (o->fd >= 0)
+		close(o->fd);
+	if (o->parent >= 0)
+		close(o->parent);
+	o->fd = o->parent = -1;
+}
+
+/* Splits path into its directory (in dir) and last name; false when the path names a directory
+ * by its form (trailing /, "." or ".."): then it is resolved whole. */
+static bool split_last(const char *path, char *dir, size_t dsize, const char **last)
+{
+	size_t len = strlen(path);
+	if (!len || path[len - 1] == '/')
+		return false;
+	const char *slash = strrchr(path, '/');
+	*last = slash ? slash + 1 : path;
+	if (strcmp(*last, ".") == 0 || strcmp(*last, "..") == 0)
+		return false;
+	size_t dlen = slash ? (size_t)(slash - path) : 0;
+	if (slash && dlen == 0)
+		dlen = 1; /* "/name" */
+	if (!slash) {
+		snprintf(dir, dsize, ".");
+		return true;
+	}
+	memcpy(dir, path, dlen);
+	dir[dlen] = '\0';
+	return true;
+}
+
+enum { MAX_LINKS = 40 };
+
+static int find_parent(struct lr_resolver *rs, const char *name, size_t n, struct object *o);
+
+static bool in_procfs(int dir)
+{
+	struct statfs fs;
+	return fstatfs(dir, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
+}
+
+/* Opens what path names from base (the target's cwd or dirfd), following a trailing link when
+ * follow, but no link planted in a write directory (EPERM). 0, or an errno. */
+static int open_path(struct lr_resolver *rs, int base, const char *path_in, bool follow, struct object *o)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	snprintf(path, sizeof(path), "%s", path_in);
+	int cur = base;
+	for (unsigned links = 0;; links++) {
+		struct lr_planted planted;
+		const char *last;
+		if (path[0] != '/' && fchdir(cur) < 0)
+			return errno;
+		if (!split_last(path, dir, sizeof(dir), &last)) {
+			int fd = lr_resolve(rs, path, &planted);
+			if (fd == LR_RESOLVE_PLANTED)
+				return EPERM;
+			if (fd < 0)
+				return errno;
+			o->fd = fd;
+			return fstat(fd, &o->st) < 0 ? errno : S_ISDIR(o->st.st_mode) ? 0 : ENOTDIR;
+		}
+		int parent = lr_resolve(rs, dir, &planted);
+		if (parent == LR_RESOLVE_PLANTED)
+			return EPERM;
+		if (parent < 0)
+			return errno;
+		if (o->parent >= 0)
+			close(o->parent);
+		o->parent = parent;
+		cur = parent;
+		o->fd = openat(parent, last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (o->fd < 0 || fstat(o->fd, &o->st) < 0)
+			return errno;
+		if (!S_ISLNK(o->st.st_mode) || !follow)
+			return 0;
+		/* a trailing link: never one the sandbox could have planted */
+		if (in_write_dir(rs, parent) || links >= MAX_LINKS)
+			return links >= MAX_LINKS ? ELOOP : EPERM;
+		char target[PATH_MAX];
+		ssize_t t = readlinkat(parent, last, target, sizeof(target) - 1);
+		if (t < 0)
+			return errno;
+		target[t] = '\0';
+		close(o->fd);
+		o->fd = -1;
+		if (in_procfs(parent)) { /* /proc/PID/fd/N: the kernel knows where it leads, not its text */
+			o->fd = openat(parent, last, O_PATH | O_CLOEXEC);
+			close(o->parent);
+			o->parent = -1;
+			if (o->fd < 0 || fstat(o->fd, &o->st) < 0)
+				return errno;
+			return S_ISDIR(o->st.st_mode) ? 0 : find_parent(rs, target, (size_t)t, o);
+		}
+		memcpy(path, target, (size_t)t + 1);
+	}
+}
+
+/* The directory holding o->fd (a non-directory), found by the name the kernel gives it (the text
+ * of a /proc fd link) and checked to hold the same inode: pipes, sockets, memfds and deleted
+ * files have none, and nothing grants them. */
+static int find_parent(struct lr_resolver *rs, const char *name, size_t n, struct object *o)
+{
+	if (name[0] != '/' || (n > 10 && strcmp(name + n - 10, " (deleted)") == 0))
+		return EPERM;
+	struct object by_name = { -1, -1, { 0 } };
+	int e = open_path(rs, -1, name, false, &by_name);
+	if (!e && (by_name.st.st_dev != o->st.st_dev || by_name.st.st_ino != o->st.st_ino))
+		e = EPERM; /* renamed meanwhile: fail rather than guess */
+	if (!e) {
+		o->parent = by_name.parent;
+		by_name.parent = -1;
+	}
+	object_close(&by_name);
+	return e;
+}
+
+/* The object of an fd form (o->fd: the target's fd, opened through proc_link): a directory is
+ * judged by itself, anything else by the directory its name leads to. */
+static int open_fd_object(struct lr_resolver *rs, const char *proc_link, struct object *o)
+{
+	if (fstat(o->fd, &o->st) < 0)
+		return errno;
+	if (S_ISDIR(o->st.st_mode))
+		return 0;
+	char name[PATH_MAX];
+	ssize_t n = readlink(proc_link, name, sizeof(name) - 1);
+	if (n <= 0)
+		return EPERM;
+	name[n] = '\0';
+	return find_parent(rs, name, (size_t)n, o);
+}
+
+/* ---- helper: the call --------------------------------------------------------------------- */
+
+static int perform(const struct args *a, const struct object *o, const char *value)
+{
+	char self[64];
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", o->fd);
+	bool link = S_ISLNK(o->st.st_mode);
+	int rc;
+	switch (a->call->op) {
+	case OP_CHMOD:
+		if (link)
+			return EOPNOTSUPP;
+		rc = fchmodat(AT_FDCWD, self, a->mode, 0);
+		break;
+	case OP_CHOWN:
+		rc = fchownat(o->fd, "", a->uid, a->gid, AT_EMPTY_PATH);
+		break;
+	case OP_UTIMENS:
+	case OP_UTIMES:
+	case OP_UTIME:
+		rc = utimensat(o->fd, "", a->times_null ? NULL : a->times, AT_EMPTY_PATH);
+		break;
+	case OP_SETXATTR:
+		if (link)
+			return EPERM;
+		rc = setxattr(self, a->name, value, a->size, a->xflags);
+		break;
+	case OP_REMOVEXATTR:
+		if (link)
+			return EPERM;
+		rc = removexattr(self, a->name);
+		break;
+	default:
+		return ENOSYS;
+	}
+	return rc < 0 ? errno : 0;
+}
+
+/* /proc/self and /proc/thread-self name the caller, not the helper: /proc/TID instead (glibc's
+ * fchmodat(AT_SYMLINK_NOFOLLOW) chmods /proc/self/fd/N of an O_PATH fd). */
+static int own_proc(char *path, size_t size, pid_t tid)
+{
+	static const char *const selves[] = { "/proc/self", "/proc/thread-self" };
+	for (size_t i = 0; i < LR_ARRAY_LEN(selves); i++) {
+		size_t n = strlen(selves[i]);
+		if (strncmp(path, selves[i], n) != 0 || (path[n] != '/' && path[n] != '\0'))
+			continue;
+		char pid[24];
+		int plen = snprintf(pid, sizeof(pid), "/proc/%d", tid);
+		size_t rest = strlen(path + n);
+		if ((size_t)plen + rest >= size)
+			return ENAMETOOLONG;
+		memmove(path + plen, path + n, rest + 1);
+		memcpy(path, pid, (size_t)plen);
+		return 0;
+	}
+	return 0;
+}
+
+static const struct call *call_of(const struct seccomp_notif *req)
+{
+	if (req->data.arch != NATIVE_ARCH)
+		return NULL;
+	for (size_t i = 0; i < LR_ARRAY_LEN(calls); i++)
+		if (calls[i].nr == req->data.nr)
+			return &calls[i];
+	return NULL; /* x32, or a number this helper does not know: refused */
+}
+
+bool lr_metadata_answer(struct lr_resolver *rs, int listener, const struct seccomp_notif *req,
+			struct seccomp_notif_resp *resp)
+{
+	static const char no_value[1] = { 0 };
+	char value[XATTR_SIZE_MAX];
+	struct args a = { 0 };
+	struct object o = { -1, -1, { 0 } };
+	char proc_link[64] = "";
+	*resp = (struct seccomp_notif_resp){ .id = req->id };
+	const struct call *c = call_of(req);
+	int e = c ? read_args(req, c, &a, value) : EPERM;
+	int base = -1;
+	if (!e && a.has_path)
+		e = own_proc(a.path, sizeof(a.path), (pid_t)req->pid);
+	if (!e) { /* the fd or directory the path starts from, while the target is known alive */
+		pid_t tid = (pid_t)req->pid;
+		if (!(a.has_path && a.path[0] == '/') && (base = open_target_fd(tid, a.dirfd)) < 0)
+			e = errno;
+		if (!a.has_path)
+			snprintf(proc_link, sizeof(proc_link), "/proc/%d/fd/%d", tid, a.dirfd);
+	}
+	/* Everything read from the target is in this process now: the target still being the one
+	 * that made the call (its pid not reused) makes the reads its own. */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0) {
+		if (base >= 0)
+			close(base);
+		return false;
+	}
+	if (!e && a.has_path) {
+		e = open_path(rs, base, a.path, a.follow, &o);
+	} else if (!e) {
+		o.fd = base;
+		base = -1;
+		e = open_fd_object(rs, proc_link, &o);
+	}
+	if (!e && !in_write_dir(rs, S_ISDIR(o.st.st_mode) ? o.fd : o.parent))
+		e = EPERM;
+	if (!e)
+		e = perform(&a, &o, a.call->op == OP_SETXATTR && a.size ? value : no_value);
+	object_close(&o);
+	if (base >= 0)
+		close(base);
+	resp->error = e ? -e : 0;
+	return true;
+}

@@ -1,0 +1,42 @@
+/* [filesystem] metadata: the calls that change a file's metadata (mode, owner, times, extended
+ * attributes), which Landlock does not check. Compile step: the seccomp program that refuses
+ * them (none) or hands them to the helper (granted, see notify.h). Helper side: the decision for
+ * one notified call, and the call performed on the object the helper opened itself. */
+#ifndef LANDRUN_METADATA_H
+#define LANDRUN_METADATA_H
+
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <stdbool.h>
+
+#include "policy.h"
+#include "resolve.h"
+#include "sandbox.h"
+
+/* The architecture the programs judge (seccomp_data.arch); calls of any other are not this
+ * family's (the baseline kills them). */
+#if defined(__x86_64__)
+#define LR_NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define LR_NATIVE_ARCH AUDIT_ARCH_AARCH64
+#else /* an undeclared name: the build stops here on an architecture not listed */
+#define LR_NATIVE_ARCH lr_metadata_knows_x86_64_and_aarch64_only
+#endif
+
+/* The enforced mode (sb->metadata) and its program (sb->metadata_bpf): granted becomes none
+ * where no helper can run (the library) or nothing is granted for writing, any where the
+ * filesystem is not restricted and the policy does not say otherwise. Notes say why. */
+int lr_metadata_compile(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
+			struct lr_error *err);
+
+/* The syscall names of the family, NULL-terminated (for --explain and the documentation). */
+extern const char *const lr_metadata_calls[];
+
+/* Helper side. rs holds the write directories (rs->write_dirs); listener is the notification
+ * fd (for SECCOMP_IOCTL_NOTIF_ID_VALID). Fills resp for req: the call performed by the helper
+ * on what it opened (its result), or refused (EPERM; EACCES where the kernel would say so).
+ * Returns false when the target is gone (no answer is needed). Changes the helper's cwd. */
+bool lr_metadata_answer(struct lr_resolver *rs, int listener, const struct seccomp_notif *req,
+			struct seccomp_notif_resp *resp);
+
+#endif

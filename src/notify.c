@@ -1,0 +1,258 @@
+/* The metadata helper and the loading of the metadata program (see notify.h). */
+#include "notify.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "metadata.h"
+
+#define NATIVE_ARCH LR_NATIVE_ARCH
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+/* ---- the helper's own confinement --------------------------------------------------------- */
+
+/* What the helper's loop calls, and nothing else: everything else kills it (and a dead helper
+ * fails every notified call). No exec, no socket, no signal to anyone, no ptrace. */
+static const int helper_calls[] = {
+#ifdef SYS_poll
+	SYS_poll,
+#endif
+#ifdef SYS_readlink
+	SYS_readlink,
+#endif
+	SYS_ppoll, SYS_ioctl, SYS_process_vm_readv, SYS_openat, SYS_openat2, SYS_close, SYS_newfstatat,
+	SYS_fstat, SYS_statx, SYS_fstatfs, SYS_readlinkat, SYS_fchdir, SYS_fchmodat, SYS_fchownat,
+	SYS_utimensat, SYS_setxattr, SYS_removexattr, SYS_exit_group, SYS_exit, SYS_rt_sigreturn,
+	SYS_restart_syscall, SYS_brk, SYS_munmap,
+};
+
+enum { HELPER_BPF_MAX = 64 };
+
+static int confine_helper(void)
+{
+	struct sock_filter f[HELPER_BPF_MAX];
+	unsigned n = 0, nums = LR_ARRAY_LEN(helper_calls);
+	unsigned kill = 3 + nums, allow = kill + 1;
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0, (unsigned char)(kill - n - 1));
+	n++;
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	for (unsigned i = 0; i < nums; i++, n++)
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)helper_calls[i],
+						    (unsigned char)(allow - n - 1), 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { .len = (unsigned short)n, .filter = f };
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+/* ---- the helper --------------------------------------------------------------------------- */
+
+/* The listener, sent by the process that becomes the command; -1 when it sent none. */
+static int receive_listener(int sock)
+{
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	ssize_t n;
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -1;
+	int fd;
+	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return fd;
+}
+
+/* The notification's size as this kernel writes it must fit what the helper reads into. */
+static bool sizes_fit(void)
+{
+	struct seccomp_notif_sizes sz;
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
+		return false;
+	return sz.seccomp_notif <= sizeof(struct seccomp_notif) && sz.seccomp_notif_resp <= sizeof(struct seccomp_notif_resp);
+}
+
+static void serve(struct lr_resolver *rs, int listener)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = listener, .events = POLLIN };
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (!(pfd.revents & POLLIN)) {
+			if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
+				return; /* no process of the sandbox is left */
+			continue;
+		}
+		struct seccomp_notif req;
+		memset(&req, 0, sizeof(req)); /* the kernel refuses a buffer that is not zeroed */
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue; /* the caller is gone already */
+			return;
+		}
+		struct seccomp_notif_resp resp;
+		if (lr_metadata_answer(rs, listener, &req, &resp))
+			ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp); /* ENOENT: the caller died meanwhile */
+	}
+}
+
+static _Noreturn void helper_main(const struct lr_sandbox *sb, int sock)
+{
+	prctl(PR_SET_NAME, "landrun-notify", 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* its /proc is root's: nothing reads its memory */
+	/* nothing of landrun's: not the terminal, not a pipe whose reader waits for EOF */
+	if (sock > 0)
+		syscall(SYS_close_range, 0, (unsigned)sock - 1, 0);
+	syscall(SYS_close_range, (unsigned)sock + 1, ~0U, 0);
+	int listener = receive_listener(sock);
+	close(sock);
+	if (listener < 0 || !sizes_fit() || confine_helper() < 0)
+		_exit(0); /* every notified call fails with ENOSYS from here on */
+	struct lr_resolver rs;
+	lr_resolver_init(&rs);
+	rs.write_dirs = sb->write_dirs; /* read only: the copy this fork was given */
+	serve(&rs, listener);
+	_exit(0);
+}
+
+struct start {
+	const struct lr_sandbox *sb;
+	int sock;
+};
+
+/* The intermediate: shares landrun's memory (CLONE_VM, landrun waiting: CLONE_VFORK), so that
+ * only the helper's fork copies it. Its own session, then the helper, then gone: the helper is
+ * re-parented, not the command's child. */
+static int intermediate(void *arg)
+{
+	const struct start *st = arg;
+	setsid();
+	/* CLONE_UNTRACED: under --log-denials the tracer follows the command's forks, not this one */
+	long helper = syscall(SYS_clone, SIGCHLD | CLONE_UNTRACED, 0, 0, 0, 0);
+	if (helper == 0) /* on this stack's copy, in the stack mapping of landrun's main thread: it
+			  * grows below as the helper needs (64 KiB for an xattr value) */
+		helper_main(st->sb, st->sock);
+	_exit(helper < 0 ? 1 : 0);
+}
+
+enum { INTERMEDIATE_STACK = 16384 };
+
+int lr_notify_start(const struct lr_sandbox *sb)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	struct start st = { sb, sv[1] };
+	/* landrun is suspended while the intermediate runs: part of its stack is the intermediate's */
+	_Alignas(16) char stack[INTERMEDIATE_STACK];
+	int pid = clone(intermediate, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | CLONE_UNTRACED | SIGCHLD, &st);
+	int e = errno;
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		errno = e;
+		return -1;
+	}
+	/* reaped at once (ECHILD when SIGCHLD is ignored: then it reaped itself); whether the
+	 * helper runs is known when the listener is sent to it */
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return sv[0];
+}
+
+/* ---- the command's side ------------------------------------------------------------------- */
+
+static int send_listener(int sock, int listener)
+{
+	char byte = 0;
+	struct iovec iov = { &byte, 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	memset(&u, 0, sizeof(u));
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &listener, sizeof(listener));
+	ssize_t n;
+	while ((n = sendmsg(sock, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+		;
+	return n == 1 ? 0 : -1;
+}
+
+static long load(const struct sock_filter *f, unsigned short len, unsigned long flags)
+{
+	/* the kernel only reads the program: the cast drops const for the uapi struct */
+	struct sock_fprog prog = { .len = len, .filter = (struct sock_filter *)f };
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+}
+
+/* The same program answering EPERM where it would notify. */
+static long load_refusing(const struct lr_sandbox *sb, unsigned long flags)
+{
+	struct sock_filter f[LR_METADATA_BPF_MAX];
+	memcpy(f, sb->metadata_bpf, sb->metadata_len * sizeof(f[0]));
+	f[sb->metadata_ret].k = SECCOMP_RET_ERRNO | EPERM;
+	return load(f, sb->metadata_len, flags);
+}
+
+int lr_metadata_load(const struct lr_sandbox *sb, int helper_sock, bool all_threads, const char **step)
+{
+	unsigned long tsync = all_threads ? SECCOMP_FILTER_FLAG_TSYNC : 0;
+	*step = "seccomp(SECCOMP_SET_MODE_FILTER)";
+	if (helper_sock < 0) {
+		long rc = load(sb->metadata_bpf, sb->metadata_len, tsync);
+		if (rc > 0)
+			errno = EBUSY;
+		return rc != 0 ? -1 : 0;
+	}
+	*step = "seccomp(SECCOMP_SET_MODE_FILTER)"; /* with SECCOMP_FILTER_FLAG_NEW_LISTENER */
+	long listener = load(sb->metadata_bpf, sb->metadata_len, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+	int rc = 0;
+	if (listener < 0 && errno == EBUSY)
+		rc = load_refusing(sb, 0) == 0 ? 0 : -1; /* an outer listener: refuse, fail closed */
+	else if (listener < 0)
+		rc = -1;
+	int e = errno;
+	if (listener >= 0) {
+		*step = "sendmsg (the seccomp listener to the metadata helper, which is not running)";
+		rc = send_listener(helper_sock, (int)listener);
+		e = errno;
+		close((int)listener);
+	}
+	close(helper_sock);
+	errno = e;
+	return rc;
+}

@@ -1,0 +1,270 @@
+/* [filesystem] metadata: chmod, chown, utimes and xattr changes. Landlock does not check them;
+ * with metadata = granted (the default) a helper outside the sandbox performs them only beneath
+ * the rw and rwx directories. Each attack asserts the file's mode, times or xattrs unchanged,
+ * beside a granted twin that works. The file outside every grant stands in for /etc/shadow: run
+ * as root it is root's, and root without capabilities could chmod it before. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char *T, *work, *outside, *secret, *mine;
+static void setup(void)
+{
+	T = lrt_mkdtemp("/var/tmp");
+	work = lrt_fmt("%s/work", T);
+	outside = lrt_fmt("%s/outside", T);
+	secret = lrt_fmt("%s/secret", outside);
+	mine = lrt_fmt("%s/mine", work);
+	cr_assert(mkdir(work, 0755) == 0 && mkdir(outside, 0755) == 0 && mkdir(lrt_fmt("%s/pol", T), 0755) == 0);
+	lrt_write(secret, "hash\n");
+	lrt_write(mine, "mine\n");
+	chmod(secret, 0600);
+	chmod(mine, 0600);
+}
+static void teardown(void) { lrt_rmrf(T); free(T); }
+TestSuite(metadata, .init = setup, .fini = teardown);
+
+static unsigned mode_of(const char *path)
+{
+	struct stat st;
+	cr_assert(lstat(path, &st) == 0, "%s: %s", path, strerror(errno));
+	return st.st_mode & 07777;
+}
+
+/* The probe under the staged default policy (metadata = granted by default), from work. */
+static struct lrt_result *under_default(const char *const probe_args[])
+{
+	const char *args[16] = { "--rox", lrt_helpers_dir(), "-p", lrt_fmt("%s/default.ini", lrt_policies()), "--",
+				 lrt_probe() };
+	size_t n = 6;
+	for (size_t i = 0; probe_args[i] && n < LRT_LEN(args) - 1; i++)
+		args[n++] = probe_args[i];
+	args[n] = NULL;
+	return lrt_run(work, args);
+}
+
+/* A policy: base.ini, the helpers, rw = ${CWD}, ro = outside, and metadata = mode. */
+static char *policy(const char *mode)
+{
+	return lrt_policy(lrt_fmt("%s/pol", T), mode,
+			  lrt_fmt("[filesystem]\nrw = ${CWD}\nro = %s\nmetadata = %s\n", outside, mode));
+}
+
+#define DENIED(r, errname, what)                                                                          \
+	do {                                                                                              \
+		cr_expect_eq((r)->status, 1, "%s: status %d: %s%s", what, (r)->status, (r)->out, (r)->err);  \
+		cr_expect(lrt_contains((r)->out, "denied " errname), "%s: %s%s", what, (r)->out, (r)->err); \
+		lrt_free(r);                                                                              \
+	} while (0)
+
+Test(metadata, chmod_outside_every_grant_is_refused_and_in_the_grant_performed)
+{
+	struct lrt_result *r = under_default(LRT_ARGS("chmod", secret, "644"));
+	DENIED(r, "EPERM", "chmod outside every grant");
+	cr_expect_eq(mode_of(secret), 0600, "the file outside every grant changed mode");
+	r = under_default(LRT_ARGS("chmod", mine, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(mine), 0640, "chmod in the write grant was not performed");
+	r = under_default(LRT_ARGS("chmod", "mine", "604")); /* relative: the command's cwd */
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(mine), 0604);
+}
+
+Test(metadata, fchmod_of_a_file_opened_read_only_under_an_ro_grant_is_refused)
+{
+	char *pol = policy("granted");
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "read", secret));
+	LRT_EXPECT(r, 0, "ok"); /* the ro grant opens it */
+	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "fchmod-ro", secret, "644"));
+	DENIED(r, "EPERM", "fchmod of a file opened read-only under ro");
+	cr_expect_eq(mode_of(secret), 0600);
+	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "fchmod-ro", mine, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(mine), 0640);
+}
+
+Test(metadata, chmod_through_a_link_planted_in_the_write_grant_is_refused)
+{
+	char *link = lrt_fmt("%s/link", work), *into = lrt_fmt("%s/into", T);
+	cr_assert(symlink(secret, link) == 0 && symlink(mine, into) == 0);
+	struct lrt_result *r = under_default(LRT_ARGS("chmod", link, "644"));
+	DENIED(r, "EPERM", "chmod through a link planted in the write grant");
+	cr_expect_eq(mode_of(secret), 0600, "the link's target outside the grant changed mode");
+	/* twin: a link outside the write grants, leading into one, is followed */
+	r = under_default(LRT_ARGS("chmod", into, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(mine), 0640);
+	/* the link itself, not followed, is the grant's */
+	r = under_default(LRT_ARGS("lchown", link));
+	LRT_EXPECT(r, 0, "ok");
+}
+
+/* /proc/self is the command's, not the helper's: the object its fd names is judged */
+Test(metadata, chmod_of_proc_self_fd_judges_the_commands_fd)
+{
+	char *pol = policy("granted");
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "chmod-opath", secret, "644"));
+	DENIED(r, "EPERM", "chmod /proc/self/fd/N of a file outside every grant");
+	cr_expect_eq(mode_of(secret), 0600);
+	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "chmod-opath", mine, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(mine), 0640);
+}
+
+Test(metadata, utimensat_outside_every_grant_is_refused)
+{
+	struct stat before, after;
+	cr_assert(stat(secret, &before) == 0);
+	struct lrt_result *r = under_default(LRT_ARGS("utime-set", secret));
+	DENIED(r, "EPERM", "utimensat outside every grant");
+	cr_assert(stat(secret, &after) == 0);
+	cr_expect_eq(after.st_mtim.tv_sec, before.st_mtim.tv_sec, "the file outside every grant got a new mtime");
+	cr_expect_eq(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+	r = under_default(LRT_ARGS("utime-set", mine));
+	LRT_EXPECT(r, 0, "ok");
+	cr_assert(stat(mine, &after) == 0);
+	cr_expect_eq(after.st_mtim.tv_sec, 978307200, "utimensat in the write grant was not performed");
+}
+
+Test(metadata, setxattr_outside_every_grant_is_refused)
+{
+	if (setxattr(mine, "user.setup", "1", 1, 0) != 0)
+		cr_skip_test("%s has no user extended attributes: %s", T, strerror(errno));
+	char v[8];
+	struct lrt_result *r = under_default(LRT_ARGS("setxattr", secret));
+	DENIED(r, "EPERM", "setxattr outside every grant");
+	cr_expect(getxattr(secret, "user.landrun", v, sizeof(v)) < 0 && errno == ENODATA, "the xattr was set outside");
+	char *pol = policy("granted");
+	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "fsetxattr-ro", secret));
+	DENIED(r, "EPERM", "fsetxattr on a file opened read-only under ro");
+	cr_expect(getxattr(secret, "user.landrun", v, sizeof(v)) < 0 && errno == ENODATA);
+	r = under_default(LRT_ARGS("setxattr", mine));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(getxattr(mine, "user.landrun", v, sizeof(v)), 1, "setxattr in the write grant was not performed");
+}
+
+/* A second thread rewrites the path between the grant's file and the secret while the first
+ * calls chmod: the helper reads the path once, and performs the call on what it judged. */
+Test(metadata, a_thread_rewriting_the_path_never_changes_the_file_outside)
+{
+	for (int round = 0; round < 3; round++) {
+		chmod(mine, 0600);
+		struct lrt_result *r = under_default(LRT_ARGS("chmod-race", mine, secret, "2000"));
+		cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+		int ok = -1, denied = -1;
+		cr_expect(sscanf(r->out, "ok %d denied %d", &ok, &denied) == 2, "%s", r->out);
+		cr_expect_gt(ok, 0, "no chmod of the granted path went through: the test proves nothing (%s)", r->out);
+		lrt_free(r);
+		cr_assert_eq(mode_of(secret), 0600, "round %d: the file outside every grant changed mode", round);
+	}
+}
+
+Test(metadata, fifty_processes_chmod_in_parallel_in_the_cwd)
+{
+	struct lrt_result *r = under_default(LRT_ARGS("fork-chmod", "50"));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->out, "failed 0"), "%s%s", r->out, r->err);
+	lrt_free(r);
+	for (int i = 0; i < 50; i++)
+		cr_expect_eq(mode_of(lrt_fmt("%s/f%d", work, i)), 0640, "f%d", i);
+}
+
+Test(metadata, none_refuses_even_in_the_cwd_and_any_allows_outside)
+{
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--", lrt_probe(), "chmod", mine, "640"));
+	DENIED(r, "EPERM", "metadata = none, chmod in the cwd");
+	cr_expect_eq(mode_of(mine), 0600);
+	r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--", lrt_probe(), "write", lrt_fmt("%s/new", work)));
+	LRT_EXPECT(r, 0, "ok"); /* the file itself stays writable */
+	/* any: today's residual, which Landlock alone leaves open */
+	r = lrt_run(work, LRT_ARGS("-p", policy("any"), "--", lrt_probe(), "chmod", secret, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(secret), 0640, "metadata = any: the residual is documented as open");
+}
+
+Test(metadata, explain_says_what_is_confined_and_how)
+{
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", policy("granted"), "--explain", "--", lrt_probe()));
+	LRT_EXPECT(r, 0, "metadata         granted: chmod, chown, utimes and xattr changes only beneath the rw");
+	r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--explain", "--", lrt_probe()));
+	LRT_EXPECT(r, 0, "fail with EPERM");
+	r = lrt_run(work, LRT_ARGS("-p", policy("any"), "--explain", "--", lrt_probe()));
+	LRT_EXPECT(r, 0, "are NOT restricted");
+}
+
+/* The helper, re-parented to us (a subreaper), found by its name among our children. */
+static pid_t find_helper(void)
+{
+	DIR *d = opendir("/proc");
+	cr_assert(d);
+	pid_t found = -1;
+	struct dirent *e;
+	while (found < 0 && (e = readdir(d))) {
+		char buf[512], comm[64], state;
+		int ppid;
+		FILE *f = fopen(lrt_fmt("/proc/%s/stat", e->d_name), "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && sscanf(buf, "%*d (%63[^)]) %c %d", comm, &state, &ppid) == 3 &&
+		    strcmp(comm, "landrun-notify") == 0 && ppid == getpid() && state != 'Z')
+			found = atoi(e->d_name);
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+/* Killed, the helper takes nothing with it: every notified call fails (ENOSYS), none performed. */
+Test(metadata, the_helper_killed_every_call_fails_and_nothing_is_performed)
+{
+	char *other = lrt_fmt("%s/other", work);
+	lrt_write(other, "x\n");
+	chmod(other, 0600);
+	cr_assert(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0);
+	int in[2], out[2];
+	cr_assert(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0);
+	const char *argv[] = { lrt_landrun(), "--rox", lrt_helpers_dir(), "-p", lrt_fmt("%s/default.ini", lrt_policies()),
+			       "--", lrt_probe(), "chmod-wait", mine, other, NULL };
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		if (chdir(work) == 0)
+			execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	char buf[256] = "";
+	size_t got = 0;
+	ssize_t n;
+	while (!strstr(buf, "ready\n") && (n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		buf[got += (size_t)n] = '\0';
+	cr_assert(strstr(buf, "ready\n"), "the first chmod did not go through: %s", buf);
+	cr_expect_eq(mode_of(mine), 0644);
+	pid_t helper = find_helper();
+	cr_assert_gt(helper, 0, "no helper among our children");
+	cr_assert(kill(helper, SIGKILL) == 0);
+	cr_assert_eq(waitpid(helper, NULL, 0), helper);
+	close(in[1]); /* the command goes on */
+	while ((n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		buf[got += (size_t)n] = '\0';
+	int status;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d: %s", status, buf);
+	cr_expect(strstr(buf, "denied ENOSYS"), "%s", buf);
+	cr_expect_eq(mode_of(other), 0600, "a call was performed with the helper dead");
+}
