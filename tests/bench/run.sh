@@ -88,8 +88,8 @@ startup() {
 	FIGURE_SUFFIX=" ($label)"
 	section "process start-up as $label: /bin/true through each wrapper, us" "$@" \
 		"$S/bench" -n "${ROUNDS:-200}" -b true \
-		-r "landrun-git-any/ref-git<=1.05" -r "landrun-git/landrun-git-any<=1.15" \
-		-r "landrun-default/ref-default<=1.05" \
+		-r "landrun-git-any/ref-git<=1.05" -r "landrun-default-any/ref-default<=1.05" \
+		-r "landrun-git/landrun-git-any<=1.15" -r "landrun-default/landrun-default-any<=1.15" \
 		-r 'landrun-git/noop-wrapper' -r 'landrun-git/bwrap' -r 'noop-wrapper/true' -- \
 		true /bin/true :: \
 		noop-wrapper "$S/noop_wrapper" /bin/true :: \
@@ -98,6 +98,7 @@ startup() {
 		landrun-git-any "$S/landrun" --policy "$P/git-any.ini" -- /bin/true :: \
 		ref-default "$S/ref-$label-default" /bin/true :: \
 		landrun-default "$S/landrun" -- /bin/true :: \
+		landrun-default-any "$S/landrun" -p "$P/default-any.ini" -- /bin/true :: \
 		'?bwrap' "$BWRAP" --ro-bind / / /bin/true
 	FIGURE_SUFFIX=""
 	cd "$T" || exit 1
