@@ -282,29 +282,59 @@ static bool clean_path(const char *p)
 	return true;
 }
 
-static bool beneath_text(const char *path, const char *dir)
+/* The covers are kept sorted by path: a grant asks for each directory above it (a handful) by
+ * binary search, not every cover (a policy of 1,000 directories would cost a million compares). */
+static int cmp_text(const char *key, size_t len, const char *path)
 {
-	size_t n = strlen(dir);
-	if (n == 1)
-		return true; /* "/" */
-	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+	int d = strncmp(key, path, len);
+	return d ? d : path[len] ? -1 : 0; /* a key that is a prefix of path sorts first */
+}
+
+/* The first cover whose path is not below key[0..len) in that order. */
+static size_t cover_lower_bound(const struct lr_vec *covers, const char *key, size_t len)
+{
+	size_t lo = 0, hi = covers->len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_text(key, len, ((const struct cover *)lr_vec_at(covers, mid))->path) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A cover of the directory key[0..len) with every right of rights, or NULL. */
+static const struct cover *cover_of(const struct lr_vec *covers, const char *key, size_t len, uint64_t rights)
+{
+	for (size_t i = cover_lower_bound(covers, key, len); i < covers->len; i++) {
+		const struct cover *cv = lr_vec_at(covers, i);
+		if (cmp_text(key, len, cv->path) != 0)
+			break;
+		if ((cv->rights & rights) == rights)
+			return cv;
+	}
+	return NULL;
 }
 
 /* The directory rule, added before, that grants every right of rights where the last resolve
- * ended (rs.real), or NULL. Both paths were opened with no link followed on their text, so one
- * beneath the other in text is beneath it in the hierarchy Landlock walks. (Were a directory
- * renamed in between, the rule left out would only deny what it granted: never more access.) */
+ * ended (rs.real) or above it, or NULL. Both paths were opened with no link followed on their
+ * text, so one beneath the other in text is beneath it in the hierarchy Landlock walks. (Were a
+ * directory renamed in between, the rule left out would only deny what it granted: never more
+ * access.) */
 static const struct cover *covering(const struct fs_rules *c, uint64_t rights)
 {
 	const char *real = c->rs.real;
 	if (!real || !clean_path(real))
 		return NULL;
-	for (size_t i = 0; i < c->covers.len; i++) {
-		const struct cover *cv = lr_vec_at(&c->covers, i);
-		if ((cv->rights & rights) == rights && beneath_text(real, cv->path))
-			return cv;
-	}
-	return NULL;
+	const struct cover *cv = cover_of(&c->covers, "/", 1, rights);
+	for (size_t k = 1; !cv; k++)
+		if (real[k] == '/' || real[k] == '\0') {
+			cv = cover_of(&c->covers, real, k, rights);
+			if (real[k] == '\0')
+				break;
+		}
+	return cv;
 }
 
 /* After a rule on a directory: remembered as a cover where the last resolve ended. */
@@ -313,10 +343,14 @@ static int remember_cover(struct fs_rules *c, const struct lr_path_rule *r, uint
 	const char *real = c->rs.real;
 	if (!real || !clean_path(real))
 		return 0;
-	struct cover *cv = lr_vec_push(&c->covers);
-	if (!cv || !(real = real == r->path ? r->path : lr_arena_strdup(&c->sb->arena, real)))
+	if (real != r->path && !(real = lr_arena_strdup(&c->sb->arena, real)))
 		return -1;
-	*cv = (struct cover){ real, rights, r };
+	size_t at = cover_lower_bound(&c->covers, real, strlen(real));
+	if (!lr_vec_push(&c->covers))
+		return -1;
+	struct cover *first = lr_vec_at(&c->covers, 0);
+	memmove(first + at + 1, first + at, (c->covers.len - 1 - at) * sizeof(*first));
+	first[at] = (struct cover){ real, rights, r };
 	return 0;
 }
 
