@@ -183,7 +183,7 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 		if (syscall(LR_SYS_landlock_restrict_self, sb->ruleset_fd, flags) < 0)
 			return -1;
 	}
-	if (sb->metadata != LR_METADATA_ANY && lr_metadata_load(sb, helper, all_threads, step))
+	if (sb->metadata != LR_METADATA_ANY && !sb->metadata_folded && lr_metadata_load(sb, helper, all_threads, step))
 		return -1;
 	*step = "close_range";
 	/* the verified copy is executed after this: it stays open (O_CLOEXEC closes it then) */

@@ -78,6 +78,7 @@ struct lr_sandbox {
 	struct sock_filter metadata_bpf[LR_METADATA_BPF_MAX];
 	unsigned short metadata_len;
 	unsigned short metadata_ret; /* index of the RET that answers a metadata call */
+	bool metadata_folded;        /* NONE: the program is the head of bpf[0], not a filter of its own */
 	struct lr_vec write_dirs;    /* struct lr_write_dir: the rw, rwx and private_tmp directories */
 
 	/* process */

@@ -526,7 +526,7 @@ int main(int argc, char **argv)
 			return report(-1);
 		char line[256];
 		while (fgets(line, sizeof(line), f))
-			if (!strncmp(line, "Cap", 3) || !strncmp(line, "NoNewPrivs", 10) || !strncmp(line, "Seccomp:", 8))
+			if (!strncmp(line, "Cap", 3) || !strncmp(line, "NoNewPrivs", 10) || !strncmp(line, "Seccomp", 7))
 				fputs(line, stdout);
 		return 0;
 	}

@@ -268,3 +268,38 @@ Test(metadata, the_helper_killed_every_call_fails_and_nothing_is_performed)
 	cr_expect(strstr(buf, "denied ENOSYS"), "%s", buf);
 	cr_expect_eq(mode_of(other), 0600, "a call was performed with the helper dead");
 }
+
+/* The seccomp filters of a command under mode: "Seccomp_filters:\tN" from its own status file. */
+static char *filters_under(const char *mode)
+{
+	char *pol = lrt_policy(lrt_fmt("%s/pol", T), lrt_fmt("filters-%s", mode),
+			       lrt_fmt("[filesystem]\nrw = ${CWD}\nro = /proc/self/status\nmetadata = %s\n", mode));
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "status"));
+	cr_expect_eq(r->status, 0, "%s: %s%s", mode, r->out, r->err);
+	const char *line = strstr(r->out, "Seccomp_filters:");
+	char *filters = lrt_fmt("%.*s", line ? (int)strcspn(line, "\n") : 0, line ? line : "");
+	lrt_free(r);
+	return filters;
+}
+
+/* metadata = none is the head of the deny-list program, not a filter of its own: the command has
+ * as many filters as with metadata = any (one load fewer per run and per library spawn), and still
+ * every metadata call fails with EPERM, in the write grant too; granted adds the helper's filter. */
+Test(metadata, none_adds_no_filter_of_its_own_and_still_refuses)
+{
+	char *any = filters_under("any"), *none = filters_under("none"), *granted = filters_under("granted");
+	cr_assert(any[0], "no Seccomp_filters line");
+	cr_expect_str_eq(none, any, "none: %s, any: %s", none, any);
+	cr_expect_str_neq(granted, any, "granted loads the helper's filter: %s, any: %s", granted, any);
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--", lrt_probe(), "chmod", mine, "640"));
+	DENIED(r, "EPERM", "chmod in the write grant under metadata = none");
+	cr_expect_eq(mode_of(mine), 0600);
+	r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--", lrt_probe(), "setxattr", mine));
+	DENIED(r, "EPERM", "setxattr under metadata = none");
+	/* the deny list behind it still answers: a baseline call */
+	r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--", lrt_probe(), "keyctl"));
+	cr_expect_eq(r->status, 1, "keyctl under the deny list: %s%s", r->out, r->err);
+	lrt_free(r);
+	r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--", lrt_probe(), "read", mine));
+	LRT_EXPECT(r, 0, "ok");
+}
