@@ -14,7 +14,9 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/btrfs.h>
 #include <linux/fs.h>
+#include <linux/fscrypt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -123,6 +125,8 @@ static unsigned lowest_nr(void)
  * the command. Refused (EPERM) with metadata = none and granted alike. */
 static const unsigned attr_ioctls[] = {
 	FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR, FS_IOC_SETVERSION, FS_IOC32_SETVERSION,
+	FS_IOC_SET_ENCRYPTION_POLICY, /* an empty directory of the owner's, read-only */
+	BTRFS_IOC_SUBVOL_SETFLAGS,    /* a subvolume of the owner's made read-only */
 };
 
 /* ioctl's numbers: the native one, and x32's (its own number, compat_sys_ioctl, which also takes
@@ -317,6 +321,12 @@ static int read_args(const struct seccomp_notif *req, const struct call *c, stru
 		e = read_at_flags(c, arg[c->flags], a);
 	if (!e && a->has_path && !a->path[0])
 		e = ENOENT;
+	/* no path and AT_FDCWD: the kernel's fchmod(AT_FDCWD) is EBADF and utimensat(AT_FDCWD, NULL)
+	 * EFAULT, not the current directory (only "" with AT_EMPTY_PATH names it) */
+	if (!e && c->dirfd >= 0 && c->path < 0 && a->dirfd == AT_FDCWD)
+		e = EBADF;
+	if (!e && c->op == OP_UTIMENS && !arg[c->path] && a->dirfd == AT_FDCWD)
+		e = EFAULT;
 	if (e)
 		return e;
 	switch (c->op) {

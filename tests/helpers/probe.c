@@ -551,6 +551,8 @@ int main(int argc, char **argv)
 		int fd = open(arg, O_RDONLY | O_CLOEXEC);
 		return fd < 0 ? report(-1) : report(fsetxattr(fd, "user.landrun", "x", 1, 0));
 	}
+	if (OP("fchmod-fdcwd")) /* fchmod(AT_FDCWD): EBADF from the kernel, not the cwd; arg is the mode */
+		return report(fchmod(AT_FDCWD, (mode_t)strtoul(arg, NULL, 8)));
 	if (OP("setflags-ro")) { /* chattr +d on a file opened read-only: FS_IOC_SETFLAGS */
 		int fd = open(arg, O_RDONLY | O_CLOEXEC), flags = 0;
 		if (fd < 0 || ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)

@@ -196,6 +196,18 @@ Test(metadata, none_refuses_even_in_the_cwd_and_any_allows_outside)
 	cr_expect_eq(mode_of(secret), 0640, "metadata = any: the residual is documented as open");
 }
 
+/* fchmod(AT_FDCWD, ...) is EBADF for the kernel: the helper must not read it as the current
+ * directory (a directory in a write grant, so no escape, but not the call made). */
+Test(metadata, fchmod_of_at_fdcwd_is_ebadf_and_chmod_dot_performed)
+{
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), "fchmod-fdcwd", "700"));
+	DENIED(r, "EBADF", "fchmod(AT_FDCWD)");
+	cr_expect_eq(mode_of(work), 0755, "fchmod(AT_FDCWD) changed the current directory");
+	r = lrt_run(work, LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), "chmod", ".", "750"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(work), 0750, "chmod . in the write grant was not performed");
+}
+
 /* The inode flags (chattr), as FS_IOC_GETFLAGS reads them. */
 static int inode_flags(const char *path)
 {
