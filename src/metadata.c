@@ -14,6 +14,9 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/btrfs.h>
+#include <linux/fs.h>
+#include <linux/fscrypt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -43,8 +46,13 @@
 #define XATTR_SIZE_MAX 65536
 #endif
 
+#ifndef SYS_file_setattr
+#define SYS_file_setattr 469
+#endif
+
 #if defined(__x86_64__)
 #define X32_BIT 0x40000000u /* x32 calls: the same numbers with this bit, on the same arch */
+#define X32_IOCTL_NR 514u   /* x32's ioctl is not the native number */
 #endif
 #define NATIVE_ARCH LR_NATIVE_ARCH
 
@@ -84,6 +92,9 @@ static const struct call calls[] = {
 	/* the *at forms take a struct whose layout grows: refused with ENOSYS, callers fall back */
 	CALL(setxattrat, OP_NOSYS, -1, -1, -1, -1, false),
 	CALL(removexattrat, OP_NOSYS, -1, -1, -1, -1, false),
+	/* inode flags and project id by path (the attribute ioctls without an open file): ENOSYS,
+	 * callers fall back to the ioctls, refused (see attr_ioctls) */
+	CALL(file_setattr, OP_NOSYS, -1, -1, -1, -1, false),
 };
 #undef CALL
 
@@ -92,7 +103,7 @@ const char *const lr_metadata_calls[] = {
 	"chmod", "chown", "lchown", "utime", "utimes", "futimesat",
 #endif
 	"fchmod", "fchmodat", "fchmodat2", "fchown", "fchownat", "utimensat", "setxattr", "lsetxattr",
-	"fsetxattr", "removexattr", "lremovexattr", "fremovexattr", "setxattrat", "removexattrat", NULL,
+	"fsetxattr", "removexattr", "lremovexattr", "fremovexattr", "setxattrat", "removexattrat", "file_setattr", NULL,
 };
 
 /* ---- compile ------------------------------------------------------------------------------ */
@@ -108,13 +119,40 @@ static unsigned lowest_nr(void)
 	return lo;
 }
 
-/* The architecture, the lower bound, one comparison per number (x32's too), then "allow" and the
- * family's answer. Only loads of nr and arch: the kernel caches its verdict per syscall, so calls
- * outside the family pay nothing. */
+/* The ioctls that change an inode's attributes (chattr: flags such as nodump, noatime, sync,
+ * append-only; the fsxattr flags and project id; the generation number): the owner may make them
+ * on a file opened read-only, outside every write grant, and the helper does not make them for
+ * the command. Refused (EPERM) with metadata = none and granted alike. */
+static const unsigned attr_ioctls[] = {
+	FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR, FS_IOC_SETVERSION, FS_IOC32_SETVERSION,
+	FS_IOC_SET_ENCRYPTION_POLICY, /* an empty directory of the owner's, read-only */
+	BTRFS_IOC_SUBVOL_SETFLAGS,    /* a subvolume of the owner's made read-only */
+};
+
+/* ioctl's numbers: the native one, and x32's (its own number, compat_sys_ioctl, which also takes
+ * the 32-bit commands). */
+static const unsigned ioctl_nrs[] = {
+	SYS_ioctl,
+#ifdef X32_BIT
+	X32_IOCTL_NR | X32_BIT,
+#endif
+};
+
+/* The low word of the ioctl command (args[1]): the kernel reads an unsigned int. */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define IOCTL_CMD_LOW (offsetof(struct seccomp_data, args[1]) + 4)
+#else
+#define IOCTL_CMD_LOW offsetof(struct seccomp_data, args[1])
+#endif
+
+/* The architecture, ioctl's numbers, the lower bound, one comparison per number (x32's too), then
+ * "allow" and the family's answer, then ioctl's commands. Arguments are loaded for ioctl only
+ * (which the baseline checks by argument already): the kernel caches its verdict per syscall for
+ * every other call, so calls outside the family pay nothing. */
 static int build_program(struct lr_sandbox *sb, uint32_t action)
 {
 	struct sock_filter *f = sb->metadata_bpf;
-	unsigned n = 0, nums = 0;
+	unsigned n = 0, nums = 0, nios = LR_ARRAY_LEN(ioctl_nrs), ncmds = LR_ARRAY_LEN(attr_ioctls);
 	unsigned nr[2 * LR_ARRAY_LEN(calls)];
 	for (size_t i = 0; i < LR_ARRAY_LEN(calls); i++) {
 		nr[nums++] = (unsigned)calls[i].nr;
@@ -122,13 +160,17 @@ static int build_program(struct lr_sandbox *sb, uint32_t action)
 		nr[nums++] = (unsigned)calls[i].nr | X32_BIT;
 #endif
 	}
-	if (nums + 6 > LR_METADATA_BPF_MAX)
+	unsigned allow = 4 + nios + nums, match = allow + 1, ioctl_cmd = match + 1;
+	unsigned ioctl_allow = ioctl_cmd + 1 + ncmds, ioctl_refuse = ioctl_allow + 1;
+	if (ioctl_refuse + 1 > LR_METADATA_BPF_MAX)
 		return -1;
-	unsigned allow = 4 + nums, match = allow + 1;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0, (unsigned char)(allow - n - 1));
 	n++;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	for (unsigned i = 0; i < nios; i++, n++)
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ioctl_nrs[i],
+						    (unsigned char)(ioctl_cmd - n - 1), 0);
 	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lowest_nr(), 0, (unsigned char)(allow - n - 1));
 	n++;
 	for (unsigned i = 0; i < nums; i++, n++)
@@ -136,6 +178,12 @@ static int build_program(struct lr_sandbox *sb, uint32_t action)
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	sb->metadata_ret = (unsigned short)n;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, action);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IOCTL_CMD_LOW);
+	for (unsigned i = 0; i < ncmds; i++, n++)
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, attr_ioctls[i],
+						    (unsigned char)(ioctl_refuse - n - 1), 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
 	sb->metadata_len = (unsigned short)n;
 	return 0;
 }
@@ -297,6 +345,12 @@ static int read_args(const struct seccomp_notif *req, const struct call *c, stru
 		e = read_at_flags(c, arg[c->flags], a);
 	if (!e && a->has_path && !a->path[0])
 		e = ENOENT;
+	/* no path and AT_FDCWD: the kernel's fchmod(AT_FDCWD) is EBADF and utimensat(AT_FDCWD, NULL)
+	 * EFAULT, not the current directory (only "" with AT_EMPTY_PATH names it) */
+	if (!e && c->dirfd >= 0 && c->path < 0 && a->dirfd == AT_FDCWD)
+		e = EBADF;
+	if (!e && c->op == OP_UTIMENS && !arg[c->path] && a->dirfd == AT_FDCWD)
+		e = EFAULT;
 	if (e)
 		return e;
 	switch (c->op) {

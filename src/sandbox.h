@@ -42,7 +42,7 @@ struct lr_note {
 };
 
 /* The metadata program: an architecture check and a comparison per syscall number. */
-enum { LR_METADATA_BPF_MAX = 64 };
+enum { LR_METADATA_BPF_MAX = 80 };
 
 /* The most files one command needs executable: itself, its ELF interpreter, #! interpreters. */
 enum { LR_EXEC_CHAIN_MAX = 6 };

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/seccomp.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -549,6 +550,30 @@ int main(int argc, char **argv)
 	if (OP("fsetxattr-ro")) {
 		int fd = open(arg, O_RDONLY | O_CLOEXEC);
 		return fd < 0 ? report(-1) : report(fsetxattr(fd, "user.landrun", "x", 1, 0));
+	}
+	if (OP("fchmod-fdcwd")) /* fchmod(AT_FDCWD): EBADF from the kernel, not the cwd; arg is the mode */
+		return report(fchmod(AT_FDCWD, (mode_t)strtoul(arg, NULL, 8)));
+	if (OP("setflags-ro")) { /* chattr +d on a file opened read-only: FS_IOC_SETFLAGS */
+		int fd = open(arg, O_RDONLY | O_CLOEXEC), flags = 0;
+		if (fd < 0 || ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
+			return report(-1);
+		flags |= FS_NODUMP_FL;
+		return report(ioctl(fd, FS_IOC_SETFLAGS, &flags));
+	}
+	if (OP("fssetxattr-ro")) { /* the same flag through FS_IOC_FSSETXATTR */
+		int fd = open(arg, O_RDONLY | O_CLOEXEC);
+		struct fsxattr fx;
+		if (fd < 0 || ioctl(fd, FS_IOC_FSGETXATTR, &fx) < 0)
+			return report(-1);
+		fx.fsx_xflags |= FS_XFLAG_NODUMP;
+		return report(ioctl(fd, FS_IOC_FSSETXATTR, &fx));
+	}
+	if (OP("file-setattr")) { /* the same flag by path: file_setattr(2), 6.17 */
+		struct { uint64_t xflags, extsize, nextents, projid, cowextsize; } fa = { 0 };
+		if (syscall(468 /* file_getattr */, AT_FDCWD, arg, &fa, sizeof(fa), 0) < 0)
+			return report(-1);
+		fa.xflags |= FS_XFLAG_NODUMP;
+		return report(syscall(469 /* file_setattr */, AT_FDCWD, arg, &fa, sizeof(fa), 0));
 	}
 	if (OP("chmod-opath")) { /* chmod /proc/self/fd/N of an O_PATH fd (glibc's lchmod, fchmodat fallbacks) */
 		int fd = open(arg, O_PATH | O_CLOEXEC);

@@ -7,10 +7,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -192,6 +194,56 @@ Test(metadata, none_refuses_even_in_the_cwd_and_any_allows_outside)
 	r = lrt_run(work, LRT_ARGS("-p", policy("any"), "--", lrt_probe(), "chmod", secret, "640"));
 	LRT_EXPECT(r, 0, "ok");
 	cr_expect_eq(mode_of(secret), 0640, "metadata = any: the residual is documented as open");
+}
+
+/* fchmod(AT_FDCWD, ...) is EBADF for the kernel: the helper must not read it as the current
+ * directory (a directory in a write grant, so no escape, but not the call made). */
+Test(metadata, fchmod_of_at_fdcwd_is_ebadf_and_chmod_dot_performed)
+{
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), "fchmod-fdcwd", "700"));
+	DENIED(r, "EBADF", "fchmod(AT_FDCWD)");
+	cr_expect_eq(mode_of(work), 0755, "fchmod(AT_FDCWD) changed the current directory");
+	r = lrt_run(work, LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), "chmod", ".", "750"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(work), 0750, "chmod . in the write grant was not performed");
+}
+
+/* The inode flags (chattr), as FS_IOC_GETFLAGS reads them. */
+static int inode_flags(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), flags = 0;
+	cr_assert(fd >= 0, "%s: %s", path, strerror(errno));
+	int rc = ioctl(fd, FS_IOC_GETFLAGS, &flags);
+	int e = errno;
+	close(fd);
+	if (rc < 0)
+		cr_skip_test("FS_IOC_GETFLAGS on %s: %s (a filesystem without inode flags)", path, strerror(e));
+	return flags;
+}
+
+/* chattr +d (nodump) on the file outside every grant, opened read-only, its owner asking: the
+ * flag ioctls, FS_IOC_FSSETXATTR and file_setattr(2) change an inode's attributes, which no
+ * Landlock right covers. Refused with granted (the helper does not make them) and none; made
+ * with metadata = any, the twin. */
+Test(metadata, inode_flags_outside_every_grant_are_refused_and_set_with_any)
+{
+	static const char *const ops[] = { "setflags-ro", "fssetxattr-ro", "file-setattr" };
+	cr_assert_eq(inode_flags(secret) & FS_NODUMP_FL, 0);
+	for (size_t i = 0; i < LRT_LEN(ops); i++) {
+		/* outside is ro: the file opens, read-only */
+		struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), ops[i], secret));
+		if (i == 2)
+			DENIED(r, "ENOSYS", ops[i]);
+		else
+			DENIED(r, "EPERM", ops[i]);
+		r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--", lrt_probe(), ops[i], mine));
+		DENIED(r, "EPERM", ops[i]);
+		cr_expect_eq(inode_flags(secret) & FS_NODUMP_FL, 0, "%s: the flag was set outside every grant", ops[i]);
+		cr_expect_eq(inode_flags(mine) & FS_NODUMP_FL, 0, "%s: the flag was set with metadata = none", ops[i]);
+	}
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", policy("any"), "--", lrt_probe(), "setflags-ro", secret));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_neq(inode_flags(secret) & FS_NODUMP_FL, 0, "metadata = any: chattr +d was not made");
 }
 
 Test(metadata, explain_says_what_is_confined_and_how)
