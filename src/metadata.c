@@ -191,7 +191,8 @@ static int build_program(struct lr_sandbox *sb, uint32_t action)
 /* NONE needs no listener: its program goes in front of the deny list (bpf[0]), whose answer
  * follows for every other call, instead of being a filter of its own: one seccomp() load and one
  * program per syscall fewer (about 9% of landrun_spawn's throughput). Classic BPF jumps are
- * relative, so bpf[0] runs unchanged behind it; where the metadata program allowed, it jumps there.
+ * relative, so bpf[0] runs unchanged behind it; wherever the metadata program allowed, it jumps
+ * there.
  * The verdict is the same as two filters': the metadata calls fail with EPERM (the deny list
  * could only answer them with EPERM too, or trace them, which EPERM outranks). */
 static int fold_into_deny_list(struct lr_sandbox *sb, struct lr_error *err)
@@ -203,8 +204,10 @@ static int fold_into_deny_list(struct lr_sandbox *sb, struct lr_error *err)
 	if (!f)
 		return lr_fail(err, NULL, "out of memory");
 	memcpy(f, sb->metadata_bpf, head * sizeof(*f));
-	unsigned allow = sb->metadata_ret - 1u; /* the RET ALLOW before the family's answer */
-	f[allow] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA | BPF_K, head - allow - 1, 0, 0);
+	/* every "allow" of the head (other calls, other ioctls) goes on to the deny list */
+	for (unsigned i = 0; i < head; i++)
+		if (f[i].code == (BPF_RET | BPF_K) && f[i].k == SECCOMP_RET_ALLOW)
+			f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA | BPF_K, head - i - 1, 0, 0);
 	memcpy(f + head, sb->bpf[0], body * sizeof(*f));
 	sb->bpf[0] = f;
 	sb->bpf_len[0] = (unsigned short)(head + body);
