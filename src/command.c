@@ -231,10 +231,18 @@ static int add_exec_chain(struct lr_sandbox *sb, const char *path, struct lr_err
 /* add_libraries: the ELF loader and shared libraries of each ELF file on the command's chain (the
  * command itself, or a #! script's interpreter). A library not found is only a warning: the
  * loader will refuse to start the command anyway, and say which. */
-static int add_libraries(struct lr_sandbox *sb, const char *path, struct lr_error *err)
+static int add_libraries(struct lr_sandbox *sb, const struct lr_policy *p, const char *path, struct lr_error *err)
 {
-	char chain[LR_EXEC_CHAIN_MAX][PATH_MAX];
-	int n = lr_exec_chain(sb->exec_fd, path, chain, LR_EXEC_CHAIN_MAX, err);
+	char own[LR_EXEC_CHAIN_MAX][PATH_MAX];
+	const char *chain[LR_EXEC_CHAIN_MAX];
+	int n = (int)sb->nexec_chain;
+	if (p->exec_control.set) { /* [exec] allow has read the chain already */
+		memcpy(chain, sb->exec_chain, (size_t)n * sizeof(*chain));
+	} else {
+		n = lr_exec_chain(sb->exec_fd, path, own, LR_EXEC_CHAIN_MAX, err);
+		for (int i = 0; i < n; i++)
+			chain[i] = own[i];
+	}
 	if (n < 0)
 		return -1;
 	const char *missing = NULL;
@@ -286,5 +294,5 @@ int lr_command_compile(struct lr_sandbox *sb, const struct lr_policy *p, const c
 	} else if (add_exec_chain(sb, path, err)) {
 		return -1;
 	}
-	return p->add_libraries.on ? add_libraries(sb, path, err) : 0;
+	return p->add_libraries.on ? add_libraries(sb, p, path, err) : 0;
 }
