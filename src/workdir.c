@@ -58,20 +58,33 @@ static bool root_system_state(const char *dir, uid_t uid)
 	return uid == 0 && lr_path_beneath(dir, "/var") && !lr_path_beneath(dir, "/var/tmp");
 }
 
-const char *lr_workdir_danger(const char *dir, const char *const *environ, uid_t uid)
+/* / itself, or in a system tree. */
+static const char *system_danger(const char *dir)
 {
 	if (strcmp(dir, "/") == 0)
 		return "the root of the filesystem";
 	for (size_t i = 0; i < LR_ARRAY_LEN(system_trees); i++)
 		if (lr_path_beneath(dir, system_trees[i]))
 			return "a system directory";
-	if (root_system_state(dir, uid))
-		return "a system directory (a service's state, as root)";
-	const char *why = homes_danger(dir, environ, uid);
-	for (size_t i = 0; !why && i < LR_ARRAY_LEN(shared_roots); i++)
+	return NULL;
+}
+
+static bool shared_root(const char *dir)
+{
+	for (size_t i = 0; i < LR_ARRAY_LEN(shared_roots); i++)
 		if (strcmp(dir, shared_roots[i]) == 0)
-			why = "a system directory";
-	return why;
+			return true;
+	return false;
+}
+
+const char *lr_workdir_danger(const char *dir, const char *const *environ, uid_t uid)
+{
+	const char *why = system_danger(dir);
+	if (!why && root_system_state(dir, uid))
+		why = "a system directory (a service's state, as root)";
+	if (!why)
+		why = homes_danger(dir, environ, uid);
+	return why || !shared_root(dir) ? why : "a system directory";
 }
 
 /* A write grant the environment chose (${env:NAME}): not /, a system tree, a directory shared by
@@ -80,15 +93,10 @@ const char *lr_workdir_danger(const char *dir, const char *const *environ, uid_t
  * root too. */
 static const char *env_grant_danger(const char *dir, const char *const *environ, uid_t uid)
 {
-	if (strcmp(dir, "/") == 0)
-		return "the root of the filesystem";
-	for (size_t i = 0; i < LR_ARRAY_LEN(system_trees); i++)
-		if (lr_path_beneath(dir, system_trees[i]))
-			return "a system directory";
-	for (size_t i = 0; i < LR_ARRAY_LEN(shared_roots); i++)
-		if (strcmp(dir, shared_roots[i]) == 0)
-			return "a directory every service or user shares";
-	return homes_danger(dir, environ, uid);
+	const char *why = system_danger(dir);
+	if (!why && shared_root(dir))
+		why = "a directory every service or user shares";
+	return why ? why : homes_danger(dir, environ, uid);
 }
 
 const char *lr_grant_danger(const struct lr_path_rule *r, const char *real, const char *const *environ, uid_t uid)
