@@ -205,8 +205,13 @@ static void *rewrite_path(void *arg)
 	struct race *r = arg;
 	size_t lg = strlen(r->good) + 1, lb = strlen(r->bad) + 1;
 	while (!r->stop) {
+		/* each path stands for a moment, so that calls see both however the two threads are
+		 * scheduled (a slow sanitized build once saw only the bad one in 2,000), and the
+		 * half-written mixtures between */
 		memcpy(r->buf, r->bad, lb);
+		sched_yield();
 		memcpy(r->buf, r->good, lg);
+		sched_yield();
 	}
 	return NULL;
 }
