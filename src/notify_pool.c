@@ -145,8 +145,10 @@ int lr_notify_pool_start(const struct lr_sandbox *sb, const char **what)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	*what = "mmap (the helper's stack)";
-	char *stack = mmap(NULL, HELPER_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE,
-			   -1, 0);
+	/* fd -1: what MAP_ANONYMOUS asks (cppcheck's posix library does not know it) */
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE;
+	// cppcheck-suppress invalidFunctionArg
+	char *stack = mmap(NULL, HELPER_STACK, PROT_READ | PROT_WRITE, flags, -1, 0);
 	int rc = stack == MAP_FAILED ? -1 : 0;
 	if (!rc) {
 		mprotect(stack, GUARD, PROT_NONE); /* an overflow faults instead of writing below */

@@ -322,7 +322,8 @@ int lr_sfmt(char *buf, size_t size, const char *fmt, ...)
 			break;
 		case 'd':
 		case 'u': {
-			long long v = *f == 'd' ? (long long)va_arg(ap, int) : (long long)va_arg(ap, unsigned);
+			int raw = va_arg(ap, int); /* an unsigned is passed the same way */
+			long long v = *f == 'u' ? (long long)(unsigned)raw : raw;
 			unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 			if (v < 0)
 				sfmt_put(buf, size, &n, '-');
