@@ -160,7 +160,7 @@ static int restrict_flags(const struct lr_sandbox *sb, bool all_threads, uint32_
  *    landlock_restrict_self, close_range, setsid) are nothing a command needs, so a filter may
  *    well deny them; only the exec follows, which every filter allows. */
 static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, bool all_threads,
-		       const char **step)
+		       int helper, const char **step)
 {
 	*step = "setrlimit";
 	if (apply_rlimits(sb))
@@ -170,10 +170,12 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 	*step = "prctl(PR_SET_NO_NEW_PRIVS)";
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
-	int helper = -1;
+	/* the library's helper serves every child (helper >= 0); the CLI starts one per command */
 	*step = "fork (the metadata helper)";
-	if (sb->metadata == LR_METADATA_GRANTED && (helper = lr_notify_start(sb)) < 0)
+	if (sb->metadata == LR_METADATA_GRANTED && helper < 0 && (helper = lr_notify_start(sb)) < 0)
 		return -1;
+	if (sb->metadata != LR_METADATA_GRANTED)
+		helper = -1;
 	if (sb->ruleset_fd >= 0) {
 		uint32_t flags;
 		if (restrict_flags(sb, all_threads, &flags, step))
@@ -218,18 +220,24 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 
 int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, const char **step)
 {
-	return apply_steps(sb, keep, nkeep, false, step);
+	return apply_steps(sb, keep, nkeep, false, -1, step);
 }
 
 int lr_sandbox_apply_self(const struct lr_sandbox *sb, const char **step)
 {
-	return apply_steps(sb, NULL, 0, true, step);
+	return apply_steps(sb, NULL, 0, true, sb->notify_sock, step);
 }
 
 int lr_sandbox_exec(const struct lr_sandbox *sb, const char *path, char *const argv[], const int *keep,
 		    unsigned nkeep, const char **step)
 {
-	if (lr_sandbox_apply(sb, keep, nkeep, step) < 0)
+	return lr_sandbox_exec_served(sb, -1, path, argv, keep, nkeep, step);
+}
+
+int lr_sandbox_exec_served(const struct lr_sandbox *sb, int helper, const char *path, char *const argv[],
+			   const int *keep, unsigned nkeep, const char **step)
+{
+	if (apply_steps(sb, keep, nkeep, false, helper, step) < 0)
 		return -1;
 	*step = "execve";
 	if (sb->exec_fd >= 0)

@@ -33,6 +33,12 @@ int lr_sandbox_apply_self(const struct lr_sandbox *sb, const char **step);
 int lr_sandbox_exec(const struct lr_sandbox *sb, const char *path, char *const argv[], const int *keep,
 		    unsigned nkeep, const char **step);
 
+/* The same with the library's metadata helper (notify_pool.h): helper is the socket of the one
+ * that serves every child of a compiled sandbox (a copy of sb->notify_sock the child may have
+ * moved out of the way of its file actions), -1 to start one for this command. */
+int lr_sandbox_exec_served(const struct lr_sandbox *sb, int helper, const char *path, char *const argv[],
+			   const int *keep, unsigned nkeep, const char **step);
+
 /* In a child, before it unblocks any signal: caught signals get their default action back (exec
  * would do it; until then a handler of the caller's must not run in the child), ignored ones stay
  * ignored. sigchld, when not NULL, is the disposition SIGCHLD had before the caller changed it:

@@ -45,7 +45,8 @@ typedef struct landrun_options {
 } landrun_options;
 
 /* Everything that can fail happens here: paths opened, ruleset built, BPF compiled, environment
- * filtered. The result is immutable and may be shared by threads. */
+ * filtered; with metadata = granted, the helper that serves every child's metadata calls started
+ * (freed with the sandbox, see landrun(3)). The result is immutable and may be shared by threads. */
 landrun_sandbox *landrun_compile(const landrun_policy *p, const landrun_options *opts, landrun_error *err);
 void landrun_sandbox_free(landrun_sandbox *sb);
 /* What --explain prints. */

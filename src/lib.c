@@ -12,6 +12,7 @@
 
 #include "apply.h"
 #include "explain.h"
+#include "notify_pool.h"
 #include "policy.h"
 #include "sandbox.h"
 
@@ -95,9 +96,13 @@ landrun_sandbox *landrun_compile(const landrun_policy *lp, const landrun_options
 	s->policy = lp;
 	/* verbose: landrun_describe is the library's --explain, with the same notes; a compile is
 	 * made once for many spawns */
-	struct lr_compile_opts o = { .abi_cap = opts ? opts->abi_cap : 0, .verbose = true };
+	struct lr_compile_opts o = { .abi_cap = opts ? opts->abi_cap : 0, .verbose = true, .notify_pool = true };
 	char *const *envp = opts && opts->envp ? opts->envp : environ;
-	if (lr_sandbox_compile(&s->sb, &lp->p, &o, (const char *const *)envp, &e)) {
+	const char *what;
+	if (lr_sandbox_compile(&s->sb, &lp->p, &o, (const char *const *)envp, &e) ||
+	    (s->sb.metadata == LR_METADATA_GRANTED && (s->sb.notify_sock = lr_notify_pool_start(&s->sb, &what)) < 0 &&
+	     lr_fail(&e, NULL, "metadata = granted: %s failed: %s (metadata = none refuses the metadata calls without "
+		     "a helper)", what, strerror(errno)))) {
 		copy_error(err, &e);
 		landrun_sandbox_free(s);
 		return NULL;
@@ -109,6 +114,9 @@ void landrun_sandbox_free(landrun_sandbox *s)
 {
 	if (!s)
 		return;
+	/* the helper goes once the children it serves are gone too */
+	if (s->sb.notify_sock >= 0)
+		close(s->sb.notify_sock);
 	lr_sandbox_free(&s->sb);
 	free(s);
 }
@@ -285,6 +293,35 @@ static int run_file_actions(const landrun_file_actions *fa, const char **step)
 	return 0;
 }
 
+/* Whether a file action replaces or closes fd, and the highest fd the actions name. */
+static bool actions_touch(const landrun_file_actions *fa, int fd, int *highest)
+{
+	bool touched = false;
+	*highest = fd;
+	for (size_t i = 0; fa && i < fa->n; i++) {
+		const struct file_action *a = &fa->v[i];
+		int target = a->kind == FA_DUP2 ? a->newfd : a->kind == FA_CHDIR ? -1 : a->fd;
+		touched |= target == fd;
+		if (target > *highest)
+			*highest = target;
+		if (a->kind == FA_DUP2 && a->fd > *highest)
+			*highest = a->fd;
+	}
+	return touched;
+}
+
+/* The metadata helper's socket for this child (-1: none): the sandbox's, or a copy above every
+ * fd the file actions name when one of them would replace or close it (a caller's dup2 onto
+ * fd 3 is common, and the socket was opened early, at compile). */
+static int helper_socket(const struct lr_sandbox *sb, const landrun_file_actions *fa, const char **step)
+{
+	int highest;
+	if (sb->notify_sock < 0 || !actions_touch(fa, sb->notify_sock, &highest))
+		return sb->notify_sock;
+	*step = "fcntl(F_DUPFD_CLOEXEC) (the metadata helper's socket, out of the file actions' way)";
+	return fcntl(sb->notify_sock, F_DUPFD_CLOEXEC, highest + 1);
+}
+
 /* The child: only async-signal-safe calls from here to execve. The order, and why: the parent's
  * signal handlers are reset before its mask is restored (a handler must not run in a child that
  * shares its memory); the file actions come before the sandbox, which may deny the paths they
@@ -296,8 +333,10 @@ static int spawn_child(void *arg)
 	lr_child_reset_signals(NULL);
 	sigprocmask(SIG_SETMASK, &c->parent_mask, NULL);
 	const landrun_file_actions *fa = c->fa;
-	if (run_file_actions(fa, &step) == 0)
-		lr_sandbox_exec(c->sb, c->path, c->argv, fa ? fa->keep : NULL, fa ? (unsigned)fa->nkeep : 0, &step);
+	int helper = helper_socket(c->sb, fa, &step);
+	if ((helper >= 0 || c->sb->notify_sock < 0) && run_file_actions(fa, &step) == 0)
+		lr_sandbox_exec_served(c->sb, helper, c->path, c->argv, fa ? fa->keep : NULL, fa ? (unsigned)fa->nkeep : 0,
+				       &step);
 	c->error = errno ? errno : EINVAL;
 	c->step = step;
 	_exit(LR_EXIT_NOT_FOUND);

@@ -219,7 +219,7 @@ int lr_metadata_compile(struct lr_sandbox *sb, const struct lr_policy *p, const 
 			struct lr_error *err)
 {
 	enum lr_metadata m = p->metadata.is;
-	bool helper_possible = o && (o->in_place || o->supervised);
+	bool helper_possible = o && (o->in_place || o->supervised || o->notify_pool);
 	if (!sb->handled_fs && !p->metadata.set) {
 		/* unrestricted = yes, or no Landlock (best-effort): files are not confined, nor their
 		 * metadata, unless the policy says so */
@@ -231,8 +231,8 @@ int lr_metadata_compile(struct lr_sandbox *sb, const struct lr_policy *p, const 
 			return lr_fail(err, NULL, "out of memory");
 	} else if (m == LR_METADATA_GRANTED && !helper_possible) {
 		m = LR_METADATA_NONE;
-		if (lr_sandbox_note(sb, false, "metadata = granted: the library runs no helper; chmod, chown, utimes "
-				    "and xattr changes are refused everywhere (as metadata = none)"))
+		if (lr_sandbox_note(sb, false, "metadata = granted: no helper runs for this sandbox; chmod, chown, "
+				    "utimes and xattr changes are refused everywhere (as metadata = none)"))
 			return lr_fail(err, NULL, "out of memory");
 	}
 	sb->metadata = m;
@@ -391,11 +391,11 @@ static int open_target_fd(pid_t tid, int fd)
 {
 	char proc[64];
 	if (fd == AT_FDCWD)
-		snprintf(proc, sizeof(proc), "/proc/%d/cwd", tid);
+		lr_sfmt(proc, sizeof(proc), "/proc/%d/cwd", tid);
 	else if (fd < 0)
 		return errno = EBADF, -1;
 	else
-		snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", tid, fd);
+		lr_sfmt(proc, sizeof(proc), "/proc/%d/fd/%d", tid, fd);
 	int o = open(proc, O_PATH | O_CLOEXEC);
 	if (o < 0 && errno == ENOENT)
 		errno = EBADF;
@@ -439,7 +439,7 @@ static bool split_last(const char *path, char *dir, size_t dsize, const char **l
 	if (slash && dlen == 0)
 		dlen = 1; /* "/name" */
 	if (!slash) {
-		snprintf(dir, dsize, ".");
+		lr_sfmt(dir, dsize, ".");
 		return true;
 	}
 	memcpy(dir, path, dlen);
@@ -462,7 +462,7 @@ static bool in_procfs(int dir)
 static int open_path(struct lr_resolver *rs, int base, const char *path_in, bool follow, struct object *o)
 {
 	char path[PATH_MAX], dir[PATH_MAX];
-	snprintf(path, sizeof(path), "%s", path_in);
+	lr_sfmt(path, sizeof(path), "%s", path_in);
 	int cur = base;
 	for (unsigned links = 0;; links++) {
 		struct lr_planted planted;
@@ -554,7 +554,7 @@ static int open_fd_object(struct lr_resolver *rs, const char *proc_link, struct 
 static int perform(const struct args *a, const struct object *o, const char *value)
 {
 	char self[64];
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", o->fd);
+	lr_sfmt(self, sizeof(self), "/proc/self/fd/%d", o->fd);
 	bool link = S_ISLNK(o->st.st_mode);
 	int rc;
 	switch (a->call->op) {
@@ -597,7 +597,7 @@ static int own_proc(char *path, size_t size, pid_t tid)
 		if (strncmp(path, selves[i], n) != 0 || (path[n] != '/' && path[n] != '\0'))
 			continue;
 		char pid[24];
-		int plen = snprintf(pid, sizeof(pid), "/proc/%d", tid);
+		int plen = lr_sfmt(pid, sizeof(pid), "/proc/%d", tid);
 		size_t rest = strlen(path + n);
 		if ((size_t)plen + rest >= size)
 			return ENAMETOOLONG;
@@ -627,6 +627,11 @@ bool lr_metadata_answer(struct lr_resolver *rs, int listener, const struct secco
 	struct object o = { -1, -1, { 0 } };
 	char proc_link[64] = "";
 	*resp = (struct seccomp_notif_resp){ .id = req->id };
+	/* /proc/self/... in the target of a link on the way (/dev/stdin) names the caller too: the
+	 * resolver spells it with the caller's id, and never asks the kernel for its own (a call
+	 * outside the helper's allow list, which would kill it) */
+	lr_sfmt(rs->proc_self, sizeof(rs->proc_self), "%d", (int)req->pid);
+	rs->proc_self_read = true;
 	const struct call *c = call_of(req);
 	int e = c ? read_args(req, c, &a, value) : EPERM;
 	int base = -1;
@@ -637,7 +642,7 @@ bool lr_metadata_answer(struct lr_resolver *rs, int listener, const struct secco
 		if (!(a.has_path && a.path[0] == '/') && (base = open_target_fd(tid, a.dirfd)) < 0)
 			e = errno;
 		if (!a.has_path)
-			snprintf(proc_link, sizeof(proc_link), "/proc/%d/fd/%d", tid, a.dirfd);
+			lr_sfmt(proc_link, sizeof(proc_link), "/proc/%d/fd/%d", tid, a.dirfd);
 	}
 	/* Everything read from the target is in this process now: the target still being the one
 	 * that made the call (its pid not reused) makes the reads its own. */

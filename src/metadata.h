@@ -24,8 +24,9 @@
 #endif
 
 /* The enforced mode (sb->metadata) and its program (sb->metadata_bpf): granted becomes none
- * where no helper can run (the library) or nothing is granted for writing, any where the
- * filesystem is not restricted and the policy does not say otherwise. Notes say why. */
+ * where no helper will run (a compile for neither the CLI nor the library) or nothing is granted
+ * for writing, any where the filesystem is not restricted and the policy does not say otherwise.
+ * Notes say why. */
 int lr_metadata_compile(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
 			struct lr_error *err);
 

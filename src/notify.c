@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -44,6 +45,13 @@ static const int helper_calls[] = {
 	SYS_fstat, SYS_statx, SYS_fstatfs, SYS_readlinkat, SYS_fchdir, SYS_fchmodat, SYS_fchownat,
 	SYS_utimensat, SYS_setxattr, SYS_removexattr, SYS_exit_group, SYS_exit, SYS_rt_sigreturn,
 	SYS_restart_syscall, SYS_brk, SYS_munmap,
+	/* the serve loop: listeners arrive on the control socket, all watched by one epoll */
+	SYS_recvmsg, SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_pwait,
+#ifdef SYS_epoll_wait
+	SYS_epoll_wait,
+#endif
+	/* the resolver's judgement of a link in a sticky world-writable directory */
+	SYS_geteuid,
 };
 
 enum { HELPER_BPF_MAX = 64 };
@@ -68,8 +76,12 @@ static int confine_helper(void)
 
 /* ---- the helper --------------------------------------------------------------------------- */
 
-/* The listener, sent by the process that becomes the command; -1 when it sent none. */
-static int receive_listener(int sock)
+/* What came on the control socket: a listener (its fd), a message without one (-1: a sender
+ * could not attach it, or the fd could not be installed here: the kernel closed it), or the end
+ * (-2: every holder of the other end closed it). */
+enum { CTL_NO_FD = -1, CTL_END = -2 };
+
+static int receive_listener(int ctl)
 {
 	char byte;
 	struct iovec iov = { &byte, 1 };
@@ -79,11 +91,15 @@ static int receive_listener(int sock)
 	} u;
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
 	ssize_t n;
-	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+	while ((n = recvmsg(ctl, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT)) < 0 && errno == EINTR)
 		;
-	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (n < 0 && errno == EAGAIN)
+		return CTL_NO_FD;
+	if (n <= 0)
+		return CTL_END;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -1;
+		return CTL_NO_FD;
 	int fd;
 	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
 	return fd;
@@ -98,30 +114,71 @@ static bool sizes_fit(void)
 	return sz.seccomp_notif <= sizeof(struct seccomp_notif) && sz.seccomp_notif_resp <= sizeof(struct seccomp_notif_resp);
 }
 
-static void serve(struct lr_resolver *rs, int listener)
+int lr_notify_confine(void)
 {
-	for (;;) {
-		struct pollfd pfd = { .fd = listener, .events = POLLIN };
-		if (poll(&pfd, 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		if (!(pfd.revents & POLLIN)) {
-			if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
-				return; /* no process of the sandbox is left */
+	return sizes_fit() && confine_helper() == 0 ? 0 : -1;
+}
+
+/* One notification of listener: false when the listener is of no more use (closed then). */
+static bool answer_one(struct lr_resolver *rs, int listener)
+{
+	struct seccomp_notif req;
+	memset(&req, 0, sizeof(req)); /* the kernel refuses a buffer that is not zeroed */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+		return errno == EINTR || errno == ENOENT; /* ENOENT: the caller is gone already */
+	struct seccomp_notif_resp resp;
+	if (lr_metadata_answer(rs, listener, &req, &resp))
+		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp); /* ENOENT: the caller died meanwhile */
+	return true;
+}
+
+static int watch(int ep, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* A listener that cannot be watched (the kernel's epoll limits) is closed: its process's notified
+ * calls fail with ENOSYS. */
+static void take_listener(int ep, int listener, unsigned *nlisteners)
+{
+	if (watch(ep, listener) == 0)
+		(*nlisteners)++;
+	else
+		close(listener);
+}
+
+enum { EVENTS = 64 };
+
+void lr_notify_serve(struct lr_resolver *rs, int ctl)
+{
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0 || watch(ep, ctl) < 0)
+		return;
+	unsigned nlisteners = 0;
+	bool ctl_open = true;
+	while (ctl_open || nlisteners) {
+		struct epoll_event ev[EVENTS];
+		int n = epoll_wait(ep, ev, EVENTS, -1);
+		if (n < 0 && errno == EINTR)
 			continue;
-		}
-		struct seccomp_notif req;
-		memset(&req, 0, sizeof(req)); /* the kernel refuses a buffer that is not zeroed */
-		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
-			if (errno == EINTR || errno == ENOENT)
-				continue; /* the caller is gone already */
+		if (n < 0)
 			return;
+		for (int i = 0; i < n; i++) {
+			int fd = ev[i].data.fd;
+			if (fd == ctl) { /* queued listeners are taken before the end is seen */
+				int got = ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR) ? receive_listener(ctl) : CTL_NO_FD;
+				if (got >= 0)
+					take_listener(ep, got, &nlisteners);
+				if (got == CTL_END) {
+					close(ctl);
+					ctl_open = false;
+				}
+			} else if (ev[i].events & EPOLLIN ? !answer_one(rs, fd) : (ev[i].events & (EPOLLHUP | EPOLLERR)) != 0) {
+				close(fd); /* HUP: no process of its sandbox is left */
+				nlisteners--;
+			}
 		}
-		struct seccomp_notif_resp resp;
-		if (lr_metadata_answer(rs, listener, &req, &resp))
-			ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp); /* ENOENT: the caller died meanwhile */
 	}
 }
 
@@ -133,14 +190,13 @@ static _Noreturn void helper_main(const struct lr_sandbox *sb, int sock)
 	if (sock > 0)
 		syscall(SYS_close_range, 0, (unsigned)sock - 1, 0);
 	syscall(SYS_close_range, (unsigned)sock + 1, ~0U, 0);
-	int listener = receive_listener(sock);
-	close(sock);
-	if (listener < 0 || !sizes_fit() || confine_helper() < 0)
-		_exit(0); /* every notified call fails with ENOSYS from here on */
+	if (lr_notify_confine() < 0)
+		_exit(0); /* every notified call fails with ENOSYS (or the listener cannot be sent) */
 	struct lr_resolver rs;
 	lr_resolver_init(&rs);
 	rs.write_dirs = sb->write_dirs; /* read only: the copy this fork was given */
-	serve(&rs, listener);
+	/* the command sends one listener and closes its end: served until it has no process left */
+	lr_notify_serve(&rs, sock);
 	_exit(0);
 }
 
@@ -239,10 +295,12 @@ int lr_metadata_load(const struct lr_sandbox *sb, int helper_sock, bool all_thre
 		return rc != 0 ? -1 : 0;
 	}
 	*step = "seccomp(SECCOMP_SET_MODE_FILTER)"; /* with SECCOMP_FILTER_FLAG_NEW_LISTENER */
-	long listener = load(sb->metadata_bpf, sb->metadata_len, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+	/* TSYNC with a listener: a thread that cannot follow is ESRCH, as the fd takes the return */
+	unsigned long tsync_listener = all_threads ? SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH : 0;
+	long listener = load(sb->metadata_bpf, sb->metadata_len, SECCOMP_FILTER_FLAG_NEW_LISTENER | tsync_listener);
 	int rc = 0;
 	if (listener < 0 && errno == EBUSY)
-		rc = load_refusing(sb, 0) == 0 ? 0 : -1; /* an outer listener: refuse, fail closed */
+		rc = load_refusing(sb, tsync) == 0 ? 0 : -1; /* an outer listener: refuse, fail closed */
 	else if (listener < 0)
 		rc = -1;
 	int e = errno;

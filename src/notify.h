@@ -17,11 +17,25 @@
 
 #include "sandbox.h"
 
+struct lr_resolver;
+
+/* Helper side, shared by the CLI's helper and the library's (notify_pool.h); raw syscalls only
+ * (the library's helper is a fork of a process that may have threads).
+ * lr_notify_confine: the helper's own seccomp allow list (every other call kills it), after
+ * checking that this kernel's notifications fit the helper's buffers; 0 or -1.
+ * lr_notify_serve: answers every listener that arrives on ctl (one SCM_RIGHTS message each),
+ * all watched at once; a listener reporting POLLHUP (no process of its sandbox left) is closed,
+ * one that cannot be watched is closed at once (its calls then fail with ENOSYS). Returns when
+ * every holder of ctl's other end has closed it and no listener is left. */
+int lr_notify_confine(void);
+void lr_notify_serve(struct lr_resolver *rs, int ctl);
+
 /* Starts the helper: returns landrun's end of the socket it waits on, or -1 with errno. */
 int lr_notify_start(const struct lr_sandbox *sb);
 
 /* Loads sb->metadata_bpf (metadata none or granted; all_threads: TSYNC). For granted, helper_sock
- * is lr_notify_start's socket: the listener goes to the helper, and both are closed. When a
+ * is lr_notify_start's socket (or the library's helper's, notify_pool.h): the listener goes to
+ * the helper, and both are closed. When a
  * listener is already on the way (landrun under landrun: the kernel allows one) the calls are
  * refused instead (EPERM), and the helper, sent nothing, exits. -1 with errno and *step. */
 int lr_metadata_load(const struct lr_sandbox *sb, int helper_sock, bool all_threads, const char **step);

@@ -265,7 +265,7 @@ static bool through_link(struct walk *w, const char *name, const char *target, s
 	if (judged && !procfs && beneath_write_dir(rs, w->dir, &st, &grant) < 0)
 		return true;
 	if (grant) {
-		snprintf(planted->link, sizeof(planted->link), "%s/%s", w->where, name);
+		lr_sfmt(planted->link, sizeof(planted->link), "%s/%s", w->where, name);
 		planted->grant = grant;
 		*result = LR_RESOLVE_PLANTED;
 		return true;
@@ -300,7 +300,7 @@ static bool through_link(struct walk *w, const char *name, const char *target, s
 	/* the rest in one call when no other link is on the way */
 	*result = openat2_no_symlinks(w->dir, w->rest[0] ? w->rest : ".", O_PATH | O_CLOEXEC);
 	if (*result >= 0 && !procfs && !w->where_cut &&
-	    snprintf(rs->real_buf, sizeof(rs->real_buf), "%s%s%s", w->where, w->rest[0] == '/' ? "" : "/", w->rest) <
+	    lr_sfmt(rs->real_buf, sizeof(rs->real_buf), "%s%s%s", w->where, w->rest[0] == '/' ? "" : "/", w->rest) <
 		    (int)sizeof(rs->real_buf))
 		rs->real = rs->real_buf;
 	if (*result >= 0 || (errno != ELOOP && errno != EAGAIN && errno != ENOSYS))
@@ -407,7 +407,7 @@ static const char *proc_self_spelled(struct lr_resolver *rs, const char *path, c
 		rs->proc_self[n > 0 && strspn(rs->proc_self, "0123456789") == (size_t)n ? n : 0] = '\0';
 		rs->proc_self_read = true;
 	}
-	if (!rs->proc_self[0] || snprintf(buf, size, "/proc/%s/%s", rs->proc_self, path + 11) >= (int)size)
+	if (!rs->proc_self[0] || lr_sfmt(buf, size, "/proc/%s/%s", rs->proc_self, path + 11) >= (int)size)
 		return path;
 	return buf;
 }

@@ -25,6 +25,8 @@ struct lr_compile_opts {
 	bool supervised;        /* the CLI stays as the command's parent: private_tmp applies */
 	bool trace_denials;     /* --log-denials: seccomp denials become SECCOMP_RET_TRACE (a traced
 				 * child only; implies no_prebuilt) */
+	bool notify_pool;       /* the library: one helper per compiled sandbox serves metadata =
+				 * granted for every child (notify_pool.h) */
 	const char *command;    /* the command as given: resolved with the sandbox's PATH, verified
 				 * if [exec] verify names it, its interpreters allowed by [exec] */
 };
@@ -80,6 +82,7 @@ struct lr_sandbox {
 	unsigned short metadata_ret; /* index of the RET that answers a metadata call */
 	bool metadata_folded;        /* NONE: the program is the head of bpf[0], not a filter of its own */
 	struct lr_vec write_dirs;    /* struct lr_write_dir: the rw, rwx and private_tmp directories */
+	int notify_sock;             /* the library's helper (notify_pool.h): its control socket; -1 */
 
 	/* process */
 	struct rlimit rlimits[LR_RLIMIT_COUNT];

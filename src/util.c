@@ -294,3 +294,52 @@ void lr_path_parent(const char *path, char *out, size_t size)
 	if (slash)
 		slash[slash == out] = '\0';
 }
+
+/* One character of lr_sfmt's output: stored while it fits, counted always. */
+static void sfmt_put(char *buf, size_t size, size_t *n, char c)
+{
+	if (*n + 1 < size)
+		buf[*n] = c;
+	(*n)++;
+}
+
+int lr_sfmt(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n = 0;
+	va_start(ap, fmt);
+	for (const char *f = fmt; *f; f++) {
+		if (*f != '%' || !f[1]) {
+			sfmt_put(buf, size, &n, *f);
+			continue;
+		}
+		char digits[24];
+		unsigned nd = 0;
+		switch (*++f) {
+		case 's':
+			for (const char *s = va_arg(ap, const char *); *s; s++)
+				sfmt_put(buf, size, &n, *s);
+			break;
+		case 'd':
+		case 'u': {
+			int raw = va_arg(ap, int); /* an unsigned is passed the same way */
+			long long v = *f == 'u' ? (long long)(unsigned)raw : raw;
+			unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+			if (v < 0)
+				sfmt_put(buf, size, &n, '-');
+			do
+				digits[nd++] = (char)('0' + u % 10);
+			while ((u /= 10) && nd < sizeof(digits));
+			while (nd)
+				sfmt_put(buf, size, &n, digits[--nd]);
+			break;
+		}
+		default: /* %% (and nothing else is used) */
+			sfmt_put(buf, size, &n, *f);
+		}
+	}
+	va_end(ap);
+	if (size)
+		buf[n < size ? n : size - 1] = '\0';
+	return (int)n;
+}

@@ -74,6 +74,11 @@ bool lr_path_beneath(const char *path, const char *dir);
 /* The directory holding path ("/" for "/x"; path itself when it has no slash), into out. */
 void lr_path_parent(const char *path, char *out, size_t size);
 
+/* snprintf for %s, %d, %u and %% only, async-signal-safe (no lock, no allocation, no locale):
+ * for what runs after a fork of a process that may have threads (the library's metadata helper).
+ * Same result as snprintf: the length the text would have; buf is always terminated (size > 0). */
+int lr_sfmt(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* s as one shell word, so that a command line shown can be copied: as is when it holds only
  * plain bytes, else in single quotes ('\'' for a quote). */
 void lr_put_shell_word(FILE *out, const char *s);

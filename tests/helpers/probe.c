@@ -596,6 +596,15 @@ int main(int argc, char **argv)
 		return argc > 4 ? chmod_race(arg, argv[3], atoi(argv[4])) : 2;
 	if (OP("fork-chmod"))
 		return fork_chmod(atoi(arg));
+	if (OP("chmod-pair")) { /* chmod arg (must work), then argv[3] (must fail with EPERM): exit 0 iff both */
+		if (chmod(arg, 0640) != 0) {
+			report(-1);
+			return 3;
+		}
+		int rc = chmod(argv[3], 0644);
+		report(rc);
+		return rc < 0 && errno == EPERM ? 0 : 4;
+	}
 	if (OP("chmod-wait")) { /* chmod arg, says "ready", waits for EOF on stdin, chmods argv[3] */
 		if (chmod(arg, 0644) != 0)
 			return report(-1);

@@ -157,6 +157,19 @@ Test(metadata, setxattr_outside_every_grant_is_refused)
 	cr_expect_eq(getxattr(mine, "user.landrun", v, sizeof(v)), 1, "setxattr in the write grant was not performed");
 }
 
+/* /dev/stdin leads to /proc/self/fd/0 (a pipe here): the helper judges the command's fd, not its
+ * own, and lives on (a lookup of its own /proc/self killed it: every later call failed ENOSYS). */
+Test(metadata, chmod_of_dev_stdin_is_refused_and_the_helper_lives_on)
+{
+	struct lrt_result *r = under_default(LRT_ARGS("chmod", "/dev/stdin", "600"));
+	DENIED(r, "EPERM", "chmod /dev/stdin (a pipe, outside every grant)");
+	r = lrt_run(work, LRT_ARGS("--rox", lrt_helpers_dir(), "-p", lrt_fmt("%s/default.ini", lrt_policies()), "--",
+				  "/bin/sh", "-c", lrt_fmt("%s chmod /dev/stdin 600; %s chmod %s 640", lrt_probe(), lrt_probe(), mine)));
+	cr_expect(lrt_contains(r->out, "denied EPERM\nok\n"), "%s%s", r->out, r->err);
+	lrt_free(r);
+	cr_expect_eq(mode_of(mine), 0640, "the chmod after /dev/stdin's was not performed");
+}
+
 /* A second thread rewrites the path between the grant's file and the secret while the first
  * calls chmod: the helper reads the path once, and performs the call on what it judged. */
 Test(metadata, a_thread_rewriting_the_path_never_changes_the_file_outside)

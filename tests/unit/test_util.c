@@ -344,3 +344,19 @@ Test(util, shell_words_copy_back_as_one_word)
 		cr_expect_str_eq(buf, cases[i].out);
 	}
 }
+
+/* lr_sfmt (the metadata helper's snprintf, async-signal-safe) gives what snprintf gives, cut
+ * where snprintf cuts, with the same return value. */
+Test(util, sfmt_matches_snprintf)
+{
+	char a[32], b[32];
+	static const int nums[] = { 0, 7, -1, 12345, 2147483647, -2147483647 - 1 };
+	for (size_t i = 0; i < LR_ARRAY_LEN(nums); i++) {
+		for (size_t size = 1; size <= sizeof(a); size += 5) {
+			int na = lr_sfmt(a, size, "/proc/%d/fd/%s%%%u", nums[i], "x", (unsigned)nums[i]);
+			int nb = snprintf(b, size, "/proc/%d/fd/%s%%%u", nums[i], "x", (unsigned)nums[i]);
+			cr_expect_eq(na, nb, "%d, size %zu", nums[i], size);
+			cr_expect_str_eq(a, b, "%d, size %zu", nums[i], size);
+		}
+	}
+}
