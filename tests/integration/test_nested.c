@@ -1,4 +1,6 @@
-/* landrun under landrun, for what the outer run's metadata helper does to the inner one. The
+/* The metadata helper in runs other than the plain one: a supervised run (landrun the command's
+ * parent), and landrun under landrun, for what the outer run's metadata helper does to the inner
+ * one. The
  * kernel allows one seccomp listener in a process's filter chain: the inner landrun, finding the
  * outer's, cannot start a helper of its own, and refuses every metadata call (EPERM) rather than
  * leave them to the outer helper, which knows only the outer write grants. An inner policy with
@@ -84,4 +86,16 @@ Test(nested, any_under_granted_is_served_by_the_outer_helper_within_its_grants)
 	r = nested_chmod("any", outside, "644");
 	DENIED(r, "chmod outside the outer grants, nested, metadata = any inside");
 	cr_expect_eq(mode_of(outside), 0600, "the outer helper performed a chmod outside its grants");
+}
+
+/* A supervised run forks the command; the helper serves it all the same. */
+Test(nested, supervised_run_serves_the_grant_and_refuses_outside)
+{
+	char *p = lrt_policy(pol, "sv", "rw = ${CWD}\nmetadata = granted\n");
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("--supervise", "-p", p, "--", lrt_probe(), "chmod", outside, "644"));
+	DENIED(r, "chmod outside every grant, supervised");
+	cr_expect_eq(mode_of(outside), 0600, "a supervised run's chmod outside the grants was performed");
+	r = lrt_run(work, LRT_ARGS("--supervise", "-p", p, "--", lrt_probe(), "chmod", in_outer, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(in_outer), 0640, "a supervised run's chmod in the grant was not performed");
 }
