@@ -1,10 +1,9 @@
 /* The metadata helper in runs other than the plain one: a supervised run (landrun the command's
- * parent), and landrun under landrun, for what the outer run's metadata helper does to the inner
- * one. The
- * kernel allows one seccomp listener in a process's filter chain: the inner landrun, finding the
- * outer's, cannot start a helper of its own, and refuses every metadata call (EPERM) rather than
- * leave them to the outer helper, which knows only the outer write grants. An inner policy with
- * metadata = any leaves them to the outer helper, which confines them to the outer grants. */
+ * parent), and landrun under landrun. The kernel allows one seccomp listener in a process's
+ * filter chain: the inner landrun, finding the outer's, cannot start a helper of its own, and
+ * refuses every metadata call (EPERM) rather than leave them to the outer helper, which knows
+ * only the outer write grants. An inner policy with metadata = any leaves them to the outer
+ * helper, which confines them to the outer grants. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdlib.h>
