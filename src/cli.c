@@ -221,7 +221,7 @@ static const char *subcommand_help(int argc, char **argv)
  * a "." or ".." in it, is left to the kernel's answer. */
 static ssize_t executed_as(char *buf, size_t size)
 {
-	const char *fn = (const char *)getauxval(AT_EXECFN);
+	const char *fn = (const char *)getauxval(AT_EXECFN); // NOLINT(performance-no-int-to-ptr): the auxv holds an address
 	size_t len = fn ? strlen(fn) : 0;
 	if (fn && fn[0] == '/' && !strstr(fn, "/.") && len < size) {
 		memcpy(buf, fn, len + 1);
