@@ -45,7 +45,7 @@ SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/baseline.
           src/catalog.c src/explain_json.c src/metadata.c src/notify.c src/notify_pool.c
 OBJ_CORE = $(SRC_LIB:%.c=$(B)/%.o) $(B)/src/default_policy.o
 OBJ_LIB = $(OBJ_CORE) $(B)/src/seccomp_prebuilt.o
-OBJ_CLI = $(B)/src/cli.o $(B)/src/nettle_cpuid.o
+OBJ_CLI = $(B)/src/cli.o $(B)/src/nettle_cpuid.o $(B)/src/static_origin.o
 SRC_LIB += src/ldd.c
 
 # make install PREFIX=/usr DESTDIR=/tmp/pkg (PREFIX defaults to configure's --prefix)
@@ -151,8 +151,9 @@ $(B)/src/landrun.pc: build-aux/landrun.pc.in config.mk $(B)/src/prefix.stamp
 
 # The CLI is linked static-pie: no shared objects to load and relocate on every run (the
 # sanitizer build cannot be static). Nothing in it uses glibc's NSS (see lr_passwd_lookup).
-# nettle's start-up CPU probe reads glibc's (src/nettle_cpuid.c): no cpuid instruction of its own.
-CLI_LINK = $(if $(SAN_CFLAGS),$(ALL_LDFLAGS),-static-pie -Wl,-z,relro,-z,now $(LDFLAGS)) -Wl,--wrap=_nettle_cpuid
+# nettle's start-up CPU probe reads glibc's (src/nettle_cpuid.c): no cpuid instruction of its own;
+# static glibc's start-up does not read /proc/self/exe (src/static_origin.c).
+CLI_LINK = $(if $(SAN_CFLAGS),$(ALL_LDFLAGS),-static-pie -Wl,-z,relro,-z,now $(LDFLAGS)) -Wl,--wrap=_nettle_cpuid,--wrap=_dl_get_origin
 $(B)/src/landrun: $(OBJ_CLI) $(B)/src/liblandrun.a
 	$(CC) $(CLI_LINK) -o $@ $^ $(LIBS)
 
@@ -241,7 +242,7 @@ bench: $(B)/src/landrun $(B)/src/liblandrun.a $(B)/tests/helpers/refgen
 # Static analysers on the sources (not the generated files), each must report nothing: cppcheck
 # (suppressions: build-aux/cppcheck.supp and marked lines) and clang-tidy (checks: .clang-tidy)
 # with the compiler's own flags, two files at a time.
-LINT_SRC = $(SRC_LIB) src/cli.c src/nettle_cpuid.c src/gen_seccomp.c src/seccomp_prebuilt_none.c
+LINT_SRC = $(SRC_LIB) src/cli.c src/nettle_cpuid.c src/static_origin.c src/gen_seccomp.c src/seccomp_prebuilt_none.c
 lint: config.mk
 	cppcheck --enable=warning,performance,portability --library=posix --std=c11 -D_GNU_SOURCE -Isrc \
 		--inline-suppr --suppressions-list=build-aux/cppcheck.supp --error-exitcode=1 --quiet $(LINT_SRC)

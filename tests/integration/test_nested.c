@@ -1,0 +1,100 @@
+/* The metadata helper in runs other than the plain one: a supervised run (landrun the command's
+ * parent), and landrun under landrun. The kernel allows one seccomp listener in a process's
+ * filter chain: the inner landrun, finding the outer's, cannot start a helper of its own, and
+ * refuses every metadata call (EPERM) rather than leave them to the outer helper, which knows
+ * only the outer write grants. An inner policy with metadata = any leaves them to the outer
+ * helper, which confines them to the outer grants. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char *T, *work, *inner_dir, *in_both, *in_outer, *outside, *pol;
+static void setup(void)
+{
+	T = lrt_mkdtemp("/var/tmp");
+	work = lrt_fmt("%s/work", T);
+	inner_dir = lrt_fmt("%s/in", work);
+	in_both = lrt_fmt("%s/f", inner_dir);
+	in_outer = lrt_fmt("%s/g", work);
+	outside = lrt_fmt("%s/outside", T);
+	pol = lrt_fmt("%s/pol", T);
+	cr_assert(mkdir(work, 0755) == 0 && mkdir(inner_dir, 0755) == 0 && mkdir(pol, 0755) == 0);
+	lrt_write(in_both, "f\n");
+	lrt_write(in_outer, "g\n");
+	lrt_write(outside, "secret\n");
+	cr_assert(chmod(in_both, 0600) == 0 && chmod(in_outer, 0600) == 0 && chmod(outside, 0600) == 0);
+}
+static void teardown(void) { lrt_rmrf(T); free(T); }
+TestSuite(nested, .init = setup, .fini = teardown);
+
+static unsigned mode_of(const char *path)
+{
+	struct stat st;
+	cr_assert(lstat(path, &st) == 0, "%s: %s", path, strerror(errno));
+	return st.st_mode & 07777;
+}
+
+/* The probe's chmod under landrun -p inner under landrun -p outer; the outer grants its cwd
+ * (work) rw, the inner only work/in. */
+static struct lrt_result *nested_chmod(const char *inner_metadata, const char *path, const char *mode)
+{
+	char *landrun_dir = strdup(lrt_landrun());
+	*strrchr(landrun_dir, '/') = '\0';
+	char *outer = lrt_policy(pol, "outer",
+				 lrt_fmt("rw = ${CWD}\nrox = %s\nro = %s %s\nmetadata = granted\n", landrun_dir, pol,
+					 lrt_policies()));
+	char *inner = lrt_policy(pol, "inner", lrt_fmt("rw = %s\nmetadata = %s\n", inner_dir, inner_metadata));
+	free(landrun_dir);
+	return lrt_run(work, LRT_ARGS("-p", outer, "--", lrt_landrun(), "-p", inner, "--", lrt_probe(), "chmod",
+				      path, mode));
+}
+
+#define DENIED(r, what)                                                                                   \
+	do {                                                                                              \
+		cr_expect_eq((r)->status, 1, "%s: status %d: %s%s", what, (r)->status, (r)->out, (r)->err);  \
+		cr_expect(lrt_contains((r)->out, "denied EPERM"), "%s: %s%s", what, (r)->out, (r)->err);   \
+		lrt_free(r);                                                                              \
+	} while (0)
+
+/* The residual, shown: granted inside granted refuses even what both policies grant. */
+Test(nested, granted_under_granted_refuses_every_metadata_call)
+{
+	struct lrt_result *r = nested_chmod("granted", in_both, "640");
+	DENIED(r, "chmod in both write grants, nested");
+	cr_expect_eq(mode_of(in_both), 0600, "a nested chmod was performed with no helper of its own");
+	r = nested_chmod("granted", outside, "644");
+	DENIED(r, "chmod outside every grant, nested");
+	cr_expect_eq(mode_of(outside), 0600);
+}
+
+/* The twin: the inner policy leaves metadata to the outer helper, which serves the nested
+ * command and still confines it to the outer write grants. */
+Test(nested, any_under_granted_is_served_by_the_outer_helper_within_its_grants)
+{
+	struct lrt_result *r = nested_chmod("any", in_both, "640");
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(in_both), 0640, "the outer helper did not perform the nested chmod");
+	r = nested_chmod("any", in_outer, "604");
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(in_outer), 0604);
+	r = nested_chmod("any", outside, "644");
+	DENIED(r, "chmod outside the outer grants, nested, metadata = any inside");
+	cr_expect_eq(mode_of(outside), 0600, "the outer helper performed a chmod outside its grants");
+}
+
+/* A supervised run forks the command; the helper serves it all the same. */
+Test(nested, supervised_run_serves_the_grant_and_refuses_outside)
+{
+	char *p = lrt_policy(pol, "sv", "rw = ${CWD}\nmetadata = granted\n");
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("--supervise", "-p", p, "--", lrt_probe(), "chmod", outside, "644"));
+	DENIED(r, "chmod outside every grant, supervised");
+	cr_expect_eq(mode_of(outside), 0600, "a supervised run's chmod outside the grants was performed");
+	r = lrt_run(work, LRT_ARGS("--supervise", "-p", p, "--", lrt_probe(), "chmod", in_outer, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(in_outer), 0640, "a supervised run's chmod in the grant was not performed");
+}
