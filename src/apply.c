@@ -170,9 +170,10 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 	*step = "prctl(PR_SET_NO_NEW_PRIVS)";
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
-	int helper = -1;
+	struct lr_notify helper = { -1, -1 };
+	bool with_helper = sb->metadata == LR_METADATA_GRANTED;
 	*step = "fork (the metadata helper)";
-	if (sb->metadata == LR_METADATA_GRANTED && (helper = lr_notify_start(sb)) < 0)
+	if (with_helper && lr_notify_start(sb, &helper) < 0)
 		return -1;
 	if (sb->ruleset_fd >= 0) {
 		uint32_t flags;
@@ -183,7 +184,8 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 		if (syscall(LR_SYS_landlock_restrict_self, sb->ruleset_fd, flags) < 0)
 			return -1;
 	}
-	if (sb->metadata != LR_METADATA_ANY && !sb->metadata_folded && lr_metadata_load(sb, helper, all_threads, step))
+	if (sb->metadata != LR_METADATA_ANY && !sb->metadata_folded &&
+	    lr_metadata_load(sb, with_helper ? &helper : NULL, all_threads, step))
 		return -1;
 	*step = "close_range";
 	/* the verified copy is executed after this: it stays open (O_CLOEXEC closes it then) */

@@ -125,6 +125,22 @@ static void serve(struct lr_resolver *rs, int listener)
 	}
 }
 
+/* Waits for the command's first notified call: false when none will come (no process of the
+ * sandbox is left) or the listener fails. */
+static bool first_call(int listener)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = listener, .events = POLLIN };
+		int n = poll(&pfd, 1, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
+			return false;
+		if (pfd.revents & POLLIN)
+			return true;
+	}
+}
+
 static _Noreturn void helper_main(const struct lr_sandbox *sb, int sock)
 {
 	prctl(PR_SET_NAME, "landrun-notify", 0, 0, 0);
@@ -135,7 +151,12 @@ static _Noreturn void helper_main(const struct lr_sandbox *sb, int sock)
 	syscall(SYS_close_range, (unsigned)sock + 1, ~0U, 0);
 	int listener = receive_listener(sock);
 	close(sock);
-	if (listener < 0 || !sizes_fit() || confine_helper() < 0)
+	/* Confined before the first notification is read, not sooner: a command that makes no
+	 * metadata call (most runs) pays nothing for the helper's own seccomp load. Then the usual
+	 * policy again: an answer is what the command waits for. */
+	struct sched_param normal = { 0 };
+	if (listener < 0 || !first_call(listener) || sched_setscheduler(0, SCHED_OTHER, &normal) < 0 || !sizes_fit() ||
+	    confine_helper() < 0)
 		_exit(0); /* every notified call fails with ENOSYS from here on */
 	struct lr_resolver rs;
 	lr_resolver_init(&rs);
@@ -156,6 +177,11 @@ static int intermediate(void *arg)
 {
 	const struct start *st = arg;
 	setsid();
+	/* SCHED_BATCH, inherited by the helper until the first notification: its wake-ups (the
+	 * listener sent, the end of a command that made no metadata call) do not preempt landrun
+	 * or the command */
+	struct sched_param normal = { 0 };
+	sched_setscheduler(0, SCHED_BATCH, &normal);
 	/* CLONE_UNTRACED: under --log-denials the tracer follows the command's forks, not this one */
 	long helper = syscall(SYS_clone, SIGCHLD | CLONE_UNTRACED, 0, 0, 0, 0);
 	if (helper == 0) /* on this stack's copy, in the stack mapping of landrun's main thread: it
@@ -166,8 +192,9 @@ static int intermediate(void *arg)
 
 enum { INTERMEDIATE_STACK = 16384 };
 
-int lr_notify_start(const struct lr_sandbox *sb)
+int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n)
 {
+	*n = (struct lr_notify){ -1, -1 };
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
@@ -182,11 +209,9 @@ int lr_notify_start(const struct lr_sandbox *sb)
 		errno = e;
 		return -1;
 	}
-	/* reaped at once (ECHILD when SIGCHLD is ignored: then it reaped itself); whether the
-	 * helper runs is known when the listener is sent to it */
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	return sv[0];
+	n->sock = sv[0];
+	n->intermediate = pid;
+	return 0;
 }
 
 /* ---- the command's side ------------------------------------------------------------------- */
@@ -228,11 +253,19 @@ static long load_refusing(const struct lr_sandbox *sb, unsigned long flags)
 	return load(f, sb->metadata_len, flags);
 }
 
-int lr_metadata_load(const struct lr_sandbox *sb, int helper_sock, bool all_threads, const char **step)
+/* The intermediate, gone since the helper was started: reaped (ECHILD when SIGCHLD is ignored:
+ * then it reaped itself). Here rather than at the start: by now it has exited. */
+static void reap_intermediate(const struct lr_notify *n)
+{
+	while (waitpid(n->intermediate, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int lr_metadata_load(const struct lr_sandbox *sb, struct lr_notify *helper, bool all_threads, const char **step)
 {
 	unsigned long tsync = all_threads ? SECCOMP_FILTER_FLAG_TSYNC : 0;
 	*step = "seccomp(SECCOMP_SET_MODE_FILTER)";
-	if (helper_sock < 0) {
+	if (!helper) {
 		long rc = load(sb->metadata_bpf, sb->metadata_len, tsync);
 		if (rc > 0)
 			errno = EBUSY;
@@ -248,11 +281,13 @@ int lr_metadata_load(const struct lr_sandbox *sb, int helper_sock, bool all_thre
 	int e = errno;
 	if (listener >= 0) {
 		*step = "sendmsg (the seccomp listener to the metadata helper, which is not running)";
-		rc = send_listener(helper_sock, (int)listener);
+		rc = send_listener(helper->sock, (int)listener);
 		e = errno;
 		close((int)listener);
 	}
-	close(helper_sock);
+	close(helper->sock);
+	helper->sock = -1;
+	reap_intermediate(helper);
 	errno = e;
 	return rc;
 }

@@ -9,6 +9,9 @@
  * keeps its PID, signals and exit status. The helper is not the command's child (a double fork,
  * in its own session), answers until no process of the sandbox is left (the listener reports
  * POLLHUP), and if it dies every notified call fails with ENOSYS: the kernel's own fail-closed.
+ * Until the command's first notified call it runs as SCHED_BATCH (waking, it does not preempt
+ * landrun or the command) and is not confined yet (its seccomp load is for the commands that
+ * make such calls).
  * Async-signal-safe on landrun's side: raw syscalls on what compile prepared. */
 #ifndef LANDRUN_NOTIFY_H
 #define LANDRUN_NOTIFY_H
@@ -17,13 +20,19 @@
 
 #include "sandbox.h"
 
-/* Starts the helper: returns landrun's end of the socket it waits on, or -1 with errno. */
-int lr_notify_start(const struct lr_sandbox *sb);
+/* The helper being started: what lr_metadata_load sends the listener through. */
+struct lr_notify {
+	int sock;         /* landrun's end of the socket the helper waits on */
+	int intermediate; /* the process that started it, reaped by lr_metadata_load */
+};
 
-/* Loads sb->metadata_bpf (metadata none or granted; all_threads: TSYNC). For granted, helper_sock
- * is lr_notify_start's socket: the listener goes to the helper, and both are closed. When a
+/* Starts the helper (n filled), or -1 with errno. */
+int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n);
+
+/* Loads sb->metadata_bpf (metadata none or granted; all_threads: TSYNC). For granted, helper is
+ * what lr_notify_start filled: the listener goes to the helper, and both are closed. When a
  * listener is already on the way (landrun under landrun: the kernel allows one) the calls are
  * refused instead (EPERM), and the helper, sent nothing, exits. -1 with errno and *step. */
-int lr_metadata_load(const struct lr_sandbox *sb, int helper_sock, bool all_threads, const char **step);
+int lr_metadata_load(const struct lr_sandbox *sb, struct lr_notify *helper, bool all_threads, const char **step);
 
 #endif

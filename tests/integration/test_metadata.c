@@ -84,6 +84,20 @@ Test(metadata, chmod_outside_every_grant_is_refused_and_in_the_grant_performed)
 	cr_expect_eq(mode_of(mine), 0604);
 }
 
+/* The command never holds the listener, which landrun sends to the helper and closes before the
+ * exec (holding it, the command could answer its own calls and chmod whatever it owns). The twin:
+ * the helper, which has it, answers. */
+Test(metadata, the_command_holds_no_listener_and_the_helper_answers)
+{
+	struct lrt_result *r = under_default(LRT_ARGS("fds"));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	cr_expect_str_eq(r->out, "", "the command holds fds beyond stdio: %s", r->out);
+	lrt_free(r);
+	r = under_default(LRT_ARGS("chmod", mine, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(mine), 0640, "the helper did not answer");
+}
+
 Test(metadata, fchmod_of_a_file_opened_read_only_under_an_ro_grant_is_refused)
 {
 	char *pol = policy("granted");
