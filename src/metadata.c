@@ -108,17 +108,6 @@ const char *const lr_metadata_calls[] = {
 
 /* ---- compile ------------------------------------------------------------------------------ */
 
-/* The lowest number of the family: below it (ioctl, socket, clone: the calls other filters check
- * by argument, so that the kernel's cache cannot answer them) one comparison is paid. */
-static unsigned lowest_nr(void)
-{
-	unsigned lo = ~0u;
-	for (size_t i = 0; i < LR_ARRAY_LEN(calls); i++)
-		if ((unsigned)calls[i].nr < lo)
-			lo = (unsigned)calls[i].nr;
-	return lo;
-}
-
 /* The ioctls that change an inode's attributes (chattr: flags such as nodump, noatime, sync,
  * append-only; the fsxattr flags and project id; the generation number): the owner may make them
  * on a file opened read-only, outside every write grant, and the helper does not make them for
@@ -129,15 +118,6 @@ static const unsigned attr_ioctls[] = {
 	BTRFS_IOC_SUBVOL_SETFLAGS,    /* a subvolume of the owner's made read-only */
 };
 
-/* ioctl's numbers: the native one, and x32's (its own number, compat_sys_ioctl, which also takes
- * the 32-bit commands). */
-static const unsigned ioctl_nrs[] = {
-	SYS_ioctl,
-#ifdef X32_BIT
-	X32_IOCTL_NR | X32_BIT,
-#endif
-};
-
 /* The low word of the ioctl command (args[1]): the kernel reads an unsigned int. */
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define IOCTL_CMD_LOW (offsetof(struct seccomp_data, args[1]) + 4)
@@ -145,43 +125,93 @@ static const unsigned ioctl_nrs[] = {
 #define IOCTL_CMD_LOW offsetof(struct seccomp_data, args[1])
 #endif
 
-/* The architecture, ioctl's numbers, the lower bound, one comparison per number (x32's too), then
- * "allow" and the family's answer, then ioctl's commands. Arguments are loaded for ioctl only
- * (which the baseline checks by argument already): the kernel caches its verdict per syscall for
- * every other call, so calls outside the family pay nothing. */
+/* The family's native numbers, sorted (x32's are the same with X32_BIT). */
+static unsigned sorted_native(unsigned *nr)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < LR_ARRAY_LEN(calls); i++) {
+		unsigned v = (unsigned)calls[i].nr, at = n++;
+		for (; at > 0 && nr[at - 1] > v; at--)
+			nr[at] = nr[at - 1];
+		nr[at] = v;
+	}
+	return n;
+}
+
+/* Below this many numbers a node of the search tree compares them one by one. */
+enum { LEAF = 3 };
+
+static unsigned tree_len(unsigned n)
+{
+	return n <= LEAF ? n : 1 + tree_len(n / 2) + tree_len(n - n / 2);
+}
+
+static unsigned char rel(unsigned to, unsigned from)
+{
+	return (unsigned char)(to - from - 1);
+}
+
+/* A search tree over nr[0..n) at f[*at]: a number of the family jumps to match, any other to
+ * allow. A few comparisons per call instead of one per number of the family: the kernel runs
+ * this for every call the cache cannot answer, and, on loading, for every syscall number (to
+ * build that cache: with one comparison per number, most of the load's time). */
+static void emit_tree(struct sock_filter *f, unsigned *at, const unsigned *nr, unsigned n, unsigned match,
+		      unsigned allow)
+{
+	if (n <= LEAF) {
+		for (unsigned i = 0; i < n; i++, (*at)++)
+			f[*at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr[i], rel(match, *at),
+							      i + 1 < n ? 0 : rel(allow, *at));
+		return;
+	}
+	unsigned half = n / 2, node = (*at)++;
+	f[node] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, nr[half], (unsigned char)tree_len(half), 0);
+	emit_tree(f, at, nr, half, match, allow);
+	emit_tree(f, at, nr + half, n - half, match, allow);
+}
+
+/* The architecture, then the native numbers: ioctl, the family by a search tree; x32's (above
+ * X32_BIT, rare) one by one. Then "allow" and the family's answer, then ioctl's commands.
+ * Arguments are loaded for ioctl only (which the baseline checks by argument already): the
+ * kernel caches its verdict per syscall for every other call, so calls outside the family pay
+ * nothing. */
 static int build_program(struct lr_sandbox *sb, uint32_t action)
 {
 	struct sock_filter *f = sb->metadata_bpf;
-	unsigned n = 0, nums = 0, nios = LR_ARRAY_LEN(ioctl_nrs), ncmds = LR_ARRAY_LEN(attr_ioctls);
-	unsigned nr[2 * LR_ARRAY_LEN(calls)];
-	for (size_t i = 0; i < LR_ARRAY_LEN(calls); i++) {
-		nr[nums++] = (unsigned)calls[i].nr;
+	unsigned nr[LR_ARRAY_LEN(calls)], nums = sorted_native(nr), ncmds = LR_ARRAY_LEN(attr_ioctls);
+	unsigned x32 = 0;
 #ifdef X32_BIT
-		nr[nums++] = (unsigned)calls[i].nr | X32_BIT;
+	x32 = 1 + nums; /* its ioctl, then the family */
 #endif
-	}
-	unsigned allow = 4 + nios + nums, match = allow + 1, ioctl_cmd = match + 1;
-	unsigned ioctl_allow = ioctl_cmd + 1 + ncmds, ioctl_refuse = ioctl_allow + 1;
-	if (ioctl_refuse + 1 > LR_METADATA_BPF_MAX)
+	unsigned native = 3 + (x32 ? 1 : 0), allow = native + 1 + tree_len(nums) + x32, match = allow + 1;
+	unsigned ioctl_cmd = match + 1, ioctl_allow = ioctl_cmd + 1 + ncmds, ioctl_refuse = ioctl_allow + 1;
+	if (ioctl_refuse + 1 > LR_METADATA_BPF_MAX || ioctl_refuse > 255)
 		return -1;
+	unsigned n = 0;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0, (unsigned char)(allow - n - 1));
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0, rel(allow, n));
 	n++;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	for (unsigned i = 0; i < nios; i++, n++)
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ioctl_nrs[i],
-						    (unsigned char)(ioctl_cmd - n - 1), 0);
-	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lowest_nr(), 0, (unsigned char)(allow - n - 1));
+#ifdef X32_BIT
+	unsigned x32_at = native + 1 + tree_len(nums);
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, rel(x32_at, n), 0);
+	n++;
+#endif
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, rel(ioctl_cmd, n), 0);
+	n++;
+	emit_tree(f, &n, nr, nums, match, allow);
+#ifdef X32_BIT
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, X32_IOCTL_NR | X32_BIT, rel(ioctl_cmd, n), 0);
 	n++;
 	for (unsigned i = 0; i < nums; i++, n++)
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr[i], (unsigned char)(match - n - 1), 0);
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr[i] | X32_BIT, rel(match, n), 0);
+#endif
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	sb->metadata_ret = (unsigned short)n;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, action);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IOCTL_CMD_LOW);
 	for (unsigned i = 0; i < ncmds; i++, n++)
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, attr_ioctls[i],
-						    (unsigned char)(ioctl_refuse - n - 1), 0);
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, attr_ioctls[i], rel(ioctl_refuse, n), 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
 	sb->metadata_len = (unsigned short)n;
