@@ -28,6 +28,12 @@
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
 
 /* ---- the helper's own confinement --------------------------------------------------------- */
 
@@ -155,9 +161,13 @@ static _Noreturn void helper_main(const struct lr_sandbox *sb, int sock)
 	 * metadata call (most runs) pays nothing for the helper's own seccomp load. Then the usual
 	 * policy again: an answer is what the command waits for. */
 	struct sched_param normal = { 0 };
-	if (listener < 0 || !first_call(listener) || sched_setscheduler(0, SCHED_OTHER, &normal) < 0 || !sizes_fit() ||
-	    confine_helper() < 0)
+	if (listener < 0 || !first_call(listener) || sched_setscheduler(0, SCHED_OTHER, &normal) < 0 || !sizes_fit())
 		_exit(0); /* every notified call fails with ENOSYS from here on */
+	/* The command and the helper hand the CPU to each other (Linux 6.6; older kernels refuse
+	 * the flag and wake the other side as usual): a round trip of about 6 us instead of 35. */
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	if (confine_helper() < 0)
+		_exit(0);
 	struct lr_resolver rs;
 	lr_resolver_init(&rs);
 	rs.write_dirs = sb->write_dirs; /* read only: the copy this fork was given */
