@@ -432,10 +432,38 @@ static int open_target_fd(pid_t tid, int fd)
 	return o;
 }
 
-static bool in_write_dir(struct lr_resolver *rs, int dir)
+/* The write directory st names, or NULL. */
+static const struct lr_write_dir *write_dir_of(const struct lr_resolver *rs, const struct stat *st)
 {
-	const struct lr_write_dir *hit = NULL;
-	return lr_resolver_beneath(rs, dir, &hit) == 0 && hit;
+	for (size_t i = 0; i < rs->write_dirs.len; i++) {
+		const struct lr_write_dir *d = lr_vec_at(&rs->write_dirs, i);
+		if (d->dev == st->st_dev && d->ino == st->st_ino)
+			return d;
+	}
+	return NULL;
+}
+
+/* Whether the directory dir is a write directory or lies beneath one, by device and inode,
+ * walking up: each level one fstatat of "..", "../.." and so on from dir (the kernel follows
+ * each ".." as an openat of it would, mounts included), up to the top (whose ".." is itself).
+ * No answer is kept from one call to the next: anything may have been moved since. */
+static bool in_write_dir(const struct lr_resolver *rs, int dir)
+{
+	struct stat st, prev;
+	if (fstat(dir, &st) < 0)
+		return false;
+	char up[PATH_MAX];
+	size_t len = 0;
+	while (!write_dir_of(rs, &st)) {
+		if (len + 3 >= sizeof(up))
+			return false; /* deeper than a path can say: fail closed */
+		memcpy(up + len, len ? "/.." : "..", len ? 4 : 3);
+		len += len ? 3 : 2;
+		prev = st;
+		if (fstatat(dir, up, &st, 0) < 0 || (st.st_dev == prev.st_dev && st.st_ino == prev.st_ino))
+			return false; /* the top, none above */
+	}
+	return true;
 }
 
 /* What was opened: the object, and the directory it was found in (-1 for a directory, which is
@@ -551,15 +579,24 @@ static int find_parent(struct lr_resolver *rs, const char *name, size_t n, struc
 {
 	if (name[0] != '/' || (n > 10 && strcmp(name + n - 10, " (deleted)") == 0))
 		return EPERM;
-	struct object by_name = { -1, -1, { 0 } };
-	int e = open_path(rs, -1, name, false, &by_name);
-	if (!e && (by_name.st.st_dev != o->st.st_dev || by_name.st.st_ino != o->st.st_ino))
+	char dir[PATH_MAX];
+	const char *last;
+	struct lr_planted planted;
+	struct stat st;
+	if (!split_last(name, dir, sizeof(dir), &last))
+		return EPERM; /* the kernel names no file so */
+	int parent = lr_resolve(rs, dir, &planted);
+	if (parent == LR_RESOLVE_PLANTED)
+		return EPERM;
+	if (parent < 0)
+		return errno;
+	int e = fstatat(parent, last, &st, AT_SYMLINK_NOFOLLOW) < 0 ? errno : 0;
+	if (!e && (st.st_dev != o->st.st_dev || st.st_ino != o->st.st_ino))
 		e = EPERM; /* renamed meanwhile: fail rather than guess */
-	if (!e) {
-		o->parent = by_name.parent;
-		by_name.parent = -1;
-	}
-	object_close(&by_name);
+	if (e)
+		close(parent);
+	else
+		o->parent = parent;
 	return e;
 }
 
@@ -591,7 +628,10 @@ static int perform(const struct args *a, const struct object *o, const char *val
 	case OP_CHMOD:
 		if (link)
 			return EOPNOTSUPP;
-		rc = fchmodat(AT_FDCWD, self, a->mode, 0);
+		/* the fd itself (Linux 6.6), else by its /proc name (a path walk more) */
+		rc = (int)syscall(SYS_fchmodat2, o->fd, "", a->mode, AT_EMPTY_PATH);
+		if (rc < 0 && (errno == ENOSYS || errno == EINVAL))
+			rc = fchmodat(AT_FDCWD, self, a->mode, 0);
 		break;
 	case OP_CHOWN:
 		rc = fchownat(o->fd, "", a->uid, a->gid, AT_EMPTY_PATH);

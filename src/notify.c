@@ -28,6 +28,9 @@
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
 #endif
@@ -47,7 +50,7 @@ static const int helper_calls[] = {
 	SYS_readlink,
 #endif
 	SYS_ppoll, SYS_ioctl, SYS_process_vm_readv, SYS_openat, SYS_openat2, SYS_close, SYS_newfstatat,
-	SYS_fstat, SYS_statx, SYS_fstatfs, SYS_readlinkat, SYS_fchdir, SYS_fchmodat, SYS_fchownat,
+	SYS_fstat, SYS_statx, SYS_fstatfs, SYS_readlinkat, SYS_fchdir, SYS_fchmodat, SYS_fchmodat2, SYS_fchownat,
 	SYS_utimensat, SYS_setxattr, SYS_removexattr, SYS_exit_group, SYS_exit, SYS_rt_sigreturn,
 	SYS_restart_syscall, SYS_brk, SYS_munmap,
 };
