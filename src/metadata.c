@@ -178,7 +178,7 @@ static void emit_tree(struct sock_filter *f, unsigned *at, const unsigned *nr, u
 static int build_program(struct lr_sandbox *sb, uint32_t action)
 {
 	struct sock_filter *f = sb->metadata_bpf;
-	unsigned nr[LR_ARRAY_LEN(calls)], nums = sorted_native(nr), ncmds = LR_ARRAY_LEN(attr_ioctls);
+	unsigned nr[LR_ARRAY_LEN(calls)] = { 0 }, nums = sorted_native(nr), ncmds = LR_ARRAY_LEN(attr_ioctls);
 	unsigned x32 = 0;
 #ifdef X32_BIT
 	x32 = 1 + nums; /* its ioctl, then the family */
