@@ -160,7 +160,7 @@ static int restrict_flags(const struct lr_sandbox *sb, bool all_threads, uint32_
  *    landlock_restrict_self, close_range, setsid) are nothing a command needs, so a filter may
  *    well deny them; only the exec follows, which every filter allows. */
 static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, bool all_threads,
-		       int helper, const char **step)
+		       int helper_sock, const char **step)
 {
 	*step = "setrlimit";
 	if (apply_rlimits(sb))
@@ -170,12 +170,12 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 	*step = "prctl(PR_SET_NO_NEW_PRIVS)";
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
-	/* the library's helper serves every child (helper >= 0); the CLI starts one per command */
+	/* the library's helper serves every child (helper_sock >= 0); the CLI starts one per command */
+	struct lr_notify notify = { helper_sock, -1 };
+	bool with_helper = sb->metadata == LR_METADATA_GRANTED;
 	*step = "fork (the metadata helper)";
-	if (sb->metadata == LR_METADATA_GRANTED && helper < 0 && (helper = lr_notify_start(sb)) < 0)
+	if (with_helper && helper_sock < 0 && lr_notify_start(sb, &notify) < 0)
 		return -1;
-	if (sb->metadata != LR_METADATA_GRANTED)
-		helper = -1;
 	if (sb->ruleset_fd >= 0) {
 		uint32_t flags;
 		if (restrict_flags(sb, all_threads, &flags, step))
@@ -185,7 +185,8 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 		if (syscall(LR_SYS_landlock_restrict_self, sb->ruleset_fd, flags) < 0)
 			return -1;
 	}
-	if (sb->metadata != LR_METADATA_ANY && !sb->metadata_folded && lr_metadata_load(sb, helper, all_threads, step))
+	if (sb->metadata != LR_METADATA_ANY && !sb->metadata_folded &&
+	    lr_metadata_load(sb, with_helper ? &notify : NULL, all_threads, step))
 		return -1;
 	*step = "close_range";
 	/* the verified copy is executed after this: it stays open (O_CLOEXEC closes it then) */

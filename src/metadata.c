@@ -108,17 +108,6 @@ const char *const lr_metadata_calls[] = {
 
 /* ---- compile ------------------------------------------------------------------------------ */
 
-/* The lowest number of the family: below it (ioctl, socket, clone: the calls other filters check
- * by argument, so that the kernel's cache cannot answer them) one comparison is paid. */
-static unsigned lowest_nr(void)
-{
-	unsigned lo = ~0u;
-	for (size_t i = 0; i < LR_ARRAY_LEN(calls); i++)
-		if ((unsigned)calls[i].nr < lo)
-			lo = (unsigned)calls[i].nr;
-	return lo;
-}
-
 /* The ioctls that change an inode's attributes (chattr: flags such as nodump, noatime, sync,
  * append-only; the fsxattr flags and project id; the generation number): the owner may make them
  * on a file opened read-only, outside every write grant, and the helper does not make them for
@@ -129,15 +118,6 @@ static const unsigned attr_ioctls[] = {
 	BTRFS_IOC_SUBVOL_SETFLAGS,    /* a subvolume of the owner's made read-only */
 };
 
-/* ioctl's numbers: the native one, and x32's (its own number, compat_sys_ioctl, which also takes
- * the 32-bit commands). */
-static const unsigned ioctl_nrs[] = {
-	SYS_ioctl,
-#ifdef X32_BIT
-	X32_IOCTL_NR | X32_BIT,
-#endif
-};
-
 /* The low word of the ioctl command (args[1]): the kernel reads an unsigned int. */
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define IOCTL_CMD_LOW (offsetof(struct seccomp_data, args[1]) + 4)
@@ -145,43 +125,93 @@ static const unsigned ioctl_nrs[] = {
 #define IOCTL_CMD_LOW offsetof(struct seccomp_data, args[1])
 #endif
 
-/* The architecture, ioctl's numbers, the lower bound, one comparison per number (x32's too), then
- * "allow" and the family's answer, then ioctl's commands. Arguments are loaded for ioctl only
- * (which the baseline checks by argument already): the kernel caches its verdict per syscall for
- * every other call, so calls outside the family pay nothing. */
+/* The family's native numbers, sorted (x32's are the same with X32_BIT). */
+static unsigned sorted_native(unsigned *nr)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < LR_ARRAY_LEN(calls); i++) {
+		unsigned v = (unsigned)calls[i].nr, at = n++;
+		for (; at > 0 && nr[at - 1] > v; at--)
+			nr[at] = nr[at - 1];
+		nr[at] = v;
+	}
+	return n;
+}
+
+/* Below this many numbers a node of the search tree compares them one by one. */
+enum { LEAF = 3 };
+
+static unsigned tree_len(unsigned n)
+{
+	return n <= LEAF ? n : 1 + tree_len(n / 2) + tree_len(n - n / 2);
+}
+
+static unsigned char rel(unsigned to, unsigned from)
+{
+	return (unsigned char)(to - from - 1);
+}
+
+/* A search tree over nr[0..n) at f[*at]: a number of the family jumps to match, any other to
+ * allow. A few comparisons per call instead of one per number of the family: the kernel runs
+ * this for every call the cache cannot answer, and, on loading, for every syscall number (to
+ * build that cache: with one comparison per number, most of the load's time). */
+static void emit_tree(struct sock_filter *f, unsigned *at, const unsigned *nr, unsigned n, unsigned match,
+		      unsigned allow)
+{
+	if (n <= LEAF) {
+		for (unsigned i = 0; i < n; i++, (*at)++)
+			f[*at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr[i], rel(match, *at),
+							      i + 1 < n ? 0 : rel(allow, *at));
+		return;
+	}
+	unsigned half = n / 2, node = (*at)++;
+	f[node] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, nr[half], (unsigned char)tree_len(half), 0);
+	emit_tree(f, at, nr, half, match, allow);
+	emit_tree(f, at, nr + half, n - half, match, allow);
+}
+
+/* The architecture, then the native numbers: ioctl, the family by a search tree; x32's (above
+ * X32_BIT, rare) one by one. Then "allow" and the family's answer, then ioctl's commands.
+ * Arguments are loaded for ioctl only (which the baseline checks by argument already): the
+ * kernel caches its verdict per syscall for every other call, so calls outside the family pay
+ * nothing. */
 static int build_program(struct lr_sandbox *sb, uint32_t action)
 {
 	struct sock_filter *f = sb->metadata_bpf;
-	unsigned n = 0, nums = 0, nios = LR_ARRAY_LEN(ioctl_nrs), ncmds = LR_ARRAY_LEN(attr_ioctls);
-	unsigned nr[2 * LR_ARRAY_LEN(calls)];
-	for (size_t i = 0; i < LR_ARRAY_LEN(calls); i++) {
-		nr[nums++] = (unsigned)calls[i].nr;
+	unsigned nr[LR_ARRAY_LEN(calls)] = { 0 }, nums = sorted_native(nr), ncmds = LR_ARRAY_LEN(attr_ioctls);
+	unsigned x32 = 0;
 #ifdef X32_BIT
-		nr[nums++] = (unsigned)calls[i].nr | X32_BIT;
+	x32 = 1 + nums; /* its ioctl, then the family */
 #endif
-	}
-	unsigned allow = 4 + nios + nums, match = allow + 1, ioctl_cmd = match + 1;
-	unsigned ioctl_allow = ioctl_cmd + 1 + ncmds, ioctl_refuse = ioctl_allow + 1;
-	if (ioctl_refuse + 1 > LR_METADATA_BPF_MAX)
+	unsigned native = 3 + (x32 ? 1 : 0), allow = native + 1 + tree_len(nums) + x32, match = allow + 1;
+	unsigned ioctl_cmd = match + 1, ioctl_allow = ioctl_cmd + 1 + ncmds, ioctl_refuse = ioctl_allow + 1;
+	if (ioctl_refuse + 1 > LR_METADATA_BPF_MAX || ioctl_refuse > 255)
 		return -1;
+	unsigned n = 0;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0, (unsigned char)(allow - n - 1));
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0, rel(allow, n));
 	n++;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	for (unsigned i = 0; i < nios; i++, n++)
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ioctl_nrs[i],
-						    (unsigned char)(ioctl_cmd - n - 1), 0);
-	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lowest_nr(), 0, (unsigned char)(allow - n - 1));
+#ifdef X32_BIT
+	unsigned x32_at = native + 1 + tree_len(nums);
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, rel(x32_at, n), 0);
+	n++;
+#endif
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, rel(ioctl_cmd, n), 0);
+	n++;
+	emit_tree(f, &n, nr, nums, match, allow);
+#ifdef X32_BIT
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, X32_IOCTL_NR | X32_BIT, rel(ioctl_cmd, n), 0);
 	n++;
 	for (unsigned i = 0; i < nums; i++, n++)
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr[i], (unsigned char)(match - n - 1), 0);
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr[i] | X32_BIT, rel(match, n), 0);
+#endif
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	sb->metadata_ret = (unsigned short)n;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, action);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IOCTL_CMD_LOW);
 	for (unsigned i = 0; i < ncmds; i++, n++)
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, attr_ioctls[i],
-						    (unsigned char)(ioctl_refuse - n - 1), 0);
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, attr_ioctls[i], rel(ioctl_refuse, n), 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
 	sb->metadata_len = (unsigned short)n;
@@ -402,10 +432,38 @@ static int open_target_fd(pid_t tid, int fd)
 	return o;
 }
 
-static bool in_write_dir(struct lr_resolver *rs, int dir)
+/* The write directory st names, or NULL. */
+static const struct lr_write_dir *write_dir_of(const struct lr_resolver *rs, const struct stat *st)
 {
-	const struct lr_write_dir *hit = NULL;
-	return lr_resolver_beneath(rs, dir, &hit) == 0 && hit;
+	for (size_t i = 0; i < rs->write_dirs.len; i++) {
+		const struct lr_write_dir *d = lr_vec_at(&rs->write_dirs, i);
+		if (d->dev == st->st_dev && d->ino == st->st_ino)
+			return d;
+	}
+	return NULL;
+}
+
+/* Whether the directory dir is a write directory or lies beneath one, by device and inode,
+ * walking up: each level one fstatat of "..", "../.." and so on from dir (the kernel follows
+ * each ".." as an openat of it would, mounts included), up to the top (whose ".." is itself).
+ * No answer is kept from one call to the next: anything may have been moved since. */
+static bool in_write_dir(const struct lr_resolver *rs, int dir)
+{
+	struct stat st, prev;
+	if (fstat(dir, &st) < 0)
+		return false;
+	char up[PATH_MAX];
+	size_t len = 0;
+	while (!write_dir_of(rs, &st)) {
+		if (len + 3 >= sizeof(up))
+			return false; /* deeper than a path can say: fail closed */
+		memcpy(up + len, len ? "/.." : "..", len ? 4 : 3);
+		len += len ? 3 : 2;
+		prev = st;
+		if (fstatat(dir, up, &st, 0) < 0 || (st.st_dev == prev.st_dev && st.st_ino == prev.st_ino))
+			return false; /* the top, none above */
+	}
+	return true;
 }
 
 /* What was opened: the object, and the directory it was found in (-1 for a directory, which is
@@ -521,15 +579,24 @@ static int find_parent(struct lr_resolver *rs, const char *name, size_t n, struc
 {
 	if (name[0] != '/' || (n > 10 && strcmp(name + n - 10, " (deleted)") == 0))
 		return EPERM;
-	struct object by_name = { -1, -1, { 0 } };
-	int e = open_path(rs, -1, name, false, &by_name);
-	if (!e && (by_name.st.st_dev != o->st.st_dev || by_name.st.st_ino != o->st.st_ino))
+	char dir[PATH_MAX];
+	const char *last;
+	struct lr_planted planted;
+	struct stat st;
+	if (!split_last(name, dir, sizeof(dir), &last))
+		return EPERM; /* the kernel names no file so */
+	int parent = lr_resolve(rs, dir, &planted);
+	if (parent == LR_RESOLVE_PLANTED)
+		return EPERM;
+	if (parent < 0)
+		return errno;
+	int e = fstatat(parent, last, &st, AT_SYMLINK_NOFOLLOW) < 0 ? errno : 0;
+	if (!e && (st.st_dev != o->st.st_dev || st.st_ino != o->st.st_ino))
 		e = EPERM; /* renamed meanwhile: fail rather than guess */
-	if (!e) {
-		o->parent = by_name.parent;
-		by_name.parent = -1;
-	}
-	object_close(&by_name);
+	if (e)
+		close(parent);
+	else
+		o->parent = parent;
 	return e;
 }
 
@@ -561,7 +628,10 @@ static int perform(const struct args *a, const struct object *o, const char *val
 	case OP_CHMOD:
 		if (link)
 			return EOPNOTSUPP;
-		rc = fchmodat(AT_FDCWD, self, a->mode, 0);
+		/* the fd itself (Linux 6.6), else by its /proc name (a path walk more) */
+		rc = (int)syscall(SYS_fchmodat2, o->fd, "", a->mode, AT_EMPTY_PATH);
+		if (rc < 0 && (errno == ENOSYS || errno == EINVAL))
+			rc = fchmodat(AT_FDCWD, self, a->mode, 0);
 		break;
 	case OP_CHOWN:
 		rc = fchownat(o->fd, "", a->uid, a->gid, AT_EMPTY_PATH);

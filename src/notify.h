@@ -9,6 +9,9 @@
  * keeps its PID, signals and exit status. The helper is not the command's child (a double fork,
  * in its own session), answers until no process of the sandbox is left (the listener reports
  * POLLHUP), and if it dies every notified call fails with ENOSYS: the kernel's own fail-closed.
+ * Until the command's first notified call it runs as SCHED_BATCH (waking, it does not preempt
+ * landrun or the command) and is not confined yet (its seccomp load is for the commands that
+ * make such calls).
  * Async-signal-safe on landrun's side: raw syscalls on what compile prepared. */
 #ifndef LANDRUN_NOTIFY_H
 #define LANDRUN_NOTIFY_H
@@ -23,21 +26,30 @@ struct lr_resolver;
  * (the library's helper is a fork of a process that may have threads).
  * lr_notify_confine: the helper's own seccomp allow list (every other call kills it), after
  * checking that this kernel's notifications fit the helper's buffers; 0 or -1.
- * lr_notify_serve: answers every listener that arrives on ctl (one SCM_RIGHTS message each),
- * all watched at once; a listener reporting POLLHUP (no process of its sandbox left) is closed,
- * one that cannot be watched is closed at once (its calls then fail with ENOSYS). Returns when
- * every holder of ctl's other end has closed it and no listener is left. */
+ * lr_notify_serve: answers listener (-1: none) and every listener that arrives on ctl (-1: no
+ * control socket; one SCM_RIGHTS message each), all watched at once; a listener reporting
+ * POLLHUP (no process of its sandbox left) is closed, one that cannot be watched is closed at
+ * once (its calls then fail with ENOSYS). Returns when every holder of ctl's other end has
+ * closed it and no listener is left. */
 int lr_notify_confine(void);
-void lr_notify_serve(struct lr_resolver *rs, int ctl);
+void lr_notify_serve(struct lr_resolver *rs, int ctl, int listener);
 
-/* Starts the helper: returns landrun's end of the socket it waits on, or -1 with errno. */
-int lr_notify_start(const struct lr_sandbox *sb);
+/* The helper a listener goes to: the CLI's own, being started (sock: landrun's end of the socket
+ * it waits on; intermediate: the process that started it, reaped by lr_metadata_load), or the
+ * library's (sock: the sandbox's control socket, notify_pool.h; intermediate -1). */
+struct lr_notify {
+	int sock;
+	int intermediate;
+};
 
-/* Loads sb->metadata_bpf (metadata none or granted; all_threads: TSYNC). For granted, helper_sock
- * is lr_notify_start's socket (or the library's helper's, notify_pool.h): the listener goes to
- * the helper, and both are closed. When a
- * listener is already on the way (landrun under landrun: the kernel allows one) the calls are
- * refused instead (EPERM), and the helper, sent nothing, exits. -1 with errno and *step. */
-int lr_metadata_load(const struct lr_sandbox *sb, int helper_sock, bool all_threads, const char **step);
+/* Starts the CLI's helper (n filled), or -1 with errno. */
+int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n);
+
+/* Loads sb->metadata_bpf (metadata none or granted; all_threads: TSYNC). For granted, helper is
+ * the helper (above): the listener goes to it, and both the listener and helper->sock are
+ * closed. When a listener is already on the way (landrun under landrun: the kernel allows one)
+ * the calls are refused instead (EPERM), and the CLI's helper, sent nothing, exits. -1 with
+ * errno and *step. */
+int lr_metadata_load(const struct lr_sandbox *sb, struct lr_notify *helper, bool all_threads, const char **step);
 
 #endif

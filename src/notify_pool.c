@@ -100,7 +100,7 @@ static int helper_main(void *arg)
 	struct lr_resolver rs;
 	lr_resolver_init(&rs);
 	rs.write_dirs = st->sb->write_dirs; /* read only: the copy this fork was given */
-	lr_notify_serve(&rs, ctl);
+	lr_notify_serve(&rs, ctl, -1);
 	_exit(0);
 }
 

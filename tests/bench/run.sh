@@ -3,7 +3,8 @@
 # prints a summary of each figure against its target. Benchmarks, not tests: a MISS is
 # information and the exit status stays 0; it is 1 only if something could not run at all.
 # ROUNDS (default 200) sets the rounds of the process start-up comparison; ONLY=startup stops
-# after it.
+# after it; ONLY=workloads runs only the workloads (tar x, npm install, git clone; WROUNDS rounds,
+# default 10).
 set -u
 cd "$(dirname "$0")/../.." || exit 1   # the repository root: policies/ and src/ are relative
 [ $# -eq 1 ] || { echo "usage: sh tests/bench/run.sh BUILDDIR" >&2; exit 2; }
@@ -106,8 +107,84 @@ startup() {
 # What the unprivileged user runs is staged where it can reach it (the build tree may not be).
 S=$(mktemp -d /var/tmp/landrun-bench-bin.XXXXXX) || exit 1
 trap 'rm -rf "$T" "$P" "$S"' EXIT
-cp "$L" "$B/tests/helpers/refgen" "$O/bench" "$O/noop_wrapper" "$S/" || exit 1
+cp "$L" "$B/tests/helpers/refgen" "$O/bench" "$O/noop_wrapper" "$R/tests/bench/workload.sh" "$S/" || exit 1
 chmod 755 "$S" "$P" && chmod a+r "$P"/*.ini
+
+# Workloads that make many metadata calls (GNU tar restores modes, owners and times; npm sets
+# modes; git clone sets times), under the default policy with its helper (metadata = granted)
+# against the same with metadata = any, each run in a fresh directory as its cwd. The inputs,
+# made once, are world-readable for the unprivileged run.
+workload_inputs() {
+	WI=$(mktemp -d /var/tmp/landrun-bench-inputs.XXXXXX) || return 1
+	mkdir "$WI/files" && for d in $(seq 1 20); do
+		mkdir "$WI/files/d$d" && for f in $(seq 1 100); do printf '%s %s\n' "$d" "$f" >"$WI/files/d$d/f$f"; done
+	done && tar cf "$WI/files.tar" -C "$WI/files" . && rm -rf "$WI/files" || return 1
+	if command -v npm >/dev/null; then
+		mkdir -p "$WI/pkg/lib" "$WI/pkg/bin" &&
+		printf '{"name":"bench-pkg","version":"1.0.0","main":"index.js","bin":{"bench-pkg":"bin/cli.js"}}\n' \
+			>"$WI/pkg/package.json" &&
+		for i in $(seq 1 20); do echo "module.exports = $i;" >"$WI/pkg/lib/m$i.js"; done &&
+		printf '#!/usr/bin/env node\nrequire("../index.js");\n' >"$WI/pkg/bin/cli.js" &&
+		echo 'module.exports = 0;' >"$WI/pkg/index.js" &&
+		(cd "$WI/pkg" && npm pack --silent >/dev/null 2>&1) && mv "$WI/pkg/bench-pkg-1.0.0.tgz" "$WI/pkg.tgz" || return 1
+	fi
+	if command -v git >/dev/null; then
+		git clone -q --no-hardlinks "$R" "$WI/repo" 2>/dev/null || {
+			rm -rf "$WI/repo" && git init -q "$WI/repo" && for i in $(seq 1 200); do
+				echo "$i" >"$WI/repo/f$i" && git -C "$WI/repo" add "f$i" || return 1
+			done && git -C "$WI/repo" -c user.name=b -c user.email=b@b commit -qm files || return 1
+		}
+	fi
+	chmod -R a+rX "$WI"
+}
+# workloads LABEL SCRATCH [RUNNER...]: the section, run by RUNNER, each run in a new directory
+# under SCRATCH.
+workloads() {
+	label=$1 sc=$2
+	shift 2
+	W="$S/workload.sh"
+	set -- "$@" "$S/bench" -V -u us -n "${WROUNDS:-10}"
+	cmds="" figs=""
+	for kind in tar npm git; do
+		tool=$kind
+		if ! command -v "$tool" >/dev/null; then
+			echo "workload $kind ($label): skipped, $tool is not installed"
+			continue
+		fi
+		grant=""
+		[ $kind = git ] && grant="-p default --ro $WI/repo"
+		anyp="-p $P/default-any.ini"
+		[ $kind = git ] && anyp="$anyp --ro $WI/repo"
+		figs="$figs -r $kind-granted/$kind-any<=1.25"
+		cmds="$cmds :: $kind-granted $BASH_BIN $W $kind $WI $sc $S/landrun $grant"
+		cmds="$cmds :: $kind-any $BASH_BIN $W $kind $WI $sc $S/landrun $anyp"
+	done
+	[ -n "$cmds" ] || return 0
+	FIGURE_SUFFIX=" ($label)"
+	# shellcheck disable=SC2086 # the lists are split on purpose; no path here has a space
+	section "workloads as $label: the default policy's helper against metadata = any, us per run" \
+		"$@" $(echo "$figs" | sed 's/^ //') -- $(echo "$cmds" | sed 's/^ :: //')
+	FIGURE_SUFFIX=""
+}
+run_workloads() {
+	BASH_BIN=$(command -v bash) || { printf '\n== workloads ==\nskipped: bash is not installed\n'; return; }
+	workload_inputs || { echo "bench: the workload inputs could not be made" >&2; status=1; return; }
+	mkdir "$T/wl" && workloads root "$T/wl"
+	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+		# git refuses to clone another user's repository: the unprivileged run gets it
+		[ -d "$WI/repo" ] && chown -R 65534:65534 "$WI/repo"
+		U=$(mktemp -d /var/tmp/landrun-bench-nobody.XXXXXX) && chown 65534:65534 "$U" && chmod 755 "$U" &&
+		(cd "$U" && workloads nobody "$U" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+			env HOME=/nonexistent PATH=/usr/bin:/bin)
+		rm -rf "$U"
+	fi
+	rm -rf "$WI" "$T/wl"
+}
+if [ "${ONLY:-}" = workloads ]; then
+	run_workloads
+	summary
+fi
+
 startup root "$T"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	U=$(mktemp -d /var/tmp/landrun-bench-nobody.XXXXXX) && chown 65534:65534 "$U" && chmod 755 "$U" &&
@@ -144,6 +221,8 @@ section "chmod in the write grant, ns per call: bare, metadata = any, metadata =
 	chmod-bare "$O/sysloop" chmod 20000 :: \
 	chmod-any "$L" --policy "$P/git-any.ini" --rox "$O" -- "$O/sysloop" chmod 20000 :: \
 	chmod-granted "$L" --policy "$P/git.ini" --rox "$O" -- "$O/sysloop" chmod 20000
+
+run_workloads
 
 # Landlock path walk: 1001 rules, the granting one 8 levels above the file. The 1-rule run
 # tells the rule count's share from the walk's.

@@ -552,6 +552,12 @@ int main(int argc, char **argv)
 		int fd = open(arg, O_RDONLY | O_CLOEXEC);
 		return fd < 0 ? report(-1) : report(fchmod(fd, (mode_t)strtoul(argv[3], NULL, 8)));
 	}
+	if (OP("fchmod-unlinked")) { /* opened read-only, removed, then fchmod: the fd names no directory */
+		int fd = open(arg, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || unlink(arg) < 0)
+			return report(-1);
+		return report(fchmod(fd, (mode_t)strtoul(argv[3], NULL, 8)));
+	}
 	if (OP("fsetxattr-ro")) {
 		int fd = open(arg, O_RDONLY | O_CLOEXEC);
 		return fd < 0 ? report(-1) : report(fsetxattr(fd, "user.landrun", "x", 1, 0));

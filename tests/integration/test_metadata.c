@@ -84,6 +84,20 @@ Test(metadata, chmod_outside_every_grant_is_refused_and_in_the_grant_performed)
 	cr_expect_eq(mode_of(mine), 0604);
 }
 
+/* The command never holds the listener, which landrun sends to the helper and closes before the
+ * exec (holding it, the command could answer its own calls and chmod whatever it owns). The twin:
+ * the helper, which has it, answers. */
+Test(metadata, the_command_holds_no_listener_and_the_helper_answers)
+{
+	struct lrt_result *r = under_default(LRT_ARGS("fds"));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	cr_expect_str_eq(r->out, "", "the command holds fds beyond stdio: %s", r->out);
+	lrt_free(r);
+	r = under_default(LRT_ARGS("chmod", mine, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(mine), 0640, "the helper did not answer");
+}
+
 Test(metadata, fchmod_of_a_file_opened_read_only_under_an_ro_grant_is_refused)
 {
 	char *pol = policy("granted");
@@ -93,6 +107,53 @@ Test(metadata, fchmod_of_a_file_opened_read_only_under_an_ro_grant_is_refused)
 	DENIED(r, "EPERM", "fchmod of a file opened read-only under ro");
 	cr_expect_eq(mode_of(secret), 0600);
 	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "fchmod-ro", mine, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(mine), 0640);
+}
+
+/* The helper walks up from the file's directory to a write directory, one ".." at a time: six
+ * levels below the grant the file is the grant's, six levels below an ro directory it is not;
+ * by path and by fd alike. */
+Test(metadata, a_file_deep_outside_is_refused_and_deep_in_the_grant_performed)
+{
+	char *pol = policy("granted");
+	const char *deep = "a/b/c/d/e";
+	char *in = lrt_fmt("%s/%s/f", work, deep), *out = lrt_fmt("%s/%s/f", outside, deep);
+	for (const char *p = deep;; p++) { /* a, a/b, ... a/b/c/d/e in both */
+		if (*p && *p != '/')
+			continue;
+		int n = (int)(p - deep);
+		cr_assert(mkdir(lrt_fmt("%s/%.*s", work, n, deep), 0755) == 0);
+		cr_assert(mkdir(lrt_fmt("%s/%.*s", outside, n, deep), 0755) == 0);
+		if (!*p)
+			break;
+	}
+	lrt_write(in, "in\n");
+	lrt_write(out, "out\n");
+	chmod(in, 0600);
+	chmod(out, 0600);
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "chmod", out, "644"));
+	DENIED(r, "EPERM", "chmod six levels below an ro directory");
+	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "fchmod-ro", out, "644"));
+	DENIED(r, "EPERM", "fchmod six levels below an ro directory");
+	cr_expect_eq(mode_of(out), 0600);
+	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "chmod", in, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(in), 0640);
+	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "fchmod-ro", in, "604"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(in), 0604);
+}
+
+/* An fd's file is judged by the directory its name leads to: a removed file has none, and is
+ * refused even in the grant; the same file, still there, is changed. */
+Test(metadata, fchmod_of_a_removed_file_is_refused)
+{
+	char *gone = lrt_fmt("%s/gone", work);
+	lrt_write(gone, "x\n");
+	struct lrt_result *r = under_default(LRT_ARGS("fchmod-unlinked", gone, "644"));
+	DENIED(r, "EPERM", "fchmod of a removed file");
+	r = under_default(LRT_ARGS("fchmod-ro", mine, "640"));
 	LRT_EXPECT(r, 0, "ok");
 	cr_expect_eq(mode_of(mine), 0640);
 }

@@ -1,0 +1,100 @@
+/* The metadata program (src/metadata.c) as the kernel runs it: every syscall number, native and
+ * x32, answered by the family's action exactly when it is one of the family, the inode attribute
+ * ioctls refused, everything else allowed; other architectures untouched. Its shape (a search
+ * tree over the numbers) is a matter of speed, and must not change the answer for any number. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/fs.h>
+#include <linux/seccomp.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+
+#include "metadata.h"
+#include "policy.h"
+#include "sandbox.h"
+#include "seccomp_oracle.h"
+
+/* The family's numbers, as the kernel numbers them (the newer ones may postdate the headers). */
+static const unsigned family[] = {
+#ifdef SYS_chmod
+	SYS_chmod, SYS_chown, SYS_lchown, SYS_utime, SYS_utimes, SYS_futimesat,
+#endif
+	SYS_fchmod, SYS_fchmodat, 452 /* fchmodat2 */, SYS_fchown, SYS_fchownat, SYS_utimensat, SYS_setxattr,
+	SYS_lsetxattr, SYS_fsetxattr, SYS_removexattr, SYS_lremovexattr, SYS_fremovexattr,
+	463 /* setxattrat */, 466 /* removexattrat */, 469 /* file_setattr */,
+};
+
+static bool in_family(unsigned nr)
+{
+	for (size_t i = 0; i < sizeof(family) / sizeof(family[0]); i++)
+		if (family[i] == nr)
+			return true;
+	return false;
+}
+
+static uint32_t run(const struct lr_sandbox *sb, uint32_t arch, unsigned nr, uint64_t arg1)
+{
+	struct seccomp_data d = { .nr = (int)nr, .arch = arch, .args = { 3, arg1 } };
+	uint32_t verdict = 0;
+	unsigned pc = 0;
+	if (!lrt_bpf_run(sb->metadata_bpf, sb->metadata_len, &d, &verdict, &pc))
+		cr_assert_fail("instruction at %u refused, or ran off the end (nr %u)", pc, nr);
+	return verdict;
+}
+
+/* Compiles the program for mode as landrun (in place, one write grant) would. */
+static void compile(struct lr_sandbox *sb, enum lr_metadata mode)
+{
+	struct lr_policy p;
+	lr_policy_init(&p);
+	p.metadata.is = mode;
+	p.metadata.set = true;
+	lr_sandbox_init(sb);
+	sb->handled_fs = 1;
+	cr_assert(lr_vec_push(&sb->write_dirs));
+	struct lr_compile_opts o = { .in_place = true };
+	struct lr_error err = { 0 };
+	cr_assert_eq(lr_metadata_compile(sb, &p, &o, &err), 0, "%s", err.msg);
+	cr_assert_eq(sb->metadata, mode);
+	lr_policy_free(&p);
+}
+
+static void expect_answers(enum lr_metadata mode, uint32_t action)
+{
+	struct lr_sandbox sb;
+	compile(&sb, mode);
+	size_t names = 0;
+	while (lr_metadata_calls[names])
+		names++;
+	cr_assert_eq(names, sizeof(family) / sizeof(family[0]), "the test's list of the family is not the family");
+	cr_assert_eq(sb.metadata_bpf[sb.metadata_ret].k, action);
+	for (unsigned nr = 0; nr < 1100; nr++) {
+		uint32_t want = in_family(nr) ? action : SECCOMP_RET_ALLOW;
+		if (nr == SYS_ioctl)
+			continue;
+		cr_expect_eq(run(&sb, LR_NATIVE_ARCH, nr, 0), want, "native nr %u", nr);
+#ifdef __x86_64__
+		cr_expect_eq(run(&sb, LR_NATIVE_ARCH, nr | 0x40000000u, 0), want, "x32 nr %u", nr);
+		cr_expect_eq(run(&sb, AUDIT_ARCH_I386, nr, 0), SECCOMP_RET_ALLOW, "i386 nr %u", nr);
+#endif
+	}
+	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, SYS_ioctl, FS_IOC_SETFLAGS), SECCOMP_RET_ERRNO | EPERM);
+	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, SYS_ioctl, FS_IOC_GETFLAGS), SECCOMP_RET_ALLOW);
+#ifdef __x86_64__
+	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, 514 | 0x40000000u, FS_IOC_SETFLAGS), SECCOMP_RET_ERRNO | EPERM);
+	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, 514 | 0x40000000u, FS_IOC_GETFLAGS), SECCOMP_RET_ALLOW);
+#endif
+	lr_sandbox_free(&sb);
+}
+
+Test(metadata_bpf, granted_notifies_the_family_and_nothing_else)
+{
+	expect_answers(LR_METADATA_GRANTED, SECCOMP_RET_USER_NOTIF);
+}
+
+Test(metadata_bpf, none_refuses_the_family_and_nothing_else)
+{
+	expect_answers(LR_METADATA_NONE, SECCOMP_RET_ERRNO | EPERM);
+}
