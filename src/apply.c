@@ -160,8 +160,9 @@ static int restrict_flags(const struct lr_sandbox *sb, bool all_threads, uint32_
  *    landlock_restrict_self, close_range, setsid) are nothing a command needs, so a filter may
  *    well deny them; only the exec follows, which every filter allows. */
 static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, bool all_threads,
-		       int helper_sock, const char **step)
+		       const struct lr_child_fds *fds, const char **step)
 {
+	int helper_sock = fds->helper_sock, ruleset_fd = fds->ruleset_fd;
 	*step = "setrlimit";
 	if (apply_rlimits(sb))
 		return -1;
@@ -176,13 +177,13 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 	*step = "fork (the metadata helper)";
 	if (with_helper && helper_sock < 0 && lr_notify_start(sb, &notify) < 0)
 		return -1;
-	if (sb->ruleset_fd >= 0) {
+	if (ruleset_fd >= 0) {
 		uint32_t flags;
 		if (restrict_flags(sb, all_threads, &flags, step))
 			return -1;
 		*step = all_threads && (flags & LR_RESTRICT_SELF_TSYNC) ? "landlock_restrict_self(TSYNC)"
 									 : "landlock_restrict_self";
-		if (syscall(LR_SYS_landlock_restrict_self, sb->ruleset_fd, flags) < 0)
+		if (syscall(LR_SYS_landlock_restrict_self, ruleset_fd, flags) < 0)
 			return -1;
 	}
 	if (sb->metadata != LR_METADATA_ANY && !sb->metadata_folded &&
@@ -221,24 +222,27 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 
 int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, const char **step)
 {
-	return apply_steps(sb, keep, nkeep, false, -1, step);
+	const struct lr_child_fds own = { -1, sb->ruleset_fd };
+	return apply_steps(sb, keep, nkeep, false, &own, step);
 }
 
 int lr_sandbox_apply_self(const struct lr_sandbox *sb, const char **step)
 {
-	return apply_steps(sb, NULL, 0, true, sb->notify_sock, step);
+	const struct lr_child_fds own = { sb->notify_sock, sb->ruleset_fd };
+	return apply_steps(sb, NULL, 0, true, &own, step);
 }
 
 int lr_sandbox_exec(const struct lr_sandbox *sb, const char *path, char *const argv[], const int *keep,
 		    unsigned nkeep, const char **step)
 {
-	return lr_sandbox_exec_served(sb, -1, path, argv, keep, nkeep, step);
+	const struct lr_child_fds own = { -1, sb->ruleset_fd };
+	return lr_sandbox_exec_served(sb, &own, path, argv, keep, nkeep, step);
 }
 
-int lr_sandbox_exec_served(const struct lr_sandbox *sb, int helper, const char *path, char *const argv[],
-			   const int *keep, unsigned nkeep, const char **step)
+int lr_sandbox_exec_served(const struct lr_sandbox *sb, const struct lr_child_fds *fds, const char *path,
+			   char *const argv[], const int *keep, unsigned nkeep, const char **step)
 {
-	if (apply_steps(sb, keep, nkeep, false, helper, step) < 0)
+	if (apply_steps(sb, keep, nkeep, false, fds, step) < 0)
 		return -1;
 	*step = "execve";
 	if (sb->exec_fd >= 0)
