@@ -40,6 +40,7 @@ int lr_sandbox_exec(const struct lr_sandbox *sb, const char *path, char *const a
  * ruleset_fd: the Landlock ruleset. */
 struct lr_child_fds {
 	int helper_sock;
+	int helper_pid; /* the library's helper's pid, named the child's tracer (notify.h); -1 */
 	int ruleset_fd;
 };
 

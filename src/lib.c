@@ -100,7 +100,7 @@ landrun_sandbox *landrun_compile(const landrun_policy *lp, const landrun_options
 	char *const *envp = opts && opts->envp ? opts->envp : environ;
 	const char *what;
 	if (lr_sandbox_compile(&s->sb, &lp->p, &o, (const char *const *)envp, &e) ||
-	    (s->sb.metadata == LR_METADATA_GRANTED && (s->sb.notify_sock = lr_notify_pool_start(&s->sb, &what)) < 0 &&
+	    (s->sb.metadata == LR_METADATA_GRANTED && (s->sb.notify_sock = lr_notify_pool_start(&s->sb, &s->sb.notify_pid, &what)) < 0 &&
 	     lr_fail(&e, NULL, "metadata = granted: %s failed: %s (metadata = none refuses the metadata calls without "
 		     "a helper)", what, strerror(errno)))) {
 		copy_error(err, &e);
@@ -335,6 +335,7 @@ static int spawn_child(void *arg)
 	const struct lr_sandbox *sb = c->sb;
 	struct lr_child_fds fds = {
 		out_of_the_way(sb->notify_sock, fa, "fcntl(F_DUPFD_CLOEXEC) (the metadata helper's socket, out of the file actions' way)", &step),
+		sb->notify_pid,
 		out_of_the_way(sb->ruleset_fd, fa, "fcntl(F_DUPFD_CLOEXEC) (the Landlock ruleset, out of the file actions' way)", &step),
 	};
 	bool moved = (fds.helper_sock >= 0 || sb->notify_sock < 0) && (fds.ruleset_fd >= 0 || sb->ruleset_fd < 0);
