@@ -1,7 +1,7 @@
 #!/bin/sh
 # The Debian packages landrun needs, by set, and which of them are missing.
 #   deps.sh [--check] SET...
-# Sets: build (what a plain `make` needs), test (Criterion, libcap-ng, python3), git, man (mandoc), valgrind,
+# Sets: build (what a plain `make` needs), test (Criterion, libcap-ng, python3, strace), git, man (mandoc), valgrind,
 # lint (cppcheck, clang-tidy), uml (user-mode-linux), bench (bubblewrap, which the bench compares
 # with), jobs (the tools the shipped policies are tested with: make, cc, python3 with venv, node and
 # npm, curl, systemd-analyze), deb (what `make deb` builds and lints with). The Makefile names the
@@ -27,7 +27,8 @@ for set in "$@"; do
 	test)
 		need_pc criterion libcriterion-dev
 		need_pc libcap-ng libcap-ng-dev
-		need_cmd python3 python3 ;;
+		need_cmd python3 python3
+		need_cmd strace strace ;;
 	git) need_cmd git git ;;
 	jobs)
 		need_cmd make make

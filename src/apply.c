@@ -151,6 +151,7 @@ static int restrict_flags(const struct lr_sandbox *sb, bool all_threads, uint32_
  *    for both (and the capabilities are gone by now), and it keeps exec from gaining privileges;
  *  - the metadata helper (metadata = granted) after them, with the command's capabilities and
  *    no_new_privs, and before landlock_restrict_self, outside the command's domain (notify.h);
+ *    named this process's tracer at once, before a filter may deny the prctl;
  *  - the metadata program right after Landlock: the listener is sent and closed before the
  *    fds are, and the calls made until the exec are none of its;
  *  - landlock_restrict_self, then close_range: the ruleset fd (and, with defer_close, the rule
@@ -160,8 +161,9 @@ static int restrict_flags(const struct lr_sandbox *sb, bool all_threads, uint32_
  *    landlock_restrict_self, close_range, setsid) are nothing a command needs, so a filter may
  *    well deny them; only the exec follows, which every filter allows. */
 static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, bool all_threads,
-		       int helper_sock, const char **step)
+		       const struct lr_child_fds *fds, const char **step)
 {
+	int helper_sock = fds->helper_sock, ruleset_fd = fds->ruleset_fd;
 	*step = "setrlimit";
 	if (apply_rlimits(sb))
 		return -1;
@@ -171,18 +173,22 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
 	/* the library's helper serves every child (helper_sock >= 0); the CLI starts one per command */
-	struct lr_notify notify = { helper_sock, -1 };
+	struct lr_notify notify = { helper_sock, -1, fds->helper_pid };
 	bool with_helper = sb->metadata == LR_METADATA_GRANTED;
 	*step = "fork (the metadata helper)";
 	if (with_helper && helper_sock < 0 && lr_notify_start(sb, &notify) < 0)
 		return -1;
-	if (sb->ruleset_fd >= 0) {
+	/* the helper may read this process's memory under Yama's ptrace_scope 1 (notify.h); without
+	 * Yama the call fails (EINVAL), and nothing is needed */
+	if (with_helper && notify.pid > 0)
+		(void)prctl(PR_SET_PTRACER, (unsigned long)notify.pid, 0, 0, 0);
+	if (ruleset_fd >= 0) {
 		uint32_t flags;
 		if (restrict_flags(sb, all_threads, &flags, step))
 			return -1;
 		*step = all_threads && (flags & LR_RESTRICT_SELF_TSYNC) ? "landlock_restrict_self(TSYNC)"
 									 : "landlock_restrict_self";
-		if (syscall(LR_SYS_landlock_restrict_self, sb->ruleset_fd, flags) < 0)
+		if (syscall(LR_SYS_landlock_restrict_self, ruleset_fd, flags) < 0)
 			return -1;
 	}
 	if (sb->metadata != LR_METADATA_ANY && !sb->metadata_folded &&
@@ -221,24 +227,27 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 
 int lr_sandbox_apply(const struct lr_sandbox *sb, const int *keep, unsigned nkeep, const char **step)
 {
-	return apply_steps(sb, keep, nkeep, false, -1, step);
+	const struct lr_child_fds own = { -1, -1, sb->ruleset_fd };
+	return apply_steps(sb, keep, nkeep, false, &own, step);
 }
 
 int lr_sandbox_apply_self(const struct lr_sandbox *sb, const char **step)
 {
-	return apply_steps(sb, NULL, 0, true, sb->notify_sock, step);
+	const struct lr_child_fds own = { sb->notify_sock, sb->notify_pid, sb->ruleset_fd };
+	return apply_steps(sb, NULL, 0, true, &own, step);
 }
 
 int lr_sandbox_exec(const struct lr_sandbox *sb, const char *path, char *const argv[], const int *keep,
 		    unsigned nkeep, const char **step)
 {
-	return lr_sandbox_exec_served(sb, -1, path, argv, keep, nkeep, step);
+	const struct lr_child_fds own = { -1, -1, sb->ruleset_fd };
+	return lr_sandbox_exec_served(sb, &own, path, argv, keep, nkeep, step);
 }
 
-int lr_sandbox_exec_served(const struct lr_sandbox *sb, int helper, const char *path, char *const argv[],
-			   const int *keep, unsigned nkeep, const char **step)
+int lr_sandbox_exec_served(const struct lr_sandbox *sb, const struct lr_child_fds *fds, const char *path,
+			   char *const argv[], const int *keep, unsigned nkeep, const char **step)
 {
-	if (apply_steps(sb, keep, nkeep, false, helper, step) < 0)
+	if (apply_steps(sb, keep, nkeep, false, fds, step) < 0)
 		return -1;
 	*step = "execve";
 	if (sb->exec_fd >= 0)

@@ -33,11 +33,20 @@ int lr_sandbox_apply_self(const struct lr_sandbox *sb, const char **step);
 int lr_sandbox_exec(const struct lr_sandbox *sb, const char *path, char *const argv[], const int *keep,
 		    unsigned nkeep, const char **step);
 
-/* The same with the library's metadata helper (notify_pool.h): helper is the socket of the one
- * that serves every child of a compiled sandbox (a copy of sb->notify_sock the child may have
- * moved out of the way of its file actions), -1 to start one for this command. */
-int lr_sandbox_exec_served(const struct lr_sandbox *sb, int helper, const char *path, char *const argv[],
-			   const int *keep, unsigned nkeep, const char **step);
+/* The fds a child of the library uses in place of the sandbox's own: copies it may have moved out
+ * of the way of its file actions (a caller's dup2 onto fd 3 is common, and these were opened
+ * early, at compile). helper_sock: the socket of the library's metadata helper (notify_pool.h),
+ * which serves every child of a compiled sandbox; -1 to start one for this command (the CLI).
+ * ruleset_fd: the Landlock ruleset. */
+struct lr_child_fds {
+	int helper_sock;
+	int helper_pid; /* the library's helper's pid, named the child's tracer (notify.h); -1 */
+	int ruleset_fd;
+};
+
+/* The same with the child's own fds (above). */
+int lr_sandbox_exec_served(const struct lr_sandbox *sb, const struct lr_child_fds *fds, const char *path,
+			   char *const argv[], const int *keep, unsigned nkeep, const char **step);
 
 /* In a child, before it unblocks any signal: caught signals get their default action back (exec
  * would do it; until then a handler of the caller's must not run in the child), ignored ones stay

@@ -100,7 +100,7 @@ landrun_sandbox *landrun_compile(const landrun_policy *lp, const landrun_options
 	char *const *envp = opts && opts->envp ? opts->envp : environ;
 	const char *what;
 	if (lr_sandbox_compile(&s->sb, &lp->p, &o, (const char *const *)envp, &e) ||
-	    (s->sb.metadata == LR_METADATA_GRANTED && (s->sb.notify_sock = lr_notify_pool_start(&s->sb, &what)) < 0 &&
+	    (s->sb.metadata == LR_METADATA_GRANTED && (s->sb.notify_sock = lr_notify_pool_start(&s->sb, &s->sb.notify_pid, &what)) < 0 &&
 	     lr_fail(&e, NULL, "metadata = granted: %s failed: %s (metadata = none refuses the metadata calls without "
 		     "a helper)", what, strerror(errno)))) {
 		copy_error(err, &e);
@@ -310,16 +310,15 @@ static bool actions_touch(const landrun_file_actions *fa, int fd, int *highest)
 	return touched;
 }
 
-/* The metadata helper's socket for this child (-1: none): the sandbox's, or a copy above every
- * fd the file actions name when one of them would replace or close it (a caller's dup2 onto
- * fd 3 is common, and the socket was opened early, at compile). */
-static int helper_socket(const struct lr_sandbox *sb, const landrun_file_actions *fa, const char **step)
+/* fd, or a copy above every fd the file actions name when one of them would replace or close it
+ * (-1 with *step set when the copy fails; fd itself when it is -1). */
+static int out_of_the_way(int fd, const landrun_file_actions *fa, const char *what, const char **step)
 {
 	int highest;
-	if (sb->notify_sock < 0 || !actions_touch(fa, sb->notify_sock, &highest))
-		return sb->notify_sock;
-	*step = "fcntl(F_DUPFD_CLOEXEC) (the metadata helper's socket, out of the file actions' way)";
-	return fcntl(sb->notify_sock, F_DUPFD_CLOEXEC, highest + 1);
+	if (fd < 0 || !actions_touch(fa, fd, &highest))
+		return fd;
+	*step = what;
+	return fcntl(fd, F_DUPFD_CLOEXEC, highest + 1);
 }
 
 /* The child: only async-signal-safe calls from here to execve. The order, and why: the parent's
@@ -333,10 +332,15 @@ static int spawn_child(void *arg)
 	lr_child_reset_signals(NULL);
 	sigprocmask(SIG_SETMASK, &c->parent_mask, NULL);
 	const landrun_file_actions *fa = c->fa;
-	int helper = helper_socket(c->sb, fa, &step);
-	if ((helper >= 0 || c->sb->notify_sock < 0) && run_file_actions(fa, &step) == 0)
-		lr_sandbox_exec_served(c->sb, helper, c->path, c->argv, fa ? fa->keep : NULL, fa ? (unsigned)fa->nkeep : 0,
-				       &step);
+	const struct lr_sandbox *sb = c->sb;
+	struct lr_child_fds fds = {
+		out_of_the_way(sb->notify_sock, fa, "fcntl(F_DUPFD_CLOEXEC) (the metadata helper's socket, out of the file actions' way)", &step),
+		sb->notify_pid,
+		out_of_the_way(sb->ruleset_fd, fa, "fcntl(F_DUPFD_CLOEXEC) (the Landlock ruleset, out of the file actions' way)", &step),
+	};
+	bool moved = (fds.helper_sock >= 0 || sb->notify_sock < 0) && (fds.ruleset_fd >= 0 || sb->ruleset_fd < 0);
+	if (moved && run_file_actions(fa, &step) == 0)
+		lr_sandbox_exec_served(sb, &fds, c->path, c->argv, fa ? fa->keep : NULL, fa ? (unsigned)fa->nkeep : 0, &step);
 	c->error = errno ? errno : EINVAL;
 	c->step = step;
 	_exit(LR_EXIT_NOT_FOUND);

@@ -240,6 +240,7 @@ static _Noreturn void helper_main(const struct lr_sandbox *sb, int sock)
 struct start {
 	const struct lr_sandbox *sb;
 	int sock;
+	int helper; /* the helper's pid, written by the intermediate (shared memory) */
 };
 
 /* The intermediate: shares landrun's memory (CLONE_VM, landrun waiting: CLONE_VFORK), so that
@@ -247,7 +248,7 @@ struct start {
  * re-parented, not the command's child. */
 static int intermediate(void *arg)
 {
-	const struct start *st = arg;
+	struct start *st = arg;
 	setsid();
 	/* SCHED_BATCH, inherited by the helper until the first notification: its wake-ups (the
 	 * listener sent, the end of a command that made no metadata call) do not preempt landrun
@@ -259,6 +260,8 @@ static int intermediate(void *arg)
 	if (helper == 0) /* on this stack's copy, in the stack mapping of landrun's main thread: it
 			  * grows below as the helper needs (64 KiB for an xattr value) */
 		helper_main(st->sb, st->sock);
+	/* in landrun's memory (CLONE_VM): the pid it names as its tracer for Yama (apply.c) */
+	st->helper = (int)helper;
 	_exit(helper < 0 ? 1 : 0);
 }
 
@@ -266,11 +269,11 @@ enum { INTERMEDIATE_STACK = 16384 };
 
 int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n)
 {
-	*n = (struct lr_notify){ -1, -1 };
+	*n = (struct lr_notify){ -1, -1, -1 };
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
-	struct start st = { sb, sv[1] };
+	struct start st = { sb, sv[1], -1 };
 	/* landrun is suspended while the intermediate runs: part of its stack is the intermediate's */
 	_Alignas(16) char stack[INTERMEDIATE_STACK];
 	int pid = clone(intermediate, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | CLONE_UNTRACED | SIGCHLD, &st);
@@ -283,6 +286,7 @@ int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n)
 	}
 	n->sock = sv[0];
 	n->intermediate = pid;
+	n->pid = st.helper;
 	return 0;
 }
 

@@ -36,10 +36,14 @@ void lr_notify_serve(struct lr_resolver *rs, int ctl, int listener);
 
 /* The helper a listener goes to: the CLI's own, being started (sock: landrun's end of the socket
  * it waits on; intermediate: the process that started it, reaped by lr_metadata_load), or the
- * library's (sock: the sandbox's control socket, notify_pool.h; intermediate -1). */
+ * library's (sock: the sandbox's control socket, notify_pool.h; intermediate -1). The process
+ * that becomes the command names pid its tracer (PR_SET_PTRACER): under Yama's ptrace_scope 1
+ * (Ubuntu's default) only a declared tracer or an ancestor may read a process's memory, and the
+ * helper is neither. */
 struct lr_notify {
 	int sock;
 	int intermediate;
+	int pid; /* the helper's, -1 when unknown */
 };
 
 /* Starts the CLI's helper (n filled), or -1 with errno. */

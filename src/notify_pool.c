@@ -37,6 +37,7 @@ struct start {
 	const struct lr_sandbox *sb;
 	int ctl;         /* the helper's end of the control socket */
 	char *stack_top; /* of the helper's stack (the helper runs on its copy of the mapping) */
+	int helper;      /* its pid, written by the intermediate (shared memory) */
 };
 
 /* Every capability gone: the bounding set first (dropping it needs CAP_SETPCAP, which the
@@ -109,10 +110,11 @@ static int helper_main(void *arg)
  * re-parented, not the caller's child. */
 static int intermediate(void *arg)
 {
-	const struct start *st = arg;
+	struct start *st = arg;
 	setsid();
 	/* CLONE_UNTRACED: a tracer of the caller does not follow the helper */
 	int helper = clone(helper_main, st->stack_top, SIGCHLD | CLONE_UNTRACED, (void *)st);
+	st->helper = helper; /* in the caller's memory (CLONE_VM): the children's tracer (notify.h) */
 	_exit(helper < 0 ? 1 : 0);
 }
 
@@ -138,7 +140,7 @@ static int run_intermediate(struct start *st)
 	return 0;
 }
 
-int lr_notify_pool_start(const struct lr_sandbox *sb, const char **what)
+int lr_notify_pool_start(const struct lr_sandbox *sb, int *pid, const char **what)
 {
 	int sv[2];
 	*what = "socketpair";
@@ -152,9 +154,10 @@ int lr_notify_pool_start(const struct lr_sandbox *sb, const char **what)
 	int rc = stack == MAP_FAILED ? -1 : 0;
 	if (!rc) {
 		mprotect(stack, GUARD, PROT_NONE); /* an overflow faults instead of writing below */
-		struct start st = { sb, sv[1], stack + HELPER_STACK };
+		struct start st = { sb, sv[1], stack + HELPER_STACK, -1 };
 		*what = "clone (the metadata helper)";
 		rc = run_intermediate(&st);
+		*pid = st.helper;
 	}
 	int e = errno;
 	if (stack != MAP_FAILED)

@@ -24,8 +24,9 @@
 #include "sandbox.h"
 
 /* Starts the helper for sb (sb->metadata == LR_METADATA_GRANTED) and waits until it serves:
- * returns the caller's end of its control socket (O_CLOEXEC), or -1 with errno and *what naming
- * the step that failed. */
-int lr_notify_pool_start(const struct lr_sandbox *sb, const char **what);
+ * returns the caller's end of its control socket (O_CLOEXEC) and the helper's pid in *pid (the
+ * children name it their tracer, notify.h), or -1 with errno and *what naming the step that
+ * failed. */
+int lr_notify_pool_start(const struct lr_sandbox *sb, int *pid, const char **what);
 
 #endif

@@ -21,7 +21,7 @@
 
 void lr_sandbox_init(struct lr_sandbox *sb)
 {
-	*sb = (struct lr_sandbox){ .ruleset_fd = -1, .exec_fd = -1, .notify_sock = -1, .tmp = { .fd = -1, .parent_fd = -1 } };
+	*sb = (struct lr_sandbox){ .ruleset_fd = -1, .exec_fd = -1, .notify_sock = -1, .notify_pid = -1, .tmp = { .fd = -1, .parent_fd = -1 } };
 	lr_vec_init(&sb->notes, sizeof(struct lr_note));
 	lr_vec_init(&sb->libraries, sizeof(const char *));
 	lr_vec_init(&sb->write_dirs, sizeof(struct lr_write_dir));

@@ -83,6 +83,7 @@ struct lr_sandbox {
 	bool metadata_folded;        /* NONE: the program is the head of bpf[0], not a filter of its own */
 	struct lr_vec write_dirs;    /* struct lr_write_dir: the rw, rwx and private_tmp directories */
 	int notify_sock;             /* the library's helper (notify_pool.h): its control socket; -1 */
+	int notify_pid;              /* and its pid; -1 */
 
 	/* process */
 	struct rlimit rlimits[LR_RLIMIT_COUNT];

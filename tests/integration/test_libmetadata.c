@@ -188,6 +188,62 @@ Test(libmetadata, a_file_action_on_the_helpers_socket_does_not_take_it)
 	landrun_sandbox_free(sb);
 }
 
+/* The fd of this process whose /proc link reads link, or -1. */
+static int fd_linked_to(const char *link)
+{
+	for (int fd = 0; fd < 64; fd++) {
+		char got[64];
+		ssize_t n = readlink(lrt_fmt("/proc/self/fd/%d", fd), got, sizeof(got) - 1);
+		if (n > 0 && (got[n] = '\0', strcmp(got, link) == 0))
+			return fd;
+	}
+	return -1;
+}
+
+/* The probe's status and output for args under sb, with a dup2 of /dev/null onto fd. */
+static int spawn_dup2_onto(landrun_sandbox *sb, int fd, const char *const args[], char *out, size_t size)
+{
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC), o[2];
+	cr_assert(null >= 0 && pipe2(o, O_CLOEXEC) == 0);
+	landrun_file_actions *fa = landrun_file_actions_new();
+	landrun_file_actions_adddup2(fa, null, fd);
+	landrun_file_actions_adddup2(fa, o[1], 1);
+	char *argv[8] = { "probe" };
+	for (size_t i = 0; args[i] && i < 6; i++)
+		argv[i + 1] = (char *)args[i];
+	landrun_error err = { 0 };
+	pid_t pid = landrun_spawn(sb, lrt_probe(), argv, fa, &err);
+	cr_assert(pid > 0, "spawn with a dup2 onto fd %d: %s", fd, err.msg);
+	close(o[1]);
+	ssize_t n = read(o[0], out, size - 1);
+	out[n > 0 ? n : 0] = '\0';
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	landrun_file_actions_free(fa);
+	close(o[0]);
+	close(null);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* The same for the Landlock ruleset, also opened at compile: a dup2 onto its number took it, and
+ * the spawn failed (landlock_restrict_self: EBADFD). The child moves it out of the way: the
+ * sandbox holds (nothing read outside the grants) and the chmod in the grant is served. */
+Test(libmetadata, a_file_action_on_the_ruleset_fd_does_not_take_it)
+{
+	landrun_sandbox *sb = compile();
+	int rs = fd_linked_to("anon_inode:[landlock-ruleset]");
+	if (rs < 0)
+		cr_skip_test("no Landlock ruleset fd (a kernel without Landlock)");
+	char *unlisted = lrt_fmt("%s/unlisted", T), out[256];
+	lrt_write(unlisted, "not granted\n");
+	int status = spawn_dup2_onto(sb, rs, LRT_ARGS("read", unlisted), out, sizeof(out));
+	cr_expect(status == 1 && lrt_contains(out, "denied EACCES"), "a read outside the grants: status %d: %s", status, out);
+	status = spawn_dup2_onto(sb, rs, LRT_ARGS("chmod", mine, "640"), out, sizeof(out));
+	cr_expect(status == 0 && lrt_contains(out, "ok"), "the chmod in the grant: status %d: %s", status, out);
+	cr_expect_eq(mode_of(mine), 0640, "the chmod in the grant was not performed");
+	landrun_sandbox_free(sb);
+}
+
 struct stress {
 	landrun_sandbox *sb;
 	int first, count;

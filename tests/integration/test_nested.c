@@ -6,9 +6,13 @@
  * helper, which confines them to the outer grants. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -97,4 +101,63 @@ Test(nested, supervised_run_serves_the_grant_and_refuses_outside)
 	r = lrt_run(work, LRT_ARGS("--supervise", "-p", p, "--", lrt_probe(), "chmod", in_outer, "640"));
 	LRT_EXPECT(r, 0, "ok");
 	cr_expect_eq(mode_of(in_outer), 0640, "a supervised run's chmod in the grant was not performed");
+}
+
+/* The pid the traced landrun named its tracer (prctl PR_SET_PTRACER) in strace's log, 0 if none yet. */
+static long named_tracer(const char *log)
+{
+	FILE *f = fopen(log, "r");
+	char line[512];
+	long pid = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		const char *at = strstr(line, "prctl(PR_SET_PTRACER, ");
+		if (at)
+			pid = strtol(at + strlen("prctl(PR_SET_PTRACER, "), NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	return pid;
+}
+
+/* Under Yama's ptrace_scope 1 (Ubuntu's default) only an ancestor or a declared tracer may read a
+ * process's memory, and the helper, which reads the command's arguments, is neither: the process
+ * that becomes the command names the helper its tracer. This kernel has no Yama (the call fails
+ * with EINVAL there, harmlessly): the test checks whom the call names, while the command runs. */
+Test(nested, the_command_names_the_metadata_helper_its_tracer)
+{
+	if (access("/usr/bin/strace", X_OK) != 0)
+		cr_skip_test("strace is not installed (build-aux/deps.sh test installs it)");
+	char *p = lrt_policy(pol, "tr", "rw = ${CWD}\nrox = /usr/bin /bin\nmetadata = granted\n");
+	char *fifo = lrt_fmt("%s/go", work), *log = lrt_fmt("%s/strace.log", T);
+	cr_assert(mkfifo(fifo, 0600) == 0);
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		if (chdir(work) == 0)
+			execl("/usr/bin/strace", "strace", "-f", "-qq", "-e", "trace=prctl", "-o", log, lrt_landrun(), "-p", p,
+			      "--", "/bin/sh", "-c", "read x < go", (char *)NULL);
+		_exit(127);
+	}
+	long helper = 0;
+	for (int i = 0; i < 6000 && !(helper = named_tracer(log)); i++) { /* until the call is logged */
+		struct timespec pause = { 0, 10 * 1000 * 1000 };
+		nanosleep(&pause, NULL);
+	}
+	char comm[64] = "";
+	if (helper > 0) {
+		FILE *f = fopen(lrt_fmt("/proc/%ld/comm", helper), "r");
+		if (f && fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		if (f)
+			fclose(f);
+	}
+	int w = open(fifo, O_WRONLY); /* the command reads a line, and ends */
+	cr_assert(w >= 0 && write(w, "\n", 1) == 1);
+	close(w);
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the run failed: status %#x", (unsigned)st);
+	cr_assert(helper > 0, "landrun named no tracer (no prctl(PR_SET_PTRACER) in %s)", log);
+	cr_expect(helper != pid, "landrun named itself its tracer");
+	cr_expect_str_eq(comm, "landrun-notify", "the named tracer %ld is not the metadata helper", helper);
 }
