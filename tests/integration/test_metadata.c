@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -356,6 +357,25 @@ Test(metadata, ext4_setversion_outside_every_grant_is_refused_and_made_with_any)
 	r = lrt_run(work, LRT_ARGS("-p", policy("any"), "--", lrt_probe(), "ext4-setversion-ro", secret));
 	LRT_EXPECT(r, 0, "ok");
 	cr_expect_eq(generation(secret), (long)(unsigned)(before + 1), "metadata = any: the generation was not changed");
+}
+
+/* The helper's return from SCHED_BATCH to the usual policy is a matter of speed: where it fails
+ * (the sandboxed command, of the same user, made its helper SCHED_IDLE, which an unprivileged
+ * process may not leave; here an outer filter makes the call fail) the helper still serves the
+ * command. It had exited: every chmod in the grant failed with ENOSYS. Outside every grant the
+ * call is refused as usual. */
+Test(metadata, helper_serves_when_its_scheduling_policy_cannot_be_restored)
+{
+	char *failsys = lrt_fmt("%s/failsys", lrt_helpers_dir());
+	const char *const prefix[] = { failsys, lrt_fmt("%d", SYS_sched_setscheduler), "EPERM", "--", NULL };
+	struct lrt_result *r = lrt_run_prefixed(work, NULL, prefix,
+						LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), "chmod", mine, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(mine), 0640, "chmod in the grant was not served");
+	r = lrt_run_prefixed(work, NULL, prefix, LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), "chmod", secret, "644"));
+	DENIED(r, "EPERM", "chmod outside every grant");
+	cr_expect_eq(mode_of(secret), 0600, "the file outside every grant changed mode");
+	free(failsys);
 }
 
 Test(metadata, explain_says_what_is_confined_and_how)
