@@ -108,12 +108,22 @@ const char *const lr_metadata_calls[] = {
 
 /* ---- compile ------------------------------------------------------------------------------ */
 
+/* ext4's generation number by its own command (ext4_ioctl takes it beside FS_IOC_SETVERSION;
+ * the 32-bit one through compat_ioctl): not in the uapi headers. */
+#ifndef EXT4_IOC_SETVERSION
+#define EXT4_IOC_SETVERSION _IOW('f', 4, long)
+#endif
+#ifndef EXT4_IOC32_SETVERSION
+#define EXT4_IOC32_SETVERSION _IOW('f', 4, int)
+#endif
+
 /* The ioctls that change an inode's attributes (chattr: flags such as nodump, noatime, sync,
  * append-only; the fsxattr flags and project id; the generation number): the owner may make them
  * on a file opened read-only, outside every write grant, and the helper does not make them for
  * the command. Refused (EPERM) with metadata = none and granted alike. */
 static const unsigned attr_ioctls[] = {
 	FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR, FS_IOC_SETVERSION, FS_IOC32_SETVERSION,
+	EXT4_IOC_SETVERSION, EXT4_IOC32_SETVERSION, /* ext4's own number for the generation: 'f' 4 */
 	FS_IOC_SET_ENCRYPTION_POLICY, /* an empty directory of the owner's, read-only */
 	BTRFS_IOC_SUBVOL_SETFLAGS,    /* a subvolume of the owner's made read-only */
 };

@@ -223,12 +223,16 @@ static _Noreturn void helper_main(const struct lr_sandbox *sb, int sock)
 	int listener = receive_listener(sock, 0);
 	close(sock);
 	/* Confined before the first notification is read, not sooner: a command that makes no
-	 * metadata call (most runs) pays nothing for the helper's own seccomp load. Then the usual
-	 * policy again: an answer is what the command waits for. */
-	struct sched_param normal = { 0 };
-	if (listener < 0 || !first_call(listener) || sched_setscheduler(0, SCHED_OTHER, &normal) < 0 ||
-	    lr_notify_confine() < 0)
+	 * metadata call (most runs) pays nothing for the helper's own seccomp load. Before that, the
+	 * usual policy again, an answer being what the command waits for: a matter of speed only,
+	 * so not a reason to stop (the command, of the same user, may have made this process
+	 * SCHED_IDLE meanwhile, which an unprivileged process cannot leave: EPERM). */
+	if (listener < 0 || !first_call(listener))
 		_exit(0); /* every notified call fails with ENOSYS from here on */
+	struct sched_param normal = { 0 };
+	(void)sched_setscheduler(0, SCHED_OTHER, &normal);
+	if (lr_notify_confine() < 0)
+		_exit(0);
 	struct lr_resolver rs;
 	lr_resolver_init(&rs);
 	rs.write_dirs = sb->write_dirs; /* read only: the copy this fork was given */

@@ -571,6 +571,14 @@ int main(int argc, char **argv)
 		flags |= FS_NODUMP_FL;
 		return report(ioctl(fd, FS_IOC_SETFLAGS, &flags));
 	}
+	if (OP("ext4-setversion-ro")) { /* the inode's generation + 1 on a file opened read-only */
+		int fd = open(arg, O_RDONLY | O_CLOEXEC);
+		long gen = 0;
+		if (fd < 0 || ioctl(fd, FS_IOC_GETVERSION, &gen) < 0)
+			return report(-1);
+		gen++;
+		return report(ioctl(fd, _IOW('f', 4, long) /* EXT4_IOC_SETVERSION */, &gen));
+	}
 	if (OP("fssetxattr-ro")) { /* the same flag through FS_IOC_FSSETXATTR */
 		int fd = open(arg, O_RDONLY | O_CLOEXEC);
 		struct fsxattr fx;

@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -318,6 +319,63 @@ Test(metadata, inode_flags_outside_every_grant_are_refused_and_set_with_any)
 	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", policy("any"), "--", lrt_probe(), "setflags-ro", secret));
 	LRT_EXPECT(r, 0, "ok");
 	cr_expect_neq(inode_flags(secret) & FS_NODUMP_FL, 0, "metadata = any: chattr +d was not made");
+}
+
+/* The inode's generation number, as FS_IOC_GETVERSION reads it; -1 where there is none. */
+static long generation(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	cr_assert(fd >= 0, "%s: %s", path, strerror(errno));
+	int gen = 0; /* the kernel writes an int */
+	int rc = ioctl(fd, FS_IOC_GETVERSION, &gen);
+	close(fd);
+	return rc < 0 ? -1 : (long)(unsigned)gen;
+}
+
+/* ext4's own command for the generation number (EXT4_IOC_SETVERSION, 'f' 4; FS_IOC_SETVERSION is
+ * 'v' 2), which the owner may make on a file opened read-only: refused like FS_IOC_SETVERSION
+ * outside every grant (granted) and everywhere (none); made with metadata = any, the twin. */
+Test(metadata, ext4_setversion_outside_every_grant_is_refused_and_made_with_any)
+{
+	long before = generation(secret);
+	if (before < 0)
+		cr_skip_test("no generation number here (not ext4)");
+	int fd = open(mine, O_RDONLY | O_CLOEXEC);
+	long g = generation(mine);
+	bool supported = fd >= 0 && ioctl(fd, _IOW('f', 4, long), &g) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!supported)
+		cr_skip_test("EXT4_IOC_SETVERSION refused here (metadata_csum)");
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), "ext4-setversion-ro", secret));
+	DENIED(r, "EPERM", "EXT4_IOC_SETVERSION outside every grant");
+	cr_expect_eq(generation(secret), before, "the generation changed outside every grant");
+	long mine_before = generation(mine);
+	r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--", lrt_probe(), "ext4-setversion-ro", mine));
+	DENIED(r, "EPERM", "EXT4_IOC_SETVERSION with metadata = none");
+	cr_expect_eq(generation(mine), mine_before, "the generation changed with metadata = none");
+	r = lrt_run(work, LRT_ARGS("-p", policy("any"), "--", lrt_probe(), "ext4-setversion-ro", secret));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(generation(secret), (long)(unsigned)(before + 1), "metadata = any: the generation was not changed");
+}
+
+/* The helper's return from SCHED_BATCH to the usual policy is a matter of speed: where it fails
+ * (the sandboxed command, of the same user, made its helper SCHED_IDLE, which an unprivileged
+ * process may not leave; here an outer filter makes the call fail) the helper still serves the
+ * command. It had exited: every chmod in the grant failed with ENOSYS. Outside every grant the
+ * call is refused as usual. */
+Test(metadata, helper_serves_when_its_scheduling_policy_cannot_be_restored)
+{
+	char *failsys = lrt_fmt("%s/failsys", lrt_helpers_dir());
+	const char *const prefix[] = { failsys, lrt_fmt("%d", SYS_sched_setscheduler), "EPERM", "--", NULL };
+	struct lrt_result *r = lrt_run_prefixed(work, NULL, prefix,
+						LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), "chmod", mine, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(mode_of(mine), 0640, "chmod in the grant was not served");
+	r = lrt_run_prefixed(work, NULL, prefix, LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), "chmod", secret, "644"));
+	DENIED(r, "EPERM", "chmod outside every grant");
+	cr_expect_eq(mode_of(secret), 0600, "the file outside every grant changed mode");
+	free(failsys);
 }
 
 Test(metadata, explain_says_what_is_confined_and_how)

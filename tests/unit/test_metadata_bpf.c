@@ -82,6 +82,11 @@ static void expect_answers(enum lr_metadata mode, uint32_t action)
 	}
 	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, SYS_ioctl, FS_IOC_SETFLAGS), SECCOMP_RET_ERRNO | EPERM);
 	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, SYS_ioctl, FS_IOC_GETFLAGS), SECCOMP_RET_ALLOW);
+	/* ext4's own generation commands ('f' 4), the high word ignored as the kernel does */
+	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, SYS_ioctl, _IOW('f', 4, long)), SECCOMP_RET_ERRNO | EPERM);
+	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, SYS_ioctl, _IOW('f', 4, int)), SECCOMP_RET_ERRNO | EPERM);
+	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, SYS_ioctl, (1ull << 32) | _IOW('f', 4, long)), SECCOMP_RET_ERRNO | EPERM);
+	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, SYS_ioctl, _IOR('f', 3, long)), SECCOMP_RET_ALLOW);
 #ifdef __x86_64__
 	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, 514 | 0x40000000u, FS_IOC_SETFLAGS), SECCOMP_RET_ERRNO | EPERM);
 	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, 514 | 0x40000000u, FS_IOC_GETFLAGS), SECCOMP_RET_ALLOW);
