@@ -447,6 +447,8 @@ Test(libmetadata, the_callers_wait_and_sigchld_see_only_its_children)
 	cr_assert(caller >= 0);
 	if (caller == 0)
 		_exit(caller_main(report[1], go[0]));
+	close(report[1]); /* a caller that fails early is an end of file here, not a wait forever */
+	close(go[0]);
 	char c;
 	cr_assert_eq(read(report[0], &c, 1), 1, "the caller did not get as far as the compile");
 	pid_t helper = find_helper();
