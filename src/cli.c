@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -216,14 +217,24 @@ static const char *subcommand_help(int argc, char **argv)
 /* The path this binary was executed by, into buf (its length, or -1). execve's own argument
  * (AT_EXECFN) when it is absolute and plain, as a PATH search, a service manager or a script gives
  * it, rather than readlink("/proc/self/exe"): a process's first look into /proc/self costs about
- * 15 us (see static_origin.c). A binary in a source tree is found by its path all the same (one
- * reached through a symbolic link elsewhere is judged by the link's). A relative path, or one with
- * a "." or ".." in it, is left to the kernel's answer. */
+ * 15 us (see static_origin.c). AT_EXECFN is only the text whoever executed landrun chose, though:
+ * a symbolic link named src/landrun next to a policies/ directory of anyone's (one a sandboxed
+ * command left in its write grant) would make that directory the shipped policies'. So the
+ * kernel's answer is taken for a link (one into a build tree is judged by where it leads, as
+ * before) and whenever the path looks like a source tree's binary (src/landrun, or the build
+ * directory's): it alone decides whether a source tree's policies are searched. A relative path,
+ * or one with a "." or ".." in it, is left to the kernel's answer too. */
 static ssize_t executed_as(char *buf, size_t size)
 {
 	const char *fn = (const char *)getauxval(AT_EXECFN); // NOLINT(performance-no-int-to-ptr): the auxv holds an address
 	size_t len = fn ? strlen(fn) : 0;
-	if (fn && fn[0] == '/' && !strstr(fn, "/.") && len < size) {
+	struct stat st;
+	bool source_like = len >= 12 && strcmp(fn + len - 12, "/src/landrun") == 0;
+#ifdef LANDRUN_BUILD_BINDIR
+	source_like |= len > strlen(LANDRUN_BUILD_BINDIR) && strncmp(fn, LANDRUN_BUILD_BINDIR "/", strlen(LANDRUN_BUILD_BINDIR) + 1) == 0;
+#endif
+	if (fn && fn[0] == '/' && !strstr(fn, "/.") && len < size && !source_like && lstat(fn, &st) == 0 &&
+	    !S_ISLNK(st.st_mode)) {
 		memcpy(buf, fn, len + 1);
 		return (ssize_t)len;
 	}

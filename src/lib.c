@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,10 +28,39 @@ struct landrun_policy {
 	struct lr_env_ctx ctx;
 };
 
+/* A descriptor the sandbox holds, as compile opened it. landrun_apply closes every fd above 2 of
+ * its caller (these with them), and a caller may close what it does not know is the library's:
+ * by then the number may name another file of the caller's, which neither landrun_sandbox_free
+ * closes nor a spawn uses. */
+struct held_fd {
+	dev_t dev;
+	ino_t ino;
+};
+
 struct landrun_sandbox {
 	struct lr_sandbox sb;
 	const struct landrun_policy *policy; /* for landrun_describe; must outlive the sandbox */
+	struct held_fd ruleset, exec, notify;
 };
+
+static void hold(int fd, struct held_fd *h)
+{
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0)
+		*h = (struct held_fd){ st.st_dev, st.st_ino };
+}
+
+/* Whether fd (>= 0) is still the file compile opened. */
+static bool still_held(int fd, const struct held_fd *h)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && st.st_dev == h->dev && st.st_ino == h->ino;
+}
+
+static bool still_notify_sock(const landrun_sandbox *s)
+{
+	return s->sb.notify_sock >= 0 && still_held(s->sb.notify_sock, &s->notify);
+}
 
 static int copy_error(landrun_error *out, const struct lr_error *in)
 {
@@ -107,6 +137,9 @@ landrun_sandbox *landrun_compile(const landrun_policy *lp, const landrun_options
 		landrun_sandbox_free(s);
 		return NULL;
 	}
+	hold(s->sb.ruleset_fd, &s->ruleset);
+	hold(s->sb.exec_fd, &s->exec);
+	hold(s->sb.notify_sock, &s->notify);
 	return s;
 }
 
@@ -114,8 +147,15 @@ void landrun_sandbox_free(landrun_sandbox *s)
 {
 	if (!s)
 		return;
-	/* the helper goes once the children it serves are gone too */
-	if (s->sb.notify_sock >= 0)
+	/* the helper goes once the children it serves are gone too; after a landrun_apply in this
+	 * process the numbers are no longer the sandbox's (closed there) and are left alone (a compile
+	 * that failed has held nothing yet, and closes what it opened) */
+	bool compiled = s->ruleset.ino || s->exec.ino || s->notify.ino;
+	if (compiled && s->sb.ruleset_fd >= 0 && !still_held(s->sb.ruleset_fd, &s->ruleset))
+		s->sb.ruleset_fd = -1;
+	if (compiled && s->sb.exec_fd >= 0 && !still_held(s->sb.exec_fd, &s->exec))
+		s->sb.exec_fd = -1;
+	if (still_notify_sock(s))
 		close(s->sb.notify_sock);
 	lr_sandbox_free(&s->sb);
 	free(s);
@@ -131,9 +171,19 @@ char *const *landrun_sandbox_envp(const landrun_sandbox *s)
 	return s->sb.envp;
 }
 
+/* A sandbox whose helper's socket number names something else by now is not used: the listener
+ * would go to whatever holds the number (a unix socket to another process, which could answer
+ * every metadata call with "continue"). */
+static const char stale_sock[] = "the metadata helper's socket (closed since landrun_compile: by a landrun_apply "
+				 "in this process, or by the caller; compile again)";
+
 int landrun_apply(const landrun_sandbox *s, const char **step)
 {
 	const char *dummy;
+	if (s->sb.notify_sock >= 0 && !still_notify_sock(s)) {
+		*(step ? step : &dummy) = stale_sock;
+		return errno = EBADF, -1;
+	}
 	return lr_sandbox_apply_self(&s->sb, step ? step : &dummy);
 }
 
@@ -353,13 +403,18 @@ pid_t landrun_spawn(const landrun_sandbox *s, const char *path, char *const argv
 	enum { CHILD_STACK = 32 * 1024 };
 	_Alignas(16) char stack[CHILD_STACK];
 	struct spawn_ctx c = { .sb = &s->sb, .path = path, .argv = argv, .fa = fa };
+	struct lr_error e = { 0 };
+	if (s->sb.notify_sock >= 0 && !still_notify_sock(s)) {
+		lr_fail(&e, NULL, "%s: %s; the command was not run", path, stale_sock);
+		copy_error(err, &e);
+		return errno = EBADF, -1;
+	}
 	sigset_t all;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &c.parent_mask);
 	pid_t pid = clone(spawn_child, stack + CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
 	int clone_errno = errno;
 	pthread_sigmask(SIG_SETMASK, &c.parent_mask, NULL);
-	struct lr_error e = { 0 };
 	if (pid < 0) {
 		lr_fail(&e, NULL, "clone: %s", strerror(clone_errno));
 		copy_error(err, &e);

@@ -2,6 +2,7 @@
 #include <cpuid.h>
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -658,4 +659,42 @@ Test(cli, explain_json_parses_with_hostile_path_names)
 	cr_expect(lrt_contains(r->err, "--json is a form of --explain"), "%s", r->err);
 	lrt_free(r);
 	free(cmd), free(script), free(check), free(out), free(pol), free(extra), free(dir);
+}
+
+/* A symbolic link named src/landrun beside a policies/ directory of someone else's (a sandboxed
+ * command can leave both in its write grant) is not a source tree: -p NAME does not find the
+ * planted policy through it, whatever path landrun was executed by. The granted twin: the same
+ * policy named by its path is read, and landrun executed by its own path finds its own shipped
+ * policies. */
+Test(cli, a_link_named_src_landrun_does_not_make_its_directory_the_shipped_policies)
+{
+	char real[PATH_MAX];
+	cr_assert(realpath(lrt_landrun(), real), "%s", lrt_landrun());
+	char *src = lrt_fmt("%s/src", T), *pols = lrt_fmt("%s/policies", T), *link = lrt_fmt("%s/src/landrun", T);
+	cr_assert(mkdir(src, 0755) == 0 && mkdir(pols, 0755) == 0);
+	cr_assert(symlink(real, link) == 0);
+	lrt_write(lrt_fmt("%s/default.ini", pols), "[filesystem]\nro = /usr\n");
+	char *planted = lrt_fmt("%s/plantedpol.ini", pols);
+	char *work = lrt_fmt("%s/work", T);
+	cr_assert(mkdir(work, 0755) == 0);
+	lrt_write(planted, lrt_fmt("[filesystem]\nrox = /usr\nrw = %s\n", work));
+	struct lrt_result *r = lrt_run_cli(link, T, LRT_ARGS("-p", "plantedpol", "--explain", "--", "/bin/true"));
+	cr_expect(!lrt_contains(r->out, planted), "the planted policy was read through the link:\n%s", r->out);
+	cr_expect_neq(r->status, 0, "a policy named plantedpol was found: %s%s", r->out, r->err);
+	lrt_free(r);
+	/* the same through a directory link: T/bin/src -> the binary's own directory */
+	char *bin = lrt_fmt("%s/bin", T), *dirlink = lrt_fmt("%s/bin/src", T);
+	cr_assert(mkdir(bin, 0755) == 0);
+	cr_assert(symlink(pols, lrt_fmt("%s/bin/policies", T)) == 0);
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", real);
+	*strrchr(dir, '/') = '\0';
+	cr_assert(symlink(dir, dirlink) == 0);
+	r = lrt_run_cli(lrt_fmt("%s/landrun", dirlink), T, LRT_ARGS("-p", "plantedpol", "--explain", "--", "/bin/true"));
+	cr_expect(!lrt_contains(r->out, planted), "the planted policy was read through the directory link:\n%s", r->out);
+	lrt_free(r);
+	r = lrt_run_cli(real, T, LRT_ARGS("-p", planted, "--explain", "--", "/bin/true"));
+	cr_expect_eq(r->status, 0, "%s", r->err);
+	cr_expect(lrt_contains(r->out, planted), "the policy named by its path was not read:\n%s", r->out);
+	lrt_free(r);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -502,6 +503,8 @@ Test(libmetadata, the_callers_wait_and_sigchld_see_only_its_children)
 	cr_assert(caller >= 0);
 	if (caller == 0)
 		_exit(caller_main(report[1], go[0]));
+	close(report[1]); /* a caller that fails early is an end of file here, not a wait forever */
+	close(go[0]);
 	char c;
 	cr_assert_eq(read(report[0], &c, 1), 1, "the caller did not get as far as the compile");
 	pid_t helper = find_helper();
@@ -538,5 +541,83 @@ Test(libmetadata, landrun_apply_is_served_by_the_same_helper)
 		  "outside chmod was not refused)", WEXITSTATUS(st));
 	cr_expect_eq(mode_of(secret), 0600, "the file outside every grant changed mode");
 	cr_expect_eq(mode_of(mine), 0640);
+	landrun_sandbox_free(sb);
+}
+
+/* landrun_apply closes every fd above 2 of its caller, the sandbox's among them: the files the
+ * caller opens afterwards may take their numbers, and landrun_sandbox_free must not close them.
+ * The granted twin: the chmod in the grant is served after the apply. Exit 0 when every file of
+ * the caller's survives the free. */
+Test(libmetadata, landrun_sandbox_free_after_landrun_apply_leaves_the_callers_fds_alone)
+{
+	landrun_sandbox *sb = compile();
+	pid_t pid = fork();
+	if (pid == 0) {
+		const char *step = NULL;
+		if (landrun_apply(sb, &step) != 0)
+			_exit(2);
+		if (chmod(mine, 0640) != 0)
+			_exit(3);
+		enum { N = 32 };
+		int fds[N];
+		for (int i = 0; i < N; i++)
+			if ((fds[i] = open(other, O_RDONLY)) < 0)
+				_exit(4);
+		landrun_sandbox_free(sb);
+		for (int i = 0; i < N; i++)
+			if (fcntl(fds[i], F_GETFD) < 0)
+				_exit(5);
+		_exit(0);
+	}
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit %d (2 apply failed, 3 the grant's chmod failed, 4 "
+		  "open failed, 5 landrun_sandbox_free closed a file of the caller's)", WEXITSTATUS(st));
+	cr_expect_eq(mode_of(mine), 0640);
+	landrun_sandbox_free(sb);
+}
+
+/* The helper's socket closed by the caller (it is not the caller's to know) and its number taken by
+ * a unix socket to another process: a spawn must not send the child's seccomp listener there (the
+ * peer could answer every call with "continue": a chmod outside every grant). The spawn fails and
+ * nothing reaches the peer; a sandbox compiled again serves its child (the granted twin). */
+Test(libmetadata, a_spawn_after_the_helpers_socket_was_replaced_sends_nothing)
+{
+	unsigned long long before = socket_fds();
+	landrun_sandbox *sb = compile();
+	unsigned long long added = socket_fds() & ~before;
+	cr_assert(added && !(added & (added - 1)), "the compile did not add one socket (%#llx)", added);
+	int sock = __builtin_ctzll(added);
+	int sv[2];
+	cr_assert(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0);
+	cr_assert_eq(dup3(sv[0], sock, O_CLOEXEC), sock); /* closes the helper's socket, takes its number */
+	close(sv[0]);
+	char *argv[] = { "probe", "chmod", secret, "666", NULL };
+	landrun_error err = { 0 };
+	pid_t pid = landrun_spawn(sb, lrt_probe(), argv, NULL, &err);
+	char byte;
+	cr_expect(recv(sv[1], &byte, 1, MSG_DONTWAIT) < 0 && errno == EAGAIN, "the child's listener reached the peer");
+	if (pid > 0) { /* its chmod waits on a listener nobody answers: not for this test to wait */
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	cr_expect_lt(pid, 0, "the spawn went on with another socket in the helper's place");
+	pid_t applier = fork(); /* a child: were it applied, the sandbox would be this process's */
+	if (applier == 0) {
+		const char *step = "";
+		_exit(landrun_apply(sb, &step) != 0 && errno == EBADF ? 0 : 1);
+	}
+	int st;
+	cr_assert_eq(waitpid(applier, &st, 0), applier);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "landrun_apply went on with another socket in the helper's place");
+	cr_expect(recv(sv[1], &byte, 1, MSG_DONTWAIT) < 0 && errno == EAGAIN, "the caller's listener reached the peer");
+	cr_expect_eq(mode_of(secret), 0600, "the file outside every grant changed mode");
+	close(sv[1]);
+	landrun_sandbox_free(sb); /* the peer's socket is left alone: its number is the caller's now */
+	cr_expect(fcntl(sock, F_GETFD) >= 0, "landrun_sandbox_free closed the caller's socket");
+	close(sock);
+	sb = compile();
+	EXPECT_RUN(sb, 0, "ok", "chmod", mine, "640");
+	cr_expect_eq(mode_of(mine), 0640, "the chmod in the grant was not performed");
 	landrun_sandbox_free(sb);
 }
