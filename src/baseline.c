@@ -39,6 +39,12 @@ const struct lr_baseline_item lr_baseline[] = {
 	{ "memfd_create", LR_BASELINE_MEMFD, NULL },
 	/* another process's limits: see emit_prlimit in seccomp.c */
 	{ "prlimit64", LR_BASELINE_PRLIMIT, NULL },
+	/* another process's scheduling: see emit_sched_self in seccomp.c */
+	{ "sched_setscheduler", LR_BASELINE_SCHED, NULL },
+	{ "sched_setparam", LR_BASELINE_SCHED, NULL },
+	{ "sched_setattr", LR_BASELINE_SCHED, NULL },
+	{ "setpriority", LR_BASELINE_SCHED, NULL },
+	{ "ioprio_set", LR_BASELINE_SCHED, NULL },
 };
 const size_t lr_baseline_count = sizeof(lr_baseline) / sizeof(lr_baseline[0]);
 

@@ -17,6 +17,7 @@ enum lr_baseline_kind {
 	LR_BASELINE_CHMOD,       /* argument-checked: no setuid/setgid bits */
 	LR_BASELINE_MEMFD,       /* argument-checked: no executable memfd */
 	LR_BASELINE_PRLIMIT,     /* argument-checked: only this process's own limits */
+	LR_BASELINE_SCHED,       /* argument-checked: only this process's own scheduling */
 };
 
 struct lr_baseline_item {

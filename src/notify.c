@@ -85,6 +85,13 @@ static int confine_helper(void)
 
 /* ---- the helper --------------------------------------------------------------------------- */
 
+int lr_notify_keep_only(int fd)
+{
+	if (fd > 0 && syscall(SYS_close_range, 0, (unsigned)fd - 1, 0) < 0)
+		return -1;
+	return (int)syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0);
+}
+
 /* What came on the control socket: a listener (its fd), a message without one (-1: a sender
  * could not attach it, or the fd could not be installed here: the kernel closed it), or the end
  * (-2: every holder of the other end closed it). */
@@ -217,9 +224,8 @@ static _Noreturn void helper_main(const struct lr_sandbox *sb, int sock)
 	prctl(PR_SET_NAME, "landrun-notify", 0, 0, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* its /proc is root's: nothing reads its memory */
 	/* nothing of landrun's: not the terminal, not a pipe whose reader waits for EOF */
-	if (sock > 0)
-		syscall(SYS_close_range, 0, (unsigned)sock - 1, 0);
-	syscall(SYS_close_range, (unsigned)sock + 1, ~0U, 0);
+	if (lr_notify_keep_only(sock) < 0)
+		_exit(0); /* landrun's send fails: it exits 125, the command never runs */
 	int listener = receive_listener(sock, 0);
 	close(sock);
 	/* Confined before the first notification is read, not sooner: a command that makes no

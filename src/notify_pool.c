@@ -82,9 +82,8 @@ static int helper_main(void *arg)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* its /proc is root's: nothing reads its memory */
 	/* nothing of the caller's: not its pipes (a reader waiting for EOF), not another sandbox's
 	 * control socket (whose helper would then never see it closed) */
-	if (ctl > 0)
-		syscall(SYS_close_range, 0, (unsigned)ctl - 1, 0);
-	syscall(SYS_close_range, (unsigned)ctl + 1, ~0U, 0);
+	if (lr_notify_keep_only(ctl) < 0)
+		_exit(1); /* the caller sees no "ready": landrun_compile fails */
 	/* the caller's handlers are not to run here; the signals its thread blocked for the start */
 	lr_child_reset_signals(NULL);
 	sigset_t none;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -87,7 +88,7 @@ struct compiler {
 	struct lr_error *err;
 	struct sysplan *plan;
 	uint32_t deny;      /* the policy's action for denials */
-	int cond_nr[16];    /* conditionals[i]'s syscall number, resolved once per compile */
+	int cond_nr[24];    /* conditionals[i]'s syscall number, resolved once per compile */
 	int nr_clone3;
 	int essential_nr[LR_ARRAY_LEN(essentials)]; /* essentials[i]'s syscall number, resolved once per compile */
 	uint32_t def;       /* the filter's default action */
@@ -471,6 +472,26 @@ static int emit_prlimit(struct compiler *c, int nr)
 	return RULE(c, c->deny, nr, D_NE(0, 0));
 }
 
+/* Another process's scheduling: the kernel lets a process make any process of the same user
+ * SCHED_IDLE or SCHED_BATCH, nice 19 or idle-class I/O, which that process, unprivileged, can
+ * never undo; neither Landlock's scopes nor its rules cover it. The command could so cripple the
+ * user's other programs, the supervisor, or its own metadata helper. Its own scheduling (pid 0,
+ * what nice(1), glibc's nice() and sched_setscheduler(0, ...) pass) stays settable; a thread's by
+ * its id (pthread_setschedparam) is refused too, which such callers take as a lack of privilege.
+ * sched_setaffinity stays allowed: a victim can set its affinity back, and thread pools pin
+ * their threads by id. The whole 64-bit arguments are compared: high bits only add a denial. */
+#ifndef IOPRIO_WHO_PROCESS
+#define IOPRIO_WHO_PROCESS 1
+#endif
+static int emit_sched_self(struct compiler *c, int nr)
+{
+	int setpriority = lr_syscall_resolve("setpriority"), ioprio_set = lr_syscall_resolve("ioprio_set");
+	if (nr == setpriority || nr == ioprio_set) /* (which, who, ...): this process, by who = 0 */
+		return RULE(c, c->deny, nr, D_NE(0, nr == setpriority ? PRIO_PROCESS : IOPRIO_WHO_PROCESS)) ||
+		       RULE(c, c->deny, nr, D_NE(1, 0));
+	return RULE(c, c->deny, nr, D_NE(0, 0)); /* (pid, ...) */
+}
+
 /* What turns a syscall's argument rules on. */
 enum cond_owner {
 	COND_BASELINE, /* its baseline item: on while the baseline holds it */
@@ -496,6 +517,11 @@ static const struct {
 	{ "listen", COND_NETWORK, emit_listen },
 	{ "memfd_create", COND_MEMFD, emit_memfd },
 	{ "prlimit64", COND_BASELINE, emit_prlimit },
+	{ "sched_setscheduler", COND_BASELINE, emit_sched_self },
+	{ "sched_setparam", COND_BASELINE, emit_sched_self },
+	{ "sched_setattr", COND_BASELINE, emit_sched_self },
+	{ "setpriority", COND_BASELINE, emit_sched_self },
+	{ "ioprio_set", COND_BASELINE, emit_sched_self },
 };
 
 static void for_each_member(struct compiler *c, const struct lr_baseline_item *it, nr_fn fn)

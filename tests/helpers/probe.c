@@ -31,6 +31,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* "self" (0, the caller), "parent" or a pid. */
+static pid_t target_pid(const char *arg)
+{
+	return strcmp(arg, "self") == 0 ? 0 : strcmp(arg, "parent") == 0 ? getppid() : (pid_t)atoi(arg);
+}
+
 static int report(long rc)
 {
 	if (rc >= 0) {
@@ -427,12 +433,20 @@ int main(int argc, char **argv)
 			return report(-1);
 		return report(sendto(sv[0], "x", 1, 0, (struct sockaddr *)&a, sizeof(a)));
 	}
-	if (OP("renice")) { /* sets the niceness of "parent" to what it is: allowed for the same user */
+	if (OP("renice")) { /* sets the niceness of "self", "parent" or pid arg to what it is */
+		id_t pid = (id_t)target_pid(arg);
 		errno = 0;
-		int prio = getpriority(PRIO_PROCESS, (id_t)getppid());
+		int prio = getpriority(PRIO_PROCESS, pid);
 		if (prio == -1 && errno)
 			return report(-1);
-		return report(setpriority(PRIO_PROCESS, (id_t)getppid(), prio));
+		return report(setpriority(PRIO_PROCESS, pid, prio));
+	}
+	if (OP("affinity")) { /* sets the CPU affinity of "self", "parent" or pid arg to what it is */
+		cpu_set_t set;
+		pid_t pid = target_pid(arg);
+		if (sched_getaffinity(pid, sizeof(set), &set) < 0)
+			return report(-1);
+		return report(sched_setaffinity(pid, sizeof(set), &set));
 	}
 	if (OP("fd0-send")) { /* a datagram to the pathname socket argv[2] through fd 0 */
 		struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -445,6 +459,14 @@ int main(int argc, char **argv)
 		if (getrlimit(RLIMIT_NOFILE, &cur) < 0 || (pid && prlimit(pid, RLIMIT_NOFILE, NULL, &cur) < 0))
 			return report(-1);
 		return report(prlimit(pid, RLIMIT_NOFILE, &cur, NULL));
+	}
+	if (OP("sched")) { /* sets the scheduling policy of "self", "parent" or pid arg to what it is */
+		pid_t pid = target_pid(arg);
+		struct sched_param sp;
+		int policy = sched_getscheduler(pid);
+		if (policy < 0 || sched_getparam(pid, &sp) < 0)
+			return report(-1);
+		return report(sched_setscheduler(pid, policy, &sp));
 	}
 	if (OP("connect"))
 		return inet_socket_op(AF_INET, SOCK_STREAM, atoi(arg), false);

@@ -217,19 +217,21 @@ Test(residual, private_tmp_is_reachable_by_another_sandbox_granted_its_parent)
 	lrt_free(r);
 }
 
-/* Scheduling of the user's other processes: Landlock scopes signals and ptrace, not niceness,
- * CPU affinity, scheduling policy or I/O priority, which the kernel lets any process change on
- * processes of the same user. Shown on the supervising landrun. */
-Test(residual, niceness_of_a_process_outside_the_sandbox_can_be_set)
+/* CPU affinity of the user's other processes: Landlock scopes signals and ptrace, not affinity,
+ * which the kernel lets any process change on processes of the same user (holding no capability
+ * the caller lacks), and the baseline leaves it (thread pools pin their threads by id; the other
+ * process can set it back). Niceness, scheduling policy and I/O priority are refused
+ * (syscalls/scheduling_of_another_process_denied). Shown on the supervising landrun. */
+Test(residual, cpu_affinity_of_a_process_outside_the_sandbox_can_be_set)
 {
-	char *pol = lrt_policy(T, "renice", "");
-	struct lrt_result *r = lrt_run(work, LRT_ARGS("--supervise", "-p", pol, "--", lrt_probe(), "renice", "parent"));
+	char *pol = lrt_policy(T, "affinity", "");
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("--supervise", "-p", pol, "--", lrt_probe(), "affinity", "parent"));
 	if (lrt_is_root())
-		/* the kernel's own rule (cap_safe_nice): a target holding capabilities the caller lacks,
-		 * as root's supervisor does, is refused */
+		/* the kernel's own rule: a target holding capabilities the caller lacks, as root's
+		 * supervisor does, is refused */
 		cr_expect(r->status == 1 && lrt_contains(r->out, "denied EPERM"), "%s%s", r->out, r->err);
 	else
-		cr_expect_eq(r->status, 0, "residual gone: setpriority on the supervisor is refused (%s%s); update "
+		cr_expect_eq(r->status, 0, "residual gone: sched_setaffinity on the supervisor is refused (%s%s); update "
 			     "landrun(1) and landrun.ini(5)", r->out, r->err);
 	lrt_free(r);
 	free(pol);

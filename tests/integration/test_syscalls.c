@@ -1,9 +1,12 @@
 /* The seccomp baseline and [syscalls]: each denial attempted, with a granted twin. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -300,6 +303,52 @@ Test(syscalls, prlimit_of_another_process_denied)
 	EXPECT(r, 0, "ok");
 	free(pol);
 	free(lifted);
+}
+
+/* A process of the test's user outside the sandbox, without capabilities (the kernel itself
+ * refuses to renice a process holding capabilities the caller lacks: root's would prove nothing).
+ * It ends when *hold is closed. */
+static pid_t bystander(int *hold)
+{
+	int p[2];
+	cr_assert(pipe(p) == 0);
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		close(p[1]);
+		struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+		struct __user_cap_data_struct d[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+		char c;
+		_exit(syscall(SYS_capset, &h, d) == 0 && read(p[0], &c, 1) == 0 ? 0 : 1);
+	}
+	close(p[0]);
+	*hold = p[1];
+	return pid;
+}
+
+/* Another process's scheduling: the command could make any process of the user (the supervisor,
+ * its own metadata helper) SCHED_IDLE or nice 19, which an unprivileged process can never undo.
+ * Its own stays settable. (The probe sets the value the process has: nothing changes.) */
+Test(syscalls, scheduling_of_another_process_denied)
+{
+	int hold;
+	pid_t other = bystander(&hold);
+	char *pid = lrt_fmt("%d", (int)other);
+	char *pol = lrt_policy(T, "sys", "");
+	EXPECT(under("", LRT_ARGS("sched", pid)), 1, "denied EPERM");
+	EXPECT(under("", LRT_ARGS("renice", pid)), 1, "denied EPERM");
+	/* twins: its own; the other's once the items are lifted */
+	EXPECT(under("", LRT_ARGS("sched", "self")), 0, "ok");
+	EXPECT(under("", LRT_ARGS("renice", "self")), 0, "ok");
+	const char *lift = "[syscalls]\nbaseline_except = sched_setscheduler setpriority\n";
+	EXPECT(under(lift, LRT_ARGS("sched", pid)), 0, "ok");
+	EXPECT(under(lift, LRT_ARGS("renice", pid)), 0, "ok");
+	close(hold);
+	int st;
+	cr_assert_eq(waitpid(other, &st, 0), other);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the bystander could not drop its capabilities");
+	free(pol);
+	free(pid);
 }
 
 /* File handles skip path checks where CAP_DAC_READ_SEARCH is kept. */
