@@ -442,17 +442,6 @@ static int open_target_fd(pid_t tid, int fd)
 	return o;
 }
 
-/* The write directory st names, or NULL. */
-static const struct lr_write_dir *write_dir_of(const struct lr_resolver *rs, const struct stat *st)
-{
-	for (size_t i = 0; i < rs->write_dirs.len; i++) {
-		const struct lr_write_dir *d = lr_vec_at(&rs->write_dirs, i);
-		if (d->dev == st->st_dev && d->ino == st->st_ino)
-			return d;
-	}
-	return NULL;
-}
-
 /* Whether the directory dir is a write directory or lies beneath one, by device and inode,
  * walking up: each level one fstatat of "..", "../.." and so on from dir (the kernel follows
  * each ".." as an openat of it would, mounts included), up to the top (whose ".." is itself).
@@ -464,7 +453,7 @@ static bool in_write_dir(const struct lr_resolver *rs, int dir)
 		return false;
 	char up[PATH_MAX];
 	size_t len = 0;
-	while (!write_dir_of(rs, &st)) {
+	while (!lr_write_dir_of(rs, &st)) {
 		if (len + 3 >= sizeof(up))
 			return false; /* deeper than a path can say: fail closed */
 		memcpy(up + len, len ? "/.." : "..", len ? 4 : 3);

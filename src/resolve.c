@@ -85,7 +85,7 @@ static bool same_inode(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-static const struct lr_write_dir *write_dir_of(const struct lr_resolver *rs, const struct stat *st)
+const struct lr_write_dir *lr_write_dir_of(const struct lr_resolver *rs, const struct stat *st)
 {
 	for (size_t i = 0; i < rs->write_dirs.len; i++) {
 		const struct lr_write_dir *d = lr_vec_at(&rs->write_dirs, i);
@@ -104,7 +104,7 @@ static int beneath_write_dir(struct lr_resolver *rs, int dir, const struct stat 
 {
 	struct stat st = *dir_st, prev;
 	int up = -1, rc = 0;
-	for (unsigned depth = 0; !(*hit = write_dir_of(rs, &st)) && !same_inode(&st, &rs->root); depth++) {
+	for (unsigned depth = 0; !(*hit = lr_write_dir_of(rs, &st)) && !same_inode(&st, &rs->root); depth++) {
 		int next = depth < MAX_DEPTH ? openat(up >= 0 ? up : dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 		if (next < 0 && depth >= MAX_DEPTH)
 			errno = ELOOP; /* fail closed rather than guess */

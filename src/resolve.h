@@ -71,6 +71,9 @@ int lr_resolver_beneath(struct lr_resolver *rs, int dir, const struct lr_write_d
 /* "rw = /tmp (FILE:LINE)", for messages. Returns buf. */
 const char *lr_write_dir_str(const struct lr_write_dir *d, char *buf, size_t size);
 
+/* The write directory st names (same device and inode), or NULL. */
+const struct lr_write_dir *lr_write_dir_of(const struct lr_resolver *rs, const struct stat *st);
+
 /* open(2) refusing any symbolic link on the way: -1 with errno ELOOP when there is one, ENOSYS
  * when the kernel (or a seccomp profile) refuses openat2, so that the caller cannot tell. */
 int lr_open_no_symlinks(const char *path, int flags);
