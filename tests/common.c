@@ -3,6 +3,7 @@
 
 #include <criterion/criterion.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -342,4 +344,32 @@ size_t lrt_option_table(struct lrt_option *out, size_t max)
 	fclose(f);
 	cr_assert_gt(n, 20, "option table not found in the source");
 	return n;
+}
+
+unsigned lrt_mode_of(const char *path)
+{
+	struct stat st;
+	cr_assert(lstat(path, &st) == 0, "%s: %s", path, strerror(errno));
+	return st.st_mode & 07777;
+}
+
+pid_t lrt_find_helper(void)
+{
+	DIR *d = opendir("/proc");
+	cr_assert(d);
+	pid_t found = -1;
+	struct dirent *e;
+	while (found < 0 && (e = readdir(d))) {
+		char buf[512], comm[64], state;
+		int ppid;
+		FILE *f = fopen(lrt_fmt("/proc/%s/stat", e->d_name), "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && sscanf(buf, "%*d (%63[^)]) %c %d", comm, &state, &ppid) == 3 &&
+		    strcmp(comm, "landrun-notify") == 0 && ppid == getpid() && state != 'Z')
+			found = atoi(e->d_name);
+		fclose(f);
+	}
+	closedir(d);
+	return found;
 }

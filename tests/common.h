@@ -62,6 +62,11 @@ void lrt_write(const char *path, const char *text);
  * unread skipped)? Exact, with no waiting: a process's fds are closed before its parent can reap
  * it, and no pid is looked at (it could be another's by now). */
 bool lrt_writers_gone(int fd);
+/* The permission bits of path (lstat; the test fails when it cannot be read). */
+unsigned lrt_mode_of(const char *path);
+/* A metadata helper (comm landrun-notify, not a zombie) re-parented to this process, which is a
+ * subreaper in the suites that look: its pid, or -1. */
+pid_t lrt_find_helper(void);
 /* The long options of the CLI's option table, read from src/cli.c (so that a test of --help or of
  * the completions fails for an option added without them): name, and whether it takes a value.
  * Skips the test when the source is not readable by an unprivileged run (a 0700 checkout: the

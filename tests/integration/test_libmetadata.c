@@ -3,7 +3,6 @@
  * beside a granted twin that works; the file outside every grant is the test user's own (root's
  * or nobody's), as a user's files anywhere are what the helper keeps the children from. */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -42,13 +41,6 @@ static void setup(void)
 }
 static void teardown(void) { lrt_rmrf(T); free(T); }
 TestSuite(libmetadata, .init = setup, .fini = teardown);
-
-static unsigned mode_of(const char *path)
-{
-	struct stat st;
-	cr_assert(lstat(path, &st) == 0, "%s: %s", path, strerror(errno));
-	return st.st_mode & 07777;
-}
 
 /* base.ini, the helpers, rw = work, ro = outside; metadata as base.ini says (granted). */
 static landrun_sandbox *compile(void)
@@ -125,13 +117,13 @@ Test(libmetadata, chmod_utimes_xattr_in_the_grant_are_performed_and_outside_refu
 	EXPECT_RUN(sb, 1, "denied EPERM", "chmod", secret, "644");
 	EXPECT_RUN(sb, 1, "denied EPERM", "fchmod-ro", secret, "644"); /* opened read-only under ro */
 	EXPECT_RUN(sb, 1, "denied EPERM", "utime-set", secret);
-	cr_expect_eq(mode_of(secret), 0600, "the file outside every grant changed mode");
+	cr_expect_eq(lrt_mode_of(secret), 0600, "the file outside every grant changed mode");
 	cr_assert(stat(secret, &after) == 0);
 	cr_expect_eq(after.st_mtim.tv_sec, before.st_mtim.tv_sec, "the file outside every grant got a new mtime");
 	EXPECT_RUN(sb, 0, "ok", "chmod", mine, "640");
-	cr_expect_eq(mode_of(mine), 0640, "chmod in the write grant was not performed");
+	cr_expect_eq(lrt_mode_of(mine), 0640, "chmod in the write grant was not performed");
 	EXPECT_RUN(sb, 0, "ok", "fchmod-ro", mine, "604");
-	cr_expect_eq(mode_of(mine), 0604);
+	cr_expect_eq(lrt_mode_of(mine), 0604);
 	EXPECT_RUN(sb, 0, "ok", "utime-set", mine);
 	cr_assert(stat(mine, &after) == 0);
 	cr_expect_eq(after.st_mtim.tv_sec, 978307200, "utimensat in the write grant was not performed");
@@ -146,18 +138,18 @@ Test(libmetadata, chmod_utimes_xattr_in_the_grant_are_performed_and_outside_refu
 	 * is still there for the next child (it was killed by its own allow list before) */
 	EXPECT_RUN(sb, 1, "denied EPERM", "chmod", "/dev/stdin", "600");
 	EXPECT_RUN(sb, 0, "ok", "chmod", mine, "600");
-	cr_expect_eq(mode_of(mine), 0600);
+	cr_expect_eq(lrt_mode_of(mine), 0600);
 	landrun_sandbox_free(sb);
 }
 
-/* The socket fds of this process, as a bit set of fds below 64. */
-static unsigned long long socket_fds(void)
+/* The fds of this process below 64 whose /proc link starts with prefix, as a bit set. */
+static unsigned long long fds_linked_to(const char *prefix)
 {
 	unsigned long long set = 0;
 	for (int fd = 0; fd < 64; fd++) {
 		char link[64];
 		ssize_t n = readlink(lrt_fmt("/proc/self/fd/%d", fd), link, sizeof(link) - 1);
-		if (n > 0 && (link[n] = '\0', strncmp(link, "socket:", 7) == 0))
+		if (n > 0 && (link[n] = '\0', strncmp(link, prefix, strlen(prefix)) == 0))
 			set |= 1ULL << fd;
 	}
 	return set;
@@ -167,9 +159,9 @@ static unsigned long long socket_fds(void)
  * the child moves it out of the way, and its calls are still served. */
 Test(libmetadata, a_file_action_on_the_helpers_socket_does_not_take_it)
 {
-	unsigned long long before = socket_fds();
+	unsigned long long before = fds_linked_to("socket:");
 	landrun_sandbox *sb = compile();
-	unsigned long long added = socket_fds() & ~before;
+	unsigned long long added = fds_linked_to("socket:") & ~before;
 	cr_assert(added && !(added & (added - 1)), "the compile did not add one socket (%#llx)", added);
 	int sock = __builtin_ctzll(added);
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -183,22 +175,10 @@ Test(libmetadata, a_file_action_on_the_helpers_socket_does_not_take_it)
 	int st;
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", (unsigned)st);
-	cr_expect_eq(mode_of(mine), 0640, "the chmod in the grant was not performed");
+	cr_expect_eq(lrt_mode_of(mine), 0640, "the chmod in the grant was not performed");
 	landrun_file_actions_free(fa);
 	close(null);
 	landrun_sandbox_free(sb);
-}
-
-/* The fd of this process whose /proc link reads link, or -1. */
-static int fd_linked_to(const char *link)
-{
-	for (int fd = 0; fd < 64; fd++) {
-		char got[64];
-		ssize_t n = readlink(lrt_fmt("/proc/self/fd/%d", fd), got, sizeof(got) - 1);
-		if (n > 0 && (got[n] = '\0', strcmp(got, link) == 0))
-			return fd;
-	}
-	return -1;
 }
 
 /* The probe's status and output for args under sb, with a dup2 of /dev/null onto fd. */
@@ -232,16 +212,17 @@ static int spawn_dup2_onto(landrun_sandbox *sb, int fd, const char *const args[]
 Test(libmetadata, a_file_action_on_the_ruleset_fd_does_not_take_it)
 {
 	landrun_sandbox *sb = compile();
-	int rs = fd_linked_to("anon_inode:[landlock-ruleset]");
-	if (rs < 0)
+	unsigned long long rulesets = fds_linked_to("anon_inode:[landlock-ruleset]");
+	if (!rulesets)
 		cr_skip_test("no Landlock ruleset fd (a kernel without Landlock)");
+	int rs = __builtin_ctzll(rulesets);
 	char *unlisted = lrt_fmt("%s/unlisted", T), out[256];
 	lrt_write(unlisted, "not granted\n");
 	int status = spawn_dup2_onto(sb, rs, LRT_ARGS("read", unlisted), out, sizeof(out));
 	cr_expect(status == 1 && lrt_contains(out, "denied EACCES"), "a read outside the grants: status %d: %s", status, out);
 	status = spawn_dup2_onto(sb, rs, LRT_ARGS("chmod", mine, "640"), out, sizeof(out));
 	cr_expect(status == 0 && lrt_contains(out, "ok"), "the chmod in the grant: status %d: %s", status, out);
-	cr_expect_eq(mode_of(mine), 0640, "the chmod in the grant was not performed");
+	cr_expect_eq(lrt_mode_of(mine), 0640, "the chmod in the grant was not performed");
 	landrun_sandbox_free(sb);
 }
 
@@ -311,35 +292,13 @@ Test(libmetadata, thirty_two_threads_ten_thousand_children_each_served, .timeout
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	cr_expect_eq(failures, 0, "%d of %d children failed; the first: %s", failures, TOTAL, why);
 	cr_expect_eq(atomic_load(&done), TOTAL);
-	cr_expect_eq(mode_of(secret), 0600, "the file outside every grant changed mode");
+	cr_expect_eq(lrt_mode_of(secret), 0600, "the file outside every grant changed mode");
 	for (int i = 0; i < 64; i++)
-		cr_expect_eq(mode_of(lrt_fmt("%s/f%d", work, i)), 0640, "f%d: the chmod in the grant was not performed", i);
+		cr_expect_eq(lrt_mode_of(lrt_fmt("%s/f%d", work, i)), 0640, "f%d: the chmod in the grant was not performed", i);
 	cr_expect_eq(waitpid(-1, NULL, WNOHANG), -1, "a zombie or stray child is left (the helper?)");
 	fprintf(stderr, "library metadata stress: %d children from %d threads in %.1f s\n", TOTAL, THREADS,
 		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	landrun_sandbox_free(sb);
-}
-
-/* The helper of a sandbox compiled by this process, re-parented to it (a subreaper). */
-static pid_t find_helper(void)
-{
-	DIR *d = opendir("/proc");
-	cr_assert(d);
-	pid_t found = -1;
-	struct dirent *e;
-	while (found < 0 && (e = readdir(d))) {
-		char buf[512], comm[64], state;
-		int ppid;
-		FILE *f = fopen(lrt_fmt("/proc/%s/stat", e->d_name), "r");
-		if (!f)
-			continue;
-		if (fgets(buf, sizeof(buf), f) && sscanf(buf, "%*d (%63[^)]) %c %d", comm, &state, &ppid) == 3 &&
-		    strcmp(comm, "landrun-notify") == 0 && ppid == getpid() && state != 'Z')
-			found = atoi(e->d_name);
-		fclose(f);
-	}
-	closedir(d);
-	return found;
 }
 
 /* Waits for the probe's "ready" line on fd. */
@@ -375,8 +334,8 @@ Test(libmetadata, the_helper_killed_every_call_fails_and_nothing_is_performed)
 	int out, in;
 	pid_t pid = spawn(sb, LRT_ARGS("chmod-wait", mine, other), &out, &in);
 	wait_ready(out);
-	cr_expect_eq(mode_of(mine), 0644, "the first chmod, served, was not performed");
-	pid_t helper = find_helper();
+	cr_expect_eq(lrt_mode_of(mine), 0644, "the first chmod, served, was not performed");
+	pid_t helper = lrt_find_helper();
 	cr_assert_gt(helper, 0, "no helper among our children");
 	cr_assert(kill(helper, SIGKILL) == 0);
 	cr_assert_eq(waitpid(helper, NULL, 0), helper);
@@ -384,12 +343,12 @@ Test(libmetadata, the_helper_killed_every_call_fails_and_nothing_is_performed)
 	char buf[256];
 	cr_expect_eq(finish(pid, out, buf, sizeof(buf)), 1, "%s", buf);
 	cr_expect(lrt_contains(buf, "denied ENOSYS"), "%s", buf);
-	cr_expect_eq(mode_of(other), 0600, "a call was performed with the helper dead");
+	cr_expect_eq(lrt_mode_of(other), 0600, "a call was performed with the helper dead");
 	char *argv[] = { "probe", "chmod", other, "640", NULL };
 	landrun_error err = { 0 };
 	cr_expect_eq(landrun_spawn(sb, lrt_probe(), argv, NULL, &err), -1, "a child was run without its helper");
 	cr_expect(lrt_contains(err.msg, "metadata helper"), "%s", err.msg);
-	cr_expect_eq(mode_of(other), 0600);
+	cr_expect_eq(lrt_mode_of(other), 0600);
 	landrun_sandbox_free(sb);
 }
 
@@ -399,7 +358,7 @@ Test(libmetadata, a_child_outliving_the_freed_sandbox_is_still_served)
 {
 	cr_assert(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0);
 	landrun_sandbox *sb = compile();
-	pid_t helper = find_helper();
+	pid_t helper = lrt_find_helper();
 	cr_assert_gt(helper, 0, "no helper among our children");
 	int out, in;
 	pid_t pid = spawn(sb, LRT_ARGS("chmod-wait", mine, other), &out, &in);
@@ -408,7 +367,7 @@ Test(libmetadata, a_child_outliving_the_freed_sandbox_is_still_served)
 	close(in);
 	char buf[256];
 	cr_expect_eq(finish(pid, out, buf, sizeof(buf)), 0, "%s", buf);
-	cr_expect_eq(mode_of(other), 0644, "the chmod after the free was not performed");
+	cr_expect_eq(lrt_mode_of(other), 0644, "the chmod after the free was not performed");
 	/* and now it is gone: freed, no child left */
 	cr_expect_eq(waitpid(helper, NULL, 0), helper, "the helper did not exit");
 }
@@ -437,7 +396,7 @@ Test(libmetadata, the_helper_has_no_capability)
 {
 	cr_assert(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0);
 	landrun_sandbox *sb = compile();
-	pid_t helper = find_helper();
+	pid_t helper = lrt_find_helper();
 	cr_assert_gt(helper, 0, "no helper among our children");
 	char *status = lrt_fmt("%s", read_status(helper));
 	/* the bounding set too where it can be dropped (CAP_SETPCAP: root); it only bounds what an
@@ -507,7 +466,7 @@ Test(libmetadata, the_callers_wait_and_sigchld_see_only_its_children)
 	close(go[0]);
 	char c;
 	cr_assert_eq(read(report[0], &c, 1), 1, "the caller did not get as far as the compile");
-	pid_t helper = find_helper();
+	pid_t helper = lrt_find_helper();
 	cr_assert_gt(helper, 0, "the helper was not re-parented to the subreaper");
 	cr_assert_eq(write(go[1], "g", 1), 1);
 	cr_assert_eq(read(report[0], &c, 1), 1, "the caller did not get as far as the free");
@@ -517,7 +476,7 @@ Test(libmetadata, the_callers_wait_and_sigchld_see_only_its_children)
 	cr_assert_eq(waitpid(caller, &st, 0), caller);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		  "the caller saw more than its child (exit %d: 3/5 something to reap, 6 SIGCHLD count)", WEXITSTATUS(st));
-	cr_expect_eq(mode_of(mine), 0640);
+	cr_expect_eq(lrt_mode_of(mine), 0640);
 }
 
 /* landrun_apply in a forked child: its own metadata calls go to the sandbox's helper too. Exit 0
@@ -539,8 +498,8 @@ Test(libmetadata, landrun_apply_is_served_by_the_same_helper)
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit %d (2 apply failed, 3 the grant's chmod failed, 4 the "
 		  "outside chmod was not refused)", WEXITSTATUS(st));
-	cr_expect_eq(mode_of(secret), 0600, "the file outside every grant changed mode");
-	cr_expect_eq(mode_of(mine), 0640);
+	cr_expect_eq(lrt_mode_of(secret), 0600, "the file outside every grant changed mode");
+	cr_expect_eq(lrt_mode_of(mine), 0640);
 	landrun_sandbox_free(sb);
 }
 
@@ -573,7 +532,7 @@ Test(libmetadata, landrun_sandbox_free_after_landrun_apply_leaves_the_callers_fd
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit %d (2 apply failed, 3 the grant's chmod failed, 4 "
 		  "open failed, 5 landrun_sandbox_free closed a file of the caller's)", WEXITSTATUS(st));
-	cr_expect_eq(mode_of(mine), 0640);
+	cr_expect_eq(lrt_mode_of(mine), 0640);
 	landrun_sandbox_free(sb);
 }
 
@@ -583,9 +542,9 @@ Test(libmetadata, landrun_sandbox_free_after_landrun_apply_leaves_the_callers_fd
  * nothing reaches the peer; a sandbox compiled again serves its child (the granted twin). */
 Test(libmetadata, a_spawn_after_the_helpers_socket_was_replaced_sends_nothing)
 {
-	unsigned long long before = socket_fds();
+	unsigned long long before = fds_linked_to("socket:");
 	landrun_sandbox *sb = compile();
-	unsigned long long added = socket_fds() & ~before;
+	unsigned long long added = fds_linked_to("socket:") & ~before;
 	cr_assert(added && !(added & (added - 1)), "the compile did not add one socket (%#llx)", added);
 	int sock = __builtin_ctzll(added);
 	int sv[2];
@@ -611,13 +570,13 @@ Test(libmetadata, a_spawn_after_the_helpers_socket_was_replaced_sends_nothing)
 	cr_assert_eq(waitpid(applier, &st, 0), applier);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "landrun_apply went on with another socket in the helper's place");
 	cr_expect(recv(sv[1], &byte, 1, MSG_DONTWAIT) < 0 && errno == EAGAIN, "the caller's listener reached the peer");
-	cr_expect_eq(mode_of(secret), 0600, "the file outside every grant changed mode");
+	cr_expect_eq(lrt_mode_of(secret), 0600, "the file outside every grant changed mode");
 	close(sv[1]);
 	landrun_sandbox_free(sb); /* the peer's socket is left alone: its number is the caller's now */
 	cr_expect(fcntl(sock, F_GETFD) >= 0, "landrun_sandbox_free closed the caller's socket");
 	close(sock);
 	sb = compile();
 	EXPECT_RUN(sb, 0, "ok", "chmod", mine, "640");
-	cr_expect_eq(mode_of(mine), 0640, "the chmod in the grant was not performed");
+	cr_expect_eq(lrt_mode_of(mine), 0640, "the chmod in the grant was not performed");
 	landrun_sandbox_free(sb);
 }

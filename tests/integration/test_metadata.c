@@ -4,7 +4,6 @@
  * beside a granted twin that works. The file outside every grant stands in for /etc/shadow: run
  * as root it is root's, and root without capabilities could chmod it before. */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -39,13 +38,6 @@ static void setup(void)
 static void teardown(void) { lrt_rmrf(T); free(T); }
 TestSuite(metadata, .init = setup, .fini = teardown);
 
-static unsigned mode_of(const char *path)
-{
-	struct stat st;
-	cr_assert(lstat(path, &st) == 0, "%s: %s", path, strerror(errno));
-	return st.st_mode & 07777;
-}
-
 /* The probe under the staged default policy (metadata = granted by default), from work. */
 static struct lrt_result *under_default(const char *const probe_args[])
 {
@@ -76,13 +68,13 @@ Test(metadata, chmod_outside_every_grant_is_refused_and_in_the_grant_performed)
 {
 	struct lrt_result *r = under_default(LRT_ARGS("chmod", secret, "644"));
 	DENIED(r, "EPERM", "chmod outside every grant");
-	cr_expect_eq(mode_of(secret), 0600, "the file outside every grant changed mode");
+	cr_expect_eq(lrt_mode_of(secret), 0600, "the file outside every grant changed mode");
 	r = under_default(LRT_ARGS("chmod", mine, "640"));
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(mine), 0640, "chmod in the write grant was not performed");
+	cr_expect_eq(lrt_mode_of(mine), 0640, "chmod in the write grant was not performed");
 	r = under_default(LRT_ARGS("chmod", "mine", "604")); /* relative: the command's cwd */
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(mine), 0604);
+	cr_expect_eq(lrt_mode_of(mine), 0604);
 }
 
 /* The command never holds the listener, which landrun sends to the helper and closes before the
@@ -96,7 +88,7 @@ Test(metadata, the_command_holds_no_listener_and_the_helper_answers)
 	lrt_free(r);
 	r = under_default(LRT_ARGS("chmod", mine, "640"));
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(mine), 0640, "the helper did not answer");
+	cr_expect_eq(lrt_mode_of(mine), 0640, "the helper did not answer");
 }
 
 Test(metadata, fchmod_of_a_file_opened_read_only_under_an_ro_grant_is_refused)
@@ -106,10 +98,10 @@ Test(metadata, fchmod_of_a_file_opened_read_only_under_an_ro_grant_is_refused)
 	LRT_EXPECT(r, 0, "ok"); /* the ro grant opens it */
 	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "fchmod-ro", secret, "644"));
 	DENIED(r, "EPERM", "fchmod of a file opened read-only under ro");
-	cr_expect_eq(mode_of(secret), 0600);
+	cr_expect_eq(lrt_mode_of(secret), 0600);
 	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "fchmod-ro", mine, "640"));
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(mine), 0640);
+	cr_expect_eq(lrt_mode_of(mine), 0640);
 }
 
 /* The helper walks up from the file's directory to a write directory, one ".." at a time: six
@@ -137,13 +129,13 @@ Test(metadata, a_file_deep_outside_is_refused_and_deep_in_the_grant_performed)
 	DENIED(r, "EPERM", "chmod six levels below an ro directory");
 	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "fchmod-ro", out, "644"));
 	DENIED(r, "EPERM", "fchmod six levels below an ro directory");
-	cr_expect_eq(mode_of(out), 0600);
+	cr_expect_eq(lrt_mode_of(out), 0600);
 	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "chmod", in, "640"));
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(in), 0640);
+	cr_expect_eq(lrt_mode_of(in), 0640);
 	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "fchmod-ro", in, "604"));
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(in), 0604);
+	cr_expect_eq(lrt_mode_of(in), 0604);
 }
 
 /* An fd's file is judged by the directory its name leads to: a removed file has none, and is
@@ -156,7 +148,7 @@ Test(metadata, fchmod_of_a_removed_file_is_refused)
 	DENIED(r, "EPERM", "fchmod of a removed file");
 	r = under_default(LRT_ARGS("fchmod-ro", mine, "640"));
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(mine), 0640);
+	cr_expect_eq(lrt_mode_of(mine), 0640);
 }
 
 Test(metadata, chmod_through_a_link_planted_in_the_write_grant_is_refused)
@@ -165,11 +157,11 @@ Test(metadata, chmod_through_a_link_planted_in_the_write_grant_is_refused)
 	cr_assert(symlink(secret, link) == 0 && symlink(mine, into) == 0);
 	struct lrt_result *r = under_default(LRT_ARGS("chmod", link, "644"));
 	DENIED(r, "EPERM", "chmod through a link planted in the write grant");
-	cr_expect_eq(mode_of(secret), 0600, "the link's target outside the grant changed mode");
+	cr_expect_eq(lrt_mode_of(secret), 0600, "the link's target outside the grant changed mode");
 	/* twin: a link outside the write grants, leading into one, is followed */
 	r = under_default(LRT_ARGS("chmod", into, "640"));
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(mine), 0640);
+	cr_expect_eq(lrt_mode_of(mine), 0640);
 	/* the link itself, not followed, is the grant's */
 	r = under_default(LRT_ARGS("lchown", link));
 	LRT_EXPECT(r, 0, "ok");
@@ -181,10 +173,10 @@ Test(metadata, chmod_of_proc_self_fd_judges_the_commands_fd)
 	char *pol = policy("granted");
 	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "chmod-opath", secret, "644"));
 	DENIED(r, "EPERM", "chmod /proc/self/fd/N of a file outside every grant");
-	cr_expect_eq(mode_of(secret), 0600);
+	cr_expect_eq(lrt_mode_of(secret), 0600);
 	r = lrt_run(work, LRT_ARGS("-p", pol, "--", lrt_probe(), "chmod-opath", mine, "640"));
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(mine), 0640);
+	cr_expect_eq(lrt_mode_of(mine), 0640);
 }
 
 Test(metadata, utimensat_outside_every_grant_is_refused)
@@ -229,7 +221,7 @@ Test(metadata, chmod_of_dev_stdin_is_refused_and_the_helper_lives_on)
 				  "/bin/sh", "-c", lrt_fmt("%s chmod /dev/stdin 600; %s chmod %s 640", lrt_probe(), lrt_probe(), mine)));
 	cr_expect(lrt_contains(r->out, "denied EPERM\nok\n"), "%s%s", r->out, r->err);
 	lrt_free(r);
-	cr_expect_eq(mode_of(mine), 0640, "the chmod after /dev/stdin's was not performed");
+	cr_expect_eq(lrt_mode_of(mine), 0640, "the chmod after /dev/stdin's was not performed");
 }
 
 /* A second thread rewrites the path between the grant's file and the secret while the first
@@ -244,7 +236,7 @@ Test(metadata, a_thread_rewriting_the_path_never_changes_the_file_outside)
 		cr_expect(sscanf(r->out, "ok %d denied %d", &ok, &denied) == 2, "%s", r->out);
 		cr_expect_gt(ok, 0, "no chmod of the granted path went through: the test proves nothing (%s)", r->out);
 		lrt_free(r);
-		cr_assert_eq(mode_of(secret), 0600, "round %d: the file outside every grant changed mode", round);
+		cr_assert_eq(lrt_mode_of(secret), 0600, "round %d: the file outside every grant changed mode", round);
 	}
 }
 
@@ -255,20 +247,20 @@ Test(metadata, fifty_processes_chmod_in_parallel_in_the_cwd)
 	cr_expect(lrt_contains(r->out, "failed 0"), "%s%s", r->out, r->err);
 	lrt_free(r);
 	for (int i = 0; i < 50; i++)
-		cr_expect_eq(mode_of(lrt_fmt("%s/f%d", work, i)), 0640, "f%d", i);
+		cr_expect_eq(lrt_mode_of(lrt_fmt("%s/f%d", work, i)), 0640, "f%d", i);
 }
 
 Test(metadata, none_refuses_even_in_the_cwd_and_any_allows_outside)
 {
 	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--", lrt_probe(), "chmod", mine, "640"));
 	DENIED(r, "EPERM", "metadata = none, chmod in the cwd");
-	cr_expect_eq(mode_of(mine), 0600);
+	cr_expect_eq(lrt_mode_of(mine), 0600);
 	r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--", lrt_probe(), "write", lrt_fmt("%s/new", work)));
 	LRT_EXPECT(r, 0, "ok"); /* the file itself stays writable */
 	/* any: today's residual, which Landlock alone leaves open */
 	r = lrt_run(work, LRT_ARGS("-p", policy("any"), "--", lrt_probe(), "chmod", secret, "640"));
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(secret), 0640, "metadata = any: the residual is documented as open");
+	cr_expect_eq(lrt_mode_of(secret), 0640, "metadata = any: the residual is documented as open");
 }
 
 /* fchmod(AT_FDCWD, ...) is EBADF for the kernel: the helper must not read it as the current
@@ -277,10 +269,10 @@ Test(metadata, fchmod_of_at_fdcwd_is_ebadf_and_chmod_dot_performed)
 {
 	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), "fchmod-fdcwd", "700"));
 	DENIED(r, "EBADF", "fchmod(AT_FDCWD)");
-	cr_expect_eq(mode_of(work), 0755, "fchmod(AT_FDCWD) changed the current directory");
+	cr_expect_eq(lrt_mode_of(work), 0755, "fchmod(AT_FDCWD) changed the current directory");
 	r = lrt_run(work, LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), "chmod", ".", "750"));
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(work), 0750, "chmod . in the write grant was not performed");
+	cr_expect_eq(lrt_mode_of(work), 0750, "chmod . in the write grant was not performed");
 }
 
 /* The inode flags (chattr), as FS_IOC_GETFLAGS reads them. */
@@ -371,10 +363,10 @@ Test(metadata, helper_serves_when_its_scheduling_policy_cannot_be_restored)
 	struct lrt_result *r = lrt_run_prefixed(work, NULL, prefix,
 						LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), "chmod", mine, "640"));
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(mine), 0640, "chmod in the grant was not served");
+	cr_expect_eq(lrt_mode_of(mine), 0640, "chmod in the grant was not served");
 	r = lrt_run_prefixed(work, NULL, prefix, LRT_ARGS("-p", policy("granted"), "--", lrt_probe(), "chmod", secret, "644"));
 	DENIED(r, "EPERM", "chmod outside every grant");
-	cr_expect_eq(mode_of(secret), 0600, "the file outside every grant changed mode");
+	cr_expect_eq(lrt_mode_of(secret), 0600, "the file outside every grant changed mode");
 	free(failsys);
 }
 
@@ -386,28 +378,6 @@ Test(metadata, explain_says_what_is_confined_and_how)
 	LRT_EXPECT(r, 0, "fail with EPERM");
 	r = lrt_run(work, LRT_ARGS("-p", policy("any"), "--explain", "--", lrt_probe()));
 	LRT_EXPECT(r, 0, "are NOT restricted");
-}
-
-/* The helper, re-parented to us (a subreaper), found by its name among our children. */
-static pid_t find_helper(void)
-{
-	DIR *d = opendir("/proc");
-	cr_assert(d);
-	pid_t found = -1;
-	struct dirent *e;
-	while (found < 0 && (e = readdir(d))) {
-		char buf[512], comm[64], state;
-		int ppid;
-		FILE *f = fopen(lrt_fmt("/proc/%s/stat", e->d_name), "r");
-		if (!f)
-			continue;
-		if (fgets(buf, sizeof(buf), f) && sscanf(buf, "%*d (%63[^)]) %c %d", comm, &state, &ppid) == 3 &&
-		    strcmp(comm, "landrun-notify") == 0 && ppid == getpid() && state != 'Z')
-			found = atoi(e->d_name);
-		fclose(f);
-	}
-	closedir(d);
-	return found;
 }
 
 /* Killed, the helper takes nothing with it: every notified call fails (ENOSYS), none performed. */
@@ -438,8 +408,8 @@ Test(metadata, the_helper_killed_every_call_fails_and_nothing_is_performed)
 	while (!strstr(buf, "ready\n") && (n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0)
 		buf[got += (size_t)n] = '\0';
 	cr_assert(strstr(buf, "ready\n"), "the first chmod did not go through: %s", buf);
-	cr_expect_eq(mode_of(mine), 0644);
-	pid_t helper = find_helper();
+	cr_expect_eq(lrt_mode_of(mine), 0644);
+	pid_t helper = lrt_find_helper();
 	cr_assert_gt(helper, 0, "no helper among our children");
 	cr_assert(kill(helper, SIGKILL) == 0);
 	cr_assert_eq(waitpid(helper, NULL, 0), helper);
@@ -450,7 +420,7 @@ Test(metadata, the_helper_killed_every_call_fails_and_nothing_is_performed)
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d: %s", status, buf);
 	cr_expect(strstr(buf, "denied ENOSYS"), "%s", buf);
-	cr_expect_eq(mode_of(other), 0600, "a call was performed with the helper dead");
+	cr_expect_eq(lrt_mode_of(other), 0600, "a call was performed with the helper dead");
 }
 
 /* The seccomp filters of a command under mode: "Seccomp_filters:\tN" from its own status file. */
@@ -477,7 +447,7 @@ Test(metadata, none_adds_no_filter_of_its_own_and_still_refuses)
 	cr_expect_str_neq(granted, any, "granted loads the helper's filter: %s, any: %s", granted, any);
 	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--", lrt_probe(), "chmod", mine, "640"));
 	DENIED(r, "EPERM", "chmod in the write grant under metadata = none");
-	cr_expect_eq(mode_of(mine), 0600);
+	cr_expect_eq(lrt_mode_of(mine), 0600);
 	r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--", lrt_probe(), "setxattr", mine));
 	DENIED(r, "EPERM", "setxattr under metadata = none");
 	/* the deny list behind it still answers: a baseline call, and an ioctl it checks by argument

@@ -36,13 +36,6 @@ static void setup(void)
 static void teardown(void) { lrt_rmrf(T); free(T); }
 TestSuite(nested, .init = setup, .fini = teardown);
 
-static unsigned mode_of(const char *path)
-{
-	struct stat st;
-	cr_assert(lstat(path, &st) == 0, "%s: %s", path, strerror(errno));
-	return st.st_mode & 07777;
-}
-
 /* The probe's chmod under landrun -p inner under landrun -p outer; the outer grants its cwd
  * (work) rw, the inner only work/in. */
 static struct lrt_result *nested_chmod(const char *inner_metadata, const char *path, const char *mode)
@@ -70,10 +63,10 @@ Test(nested, granted_under_granted_refuses_every_metadata_call)
 {
 	struct lrt_result *r = nested_chmod("granted", in_both, "640");
 	DENIED(r, "chmod in both write grants, nested");
-	cr_expect_eq(mode_of(in_both), 0600, "a nested chmod was performed with no helper of its own");
+	cr_expect_eq(lrt_mode_of(in_both), 0600, "a nested chmod was performed with no helper of its own");
 	r = nested_chmod("granted", outside, "644");
 	DENIED(r, "chmod outside every grant, nested");
-	cr_expect_eq(mode_of(outside), 0600);
+	cr_expect_eq(lrt_mode_of(outside), 0600);
 }
 
 /* The twin: the inner policy leaves metadata to the outer helper, which serves the nested
@@ -82,13 +75,13 @@ Test(nested, any_under_granted_is_served_by_the_outer_helper_within_its_grants)
 {
 	struct lrt_result *r = nested_chmod("any", in_both, "640");
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(in_both), 0640, "the outer helper did not perform the nested chmod");
+	cr_expect_eq(lrt_mode_of(in_both), 0640, "the outer helper did not perform the nested chmod");
 	r = nested_chmod("any", in_outer, "604");
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(in_outer), 0604);
+	cr_expect_eq(lrt_mode_of(in_outer), 0604);
 	r = nested_chmod("any", outside, "644");
 	DENIED(r, "chmod outside the outer grants, nested, metadata = any inside");
-	cr_expect_eq(mode_of(outside), 0600, "the outer helper performed a chmod outside its grants");
+	cr_expect_eq(lrt_mode_of(outside), 0600, "the outer helper performed a chmod outside its grants");
 }
 
 /* A supervised run forks the command; the helper serves it all the same. */
@@ -97,10 +90,10 @@ Test(nested, supervised_run_serves_the_grant_and_refuses_outside)
 	char *p = lrt_policy(pol, "sv", "rw = ${CWD}\nmetadata = granted\n");
 	struct lrt_result *r = lrt_run(work, LRT_ARGS("--supervise", "-p", p, "--", lrt_probe(), "chmod", outside, "644"));
 	DENIED(r, "chmod outside every grant, supervised");
-	cr_expect_eq(mode_of(outside), 0600, "a supervised run's chmod outside the grants was performed");
+	cr_expect_eq(lrt_mode_of(outside), 0600, "a supervised run's chmod outside the grants was performed");
 	r = lrt_run(work, LRT_ARGS("--supervise", "-p", p, "--", lrt_probe(), "chmod", in_outer, "640"));
 	LRT_EXPECT(r, 0, "ok");
-	cr_expect_eq(mode_of(in_outer), 0640, "a supervised run's chmod in the grant was not performed");
+	cr_expect_eq(lrt_mode_of(in_outer), 0640, "a supervised run's chmod in the grant was not performed");
 }
 
 /* The pid the traced landrun named its tracer (prctl PR_SET_PTRACER) in strace's log, 0 if none yet. */
