@@ -42,7 +42,7 @@ endif
 SRC_LIB = src/util.c src/policy.c src/names.c src/syscall_groups.c src/baseline.c src/landlock_rights.c src/landlock.c src/seccomp.c src/bpf_dispatch.c \
           src/env.c src/process.c src/sandbox.c src/apply.c src/exec.c src/explain.c src/lib.c src/command.c src/supervise.c \
           src/policy_guard.c src/resolve.c src/check.c src/trace.c src/denials.c src/learn.c src/learn_base.c src/workdir.c src/tmpdir.c \
-          src/catalog.c src/explain_json.c src/metadata.c src/notify.c src/notify_pool.c
+          src/catalog.c src/explain_json.c src/metadata.c src/netcalls.c src/notify.c src/notify_pool.c
 OBJ_CORE = $(SRC_LIB:%.c=$(B)/%.o) $(B)/src/default_policy.o
 OBJ_LIB = $(OBJ_CORE) $(B)/src/seccomp_prebuilt.o
 OBJ_CLI = $(B)/src/cli.o $(B)/src/nettle_cpuid.o $(B)/src/static_origin.o

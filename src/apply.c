@@ -174,7 +174,7 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 		return -1;
 	/* the library's helper serves every child (helper_sock >= 0); the CLI starts one per command */
 	struct lr_notify notify = { helper_sock, -1, fds->helper_pid };
-	bool with_helper = sb->metadata == LR_METADATA_GRANTED;
+	bool with_helper = lr_sandbox_has_helper(sb);
 	*step = "fork (the metadata helper)";
 	if (with_helper && helper_sock < 0 && lr_notify_start(sb, &notify) < 0)
 		return -1;
@@ -191,7 +191,7 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 		if (syscall(LR_SYS_landlock_restrict_self, ruleset_fd, flags) < 0)
 			return -1;
 	}
-	if (sb->metadata != LR_METADATA_ANY && !sb->metadata_folded &&
+	if (sb->metadata_len && !sb->metadata_folded &&
 	    lr_metadata_load(sb, with_helper ? &notify : NULL, all_threads, step))
 		return -1;
 	*step = "close_range";

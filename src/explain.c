@@ -1,6 +1,7 @@
 /* --explain: every rule with where it came from, then what the kernel will enforce. */
 #include "explain.h"
 
+#include <arpa/inet.h>
 #include <limits.h>
 #include <linux/capability.h>
 #include <string.h>
@@ -139,7 +140,7 @@ static void explain_exec(FILE *out, const struct lr_policy *p, const struct lr_s
 			"readable file\n");
 }
 
-/* unix = : what the filter and, at ABI 9, Landlock's resolve_unix enforce. */
+/* unix = : what the filter and, at ABI 9, Landlock's resolve_unix enforce; below it, the helper. */
 static void explain_unix(FILE *out, const struct lr_policy *p, const struct lr_sandbox *sb)
 {
 	if (p->unix_sockets.is == LR_UNIX_NONE) {
@@ -155,7 +156,9 @@ static void explain_unix(FILE *out, const struct lr_policy *p, const struct lr_s
 		fprintf(out, "  %-16s %s%s", "unix", r->optional ? "?" : "", r->path);
 		origin(out, &r->at);
 	}
-	if (!(sb->handled_fs & LR_FS_RESOLVE_UNIX))
+	if (!(sb->handled_fs & LR_FS_RESOLVE_UNIX) && sb->net.on)
+		fprintf(out, "  %-16s enforced by the helper (Landlock ABI 9 would; this kernel has %d)\n", "unix", sb->abi);
+	else if (!(sb->handled_fs & LR_FS_RESOLVE_UNIX))
 		fprintf(out, "  %-16s any: NOT enforced (needs Landlock ABI 9, Linux 7.1; this kernel has %d)\n", "unix", sb->abi);
 }
 
@@ -179,6 +182,11 @@ static void explain_udp_ports(FILE *out, const struct lr_policy *p, const struct
 	const char *key = bind ? "bind_udp" : "connect_udp";
 	if (!any->set)
 		return;
+	if (!bind && !any->on && sb->net.on && !(sb->handled_net & LR_NET_CONNECT_SEND_UDP)) {
+		list_ports(out, &p->udp_ports, key, bind, any);
+		fprintf(out, "  %-16s enforced by the helper (Landlock ABI 10 would; this kernel has %d)\n", key, sb->abi);
+		return;
+	}
 	if (!(sb->handled_net & (bind ? LR_NET_BIND_UDP : LR_NET_CONNECT_SEND_UDP))) {
 		char why[96];
 		snprintf(why, sizeof(why), "any: NOT enforced (needs Landlock ABI 10, Linux 7.2; this kernel has %d)", sb->abi);
@@ -193,7 +201,15 @@ static void explain_network(FILE *out, const struct lr_policy *p, const struct l
 	fprintf(out, "[network]\n");
 	explain_ports(out, p, false);
 	explain_ports(out, p, true);
-	setting(out, "udp", p->udp.on ? "yes" : "no (socket filter)", lr_given(&p->udp));
+	setting(out, "udp", !p->udp.on ? "no (socket filter)" : p->udp_dns.on ? "dns: only to the nameservers of /etc/resolv.conf, port 53 (the helper)" : "yes", lr_given(&p->udp));
+	for (unsigned i = 0; sb->net.on && i < sb->net.ndns; i++) {
+		char addr[INET6_ADDRSTRLEN] = "?";
+		inet_ntop(sb->net.dns[i].family, sb->net.dns[i].addr, addr, sizeof(addr));
+		fprintf(out, "  %-16s %s port 53\n", "nameserver", addr);
+	}
+	if (sb->net.on)
+		fprintf(out, "  %-16s connect, sendto (with an address), sendmsg, sendmmsg: made by the helper, "
+			"which checks what Landlock cannot (and the TCP ports, as Landlock would)\n", "socket calls");
 	explain_udp_ports(out, p, sb, false);
 	explain_udp_ports(out, p, sb, true);
 	char fams[256] = "";

@@ -221,11 +221,14 @@ static void network(struct json *j, const struct lr_policy *p, const struct lr_s
 	ports(j, "bind_tcp", &p->ports, true, &p->bind_any, sb->handled_net & LR_NET_BIND_TCP);
 	open_(j, "udp", '{');
 	boolean(j, "allowed", p->udp.on);
+	boolean(j, "dns_only", p->udp.on && p->udp_dns.on);
 	origin(j, lr_given(&p->udp));
 	close_(j, '}');
+	bool by_helper = sb->net.on; /* the socket calls the helper makes (netcalls.h) */
+	boolean(j, "socket_calls_by_helper", by_helper);
 	if (p->connect_udp_any.set)
 		ports(j, "connect_udp", &p->udp_ports, false, &p->connect_udp_any,
-		      sb->handled_net & LR_NET_CONNECT_SEND_UDP);
+		      (sb->handled_net & LR_NET_CONNECT_SEND_UDP) || by_helper);
 	if (p->bind_udp_any.set)
 		ports(j, "bind_udp", &p->udp_ports, true, &p->bind_udp_any, sb->handled_net & LR_NET_BIND_UDP);
 	open_(j, "families", '[');
@@ -239,7 +242,7 @@ static void network(struct json *j, const struct lr_policy *p, const struct lr_s
 	for (size_t i = 0; i < p->unix_paths.len; i++)
 		str(j, NULL, ((const struct lr_path_rule *)lr_vec_at(&p->unix_paths, i))->path);
 	close_(j, ']');
-	boolean(j, "paths_enforced", p->unix_sockets.is != LR_UNIX_PATHS || (sb->handled_fs & LR_FS_RESOLVE_UNIX));
+	boolean(j, "paths_enforced", p->unix_sockets.is != LR_UNIX_PATHS || (sb->handled_fs & LR_FS_RESOLVE_UNIX) || by_helper);
 	origin(j, lr_given(&p->unix_sockets));
 	close_(j, '}');
 	open_(j, "netlink", '[');
@@ -374,9 +377,9 @@ static void degraded(struct json *j, const struct lr_policy *p, const struct lr_
 		str(j, NULL, "abstract_unix: abstract unix sockets shared");
 	if (p->signals_isolated.on && !(sb->scoped & LR_SCOPE_SIGNAL))
 		str(j, NULL, "signals: signals shared");
-	if (p->unix_sockets.is == LR_UNIX_PATHS && !(sb->handled_fs & LR_FS_RESOLVE_UNIX))
+	if (p->unix_sockets.is == LR_UNIX_PATHS && !(sb->handled_fs & LR_FS_RESOLVE_UNIX) && !sb->net.on)
 		str(j, NULL, "unix: pathname sockets not restricted (needs Landlock ABI 9)");
-	if (p->connect_udp_any.set && !p->connect_udp_any.on && !(sb->handled_net & LR_NET_CONNECT_SEND_UDP))
+	if (p->connect_udp_any.set && !p->connect_udp_any.on && !(sb->handled_net & LR_NET_CONNECT_SEND_UDP) && !sb->net.on)
 		str(j, NULL, "connect_udp: UDP ports not restricted (needs Landlock ABI 10)");
 	if (p->bind_udp_any.set && !p->bind_udp_any.on && !(sb->handled_net & LR_NET_BIND_UDP))
 		str(j, NULL, "bind_udp: UDP ports not restricted (needs Landlock ABI 10)");

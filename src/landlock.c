@@ -12,6 +12,7 @@
 #include "landlock.h"
 #include "landlock_abi.h"
 #include "landlock_rights.h"
+#include "netcalls.h"
 #include "policy_guard.h"
 #include "resolve.h"
 #include "sandbox.h"
@@ -98,7 +99,8 @@ static int detect_abi(struct lr_sandbox *sb, const struct lr_compile_opts *o)
 }
 
 /* Decides what the ruleset handles; fails (strict) when the ABI cannot enforce the policy. */
-static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_error *err)
+static int plan(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
+		struct lr_error *err)
 {
 	static const struct lr_origin implicit = { NULL, 0 };
 	const struct lr_origin *rw_at = &implicit, *dev_at = &implicit;
@@ -112,6 +114,13 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 	bool udp_bind = p->bind_udp_any.set && !p->bind_udp_any.on;
 	const struct lr_origin *udp_at = udp_connect ? &p->connect_udp_any.at : &p->bind_udp_any.at;
 	const struct lr_origin *net_at = p->connect_any.set ? &p->connect_any.at : &implicit;
+	/* below ABI 9 and 10 the helper makes the socket calls instead (netcalls.h), where one can
+	 * run; UDP bind ports it does not judge */
+	if (lr_helper_possible(o)) {
+		unix_paths = false;
+		udp_connect = false;
+		udp_at = &p->bind_udp_any.at;
+	}
 	struct feature features[] = {
 		{ "filesystem restrictions", 1, fs, &implicit },
 		{ "renaming and linking across directories (refer)", 2, fs && has_rw, rw_at },
@@ -148,8 +157,10 @@ static int plan(struct lr_sandbox *sb, const struct lr_policy *p, struct lr_erro
 	if (sb->abi >= 4) {
 		sb->handled_net = (tcp_connect ? LR_NET_CONNECT_TCP : 0) | (tcp_bind ? LR_NET_BIND_TCP : 0);
 	}
-	if (sb->abi >= 10)
-		sb->handled_net |= (udp_connect ? LR_NET_CONNECT_SEND_UDP : 0) | (udp_bind ? LR_NET_BIND_UDP : 0);
+	if (sb->abi >= 10) {
+		bool udp_connect_ports = p->connect_udp_any.set && !p->connect_udp_any.on;
+		sb->handled_net |= (udp_connect_ports ? LR_NET_CONNECT_SEND_UDP : 0) | (udp_bind ? LR_NET_BIND_UDP : 0);
+	}
 	if (sb->abi >= 6) {
 		sb->scoped = (scope_unix ? LR_SCOPE_ABSTRACT_UNIX_SOCKET : 0) | (scope_sig ? LR_SCOPE_SIGNAL : 0);
 	} else if ((scope_unix && !p->abstract_unix_isolated.set) || (scope_sig && !p->signals_isolated.set)) {
@@ -723,7 +734,7 @@ int lr_landlock_compile(struct lr_sandbox *sb, const struct lr_policy *p,
 			const struct lr_compile_opts *o, struct lr_error *err)
 {
 	detect_abi(sb, o);
-	if (plan(sb, p, err))
+	if (plan(sb, p, o, err))
 		return -1;
 	/* the library's landrun_apply may run in a threaded caller: below ABI 8 best-effort restricts
 	 * the calling thread only (strict refuses there, when it sees other threads) */

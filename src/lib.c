@@ -130,7 +130,7 @@ landrun_sandbox *landrun_compile(const landrun_policy *lp, const landrun_options
 	char *const *envp = opts && opts->envp ? opts->envp : environ;
 	const char *what;
 	if (lr_sandbox_compile(&s->sb, &lp->p, &o, (const char *const *)envp, &e) ||
-	    (s->sb.metadata == LR_METADATA_GRANTED && (s->sb.notify_sock = lr_notify_pool_start(&s->sb, &s->sb.notify_pid, &what)) < 0 &&
+	    (lr_sandbox_has_helper(&s->sb) && (s->sb.notify_sock = lr_notify_pool_start(&s->sb, &s->sb.notify_pid, &what)) < 0 &&
 	     lr_fail(&e, NULL, "metadata = granted: %s failed: %s (metadata = none refuses the metadata calls without "
 		     "a helper)", what, strerror(errno)))) {
 		copy_error(err, &e);

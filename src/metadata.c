@@ -10,6 +10,8 @@
  * would read the path again from memory the target controls). */
 #include "metadata.h"
 
+#include "netcalls.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -135,17 +137,21 @@ static const unsigned attr_ioctls[] = {
 #define IOCTL_CMD_LOW offsetof(struct seccomp_data, args[1])
 #endif
 
-/* The family's native numbers, sorted (x32's are the same with X32_BIT). */
-static unsigned sorted_native(unsigned *nr)
+/* A number the program picks out, and where it jumps (an instruction's index). */
+struct pick {
+	unsigned nr, to;
+};
+
+/* Sorts p[0..n) by number (insertion: a few dozen). */
+static void sort_picks(struct pick *p, unsigned n)
 {
-	unsigned n = 0;
-	for (size_t i = 0; i < LR_ARRAY_LEN(calls); i++) {
-		unsigned v = (unsigned)calls[i].nr, at = n++;
-		for (; at > 0 && nr[at - 1] > v; at--)
-			nr[at] = nr[at - 1];
-		nr[at] = v;
+	for (unsigned i = 1; i < n; i++) {
+		struct pick v = p[i];
+		unsigned at = i;
+		for (; at > 0 && p[at - 1].nr > v.nr; at--)
+			p[at] = p[at - 1];
+		p[at] = v;
 	}
-	return n;
 }
 
 /* Below this many numbers a node of the search tree compares them one by one. */
@@ -161,71 +167,133 @@ static unsigned char rel(unsigned to, unsigned from)
 	return (unsigned char)(to - from - 1);
 }
 
-/* A search tree over nr[0..n) at f[*at]: a number of the family jumps to match, any other to
- * allow. A few comparisons per call instead of one per number of the family: the kernel runs
- * this for every call the cache cannot answer, and, on loading, for every syscall number (to
- * build that cache: with one comparison per number, most of the load's time). */
-static void emit_tree(struct sock_filter *f, unsigned *at, const unsigned *nr, unsigned n, unsigned match,
-		      unsigned allow)
+/* A search tree over p[0..n) at f[*at]: a number picked jumps to its place, any other to allow. A
+ * few comparisons per call instead of one per number: the kernel runs this for every call the
+ * cache cannot answer, and, on loading, for every syscall number (to build that cache: with one
+ * comparison per number, most of the load's time). */
+static void emit_tree(struct sock_filter *f, unsigned *at, const struct pick *p, unsigned n, unsigned allow)
 {
 	if (n <= LEAF) {
 		for (unsigned i = 0; i < n; i++, (*at)++)
-			f[*at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr[i], rel(match, *at),
+			f[*at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, p[i].nr, rel(p[i].to, *at),
 							      i + 1 < n ? 0 : rel(allow, *at));
 		return;
 	}
 	unsigned half = n / 2, node = (*at)++;
-	f[node] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, nr[half], (unsigned char)tree_len(half), 0);
-	emit_tree(f, at, nr, half, match, allow);
-	emit_tree(f, at, nr + half, n - half, match, allow);
+	f[node] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, p[half].nr, (unsigned char)tree_len(half), 0);
+	emit_tree(f, at, p, half, allow);
+	emit_tree(f, at, p + half, n - half, allow);
 }
 
-/* The architecture, then the native numbers: ioctl, the family by a search tree; x32's (above
- * X32_BIT, rare) one by one. Then "allow" and the family's answer, then ioctl's commands.
- * Arguments are loaded for ioctl only (which the baseline checks by argument already): the
- * kernel caches its verdict per syscall for every other call, so calls outside the family pay
- * nothing. */
-static int build_program(struct lr_sandbox *sb, uint32_t action)
+/* Where each part of the program lies (instruction indexes; 0: absent). */
+struct layout {
+	unsigned native, x32, allow, match_meta, match_net, ioctl_cmd, ioctl_refuse, sendto_chk, len;
+};
+
+enum { PICKS_MAX = 48 };
+
+/* The architecture, then the native numbers by a search tree; x32's (above X32_BIT, rare) one by
+ * one. Then "allow" and the answers: the metadata family's (meta_action, 0: not picked), the
+ * socket calls' (net: notified, netcalls.h); ioctl's commands; sendto's address (without one,
+ * it cannot be redirected: allowed). Arguments are loaded for ioctl and sendto only (which the
+ * baseline checks by argument already): the kernel caches its verdict per syscall for every
+ * other call, so calls outside the family pay nothing. */
+static int build_program(struct lr_sandbox *sb, uint32_t meta_action, bool net)
 {
 	struct sock_filter *f = sb->metadata_bpf;
-	unsigned nr[LR_ARRAY_LEN(calls)] = { 0 }, nums = sorted_native(nr), ncmds = LR_ARRAY_LEN(attr_ioctls);
-	unsigned x32 = 0;
+	struct pick native[PICKS_MAX], x32[PICKS_MAX];
+	unsigned nn = 0, nx = 0, ncmds = meta_action ? LR_ARRAY_LEN(attr_ioctls) : 0;
+	struct layout l = { 0 };
+	/* the numbers first, with placeholders for the targets, to know the tree's length */
+	enum { TO_META = 1, TO_NET, TO_IOCTL, TO_SENDTO };
+	for (size_t i = 0; meta_action && i < LR_ARRAY_LEN(calls); i++) {
+		native[nn++] = (struct pick){ (unsigned)calls[i].nr, TO_META };
+		x32[nx++] = (struct pick){ (unsigned)calls[i].nr, TO_META };
+	}
+	if (meta_action) {
+		native[nn++] = (struct pick){ SYS_ioctl, TO_IOCTL };
 #ifdef X32_BIT
-	x32 = 1 + nums; /* its ioctl, then the family */
+		x32[nx++] = (struct pick){ X32_IOCTL_NR, TO_IOCTL };
 #endif
-	unsigned native = 3 + (x32 ? 1 : 0), allow = native + 1 + tree_len(nums) + x32, match = allow + 1;
-	unsigned ioctl_cmd = match + 1, ioctl_allow = ioctl_cmd + 1 + ncmds, ioctl_refuse = ioctl_allow + 1;
-	if (ioctl_refuse + 1 > LR_METADATA_BPF_MAX || ioctl_refuse > 255)
+	}
+	for (unsigned i = 0; net && i < lr_netcalls_count; i++) {
+		unsigned nr = lr_netcalls_nr[i];
+#ifdef X32_BIT
+		if (nr & X32_BIT) {
+			x32[nx++] = (struct pick){ nr & ~X32_BIT, TO_NET };
+			continue;
+		}
+#endif
+		native[nn++] = (struct pick){ nr, TO_NET };
+	}
+	if (net)
+		native[nn++] = (struct pick){ SYS_sendto, TO_SENDTO };
+#ifndef X32_BIT
+	nx = 0;
+#endif
+	sort_picks(native, nn);
+	l.native = 3 + (nx ? 1 : 0);
+	l.x32 = l.native + tree_len(nn);
+	l.allow = l.x32 + nx;
+	unsigned n = l.allow + 1;
+	l.match_meta = meta_action ? n++ : 0;
+	l.match_net = net ? n++ : 0;
+	if (meta_action) {
+		l.ioctl_cmd = n;
+		n += 1 + ncmds + 1;
+		l.ioctl_refuse = n++;
+	}
+	if (net) {
+		l.sendto_chk = n;
+		n += 6;
+	}
+	l.len = n;
+	if (l.len > LR_METADATA_BPF_MAX || l.len > 255 || nn > PICKS_MAX)
 		return -1;
-	unsigned n = 0;
+	const unsigned to[] = { 0, l.match_meta, l.match_net, l.ioctl_cmd, l.sendto_chk };
+	for (unsigned i = 0; i < nn; i++)
+		native[i].to = to[native[i].to];
+	for (unsigned i = 0; i < nx; i++)
+		x32[i].to = to[x32[i].to];
+	n = 0;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0, rel(allow, n));
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0, rel(l.allow, n));
 	n++;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 #ifdef X32_BIT
-	unsigned x32_at = native + 1 + tree_len(nums);
-	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, rel(x32_at, n), 0);
-	n++;
+	if (nx) {
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, rel(l.x32, n), 0);
+		n++;
+	}
 #endif
-	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, rel(ioctl_cmd, n), 0);
-	n++;
-	emit_tree(f, &n, nr, nums, match, allow);
+	emit_tree(f, &n, native, nn, l.allow);
 #ifdef X32_BIT
-	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, X32_IOCTL_NR | X32_BIT, rel(ioctl_cmd, n), 0);
-	n++;
-	for (unsigned i = 0; i < nums; i++, n++)
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr[i] | X32_BIT, rel(match, n), 0);
+	for (unsigned i = 0; i < nx; i++, n++)
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, x32[i].nr | X32_BIT, rel(x32[i].to, n), 0);
 #endif
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	sb->metadata_ret = (unsigned short)n;
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, action);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IOCTL_CMD_LOW);
-	for (unsigned i = 0; i < ncmds; i++, n++)
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, attr_ioctls[i], rel(ioctl_refuse, n), 0);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+	if (meta_action)
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, meta_action);
+	if (net)
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+	if (meta_action) {
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IOCTL_CMD_LOW);
+		for (unsigned i = 0; i < ncmds; i++, n++)
+			f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, attr_ioctls[i], rel(l.ioctl_refuse, n), 0);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+	}
+	if (net) { /* sendto's address (args[4]): both halves zero, or notified (jumps go forward only:
+		    * its own answers) */
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[4]));
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[4]) + 4);
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+	}
 	sb->metadata_len = (unsigned short)n;
-	return 0;
+	return n == l.len ? 0 : -1;
 }
 
 /* NONE needs no listener: its program goes in front of the deny list (bpf[0]), whose answer
@@ -259,7 +327,7 @@ int lr_metadata_compile(struct lr_sandbox *sb, const struct lr_policy *p, const 
 			struct lr_error *err)
 {
 	enum lr_metadata m = p->metadata.is;
-	bool helper_possible = o && (o->in_place || o->supervised || o->notify_pool);
+	bool helper_possible = lr_helper_possible(o);
 	if (!sb->handled_fs && !p->metadata.set) {
 		/* unrestricted = yes, or no Landlock (best-effort): files are not confined, nor their
 		 * metadata, unless the policy says so */
@@ -276,12 +344,15 @@ int lr_metadata_compile(struct lr_sandbox *sb, const struct lr_policy *p, const 
 			return lr_fail(err, NULL, "out of memory");
 	}
 	sb->metadata = m;
-	if (m == LR_METADATA_ANY)
+	bool net = sb->net.on; /* the socket calls the helper makes (netcalls.h): the same program */
+	if (m == LR_METADATA_ANY && !net)
 		return 0;
-	uint32_t action = m == LR_METADATA_NONE ? SECCOMP_RET_ERRNO | EPERM : SECCOMP_RET_USER_NOTIF;
-	if (build_program(sb, action))
-		return lr_fail(err, NULL, "the metadata program does not fit (a build error)");
-	return m == LR_METADATA_NONE ? fold_into_deny_list(sb, err) : 0;
+	uint32_t action = m == LR_METADATA_ANY	   ? 0
+			  : m == LR_METADATA_NONE ? SECCOMP_RET_ERRNO | EPERM
+						  : SECCOMP_RET_USER_NOTIF;
+	if (build_program(sb, action, net))
+		return lr_fail(err, NULL, "the notification program does not fit (a build error)");
+	return m == LR_METADATA_NONE && !net ? fold_into_deny_list(sb, err) : 0;
 }
 
 /* ---- helper: the arguments ---------------------------------------------------------------- */
@@ -427,7 +498,7 @@ static int read_args(const struct seccomp_notif *req, const struct call *c, stru
 /* ---- helper: the object ------------------------------------------------------------------- */
 
 /* The target's directory fd or current directory (tid: the calling thread's), opened O_PATH. */
-static int open_target_fd(pid_t tid, int fd)
+int lr_target_dir(pid_t tid, int fd)
 {
 	char proc[64];
 	if (fd == AT_FDCWD)
@@ -442,37 +513,41 @@ static int open_target_fd(pid_t tid, int fd)
 	return o;
 }
 
-/* Whether the directory dir is a write directory or lies beneath one, by device and inode,
- * walking up: each level one fstatat of "..", "../.." and so on from dir (the kernel follows
- * each ".." as an openat of it would, mounts included), up to the top (whose ".." is itself).
- * No answer is kept from one call to the next: anything may have been moved since. */
-static bool in_write_dir(const struct lr_resolver *rs, int dir)
+/* Whether the directory dir is a top (is_top) or lies beneath one, by device and inode, walking
+ * up: each level one fstatat of "..", "../.." and so on from dir (the kernel follows each ".." as
+ * an openat of it would, mounts included), up to the root (whose ".." is itself). No answer is
+ * kept from one call to the next: anything may have been moved since. */
+bool lr_dir_beneath(int dir, bool (*is_top)(const void *ctx, const struct stat *st), const void *ctx)
 {
 	struct stat st, prev;
 	if (fstat(dir, &st) < 0)
 		return false;
 	char up[PATH_MAX];
 	size_t len = 0;
-	while (!lr_write_dir_of(rs, &st)) {
+	while (!is_top(ctx, &st)) {
 		if (len + 3 >= sizeof(up))
 			return false; /* deeper than a path can say: fail closed */
 		memcpy(up + len, len ? "/.." : "..", len ? 4 : 3);
 		len += len ? 3 : 2;
 		prev = st;
 		if (fstatat(dir, up, &st, 0) < 0 || (st.st_dev == prev.st_dev && st.st_ino == prev.st_ino))
-			return false; /* the top, none above */
+			return false; /* the root, none above */
 	}
 	return true;
 }
 
-/* What was opened: the object, and the directory it was found in (-1 for a directory, which is
- * judged by itself). */
-struct object {
-	int fd, parent;
-	struct stat st;
-};
+static bool is_write_dir(const void *rs, const struct stat *st)
+{
+	return lr_write_dir_of(rs, st) != NULL;
+}
 
-static void object_close(struct object *o)
+/* Whether dir is a write directory or lies beneath one. */
+static bool in_write_dir(const struct lr_resolver *rs, int dir)
+{
+	return lr_dir_beneath(dir, is_write_dir, rs);
+}
+
+void lr_object_close(struct lr_object *o)
 {
 	if (o->fd >= 0)
 		close(o->fd);
@@ -506,7 +581,7 @@ static bool split_last(const char *path, char *dir, size_t dsize, const char **l
 
 enum { MAX_LINKS = 40 };
 
-static int find_parent(struct lr_resolver *rs, const char *name, size_t n, struct object *o);
+static int find_parent(struct lr_resolver *rs, const char *name, size_t n, struct lr_object *o);
 
 static bool in_procfs(int dir)
 {
@@ -516,7 +591,7 @@ static bool in_procfs(int dir)
 
 /* Opens what path names from base (the target's cwd or dirfd), following a trailing link when
  * follow, but no link planted in a write directory (EPERM). 0, or an errno. */
-static int open_path(struct lr_resolver *rs, int base, const char *path_in, bool follow, struct object *o)
+int lr_open_path(struct lr_resolver *rs, int base, const char *path_in, bool follow, struct lr_object *o)
 {
 	char path[PATH_MAX], dir[PATH_MAX];
 	lr_sfmt(path, sizeof(path), "%s", path_in);
@@ -574,7 +649,7 @@ static int open_path(struct lr_resolver *rs, int base, const char *path_in, bool
 /* The directory holding o->fd (a non-directory), found by the name the kernel gives it (the text
  * of a /proc fd link) and checked to hold the same inode: pipes, sockets, memfds and deleted
  * files have none, and nothing grants them. */
-static int find_parent(struct lr_resolver *rs, const char *name, size_t n, struct object *o)
+static int find_parent(struct lr_resolver *rs, const char *name, size_t n, struct lr_object *o)
 {
 	if (name[0] != '/' || (n > 10 && strcmp(name + n - 10, " (deleted)") == 0))
 		return EPERM;
@@ -601,7 +676,7 @@ static int find_parent(struct lr_resolver *rs, const char *name, size_t n, struc
 
 /* The object of an fd form (o->fd: the target's fd, opened through proc_link): a directory is
  * judged by itself, anything else by the directory its name leads to. */
-static int open_fd_object(struct lr_resolver *rs, const char *proc_link, struct object *o)
+static int open_fd_object(struct lr_resolver *rs, const char *proc_link, struct lr_object *o)
 {
 	if (fstat(o->fd, &o->st) < 0)
 		return errno;
@@ -617,7 +692,7 @@ static int open_fd_object(struct lr_resolver *rs, const char *proc_link, struct 
 
 /* ---- helper: the call --------------------------------------------------------------------- */
 
-static int perform(const struct args *a, const struct object *o, const char *value)
+static int perform(const struct args *a, const struct lr_object *o, const char *value)
 {
 	char self[64];
 	lr_sfmt(self, sizeof(self), "/proc/self/fd/%d", o->fd);
@@ -658,7 +733,7 @@ static int perform(const struct args *a, const struct object *o, const char *val
 
 /* /proc/self and /proc/thread-self name the caller, not the helper: /proc/TID instead (glibc's
  * fchmodat(AT_SYMLINK_NOFOLLOW) chmods /proc/self/fd/N of an O_PATH fd). */
-static int own_proc(char *path, size_t size, pid_t tid)
+int lr_own_proc(char *path, size_t size, pid_t tid)
 {
 	static const char *const selves[] = { "/proc/self", "/proc/thread-self" };
 	for (size_t i = 0; i < LR_ARRAY_LEN(selves); i++) {
@@ -693,7 +768,7 @@ bool lr_metadata_answer(struct lr_resolver *rs, int listener, const struct secco
 	static const char no_value[1] = { 0 };
 	char value[XATTR_SIZE_MAX];
 	struct args a = { 0 };
-	struct object o = { -1, -1, { 0 } };
+	struct lr_object o = { -1, -1, { 0 } };
 	char proc_link[64] = "";
 	*resp = (struct seccomp_notif_resp){ .id = req->id };
 	/* /proc/self/... in the target of a link on the way (/dev/stdin) names the caller too: the
@@ -705,10 +780,10 @@ bool lr_metadata_answer(struct lr_resolver *rs, int listener, const struct secco
 	int e = c ? read_args(req, c, &a, value) : EPERM;
 	int base = -1;
 	if (!e && a.has_path)
-		e = own_proc(a.path, sizeof(a.path), (pid_t)req->pid);
+		e = lr_own_proc(a.path, sizeof(a.path), (pid_t)req->pid);
 	if (!e) { /* the fd or directory the path starts from, while the target is known alive */
 		pid_t tid = (pid_t)req->pid;
-		if (!(a.has_path && a.path[0] == '/') && (base = open_target_fd(tid, a.dirfd)) < 0)
+		if (!(a.has_path && a.path[0] == '/') && (base = lr_target_dir(tid, a.dirfd)) < 0)
 			e = errno;
 		if (!a.has_path)
 			lr_sfmt(proc_link, sizeof(proc_link), "/proc/%d/fd/%d", tid, a.dirfd);
@@ -721,7 +796,7 @@ bool lr_metadata_answer(struct lr_resolver *rs, int listener, const struct secco
 		return false;
 	}
 	if (!e && a.has_path) {
-		e = open_path(rs, base, a.path, a.follow, &o);
+		e = lr_open_path(rs, base, a.path, a.follow, &o);
 	} else if (!e) {
 		o.fd = base;
 		base = -1;
@@ -731,7 +806,7 @@ bool lr_metadata_answer(struct lr_resolver *rs, int listener, const struct secco
 		e = EPERM;
 	if (!e)
 		e = perform(&a, &o, a.call->op == OP_SETXATTR && a.size ? value : no_value);
-	object_close(&o);
+	lr_object_close(&o);
 	if (base >= 0)
 		close(base);
 	resp->error = e ? -e : 0;

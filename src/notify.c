@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "metadata.h"
+#include "netcalls.h"
 
 #define NATIVE_ARCH LR_NATIVE_ARCH
 
@@ -31,6 +32,15 @@
 #endif
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
 #endif
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
@@ -63,19 +73,31 @@ static const int helper_calls[] = {
 	SYS_geteuid,
 };
 
-enum { HELPER_BPF_MAX = 64 };
+/* And, for the socket calls it makes for the command (netcalls.h): the command's socket and
+ * passed fds taken (pidfd), the call itself, a worker forked for a call that waits. */
+static const int helper_net_calls[] = {
+	SYS_pidfd_open, SYS_pidfd_getfd, SYS_pidfd_send_signal, SYS_getsockopt, SYS_fcntl, SYS_connect,
+	SYS_sendmsg, SYS_process_vm_writev, SYS_read, SYS_write, SYS_clone,
+};
 
-static int confine_helper(void)
+enum { HELPER_BPF_MAX = 80 };
+
+static int confine_helper(bool net)
 {
 	struct sock_filter f[HELPER_BPF_MAX];
-	unsigned n = 0, nums = LR_ARRAY_LEN(helper_calls);
+	int calls[LR_ARRAY_LEN(helper_calls) + LR_ARRAY_LEN(helper_net_calls)];
+	unsigned n = 0, nums = 0;
+	for (size_t i = 0; i < LR_ARRAY_LEN(helper_calls); i++)
+		calls[nums++] = helper_calls[i];
+	for (size_t i = 0; net && i < LR_ARRAY_LEN(helper_net_calls); i++)
+		calls[nums++] = helper_net_calls[i];
 	unsigned kill = 3 + nums, allow = kill + 1;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0, (unsigned char)(kill - n - 1));
 	n++;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	for (unsigned i = 0; i < nums; i++, n++)
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)helper_calls[i],
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)calls[i],
 						    (unsigned char)(allow - n - 1), 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
@@ -97,12 +119,30 @@ int lr_notify_keep_only(int fd)
  * (-2: every holder of the other end closed it). */
 enum { CTL_NO_FD = -1, CTL_END = -2 };
 
+/* A listener to take (the socket calls are notified: the sender's own sendmsg of its listener
+ * would be one of them, answered by nobody): the sender's pidfd and its end of a channel of
+ * its own, on which it writes the listener's number once it has one and waits for the answer.
+ * The helper takes the listener with pidfd_getfd. */
+static int take_listener_from(int pidfd, int chan)
+{
+	int no = -1, listener = -1;
+	ssize_t n;
+	while ((n = read(chan, &no, sizeof(no))) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof(no) && no >= 0)
+		listener = (int)syscall(SYS_pidfd_getfd, pidfd, no, 0);
+	char done = listener >= 0;
+	while (write(chan, &done, 1) < 0 && errno == EINTR)
+		;
+	return listener >= 0 ? listener : CTL_NO_FD;
+}
+
 static int receive_listener(int ctl, int flags)
 {
 	char byte;
 	struct iovec iov = { &byte, 1 };
 	union {
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(2 * sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
@@ -114,11 +154,20 @@ static int receive_listener(int ctl, int flags)
 	if (n <= 0)
 		return CTL_END;
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 		return CTL_NO_FD;
-	int fd;
-	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-	return fd;
+	int fd[2] = { -1, -1 };
+	if (c->cmsg_len == CMSG_LEN(sizeof(int))) {
+		memcpy(fd, CMSG_DATA(c), sizeof(int));
+		return fd[0];
+	}
+	if (c->cmsg_len != CMSG_LEN(2 * sizeof(int)))
+		return CTL_NO_FD;
+	memcpy(fd, CMSG_DATA(c), sizeof(fd));
+	int listener = take_listener_from(fd[0], fd[1]);
+	close(fd[0]);
+	close(fd[1]);
+	return listener;
 }
 
 /* The notification's size as this kernel writes it must fit what the helper reads into. */
@@ -130,20 +179,25 @@ static bool sizes_fit(void)
 	return sz.seccomp_notif <= sizeof(struct seccomp_notif) && sz.seccomp_notif_resp <= sizeof(struct seccomp_notif_resp);
 }
 
-int lr_notify_confine(void)
+int lr_notify_confine(const struct lr_sandbox *sb)
 {
-	return sizes_fit() && confine_helper() == 0 ? 0 : -1;
+	/* the workers of the socket calls end by themselves, reaped by the kernel */
+	if (sb->net.on && signal(SIGCHLD, SIG_IGN) == SIG_ERR)
+		return -1;
+	return sizes_fit() && confine_helper(sb->net.on) == 0 ? 0 : -1;
 }
 
 /* One notification of listener: false when the listener is of no more use (closed then). */
-static bool answer_one(struct lr_resolver *rs, int listener)
+static bool answer_one(const struct lr_sandbox *sb, struct lr_resolver *rs, int listener)
 {
 	struct seccomp_notif req;
 	memset(&req, 0, sizeof(req)); /* the kernel refuses a buffer that is not zeroed */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 		return errno == EINTR || errno == ENOENT; /* ENOENT: the caller is gone already */
 	struct seccomp_notif_resp resp;
-	if (lr_metadata_answer(rs, listener, &req, &resp))
+	bool answer = sb->net.on && lr_netcalls_is(&req) ? lr_netcalls_answer(&sb->net, rs, listener, &req, &resp)
+							 : lr_metadata_answer(rs, listener, &req, &resp);
+	if (answer)
 		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp); /* ENOENT: the caller died meanwhile */
 	return true;
 }
@@ -169,7 +223,7 @@ static void take_listener(int ep, int listener, unsigned *nlisteners)
 
 enum { EVENTS = 64 };
 
-void lr_notify_serve(struct lr_resolver *rs, int ctl, int listener)
+void lr_notify_serve(const struct lr_sandbox *sb, struct lr_resolver *rs, int ctl, int listener)
 {
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0 || (ctl >= 0 && watch(ep, ctl) < 0))
@@ -195,7 +249,7 @@ void lr_notify_serve(struct lr_resolver *rs, int ctl, int listener)
 					close(ctl);
 					ctl_open = false;
 				}
-			} else if (ev[i].events & EPOLLIN ? !answer_one(rs, fd) : (ev[i].events & (EPOLLHUP | EPOLLERR)) != 0) {
+			} else if (ev[i].events & EPOLLIN ? !answer_one(sb, rs, fd) : (ev[i].events & (EPOLLHUP | EPOLLERR)) != 0) {
 				close(fd); /* HUP: no process of its sandbox is left */
 				nlisteners--;
 			}
@@ -237,13 +291,13 @@ static _Noreturn void helper_main(const struct lr_sandbox *sb, int sock)
 		_exit(0); /* every notified call fails with ENOSYS from here on */
 	struct sched_param normal = { 0 };
 	(void)sched_setscheduler(0, SCHED_OTHER, &normal);
-	if (lr_notify_confine() < 0)
+	if (lr_notify_confine(sb) < 0)
 		_exit(0);
 	struct lr_resolver rs;
 	lr_resolver_init(&rs);
 	rs.write_dirs = sb->write_dirs; /* read only: the copy this fork was given */
 	/* the command's one listener, served until the sandbox has no process left */
-	lr_notify_serve(&rs, -1, listener);
+	lr_notify_serve(sb, &rs, -1, listener);
 	_exit(0);
 }
 
@@ -302,25 +356,60 @@ int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n)
 
 /* ---- the command's side ------------------------------------------------------------------- */
 
-static int send_listener(int sock, int listener)
+static int send_fds(int sock, const int *fds, unsigned nfds)
 {
 	char byte = 0;
 	struct iovec iov = { &byte, 1 };
 	union {
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(2 * sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	memset(&u, 0, sizeof(u));
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = CMSG_SPACE(nfds * sizeof(int)) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &listener, sizeof(listener));
+	c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
 	ssize_t n;
 	while ((n = sendmsg(sock, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR)
 		;
 	return n == 1 ? 0 : -1;
+}
+
+/* Before the load, when the socket calls are notified (netcalls.h): this process's pidfd and a
+ * channel to the helper, which will take the listener itself (see take_listener_from). Returns
+ * this side of the channel, or -1. */
+static int offer_listener(int sock)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)syscall(SYS_getpid), 0), chan[2] = { -1, -1 };
+	int rc = pidfd >= 0 ? socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) : -1;
+	int fds[2] = { pidfd, chan[1] };
+	if (rc == 0)
+		rc = send_fds(sock, fds, 2);
+	int e = errno;
+	if (pidfd >= 0)
+		close(pidfd);
+	if (chan[1] >= 0)
+		close(chan[1]);
+	if (rc < 0 && chan[0] >= 0)
+		close(chan[0]);
+	errno = e;
+	return rc < 0 ? -1 : chan[0];
+}
+
+/* After the load: the listener's number on the channel, then the helper's word that it took it
+ * (before this process may close it). */
+static int hand_over(int chan, int listener)
+{
+	ssize_t n;
+	while ((n = write(chan, &listener, sizeof(listener))) < 0 && errno == EINTR)
+		;
+	char done = 0;
+	while (n == (ssize_t)sizeof(listener) && (n = read(chan, &done, 1)) < 0 && errno == EINTR)
+		;
+	return n == 1 && done ? 0 : (errno = ESRCH, -1);
 }
 
 static long load(const struct sock_filter *f, unsigned short len, unsigned long flags)
@@ -335,7 +424,9 @@ static long load_refusing(const struct lr_sandbox *sb, unsigned long flags)
 {
 	struct sock_filter f[LR_METADATA_BPF_MAX];
 	memcpy(f, sb->metadata_bpf, sb->metadata_len * sizeof(f[0]));
-	f[sb->metadata_ret].k = SECCOMP_RET_ERRNO | EPERM;
+	for (unsigned i = 0; i < sb->metadata_len; i++)
+		if (f[i].code == (BPF_RET | BPF_K) && f[i].k == SECCOMP_RET_USER_NOTIF)
+			f[i].k = SECCOMP_RET_ERRNO | EPERM;
 	return load(f, sb->metadata_len, flags);
 }
 
@@ -357,22 +448,35 @@ int lr_metadata_load(const struct lr_sandbox *sb, struct lr_notify *helper, bool
 			errno = EBUSY;
 		return rc != 0 ? -1 : 0;
 	}
-	*step = "seccomp(SECCOMP_SET_MODE_FILTER)"; /* with SECCOMP_FILTER_FLAG_NEW_LISTENER */
+	int chan = -1;
+	if (sb->net.on) { /* its sendmsg would be notified once the program is loaded */
+		*step = "sendmsg (this process's pidfd to the notification helper, which is not running)";
+		chan = offer_listener(helper->sock);
+	}
 	/* TSYNC with a listener: a thread that cannot follow is ESRCH, as the fd takes the return */
 	unsigned long tsync_listener = all_threads ? SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH : 0;
-	long listener = load(sb->metadata_bpf, sb->metadata_len, SECCOMP_FILTER_FLAG_NEW_LISTENER | tsync_listener);
+	long listener = -1;
+	if (!sb->net.on || chan >= 0) {
+		*step = "seccomp(SECCOMP_SET_MODE_FILTER)"; /* with SECCOMP_FILTER_FLAG_NEW_LISTENER */
+		listener = load(sb->metadata_bpf, sb->metadata_len, SECCOMP_FILTER_FLAG_NEW_LISTENER | tsync_listener);
+	}
 	int rc = 0;
-	if (listener < 0 && errno == EBUSY)
+	if (sb->net.on && chan < 0)
+		rc = -1;
+	else if (listener < 0 && errno == EBUSY)
 		rc = load_refusing(sb, tsync) == 0 ? 0 : -1; /* an outer listener: refuse, fail closed */
 	else if (listener < 0)
 		rc = -1;
 	int e = errno;
 	if (listener >= 0) {
-		*step = "sendmsg (the seccomp listener to the metadata helper, which is not running)";
-		rc = send_listener(helper->sock, (int)listener);
+		*step = chan >= 0 ? "the seccomp listener taken by the notification helper"
+				  : "sendmsg (the seccomp listener to the metadata helper, which is not running)";
+		rc = chan >= 0 ? hand_over(chan, (int)listener) : send_fds(helper->sock, (const int[]){ (int)listener }, 1);
 		e = errno;
 		close((int)listener);
 	}
+	if (chan >= 0)
+		close(chan);
 	close(helper->sock);
 	helper->sock = -1;
 	reap_intermediate(helper);

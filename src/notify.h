@@ -31,12 +31,12 @@ struct lr_resolver;
  * POLLHUP (no process of its sandbox left) is closed, one that cannot be watched is closed at
  * once (its calls then fail with ENOSYS). Returns when every holder of ctl's other end has
  * closed it and no listener is left. */
-int lr_notify_confine(void);
+int lr_notify_confine(const struct lr_sandbox *sb);
 /* Closes every fd of the helper but fd (the caller's pipes, landrun's end of the socket: a helper
  * holding that end would wait for itself, and a caller reading a pipe for EOF would wait for the
  * helper); -1 when it could not (the helper must then end, failing closed). */
 int lr_notify_keep_only(int fd);
-void lr_notify_serve(struct lr_resolver *rs, int ctl, int listener);
+void lr_notify_serve(const struct lr_sandbox *sb, struct lr_resolver *rs, int ctl, int listener);
 
 /* The helper a listener goes to: the CLI's own, being started (sock: landrun's end of the socket
  * it waits on; intermediate: the process that started it, reaped by lr_metadata_load), or the

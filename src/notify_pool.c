@@ -95,12 +95,12 @@ static int helper_main(void *arg)
 	/* ready before the allow list, which has no send: if the list cannot be loaded (it can
 	 * wherever a child's filter can), the helper is gone and every spawn fails (sendmsg) */
 	char ready = 1;
-	if (send(ctl, &ready, 1, MSG_NOSIGNAL) != 1 || lr_notify_confine() < 0)
+	if (send(ctl, &ready, 1, MSG_NOSIGNAL) != 1 || lr_notify_confine(st->sb) < 0)
 		_exit(1);
 	struct lr_resolver rs;
 	lr_resolver_init(&rs);
 	rs.write_dirs = st->sb->write_dirs; /* read only: the copy this fork was given */
-	lr_notify_serve(&rs, ctl, -1);
+	lr_notify_serve(st->sb, &rs, ctl, -1);
 	_exit(0);
 }
 

@@ -599,8 +599,16 @@ static int add_udp_ports(struct parse_state *st, const char *key, const char *v,
 static int key_connect_udp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_udp_ports(st, "connect_udp", v, false, at); }
 static int key_bind_udp(struct parse_state *st, const char *v, const struct lr_origin *at) { return add_udp_ports(st, "bind_udp", v, true, at); }
 
+/* udp = yes | no | dns: dns allows UDP sockets, and their datagrams to the nameservers of
+ * /etc/resolv.conf only (port 53; the helper judges them, netcalls.h). */
 static int key_udp(struct parse_state *st, const char *v, const struct lr_origin *at)
 {
+	bool dns = is_word(v, "dns");
+	int rc = set_flag(&st->p->udp_dns, dns, at);
+	if (rc || dns)
+		return rc ? rc : set_flag(&st->p->udp, true, at);
+	if (!is_word(v, "yes") && !is_word(v, "no"))
+		return lr_fail(st->err, at, "udp = \"%s\": expected yes, no or dns", v);
 	return parse_flag(st, "udp", v, "yes", "no", &st->p->udp, at);
 }
 

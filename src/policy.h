@@ -164,6 +164,7 @@ struct lr_policy {
 	struct lr_vec ports;                     /* struct lr_port_rule */
 	struct lr_flag connect_any, bind_any;    /* TCP connect / bind is NOT restricted */
 	struct lr_flag udp;                      /* UDP sockets allowed */
+	struct lr_flag udp_dns;                  /* udp = dns: to the nameservers only */
 	struct lr_vec udp_ports;                 /* struct lr_port_rule: connect_udp, bind_udp (ABI 10) */
 	struct lr_flag connect_udp_any, bind_udp_any; /* set: that direction's key was given */
 	struct lr_mark families;                 /* given; the mask is below */

@@ -14,6 +14,7 @@
 #include "env.h"
 #include "landlock.h"
 #include "metadata.h"
+#include "netcalls.h"
 #include "process.h"
 #include "sandbox.h"
 #include "seccomp_compile.h"
@@ -25,6 +26,7 @@ void lr_sandbox_init(struct lr_sandbox *sb)
 	lr_vec_init(&sb->notes, sizeof(struct lr_note));
 	lr_vec_init(&sb->libraries, sizeof(const char *));
 	lr_vec_init(&sb->write_dirs, sizeof(struct lr_write_dir));
+	lr_net_rules_init(&sb->net);
 }
 
 void lr_sandbox_free(struct lr_sandbox *sb)
@@ -40,6 +42,7 @@ void lr_sandbox_free(struct lr_sandbox *sb)
 	lr_vec_free(&sb->notes);
 	lr_vec_free(&sb->libraries);
 	lr_vec_free(&sb->write_dirs);
+	lr_net_rules_free(&sb->net);
 	lr_arena_free(&sb->arena);
 	sb->ruleset_fd = -1;
 }
@@ -131,7 +134,8 @@ int lr_sandbox_compile(struct lr_sandbox *sb, const struct lr_policy *p, const s
 	    lr_sandbox_note(sb, true, "[exec] add_libraries applies to the command landrun runs itself: ignored here"))
 		return lr_fail(err, NULL, "out of memory");
 	if (lr_landlock_compile(sb, p, o, err) || lr_seccomp_compile(sb, p, o && (o->no_prebuilt || o->trace_denials) ? 0 : LR_SECCOMP_PREBUILT, err) ||
-	    lr_process_compile(sb, p, environ, err) || lr_metadata_compile(sb, p, o, err))
+	    lr_process_compile(sb, p, environ, err) || lr_netcalls_compile(sb, p, o, err) ||
+	    lr_metadata_compile(sb, p, o, err))
 		return -1;
 	return 0;
 }

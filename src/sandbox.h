@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "netcalls.h"
 #include "policy.h"
 #include "resolve.h"
 #include "tmpdir.h"
@@ -43,8 +44,9 @@ struct lr_note {
 	bool warning;     /* printed even without -v */
 };
 
-/* The metadata program: an architecture check and a comparison per syscall number. */
-enum { LR_METADATA_BPF_MAX = 80 };
+/* The notification program (metadata calls, socket calls): an architecture check and a search
+ * tree over syscall numbers. */
+enum { LR_METADATA_BPF_MAX = 128 };
 
 /* The most files one command needs executable: itself, its ELF interpreter, #! interpreters. */
 enum { LR_EXEC_CHAIN_MAX = 6 };
@@ -79,9 +81,10 @@ struct lr_sandbox {
 	enum lr_metadata metadata;
 	struct sock_filter metadata_bpf[LR_METADATA_BPF_MAX];
 	unsigned short metadata_len;
-	unsigned short metadata_ret; /* index of the RET that answers a metadata call */
 	bool metadata_folded;        /* NONE: the program is the head of bpf[0], not a filter of its own */
 	struct lr_vec write_dirs;    /* struct lr_write_dir: the rw, rwx and private_tmp directories */
+	struct lr_net_rules net;     /* the socket calls the helper makes (netcalls.h); metadata_bpf
+				      * notifies them too when net.on */
 	int notify_sock;             /* the library's helper (notify_pool.h): its control socket; -1 */
 	int notify_pid;              /* and its pid; -1 */
 
@@ -112,6 +115,12 @@ struct lr_sandbox {
 	struct lr_vec libraries;  /* const char * (arena): add_libraries, the ELF loader and libraries */
 	const char *loader_cache; /* add_libraries: /etc/ld.so.cache, read only (the loader's index) */
 };
+
+/* Whether a helper answers notifications for this sandbox (metadata = granted, socket calls). */
+static inline bool lr_sandbox_has_helper(const struct lr_sandbox *sb)
+{
+	return sb->metadata == LR_METADATA_GRANTED || sb->net.on;
+}
 
 void lr_sandbox_init(struct lr_sandbox *sb);
 void lr_sandbox_free(struct lr_sandbox *sb);

@@ -109,6 +109,149 @@ static int unix_op(const char *path, bool send)
 	return report(connect(fd, (struct sockaddr *)&a, sizeof(a)));
 }
 
+/* A loopback or given UDP destination (IPv4 or IPv6 text). */
+static socklen_t udp_dest(int port, const char *addr, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		return sizeof(*a4);
+	}
+	a6->sin6_family = AF_INET6;
+	a6->sin6_port = htons((uint16_t)port);
+	inet_pton(AF_INET6, addr, &a6->sin6_addr);
+	return sizeof(*a6);
+}
+
+/* A datagram to addr:port by sendto, connect and send, sendmsg, or sendmmsg (two of them). */
+static int udp_op(const char *op, int port, const char *addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = udp_dest(port, addr, &ss);
+	int fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return report(-1);
+	struct iovec iov = { "x", 1 };
+	struct msghdr m = { .msg_name = &ss, .msg_namelen = len, .msg_iov = &iov, .msg_iovlen = 1 };
+	if (strcmp(op, "udp-connect") == 0) {
+		if (connect(fd, (struct sockaddr *)&ss, len) < 0)
+			return report(-1);
+		return report(send(fd, "x", 1, 0));
+	}
+	if (strcmp(op, "udp-sendmsg") == 0)
+		return report(sendmsg(fd, &m, 0));
+	if (strcmp(op, "udp-sendmmsg") == 0) {
+		struct mmsghdr mm[2] = { { m, 0 }, { m, 0 } };
+		int n = sendmmsg(fd, mm, 2, 0);
+		if (n == 2 && (mm[0].msg_len != 1 || mm[1].msg_len != 1))
+			return printf("msg_len %u %u\n", mm[0].msg_len, mm[1].msg_len), 2;
+		return report(n == 2 ? 0 : n < 0 ? -1 : (errno = EIO, -1));
+	}
+	return report(sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len));
+}
+
+struct net_race {
+	struct sockaddr_in *to;
+	int allowed, forbidden, fd, a, b;
+	volatile int stop;
+};
+
+static void *flip_port(void *arg)
+{
+	struct net_race *r = arg;
+	while (!r->stop) {
+		r->to->sin_port = htons((uint16_t)r->forbidden);
+		sched_yield();
+		r->to->sin_port = htons((uint16_t)r->allowed);
+		sched_yield();
+	}
+	return NULL;
+}
+
+/* Datagrams to the allowed port while a thread rewrites it to the forbidden one: the helper reads
+ * the address once, so each goes where it was judged to go. */
+static int udp_race(int allowed, int forbidden, int rounds)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)allowed),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct net_race r = { .to = &to, .allowed = allowed, .forbidden = forbidden };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	pthread_t t;
+	if (fd < 0 || pthread_create(&t, NULL, flip_port, &r) != 0)
+		return report(-1);
+	int sent = 0;
+	for (int i = 0; i < rounds; i++)
+		sent += sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)) == 1;
+	r.stop = 1;
+	pthread_join(t, NULL);
+	printf("sent %d\n", sent);
+	return sent ? 0 : 1;
+}
+
+static void *swap_fds(void *arg)
+{
+	struct net_race *r = arg;
+	while (!r->stop) {
+		dup2(r->a, r->fd);
+		sched_yield();
+		dup2(r->b, r->fd);
+		sched_yield();
+	}
+	return NULL;
+}
+
+/* sendto a forbidden UDP port on an fd a thread keeps swapping between a unix datagram socket
+ * and a UDP socket: the helper judges and sends on the one socket it took. */
+static int fd_race(int forbidden, int rounds)
+{
+	struct net_race r = { .fd = 100, .forbidden = forbidden };
+	r.a = socket(AF_UNIX, SOCK_DGRAM, 0);
+	r.b = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)forbidden),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	pthread_t t;
+	if (r.a < 0 || r.b < 0 || dup2(r.a, r.fd) < 0 || pthread_create(&t, NULL, swap_fds, &r) != 0)
+		return report(-1);
+	int sent = 0;
+	for (int i = 0; i < rounds; i++)
+		sent += sendto(r.fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)) == 1;
+	r.stop = 1;
+	pthread_join(t, NULL);
+	printf("sent %d\n", sent);
+	return sent ? 0 : 1;
+}
+
+/* One end of a socketpair passed (SCM_RIGHTS) in a datagram to the unix socket at path (not a
+ * pipe to the test: the datagram waiting in a queue would keep it open). */
+static int unix_sendfd(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return report(-1);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	memset(&u, 0, sizeof(u));
+	struct iovec iov = { "f", 1 };
+	struct msghdr m = { .msg_name = &a, .msg_namelen = sizeof(a), .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return report(-1);
+	memcpy(CMSG_DATA(c), &sv[0], sizeof(sv[0]));
+	return report(sendmsg(fd, &m, 0));
+}
+
 /* NETLINK_SOCK_DIAG: the dump of every TCP socket on the host (what ss -t shows) */
 static int sock_diag_dump(void)
 {
@@ -472,14 +615,14 @@ int main(int argc, char **argv)
 		return inet_socket_op(AF_INET, SOCK_STREAM, atoi(arg), false);
 	if (OP("bind"))
 		return inet_socket_op(AF_INET, SOCK_STREAM, atoi(arg), true);
-	if (OP("udp-send")) {
-		int fd = socket(AF_INET, SOCK_DGRAM, 0);
-		if (fd < 0)
-			return report(-1);
-		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(arg)),
-					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-		return report(sendto(fd, "x", 1, 0, (struct sockaddr *)&a, sizeof(a)));
-	}
+	if (OP("udp-send") || OP("udp-connect") || OP("udp-sendmsg") || OP("udp-sendmmsg"))
+		return udp_op(op, atoi(arg), argc > 3 ? argv[3] : "127.0.0.1");
+	if (OP("udp-race")) /* ALLOWED FORBIDDEN ROUNDS: a thread rewrites the port while sending */
+		return udp_race(atoi(arg), atoi(argv[3]), atoi(argv[4]));
+	if (OP("fd-race")) /* PORT ROUNDS: a thread swaps a unix datagram socket and a UDP socket */
+		return fd_race(atoi(arg), atoi(argv[3]));
+	if (OP("unix-sendfd")) /* an fd, to the datagram socket at path */
+		return unix_sendfd(arg);
 	if (OP("utimes"))
 		return report(utimensat(AT_FDCWD, arg, NULL, 0));
 	if (OP("setxattr"))

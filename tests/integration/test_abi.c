@@ -174,8 +174,8 @@ struct newer {
 
 static struct newer newer_rows[] = {
 	{ 7, "6.15", "[policy]\nlandlock_log = disable-subdomains\n", "landlock_log" },
-	{ 9, "7.1", "[network]\nunix = /run\n", "unix = PATH" },
-	{ 10, "7.2", "[network]\nconnect_udp = 53\n", "UDP port restrictions" },
+	/* unix = PATH and connect_udp: the helper makes the calls below ABI 9 and 10 (netcalls.h) */
+	{ 10, "7.2", "[network]\nbind_udp = 53\n", "UDP port restrictions" },
 };
 
 ParameterizedTestParameters(abi, newer_features_name_abi_and_linux)

@@ -238,7 +238,8 @@ Test(residual, cpu_affinity_of_a_process_outside_the_sandbox_can_be_set)
 }
 
 /* An open descriptor keeps its access: an unconnected unix datagram socket the caller hands in
- * sends to any pathname socket, whatever [network] unix says. */
+ * sends to any pathname socket under unix = none (under unix = PATH it is judged:
+ * test_netcalls.c). */
 Test(residual, an_inherited_datagram_socket_sends_anywhere)
 {
 	char *path = lrt_fmt("%s/listener", outside);

@@ -1,7 +1,9 @@
-/* The metadata program (src/metadata.c) as the kernel runs it: every syscall number, native and
- * x32, answered by the family's action exactly when it is one of the family, the inode attribute
- * ioctls refused, everything else allowed; other architectures untouched. Its shape (a search
- * tree over the numbers) is a matter of speed, and must not change the answer for any number. */
+/* The notification program (src/metadata.c) as the kernel runs it: every syscall number, native
+ * and x32, answered by the family's action exactly when it is one of the family, the inode
+ * attribute ioctls refused, the socket calls the helper makes notified when it makes them (sendto
+ * only with an address), everything else allowed; other architectures untouched. Its shape (a
+ * search tree over the numbers) is a matter of speed, and must not change the answer for any
+ * number. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <linux/audit.h>
@@ -34,9 +36,9 @@ static bool in_family(unsigned nr)
 	return false;
 }
 
-static uint32_t run(const struct lr_sandbox *sb, uint32_t arch, unsigned nr, uint64_t arg1)
+static uint32_t run_args(const struct lr_sandbox *sb, uint32_t arch, unsigned nr, uint64_t arg1, uint64_t arg4)
 {
-	struct seccomp_data d = { .nr = (int)nr, .arch = arch, .args = { 3, arg1 } };
+	struct seccomp_data d = { .nr = (int)nr, .arch = arch, .args = { 3, arg1, 0, 0, arg4 } };
 	uint32_t verdict = 0;
 	unsigned pc = 0;
 	if (!lrt_bpf_run(sb->metadata_bpf, sb->metadata_len, &d, &verdict, &pc))
@@ -44,8 +46,27 @@ static uint32_t run(const struct lr_sandbox *sb, uint32_t arch, unsigned nr, uin
 	return verdict;
 }
 
-/* Compiles the program for mode as landrun (in place, one write grant) would. */
-static void compile(struct lr_sandbox *sb, enum lr_metadata mode)
+static uint32_t run(const struct lr_sandbox *sb, uint32_t arch, unsigned nr, uint64_t arg1)
+{
+	return run_args(sb, arch, nr, arg1, 0);
+}
+
+/* The socket calls: connect, sendmsg, sendmmsg (sendto apart: by its address). */
+static bool is_net(unsigned nr)
+{
+	return nr == SYS_connect || nr == SYS_sendmsg || nr == SYS_sendmmsg;
+}
+
+#ifdef __x86_64__
+static bool is_x32_net(unsigned nr)
+{
+	return nr == 42 || nr == 44 || nr == 518 || nr == 538;
+}
+#endif
+
+/* Compiles the program for mode as landrun (in place, one write grant) would; net: the helper
+ * makes the socket calls too. */
+static void compile_net(struct lr_sandbox *sb, enum lr_metadata mode, bool net)
 {
 	struct lr_policy p;
 	lr_policy_init(&p);
@@ -53,6 +74,7 @@ static void compile(struct lr_sandbox *sb, enum lr_metadata mode)
 	p.metadata.set = true;
 	lr_sandbox_init(sb);
 	sb->handled_fs = 1;
+	sb->net.on = net;
 	cr_assert(lr_vec_push(&sb->write_dirs));
 	struct lr_compile_opts o = { .in_place = true };
 	struct lr_error err = { 0 };
@@ -61,24 +83,36 @@ static void compile(struct lr_sandbox *sb, enum lr_metadata mode)
 	lr_policy_free(&p);
 }
 
-static void expect_answers(enum lr_metadata mode, uint32_t action)
+static void expect_answers_net(enum lr_metadata mode, uint32_t action, bool net)
 {
 	struct lr_sandbox sb;
-	compile(&sb, mode);
+	compile_net(&sb, mode, net);
 	size_t names = 0;
 	while (lr_metadata_calls[names])
 		names++;
 	cr_assert_eq(names, sizeof(family) / sizeof(family[0]), "the test's list of the family is not the family");
-	cr_assert_eq(sb.metadata_bpf[sb.metadata_ret].k, action);
 	for (unsigned nr = 0; nr < 1100; nr++) {
 		uint32_t want = in_family(nr) ? action : SECCOMP_RET_ALLOW;
-		if (nr == SYS_ioctl)
+		if (net && is_net(nr))
+			want = SECCOMP_RET_USER_NOTIF;
+		if (nr == SYS_ioctl || nr == SYS_sendto)
 			continue;
 		cr_expect_eq(run(&sb, LR_NATIVE_ARCH, nr, 0), want, "native nr %u", nr);
 #ifdef __x86_64__
-		cr_expect_eq(run(&sb, LR_NATIVE_ARCH, nr | 0x40000000u, 0), want, "x32 nr %u", nr);
+		uint32_t want32 = in_family(nr) ? action : net && is_x32_net(nr) ? SECCOMP_RET_USER_NOTIF : SECCOMP_RET_ALLOW;
+		cr_expect_eq(run(&sb, LR_NATIVE_ARCH, nr | 0x40000000u, 0), want32, "x32 nr %u", nr);
 		cr_expect_eq(run(&sb, AUDIT_ARCH_I386, nr, 0), SECCOMP_RET_ALLOW, "i386 nr %u", nr);
 #endif
+	}
+	/* sendto: without an address it cannot be redirected */
+	uint32_t to = net ? SECCOMP_RET_USER_NOTIF : SECCOMP_RET_ALLOW;
+	cr_expect_eq(run_args(&sb, LR_NATIVE_ARCH, SYS_sendto, 0, 0), SECCOMP_RET_ALLOW);
+	cr_expect_eq(run_args(&sb, LR_NATIVE_ARCH, SYS_sendto, 0, 0x1000), to);
+	cr_expect_eq(run_args(&sb, LR_NATIVE_ARCH, SYS_sendto, 0, 1ull << 32), to);
+	if (mode == LR_METADATA_ANY) {
+		cr_expect_eq(run(&sb, LR_NATIVE_ARCH, SYS_ioctl, FS_IOC_SETFLAGS), SECCOMP_RET_ALLOW);
+		lr_sandbox_free(&sb);
+		return;
 	}
 	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, SYS_ioctl, FS_IOC_SETFLAGS), SECCOMP_RET_ERRNO | EPERM);
 	cr_expect_eq(run(&sb, LR_NATIVE_ARCH, SYS_ioctl, FS_IOC_GETFLAGS), SECCOMP_RET_ALLOW);
@@ -96,10 +130,25 @@ static void expect_answers(enum lr_metadata mode, uint32_t action)
 
 Test(metadata_bpf, granted_notifies_the_family_and_nothing_else)
 {
-	expect_answers(LR_METADATA_GRANTED, SECCOMP_RET_USER_NOTIF);
+	expect_answers_net(LR_METADATA_GRANTED, SECCOMP_RET_USER_NOTIF, false);
 }
 
 Test(metadata_bpf, none_refuses_the_family_and_nothing_else)
 {
-	expect_answers(LR_METADATA_NONE, SECCOMP_RET_ERRNO | EPERM);
+	expect_answers_net(LR_METADATA_NONE, SECCOMP_RET_ERRNO | EPERM, false);
+}
+
+Test(metadata_bpf, socket_calls_notified_beside_granted)
+{
+	expect_answers_net(LR_METADATA_GRANTED, SECCOMP_RET_USER_NOTIF, true);
+}
+
+Test(metadata_bpf, socket_calls_notified_beside_none)
+{
+	expect_answers_net(LR_METADATA_NONE, SECCOMP_RET_ERRNO | EPERM, true);
+}
+
+Test(metadata_bpf, socket_calls_notified_alone)
+{
+	expect_answers_net(LR_METADATA_ANY, SECCOMP_RET_ALLOW, true);
 }

@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 
+#include "netcalls.h"
 #include "policy.h"
 #include "unit.h"
 
@@ -134,9 +136,9 @@ static struct ut_error_case error_cases[] = {
 	{ "bad_yes_no_values", "[filesystem]\nunrestricted = true\n",
 	  "t.ini:2: unrestricted = \"true\": expected yes or no" },
 	{ "bad_yes_no_values", "[network]\nudp = maybe\n",
-	  "t.ini:2: udp = \"maybe\": expected yes or no" },
+	  "t.ini:2: udp = \"maybe\": expected yes, no or dns" },
 	{ "bad_yes_no_values", "[network]\nudp = yes no\n",
-	  "t.ini:2: udp = \"yes no\": expected yes or no" },
+	  "t.ini:2: udp = \"yes no\": expected yes, no or dns" },
 	{ "bad_yes_no_values", "[process]\nnew_session = 1\n",
 	  "t.ini:2: new_session = \"1\": expected yes or no" },
 	{ "bad_isolated_shared_values", "[network]\nabstract_unix = open\n",
@@ -419,6 +421,33 @@ Test(policy, udp_values)
 	cr_expect(P.udp.on);
 	load_ok("[network]\nudp = no\n");
 	cr_expect_not(P.udp.on);
+	load_ok("[network]\nudp = dns\n");
+	cr_expect(P.udp.on && P.udp_dns.on);
+	/* a later line replaces it whole */
+	load_ok("[network]\nudp = dns\nudp = yes\n");
+	cr_expect(P.udp.on && !P.udp_dns.on);
+	load_ok("[network]\nudp = dns\nudp = no\n");
+	cr_expect(!P.udp.on && !P.udp_dns.on);
+}
+
+/* resolv.conf as glibc reads it: "nameserver" lines, the first three, a scope dropped, the local
+ * host when none is listed. */
+Test(policy, nameservers_of_resolv_conf)
+{
+	struct lr_nameserver ns[LR_NAMESERVERS_MAX];
+	unsigned n = lr_parse_nameservers("# comment\nsearch example.org\nnameserver 10.0.0.53\n"
+					  "nameserver\tfe80::1%eth0 trailing\nnameserver bogus\n"
+					  "nameserver 192.0.2.1\nnameserver 192.0.2.2\n", ns);
+	cr_assert_eq(n, 3);
+	cr_expect_eq(ns[0].family, AF_INET);
+	cr_expect_arr_eq(ns[0].addr, ((unsigned char[]){ 10, 0, 0, 53 }), 4);
+	cr_expect_eq(ns[1].family, AF_INET6);
+	cr_expect_eq(ns[1].addr[0], 0xfe);
+	cr_expect_eq(ns[1].addr[15], 1);
+	cr_expect_arr_eq(ns[2].addr, ((unsigned char[]){ 192, 0, 2, 1 }), 4);
+	n = lr_parse_nameservers("domain x\n nameserver 10.0.0.1\nnameservers 10.0.0.2\n", ns);
+	cr_assert_eq(n, 1, "no line names one: glibc's 127.0.0.1");
+	cr_expect_arr_eq(ns[0].addr, ((unsigned char[]){ 127, 0, 0, 1 }), 4);
 }
 
 Test(policy, families_names_and_alias)
@@ -844,15 +873,15 @@ Test(policy, set_from_command_line_error_has_no_line)
 {
 	struct lr_origin at = { "command line", 0 };
 	cr_expect_eq(lr_policy_set(&P, &CTX, "network", "udp", "maybe", &at, &E), -1);
-	cr_expect_str_eq(E.msg, "command line: udp = \"maybe\": expected yes or no");
+	cr_expect_str_eq(E.msg, "command line: udp = \"maybe\": expected yes, no or dns");
 }
 
 Test(policy, first_error_wins)
 {
 	cr_expect_eq(lr_policy_load_string(&P, &CTX, "[network]\nudp = 1\nbind_tcp = x\n", "t.ini", &E), -1);
-	cr_expect_str_eq(E.msg, "t.ini:2: udp = \"1\": expected yes or no");
+	cr_expect_str_eq(E.msg, "t.ini:2: udp = \"1\": expected yes, no or dns");
 	cr_expect_eq(lr_policy_load_string(&P, &CTX, "[network]\nudp = 2\n", "u.ini", &E), -1);
-	cr_expect_str_eq(E.msg, "t.ini:2: udp = \"1\": expected yes or no");
+	cr_expect_str_eq(E.msg, "t.ini:2: udp = \"1\": expected yes, no or dns");
 }
 
 /* ${HOME} and ${TMPDIR} come from the caller's environment: a relative value would grant paths

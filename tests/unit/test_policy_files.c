@@ -397,7 +397,7 @@ Test(files, errors_in_an_included_file_name_that_file)
 	char *a = put("a.ini", "[policy]\ninclude = b\n");
 	char *b = put("b.ini", "[network]\n\nudp = perhaps\n");
 	cr_expect_eq(lr_policy_load(&P, &CTX, a, &E), -1);
-	char *want = lrt_fmt("%s:3: udp = \"perhaps\": expected yes or no", b);
+	char *want = lrt_fmt("%s:3: udp = \"perhaps\": expected yes, no or dns", b);
 	cr_expect_str_eq(E.msg, want);
 	free(want);
 	free(a);
