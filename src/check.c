@@ -54,13 +54,14 @@ static const struct check_rule check_rules[] = {
 	{ "net-bind-any", 15, "bind_tcp = the ports the command listens on, or none" },
 	{ "netlink-broad", 15, "netlink = route, plus only the protocols the command uses" },
 	{ "read-home", 15, "grant only what the command reads from $HOME" },
-	{ "udp", 15, "udp = no, unless the command resolves names itself (DNS)" },
+	{ "udp", 15, "udp = no, unless the command resolves names itself (DNS), then udp = dns" },
 	{ "dev-tty", 10, "drop dev = on terminals unless the command must set terminal modes" },
 	{ "keep-fds", 10, "pass data through paths the policy grants, not inherited descriptors" },
 	{ "secrets", 10, "pass only the secrets this command uses" },
 	{ "signals-shared", 10, "signals = isolated" },
 	{ "no-exec-control", 5, "[exec] allow = the programs the command runs, or none" },
 	{ "no-rlimits", 5, "rlimit_nproc, rlimit_as, rlimit_fsize = bounds for fork bombs and runaway output" },
+	{ "udp-dns", 5, "udp = no, unless the command resolves names itself (DNS)" },
 	{ "proxy-credentials", 5, "strip_proxy_credentials = yes" },
 	{ "read-dotfiles", 5, "grant only the dotfiles the command reads" },
 	{ "read-etc", 5, "ro = the files under /etc the command reads (base.ini lists the usual ones)" },
@@ -384,8 +385,12 @@ static int check_network(struct check *c)
 		return -1;
 	if (p->bind_any.on && add(c, "net-bind-any", &p->bind_any.at, "TCP servers on any port"))
 		return -1;
-	if (p->udp.on && add(c, "udp", &p->udp.at, "UDP is allowed, and Landlock cannot restrict it by port: any host can be reached"))
+	if (p->udp.on && p->udp_dns.on && !(p->connect_udp_any.set && p->connect_udp_any.on)) {
+		if (add(c, "udp-dns", &p->udp.at, "UDP to the nameservers only: the command can still carry data out in DNS queries"))
+			return -1;
+	} else if (p->udp.on && add(c, "udp", &p->udp.at, "UDP is allowed, and Landlock cannot restrict it by port: any host can be reached")) {
 		return -1;
+	}
 	if (p->unix_sockets.is == LR_UNIX_ANY &&
 	    add(c, "unix-any", &p->unix_sockets.at, "pathname unix sockets are reachable: the session bus (systemd-run --user "
 		"runs anything outside the sandbox), docker.sock, ssh and gpg agents"))

@@ -218,9 +218,10 @@ Test(check, shipped_policies_scores_in_order)
 {
 	struct lrt_result *r = check(LRT_ARGS("check", shipped("base"), shipped("default"), shipped("git"), shipped("shell")));
 	cr_expect_eq(r->status, 0, "%s", r->err);
-	/* base is the tightest; default reads ~/.gitconfig; shell adds the tty; git UDP (DNS) */
+	/* base is the tightest; default reads ~/.gitconfig; shell adds the tty; git UDP to the
+	 * nameservers (DNS) */
 	const char *want[] = { "base.ini\n", "exposure 1.0 OK\n", "default.ini\n", "exposure 1.5 OK\n",
-			       "git.ini\n", "exposure 2.5 OK\n", "shell.ini\n", "exposure 2.5 OK\n" };
+			       "git.ini\n", "exposure 1.5 OK\n", "shell.ini\n", "exposure 2.5 OK\n" };
 	const char *at = r->out;
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		const char *next = strstr(at, want[i]);
@@ -234,7 +235,7 @@ Test(check, a_finding_names_weight_id_origin_and_fix)
 {
 	char *git = shipped("git");
 	struct lrt_result *r = check(LRT_ARGS("check", git));
-	char *line = lrt_fmt("  1.5  udp                  %s:23: UDP is allowed", git);
+	char *line = lrt_fmt("  0.5  udp-dns              %s:24: UDP to the nameservers only", git);
 	cr_expect(lrt_contains(r->out, line), "want \"%s\": %s", line, r->out);
 	LRT_EXPECT(r, 0, "; fix: udp = no, unless the command resolves names itself (DNS)\n");
 }
@@ -242,12 +243,12 @@ Test(check, a_finding_names_weight_id_origin_and_fix)
 Test(check, threshold_exit_status)
 {
 	char *git = shipped("git");
-	struct lrt_result *r = check(LRT_ARGS("check", "--threshold", "2.4", git));
-	LRT_EXPECT(r, 1, "exposure 2.5 OK");
-	r = check(LRT_ARGS("check", "--threshold", "2.5", git));
-	LRT_EXPECT(r, 0, "exposure 2.5 OK");
+	struct lrt_result *r = check(LRT_ARGS("check", "--threshold", "1.4", git));
+	LRT_EXPECT(r, 1, "exposure 1.5 OK");
+	r = check(LRT_ARGS("check", "--threshold", "1.5", git));
+	LRT_EXPECT(r, 0, "exposure 1.5 OK");
 	r = check(LRT_ARGS("check", "--threshold", "10", git));
-	LRT_EXPECT(r, 0, "exposure 2.5 OK");
+	LRT_EXPECT(r, 0, "exposure 1.5 OK");
 	const char *bad[] = { "10.5", "11", "x", "1.", "-1", "2.55" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		r = check(LRT_ARGS("check", "--threshold", bad[i], git));
@@ -300,8 +301,9 @@ Test(check, json_output)
 	struct lrt_result *r = check(LRT_ARGS("check", "--json", shipped("git"), shipped("base")));
 	cr_expect_eq(r->status, 0, "%s", r->err);
 	cr_expect_eq(strncmp(r->out, "[\n{\"policy\":", 12), 0, "%s", r->out);
-	cr_expect(lrt_contains(r->out, "\"score\":2.5,\"verdict\":\"OK\",\"findings\":[{\"weight\":1.5,\"id\":\"udp\""), "%s", r->out);
-	cr_expect(lrt_contains(r->out, "\"line\":23,"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "\"score\":1.5,\"verdict\":\"OK\",\"findings\":[{\"weight\":0.5,"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "\"id\":\"udp-dns\",\"file\":"), "%s", r->out);
+	cr_expect(lrt_contains(r->out, "\"line\":24,"), "%s", r->out);
 	cr_expect(lrt_contains(r->out, "]},\n{\"policy\":"), "%s", r->out);
 	cr_expect(lrt_contains(r->out, "]}\n]\n"), "%s", r->out);
 	lrt_free(r);

@@ -88,6 +88,7 @@ static const struct trigger triggers[] = {
 	{ "net-bind-any", "[network]\nbind_tcp = any\n", 2 },
 	{ "read-home", "[filesystem]\nro = /home/tester\n", 2 },
 	{ "udp", "[network]\nudp = yes\n", 2 },
+	{ "udp-dns", "[network]\nudp = dns\n", 2 },
 	{ "dev-tty", "[filesystem]\ndev = /dev/tty\n", 2 },
 	{ "keep-fds", "[process]\nkeep_fds = 3\n", 0 },
 	{ "secrets", "[env]\nsecrets = API_TOKEN\n", 2 },
