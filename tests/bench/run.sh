@@ -33,9 +33,12 @@ T=$(mktemp -d /var/tmp/landrun-bench.XXXXXX) || exit 1
 P=$(mktemp -d /var/tmp/landrun-bench-policies.XXXXXX) || exit 1
 trap 'rm -rf "$T" "$P"' EXIT
 cp policies/*.ini "$P/" || exit 1
+# without the helper: metadata = any, and for git udp = yes instead of udp = dns (whose socket
+# calls the helper makes)
 for pol in git default; do
 	printf '[policy]\ninclude = %s\n[filesystem]\nmetadata = any\n' "$P/$pol.ini" >"$P/$pol-any.ini" || exit 1
 done
+printf '[network]\nudp = yes\n' >>"$P/git-any.ini" || exit 1
 trap 'exit 130' INT TERM
 status=0
 # landrun runs from the scratch directory: git.ini's rw ${CWD} on the repository would make the
@@ -75,8 +78,8 @@ BWRAP=$(command -v bwrap || echo bwrap)   # bench skips it, with the reason, if 
 startup() {
 	label=$1 dir=$2
 	shift 2
-	# the reference models no metadata helper: it is recorded with metadata = any, and the
-	# helper's cost is the ratio landrun-git/landrun-git-any
+	# the reference models no helper: it is recorded with metadata = any (and git's udp = yes),
+	# and the helper's cost is the ratio landrun-git/landrun-git-any
 	for pol in git default; do
 		polarg="-p $P/default-any.ini"
 		[ $pol = git ] && polarg="-p $P/git-any.ini"

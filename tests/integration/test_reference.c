@@ -53,8 +53,10 @@ static void build_reference(struct ref_case *c)
 	(void)secret_dir;
 	char *helpers = lrt_helpers_dir();
 	c->policy = lrt_fmt("%s/policy.ini", c->build);
-	/* metadata = any: the reference models no metadata helper (the bench measures it apart) */
-	lrt_write(c->policy, lrt_fmt("[policy]\ninclude = %s\n[filesystem]\nrox = %s\nmetadata = any\n", c->include, helpers));
+	/* metadata = any, udp = yes (not dns): the reference models no helper (the bench measures
+	 * it apart) */
+	lrt_write(c->policy, lrt_fmt("[policy]\ninclude = %s\n[filesystem]\nrox = %s\nmetadata = any\n[network]\nudp = yes\n",
+				     c->include, helpers));
 	const char *cmd[] = { lrt_probe(), "wait" };
 	char *refgen = helper("refgen");
 	struct lrt_result *r = lrt_run_cli(refgen, c->cwd, policy_args(c, cmd, 2));
