@@ -696,6 +696,10 @@ static int take_control(const struct job *j, struct message *m)
 			continue;
 		if (c->cmsg_type == SCM_CREDENTIALS)
 			return EPERM;
+		/* a length past the end of what was read: the kernel's EINVAL (CMSG_OK), and never a
+		 * write past the helper's buffer */
+		if (c->cmsg_len > m->controllen - (size_t)((unsigned char *)c - m->control))
+			return EINVAL;
 		if (c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
 			continue;
 		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);

@@ -252,6 +252,33 @@ static int unix_sendfd(const char *path)
 	return report(sendmsg(fd, &m, 0));
 }
 
+/* A control message whose length runs past the buffer given (the kernel's EINVAL; a helper
+ * that believed it would write past its own), then a plain datagram to path on the same socket:
+ * the first one's errno, then the second's outcome. */
+static int badcmsg_then_send(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return report(-1);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	memset(&u, 0, sizeof(u));
+	struct iovec iov = { "b", 1 };
+	struct msghdr m = { .msg_name = &a, .msg_namelen = sizeof(a), .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(1000 * sizeof(int));
+	int rc = (int)sendmsg(fd, &m, 0);
+	printf("first %s\n", rc < 0 ? strerrorname_np(errno) : "sent");
+	return report(sendto(fd, "x", 1, 0, (struct sockaddr *)&a, sizeof(a)));
+}
+
 /* NETLINK_SOCK_DIAG: the dump of every TCP socket on the host (what ss -t shows) */
 static int sock_diag_dump(void)
 {
@@ -623,6 +650,8 @@ int main(int argc, char **argv)
 		return fd_race(atoi(arg), atoi(argv[3]));
 	if (OP("unix-sendfd")) /* an fd, to the datagram socket at path */
 		return unix_sendfd(arg);
+	if (OP("badcmsg-then-send")) /* SCM_RIGHTS longer than its buffer, then a datagram */
+		return badcmsg_then_send(arg);
 	if (OP("utimes"))
 		return report(utimensat(AT_FDCWD, arg, NULL, 0));
 	if (OP("setxattr"))

@@ -220,6 +220,19 @@ Test(netcalls, unix_paths_only_the_listed)
 		close(fds[i]);
 }
 
+/* Control data whose length runs past its buffer is refused (EINVAL, as the kernel does), and the
+ * helper goes on serving: the next datagram of the same command arrives. */
+Test(netcalls, a_control_message_past_its_buffer_is_refused)
+{
+	char *dg = lrt_fmt("%s/dg", T);
+	int d = unix_listener(dg, true);
+	struct lrt_result *r = probe(lrt_fmt("[network]\nunix = %s\n", dg), LRT_ARGS("badcmsg-then-send", dg));
+	cr_expect(r->status == 0 && lrt_contains(r->out, "first EINVAL\nok"), "%s%s", r->out, r->err);
+	cr_expect_eq(received(d), 1, "the second datagram did not arrive");
+	lrt_free(r);
+	close(d);
+}
+
 /* A unix datagram socket handed in (fd 0) is judged like the command's own under unix = PATH
  * (under unix = none it is a residual, test_residuals.c). */
 Test(netcalls, a_handed_in_datagram_socket_is_judged_too)
