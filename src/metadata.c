@@ -137,6 +137,22 @@ static const unsigned attr_ioctls[] = {
 #define IOCTL_CMD_LOW offsetof(struct seccomp_data, args[1])
 #endif
 
+/* The low word of an int argument (the kernel reads an int). */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define ARG_LOW(i) (offsetof(struct seccomp_data, args[i]) + 4)
+#else
+#define ARG_LOW(i) offsetof(struct seccomp_data, args[i])
+#endif
+
+/* udp = dns judges a datagram by its destination address, but a source route sends it to the
+ * route's first hop instead, the nameserver written in the route only: an IPv6 routing header
+ * (a segment routing one needs no capability), and IPv4 options (a capability kept). The socket
+ * options that set one, or options in the cmsg form, or a flow label carrying them, are refused. */
+static const unsigned ipv6_route_opts[] = {
+	5 /* IPV6_2292RTHDR */, 6 /* IPV6_2292PKTOPTIONS */, 32 /* IPV6_FLOWLABEL_MGR */, 57 /* IPV6_RTHDR */,
+};
+enum { IP_OPTIONS_ = 4 };
+
 /* A number the program picks out, and where it jumps (an instruction's index). */
 struct pick {
 	unsigned nr, to;
@@ -187,7 +203,7 @@ static void emit_tree(struct sock_filter *f, unsigned *at, const struct pick *p,
 
 /* Where each part of the program lies (instruction indexes; 0: absent). */
 struct layout {
-	unsigned native, x32, allow, match_meta, match_net, ioctl_cmd, ioctl_refuse, sendto_chk, len;
+	unsigned native, x32, allow, match_meta, match_net, ioctl_cmd, ioctl_refuse, sendto_chk, sockopt_chk, len;
 };
 
 enum { PICKS_MAX = 48 };
@@ -205,7 +221,9 @@ static int build_program(struct lr_sandbox *sb, uint32_t meta_action, bool net)
 	unsigned nn = 0, nx = 0, ncmds = meta_action ? LR_ARRAY_LEN(attr_ioctls) : 0;
 	struct layout l = { 0 };
 	/* the numbers first, with placeholders for the targets, to know the tree's length */
-	enum { TO_META = 1, TO_NET, TO_IOCTL, TO_SENDTO };
+	enum { TO_META = 1, TO_NET, TO_IOCTL, TO_SENDTO, TO_SOCKOPT };
+	bool routes = net && sb->net.udp_dns; /* source routes refused (see ipv6_route_opts) */
+	unsigned nroutes = LR_ARRAY_LEN(ipv6_route_opts);
 	for (size_t i = 0; meta_action && i < LR_ARRAY_LEN(calls); i++) {
 		native[nn++] = (struct pick){ (unsigned)calls[i].nr, TO_META };
 		x32[nx++] = (struct pick){ (unsigned)calls[i].nr, TO_META };
@@ -228,6 +246,8 @@ static int build_program(struct lr_sandbox *sb, uint32_t meta_action, bool net)
 	}
 	if (net)
 		native[nn++] = (struct pick){ SYS_sendto, TO_SENDTO };
+	if (routes)
+		native[nn++] = (struct pick){ SYS_setsockopt, TO_SOCKOPT };
 #ifndef X32_BIT
 	nx = 0;
 #endif
@@ -247,10 +267,14 @@ static int build_program(struct lr_sandbox *sb, uint32_t meta_action, bool net)
 		l.sendto_chk = n;
 		n += 6;
 	}
+	if (routes) {
+		l.sockopt_chk = n;
+		n += 8 + nroutes;
+	}
 	l.len = n;
 	if (l.len > LR_METADATA_BPF_MAX || l.len > 255 || nn > PICKS_MAX)
 		return -1;
-	const unsigned to[] = { 0, l.match_meta, l.match_net, l.ioctl_cmd, l.sendto_chk };
+	const unsigned to[] = { 0, l.match_meta, l.match_net, l.ioctl_cmd, l.sendto_chk, l.sockopt_chk };
 	for (unsigned i = 0; i < nn; i++)
 		native[i].to = to[native[i].to];
 	for (unsigned i = 0; i < nx; i++)
@@ -291,6 +315,22 @@ static int build_program(struct lr_sandbox *sb, uint32_t meta_action, bool net)
 		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1);
 		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+	}
+	if (routes) { /* setsockopt's level (args[1]) and name (args[2]): a source route refused */
+		unsigned allow = l.sockopt_chk + 6 + nroutes, refuse = allow + 1;
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LOW(1));
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_IP, 0, 2);
+		n++;
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LOW(2));
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IP_OPTIONS_, rel(refuse, n), rel(allow, n));
+		n++;
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_IPV6, 0, rel(allow, n));
+		n++;
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LOW(2));
+		for (unsigned i = 0; i < nroutes; i++, n++)
+			f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ipv6_route_opts[i], rel(refuse, n), 0);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
 	}
 	sb->metadata_len = (unsigned short)n;
 	return n == l.len ? 0 : -1;

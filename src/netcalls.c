@@ -686,12 +686,26 @@ static void message_close(struct message *m)
 	m->nfds = 0;
 }
 
+/* A source route (an IPv6 routing header, IPv4 options) sends a datagram to its first hop, the
+ * judged destination written in the route only: refused where the address is judged (udp = dns;
+ * the socket options that set one are refused by the notification program). */
+static bool source_route(const struct job *j, const struct cmsghdr *c)
+{
+	if (!j->n->udp_dns || (j->domain != AF_INET && j->domain != AF_INET6))
+		return false;
+	if (c->cmsg_level == IPPROTO_IP)
+		return c->cmsg_type == IP_RETOPTS || c->cmsg_type == IP_OPTIONS;
+	return c->cmsg_level == IPPROTO_IPV6 && (c->cmsg_type == IPV6_RTHDR || c->cmsg_type == 5 /* IPV6_2292RTHDR */);
+}
+
 /* SCM_RIGHTS: the target's fds, taken into the helper (what is passed is the helper's copy of
  * each file); SCM_CREDENTIALS would have to name the helper: refused. */
 static int take_control(const struct job *j, struct message *m)
 {
 	struct msghdr h = { .msg_control = m->control, .msg_controllen = m->controllen };
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
+		if (source_route(j, c))
+			return EPERM;
 		if (c->cmsg_level != SOL_SOCKET || j->domain != AF_UNIX)
 			continue;
 		if (c->cmsg_type == SCM_CREDENTIALS)

@@ -152,3 +152,45 @@ Test(metadata_bpf, socket_calls_notified_alone)
 {
 	expect_answers_net(LR_METADATA_ANY, SECCOMP_RET_ALLOW, true);
 }
+
+static uint32_t run_sockopt(const struct lr_sandbox *sb, uint64_t level, uint64_t name)
+{
+	struct seccomp_data d = { .nr = SYS_setsockopt, .arch = LR_NATIVE_ARCH, .args = { 3, level, name, 0, 4 } };
+	uint32_t verdict = 0;
+	unsigned pc = 0;
+	if (!lrt_bpf_run(sb->metadata_bpf, sb->metadata_len, &d, &verdict, &pc))
+		cr_assert_fail("instruction at %u refused, or ran off the end", pc);
+	return verdict;
+}
+
+/* udp = dns: the socket options that set a source route are refused (the datagram would go to its
+ * first hop, not the nameserver judged); any other option, and every option without udp = dns. */
+Test(metadata_bpf, udp_dns_refuses_the_source_route_options)
+{
+	for (int dns = 0; dns < 2; dns++) {
+		struct lr_sandbox sb;
+		struct lr_policy p;
+		lr_policy_init(&p);
+		p.metadata.is = LR_METADATA_ANY;
+		p.metadata.set = true;
+		lr_sandbox_init(&sb);
+		sb.net.on = true;
+		sb.net.udp_dns = dns;
+		struct lr_compile_opts o = { .in_place = true };
+		struct lr_error err = { 0 };
+		cr_assert_eq(lr_metadata_compile(&sb, &p, &o, &err), 0, "%s", err.msg);
+		uint32_t refused = dns ? SECCOMP_RET_ERRNO | EPERM : SECCOMP_RET_ALLOW;
+		cr_expect_eq(run_sockopt(&sb, 41, 57), refused, "IPV6_RTHDR");
+		cr_expect_eq(run_sockopt(&sb, 41, 5), refused, "IPV6_2292RTHDR");
+		cr_expect_eq(run_sockopt(&sb, 41, 6), refused, "IPV6_2292PKTOPTIONS");
+		cr_expect_eq(run_sockopt(&sb, 41, 32), refused, "IPV6_FLOWLABEL_MGR");
+		cr_expect_eq(run_sockopt(&sb, (1ull << 32) | 41, (1ull << 32) | 57), refused, "the high words ignored");
+		cr_expect_eq(run_sockopt(&sb, 0, 4), refused, "IP_OPTIONS");
+		cr_expect_eq(run_sockopt(&sb, 41, 26), SECCOMP_RET_ALLOW, "IPV6_V6ONLY");
+		cr_expect_eq(run_sockopt(&sb, 0, 1), SECCOMP_RET_ALLOW, "IP_TOS");
+		cr_expect_eq(run_sockopt(&sb, 1, 4), SECCOMP_RET_ALLOW, "SO_REUSEADDR");
+		cr_expect_eq(run_sockopt(&sb, 1, 57), SECCOMP_RET_ALLOW, "SOL_SOCKET 57");
+		lr_sandbox_free(&sb);
+		lr_policy_free(&p);
+	}
+}
