@@ -153,6 +153,22 @@ static int udp_op(const char *op, int port, const char *addr)
 	return report(sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len));
 }
 
+/* A datagram to [addr]:port through a segment routing header whose next segment is hop (the
+ * packet's destination then): udp = dns must not let the nameserver's address be judged while
+ * the datagram goes to hop. */
+static int udp_rthdr(int port, const char *addr, const char *hop)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = udp_dest(port, addr, &ss);
+	unsigned char srh[8 + 32] = { IPPROTO_UDP, 4 /* hdrlen */, 4 /* type 4 */, 1 /* segments left */, 1 };
+	inet_pton(AF_INET6, addr, srh + 8);
+	inet_pton(AF_INET6, hop, srh + 24);
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd < 0 || setsockopt(fd, IPPROTO_IPV6, IPV6_RTHDR, srh, sizeof(srh)) < 0)
+		return report(-1);
+	return report(sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len));
+}
+
 struct net_race {
 	struct sockaddr_in *to;
 	int allowed, forbidden, fd, a, b;
@@ -644,6 +660,8 @@ int main(int argc, char **argv)
 		return inet_socket_op(AF_INET, SOCK_STREAM, atoi(arg), true);
 	if (OP("udp-send") || OP("udp-connect") || OP("udp-sendmsg") || OP("udp-sendmmsg"))
 		return udp_op(op, atoi(arg), argc > 3 ? argv[3] : "127.0.0.1");
+	if (OP("udp-rthdr")) /* PORT ADDR HOP */
+		return udp_rthdr(atoi(arg), argv[3], argv[4]);
 	if (OP("udp-race")) /* ALLOWED FORBIDDEN ROUNDS: a thread rewrites the port while sending */
 		return udp_race(atoi(arg), atoi(argv[3]), atoi(argv[4]));
 	if (OP("fd-race")) /* PORT ROUNDS: a thread swaps a unix datagram socket and a UDP socket */

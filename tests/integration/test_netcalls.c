@@ -360,11 +360,11 @@ static bool write_file(const char *path, const char *text)
 }
 
 struct dns_run {
-	const char *op, *port, *addr;
+	const char *op, *port, *addr, *hop;
 };
 
-/* In a child: its own namespaces, lo up, a resolv.conf naming 127.0.0.1 over /etc/resolv.conf,
- * listeners on ports 53 and 5353 of every address. Each probe under extra writes two digits to
+/* In a child: its own namespaces, lo up, a resolv.conf naming 127.0.0.1 and ::1 over
+ * /etc/resolv.conf, listeners on ports 53 and 5353 of every address (IPv4, and IPv6 on 53). Each probe under extra writes two digits to
  * out: its status, and whether a datagram arrived. 99: the namespaces could not be made. */
 static int dns_child(const char *extra, const struct dns_run *runs, size_t nruns, char *out, size_t outsize)
 {
@@ -382,18 +382,24 @@ static int dns_child(const char *extra, const struct dns_run *runs, size_t nruns
 	ok = ok && s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0;
 	ifr.ifr_flags |= IFF_UP;
 	ok = ok && ioctl(s, SIOCSIFFLAGS, &ifr) == 0;
+	/* a segment routing header received is processed (udp_dns_refuses_a_source_route's twin) */
+	ok = ok && write_file("/proc/sys/net/ipv6/conf/all/seg6_enabled", "1") &&
+	     write_file("/proc/sys/net/ipv6/conf/lo/seg6_enabled", "1");
 	char *conf = lrt_fmt("%s/resolv.conf", T);
-	lrt_write(conf, "# the test's\nnameserver 127.0.0.1\n");
+	lrt_write(conf, "# the test's\nnameserver 127.0.0.1\nnameserver ::1\n");
 	ok = ok && mount(conf, "/etc/resolv.conf", NULL, MS_BIND, NULL) == 0;
 	int p53 = 53, p5353 = 5353;
 	int l53 = ok ? udp_listener_at(htonl(INADDR_ANY), &p53) : -1;
 	int l5353 = ok ? udp_listener_at(htonl(INADDR_ANY), &p5353) : -1;
-	if (!ok || l53 < 0 || l5353 < 0)
+	int l6 = ok ? socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0) : -1, one = 1;
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(53), .sin6_addr = IN6ADDR_ANY_INIT };
+	if (!ok || l53 < 0 || l5353 < 0 || l6 < 0 || setsockopt(l6, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0 ||
+	    bind(l6, (struct sockaddr *)&a6, sizeof(a6)) < 0)
 		return 99;
 	size_t at = 0;
 	for (size_t i = 0; i < nruns && at + 3 < outsize; i++) {
-		struct lrt_result *r = probe(extra, LRT_ARGS(runs[i].op, runs[i].port, runs[i].addr));
-		int got = received(l53) + received(l5353);
+		struct lrt_result *r = probe(extra, LRT_ARGS(runs[i].op, runs[i].port, runs[i].addr, runs[i].hop));
+		int got = received(l53) + received(l5353) + received(l6);
 		at += (size_t)snprintf(out + at, outsize - at, "%d%d", r->status > 9 ? 9 : r->status, got > 0);
 		lrt_free(r);
 	}
@@ -436,13 +442,13 @@ static char *dns_runs(const char *extra, const struct dns_run *runs, size_t nrun
 Test(netcalls, udp_dns_only_to_the_nameservers)
 {
 	static const struct dns_run runs[] = {
-		{ "udp-send", "53", "127.0.0.1" },     /* the nameserver */
-		{ "udp-sendmmsg", "53", "127.0.0.1" }, /* glibc's resolver: both queries at once */
-		{ "udp-connect", "53", "127.0.0.1" },
-		{ "udp-send", "53", "::ffff:127.0.0.1" }, /* the same, mapped on a dual-stack socket */
-		{ "udp-send", "53", "127.0.0.2" },     /* not a nameserver */
-		{ "udp-send", "5353", "127.0.0.1" },   /* not port 53 */
-		{ "udp-connect", "5353", "127.0.0.1" },
+		{ "udp-send", "53", "127.0.0.1", NULL },     /* the nameserver */
+		{ "udp-sendmmsg", "53", "127.0.0.1", NULL }, /* glibc's resolver: both queries at once */
+		{ "udp-connect", "53", "127.0.0.1", NULL },
+		{ "udp-send", "53", "::ffff:127.0.0.1", NULL }, /* the same, mapped on a dual-stack socket */
+		{ "udp-send", "53", "127.0.0.2", NULL },     /* not a nameserver */
+		{ "udp-send", "5353", "127.0.0.1", NULL },   /* not port 53 */
+		{ "udp-connect", "5353", "127.0.0.1", NULL },
 	};
 	char *dns = dns_runs("[network]\nudp = dns\n", runs, LRT_LEN(runs));
 	if (!dns)
@@ -450,6 +456,27 @@ Test(netcalls, udp_dns_only_to_the_nameservers)
 	cr_expect_str_eq(dns, "01010101" "101010", "status and arrival, two digits a run");
 	char *yes = dns_runs("[network]\nudp = yes\n", runs, LRT_LEN(runs));
 	cr_expect_str_eq(yes, "01010101" "010101");
+	free(dns);
+	free(yes);
+}
+
+/* udp = dns: a datagram to the nameserver ::1 through an IPv6 segment routing header leaves for
+ * the header's next segment (any host, no capability needed), the nameserver written in the
+ * header only: the routing header is refused. The twin (udp = yes) shows the header works: with
+ * ::1 as its next segment the datagram arrives, the other way it would leave for ::2. */
+Test(netcalls, udp_dns_refuses_a_source_route)
+{
+	static const struct dns_run runs[] = {
+		{ "udp-rthdr", "53", "::1", "::2" }, /* judged ::1, sent to ::2 */
+		{ "udp-rthdr", "53", "::1", "::1" },
+		{ "udp-send", "53", "::1", NULL },  /* the nameserver without a route */
+	};
+	char *dns = dns_runs("[network]\nudp = dns\n", runs, LRT_LEN(runs));
+	if (!dns)
+		cr_skip_test("no unprivileged user, mount and network namespaces here");
+	cr_expect_str_eq(dns, "10" "10" "01", "status and arrival, two digits a run");
+	char *yes = dns_runs("[network]\nudp = yes\n", runs, LRT_LEN(runs));
+	cr_expect_str_eq(yes, "10" "01" "01");
 	free(dns);
 	free(yes);
 }
