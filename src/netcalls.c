@@ -698,36 +698,47 @@ static bool source_route(const struct job *j, const struct cmsghdr *c)
 	return c->cmsg_level == IPPROTO_IPV6 && (c->cmsg_type == IPV6_RTHDR || c->cmsg_type == 5 /* IPV6_2292RTHDR */);
 }
 
-/* SCM_RIGHTS: the target's fds, taken into the helper (what is passed is the helper's copy of
- * each file); SCM_CREDENTIALS would have to name the helper: refused. */
+/* SCM_RIGHTS of a unix socket: the target's fds, taken into the helper, and their numbers in the
+ * message replaced by the helper's copies (a number left as it was would name the helper's own
+ * file, its listener among them). */
+static int take_rights(const struct job *j, struct message *m, unsigned char *data, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int fd, mine;
+		memcpy(&fd, data + i * sizeof(int), sizeof(int));
+		if (m->nfds >= FDS_MAX)
+			return EINVAL;
+		if ((mine = take_fd(j, fd)) < 0)
+			return EBADF;
+		m->fds[m->nfds++] = mine;
+		memcpy(data + i * sizeof(int), &mine, sizeof(int));
+	}
+	return 0;
+}
+
+/* The control data, walked as the kernel walks it (for_each_cmsghdr, each header CMSG_OK or
+ * EINVAL), not by the C library's CMSG_NXTHDR, whose rules have differed: every header the
+ * kernel will read is one the helper read. SCM_RIGHTS are taken (unix sockets only: elsewhere
+ * refused, EINVAL); SCM_CREDENTIALS would have to name the helper: refused; a source route under
+ * udp = dns: refused. */
 static int take_control(const struct job *j, struct message *m)
 {
-	struct msghdr h = { .msg_control = m->control, .msg_controllen = m->controllen };
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
-		if (source_route(j, c))
-			return EPERM;
-		if (c->cmsg_level != SOL_SOCKET || j->domain != AF_UNIX)
-			continue;
-		if (c->cmsg_type == SCM_CREDENTIALS)
-			return EPERM;
-		/* a length past the end of what was read: the kernel's EINVAL (CMSG_OK), and never a
-		 * write past the helper's buffer */
-		if (c->cmsg_len > m->controllen - (size_t)((unsigned char *)c - m->control))
+	const size_t hdr = sizeof(struct cmsghdr);
+	for (size_t off = 0; m->controllen >= hdr && off + hdr <= m->controllen;) {
+		struct cmsghdr c;
+		memcpy(&c, m->control + off, hdr);
+		if (c.cmsg_len < hdr || c.cmsg_len > m->controllen - off)
 			return EINVAL;
-		if (c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
-			continue;
-		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		unsigned char *data = CMSG_DATA(c);
-		for (size_t i = 0; i < n; i++) {
-			int fd, mine;
-			memcpy(&fd, data + i * sizeof(int), sizeof(int));
-			if (m->nfds >= FDS_MAX)
-				return EINVAL;
-			if ((mine = take_fd(j, fd)) < 0)
-				return EBADF;
-			m->fds[m->nfds++] = mine;
-			memcpy(data + i * sizeof(int), &mine, sizeof(int));
+		if (source_route(j, &c))
+			return EPERM;
+		if (c.cmsg_level == SOL_SOCKET && c.cmsg_type == SCM_CREDENTIALS)
+			return EPERM;
+		if (c.cmsg_level == SOL_SOCKET && c.cmsg_type == SCM_RIGHTS) {
+			int e = j->domain != AF_UNIX ? EINVAL : take_rights(j, m, m->control + off + hdr, (c.cmsg_len - hdr) / sizeof(int));
+			if (e)
+				return e;
 		}
+		off += CMSG_ALIGN(c.cmsg_len);
 	}
 	return 0;
 }

@@ -268,6 +268,32 @@ static int unix_sendfd(const char *path)
 	return report(sendmsg(fd, &m, 0));
 }
 
+/* Two SCM_RIGHTS headers of one fd each (a socketpair's end, twice) to path, the second one
+ * unpadded at the end of the control data: the kernel reads it, and so must whoever translates
+ * the numbers (the C library's CMSG_NXTHDR has skipped such a header). */
+static int trailing_rights(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0), sv[2];
+	if (fd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return report(-1);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	union {
+		char buf[CMSG_SPACE(sizeof(int)) + CMSG_LEN(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	memset(&u, 0, sizeof(u));
+	struct cmsghdr c = { .cmsg_len = CMSG_LEN(sizeof(int)), .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS };
+	memcpy(u.buf, &c, sizeof(c));
+	memcpy(u.buf + CMSG_LEN(0), &sv[0], sizeof(int));
+	memcpy(u.buf + CMSG_SPACE(sizeof(int)), &c, sizeof(c));
+	memcpy(u.buf + CMSG_SPACE(sizeof(int)) + CMSG_LEN(0), &sv[0], sizeof(int));
+	struct iovec iov = { "t", 1 };
+	struct msghdr m = { .msg_name = &a, .msg_namelen = sizeof(a), .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	return report(sendmsg(fd, &m, 0));
+}
+
 /* A control message whose length runs past the buffer given (the kernel's EINVAL; a helper
  * that believed it would write past its own), then a plain datagram to path on the same socket:
  * the first one's errno, then the second's outcome. */
@@ -668,6 +694,8 @@ int main(int argc, char **argv)
 		return fd_race(atoi(arg), atoi(argv[3]));
 	if (OP("unix-sendfd")) /* an fd, to the datagram socket at path */
 		return unix_sendfd(arg);
+	if (OP("trailing-rights")) /* two SCM_RIGHTS, the last one unpadded, to path */
+		return trailing_rights(arg);
 	if (OP("badcmsg-then-send")) /* SCM_RIGHTS longer than its buffer, then a datagram */
 		return badcmsg_then_send(arg);
 	if (OP("utimes"))

@@ -233,6 +233,35 @@ Test(netcalls, a_control_message_past_its_buffer_is_refused)
 	close(d);
 }
 
+/* Every SCM_RIGHTS header the kernel reads is one the helper translated: an unpadded last one
+ * too. Both fds received are the command's socket, never a file of the helper's. */
+Test(netcalls, every_passed_fd_is_the_commands)
+{
+	char *dg = lrt_fmt("%s/dg", T);
+	int d = unix_listener(dg, true);
+	struct lrt_result *r = probe(lrt_fmt("[network]\nunix = %s\n", dg), LRT_ARGS("trailing-rights", dg));
+	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
+	char byte;
+	union {
+		char buf[CMSG_SPACE(2 * sizeof(int)) + 64];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	cr_assert_eq(recvmsg(d, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC), 1);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	cr_assert(c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(2 * sizeof(int)), "want two fds in one header");
+	int fds[2];
+	struct stat st[2];
+	memcpy(fds, CMSG_DATA(c), sizeof(fds));
+	cr_assert(fstat(fds[0], &st[0]) == 0 && fstat(fds[1], &st[1]) == 0);
+	cr_expect(S_ISSOCK(st[0].st_mode) && st[0].st_ino == st[1].st_ino, "a file not the command's was passed");
+	close(fds[0]);
+	close(fds[1]);
+	lrt_free(r);
+	close(d);
+}
+
 /* A unix datagram socket handed in (fd 0) is judged like the command's own under unix = PATH
  * (under unix = none it is a residual, test_residuals.c). */
 Test(netcalls, a_handed_in_datagram_socket_is_judged_too)
