@@ -272,7 +272,8 @@ static int build_program(struct lr_sandbox *sb, uint32_t meta_action, bool net)
 		n += 8 + nroutes;
 	}
 	l.len = n;
-	if (l.len > LR_METADATA_BPF_MAX || l.len > 255 || nn > PICKS_MAX)
+	_Static_assert(LR_METADATA_BPF_MAX <= 256, "the program's jumps are 8 bits");
+	if (l.len > LR_METADATA_BPF_MAX || nn > PICKS_MAX)
 		return -1;
 	const unsigned to[] = { 0, l.match_meta, l.match_net, l.ioctl_cmd, l.sendto_chk, l.sockopt_chk };
 	for (unsigned i = 0; i < nn; i++)

@@ -131,7 +131,7 @@ static int take_listener_from(int pidfd, int chan)
 		;
 	if (n == (ssize_t)sizeof(no) && no >= 0)
 		listener = (int)syscall(SYS_pidfd_getfd, pidfd, no, 0);
-	char done = listener >= 0;
+	char done = listener >= 0 ? 1 : 0;
 	while (write(chan, &done, 1) < 0 && errno == EINTR)
 		;
 	return listener >= 0 ? listener : CTL_NO_FD;
@@ -461,9 +461,8 @@ int lr_metadata_load(const struct lr_sandbox *sb, struct lr_notify *helper, bool
 		listener = load(sb->metadata_bpf, sb->metadata_len, SECCOMP_FILTER_FLAG_NEW_LISTENER | tsync_listener);
 	}
 	int rc = 0;
-	if (sb->net.on && chan < 0)
-		rc = -1;
-	else if (listener < 0 && errno == EBUSY)
+	bool loaded = !sb->net.on || chan >= 0;
+	if (loaded && listener < 0 && errno == EBUSY)
 		rc = load_refusing(sb, tsync) == 0 ? 0 : -1; /* an outer listener: refuse, fail closed */
 	else if (listener < 0)
 		rc = -1;

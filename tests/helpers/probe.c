@@ -694,6 +694,16 @@ int main(int argc, char **argv)
 		return fd_race(atoi(arg), atoi(argv[3]));
 	if (OP("unix-sendfd")) /* an fd, to the datagram socket at path */
 		return unix_sendfd(arg);
+	if (OP("badlen-then-send")) { /* sendto with an address too long, then a good one, to PORT */
+		struct sockaddr_storage ss[2];
+		socklen_t len = udp_dest(atoi(arg), "127.0.0.1", &ss[0]);
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+		if (fd < 0)
+			return report(-1);
+		int rc = (int)sendto(fd, "x", 1, 0, (struct sockaddr *)ss, sizeof(ss));
+		printf("first %s\n", rc < 0 ? strerrorname_np(errno) : "sent");
+		return report(sendto(fd, "x", 1, 0, (struct sockaddr *)ss, len));
+	}
 	if (OP("trailing-rights")) /* two SCM_RIGHTS, the last one unpadded, to path */
 		return trailing_rights(arg);
 	if (OP("badcmsg-then-send")) /* SCM_RIGHTS longer than its buffer, then a datagram */

@@ -262,6 +262,18 @@ Test(netcalls, every_passed_fd_is_the_commands)
 	close(d);
 }
 
+/* An address longer than any (EINVAL, as the kernel says) leaves the helper serving: the next
+ * datagram arrives. */
+Test(netcalls, an_address_too_long_is_refused)
+{
+	int pa, a = udp_listener(&pa);
+	struct lrt_result *r = probe(lrt_fmt("[network]\nconnect_udp = %d\n", pa), LRT_ARGS("badlen-then-send", num(pa)));
+	cr_expect(r->status == 0 && lrt_contains(r->out, "first EINVAL\nok"), "%s%s", r->out, r->err);
+	cr_expect_eq(received(a), 1);
+	lrt_free(r);
+	close(a);
+}
+
 /* A unix datagram socket handed in (fd 0) is judged like the command's own under unix = PATH
  * (under unix = none it is a residual, test_residuals.c). */
 Test(netcalls, a_handed_in_datagram_socket_is_judged_too)
