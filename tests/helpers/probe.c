@@ -704,6 +704,49 @@ int main(int argc, char **argv)
 		printf("first %s\n", rc < 0 ? strerrorname_np(errno) : "sent");
 		return report(sendto(fd, "x", 1, 0, (struct sockaddr *)ss, len));
 	}
+	if (OP("unix-peer")) { /* connects to the stream socket at path, sends its pid, waits for a byte */
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", arg);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+			return report(-1);
+		int pid = getpid();
+		char byte;
+		if (write(fd, &pid, sizeof(pid)) != (ssize_t)sizeof(pid) || read(fd, &byte, 1) != 1)
+			return report(-1);
+		return report(0);
+	}
+	if (OP("unix-creds")) { /* a datagram with its own credentials (SCM_CREDENTIALS) to path */
+		int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", arg);
+		union {
+			char buf[CMSG_SPACE(sizeof(struct ucred))];
+			struct cmsghdr align;
+		} u;
+		memset(&u, 0, sizeof(u));
+		struct iovec iov = { "c", 1 };
+		struct msghdr m = { .msg_name = &a, .msg_namelen = sizeof(a), .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_CREDENTIALS;
+		c->cmsg_len = CMSG_LEN(sizeof(struct ucred));
+		struct ucred cr = { getpid(), getuid(), getgid() };
+		memcpy(CMSG_DATA(c), &cr, sizeof(cr));
+		if (fd < 0)
+			return report(-1);
+		return report(sendmsg(fd, &m, 0));
+	}
+	if (OP("unix-big")) { /* a datagram of 70,000 bytes to path */
+		int fd = socket(AF_UNIX, SOCK_DGRAM, 0), size = 1 << 20;
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", arg);
+		static char big[70000];
+		if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) < 0)
+			return report(-1);
+		return report(sendto(fd, big, sizeof(big), 0, (struct sockaddr *)&a, sizeof(a)));
+	}
 	if (OP("trailing-rights")) /* two SCM_RIGHTS, the last one unpadded, to path */
 		return trailing_rights(arg);
 	if (OP("badcmsg-then-send")) /* SCM_RIGHTS longer than its buffer, then a datagram */

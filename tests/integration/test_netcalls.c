@@ -274,6 +274,56 @@ Test(netcalls, an_address_too_long_is_refused)
 	close(a);
 }
 
+/* The limits of the helper's sends (landrun.ini(5)), each beside what unix = any (no helper)
+ * does: the peer sees the helper's pid with the command's user; credentials the command attaches
+ * are refused; a datagram over 64 KiB is refused. */
+Test(netcalls, residual_what_the_peer_sees_and_the_limits)
+{
+	char *st = lrt_fmt("%s/st", T), *dg = lrt_fmt("%s/dg", T);
+	int s = unix_listener(st, false), d = unix_listener(dg, true);
+	int big = 1 << 20;
+	cr_assert(setsockopt(d, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big)) == 0);
+	const char *modes[] = { lrt_fmt("[network]\nunix = %s %s\n", st, dg), "[network]\nunix = any\n" };
+	for (int helper = 1; helper >= 0; helper--) {
+		const char *pol = modes[helper ? 0 : 1];
+		char *polfile = lrt_policy(T, "peer", pol);
+		const char *args[] = { lrt_landrun(), "-p", polfile, "--", lrt_probe(), "unix-peer", st, NULL };
+		pid_t pid = fork();
+		cr_assert(pid >= 0);
+		if (pid == 0) {
+			int devnull = open("/dev/null", O_RDWR);
+			dup2(devnull, 0);
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+			execv(args[0], (char *const *)args);
+			_exit(98);
+		}
+		int c = accept(s, NULL, NULL), sent = 0;
+		struct ucred cred;
+		socklen_t len = sizeof(cred);
+		cr_assert(c >= 0 && getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0);
+		cr_assert_eq(read(c, &sent, sizeof(sent)), (ssize_t)sizeof(sent));
+		cr_expect_eq(cred.uid, getuid());
+		if (helper)
+			cr_expect_neq(cred.pid, sent, "residual gone: the peer sees the command's own pid; update landrun.ini(5)");
+		else
+			cr_expect_eq(cred.pid, sent, "without the helper the peer sees the command");
+		cr_assert_eq(write(c, "k", 1), 1);
+		close(c);
+		int status;
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+		struct lrt_result *r = probe(pol, LRT_ARGS("unix-creds", dg));
+		cr_expect(helper ? r->status == 1 && lrt_contains(r->out, "denied EPERM") : r->status == 0, "creds: %s%s", r->out, r->err);
+		lrt_free(r);
+		r = probe(pol, LRT_ARGS("unix-big", dg));
+		cr_expect(helper ? r->status == 1 && lrt_contains(r->out, "denied EMSGSIZE") : r->status == 0, "big: %s%s", r->out, r->err);
+		lrt_free(r);
+		received(d);
+	}
+	close(s);
+	close(d);
+}
+
 /* A unix datagram socket handed in (fd 0) is judged like the command's own under unix = PATH
  * (under unix = none it is a residual, test_residuals.c). */
 Test(netcalls, a_handed_in_datagram_socket_is_judged_too)
