@@ -77,9 +77,10 @@ static void list_ports(FILE *out, const struct lr_vec *ports, const char *key, b
 		const struct lr_port_rule *r = lr_vec_at(ports, i);
 		if (r->bind != bind)
 			continue;
-		char range[16];
+		char range[16], dest[INET6_ADDRSTRLEN + 8] = "";
 		snprintf(range, sizeof(range), r->lo == r->hi ? "%u" : "%u-%u", r->lo, r->hi);
-		fprintf(out, "  %-16s %s", key, range);
+		lr_port_rule_destination(r, dest, sizeof(dest));
+		fprintf(out, "  %-16s %s%s%s", key, dest, *dest ? ":" : "", range);
 		origin(out, &r->at);
 		some = true;
 	}

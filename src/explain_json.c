@@ -2,6 +2,8 @@
  * output is ASCII: every string is escaped (paths and variables are the caller's, any bytes). */
 #include "explain.h"
 
+#include <arpa/inet.h>
+
 #include <limits.h>
 #include <linux/capability.h>
 #include <string.h>
@@ -205,6 +207,9 @@ static void ports(struct json *j, const char *k, const struct lr_vec *rules, boo
 		open_(j, NULL, '{');
 		num(j, "from", r->lo);
 		num(j, "to", r->hi);
+		char dest[INET6_ADDRSTRLEN + 8];
+		if (lr_port_rule_destination(r, dest, sizeof(dest)))
+			str(j, "destination", dest);
 		origin(j, &r->at);
 		close_(j, '}');
 	}

@@ -86,11 +86,22 @@ static bool udp_ports_restricted(const struct lr_policy *p)
 	return p->connect_udp_any.set && !p->connect_udp_any.on;
 }
 
+/* connect rules naming addresses (ADDR/PREFIX:PORTS), which Landlock cannot judge. */
+static bool tcp_addresses(const struct lr_policy *p)
+{
+	return !p->connect_any.on && lr_ports_have_addresses(&p->ports);
+}
+
+static bool udp_addresses(const struct lr_policy *p)
+{
+	return udp_ports_restricted(p) && lr_ports_have_addresses(&p->udp_ports);
+}
+
 bool lr_netcalls_needed(const struct lr_policy *p, int abi)
 {
 	bool unix_paths = p->unix_sockets.is == LR_UNIX_PATHS && abi < 9;
-	bool udp = p->udp.on && ((udp_ports_restricted(p) && abi < 10) || p->udp_dns.on);
-	return unix_paths || udp;
+	bool udp = p->udp.on && ((udp_ports_restricted(p) && abi < 10) || p->udp_dns.on || udp_addresses(p));
+	return unix_paths || udp || tcp_addresses(p);
 }
 
 /* glibc's "nameserver" line: the word, a blank, the address up to the next blank. */
@@ -251,7 +262,7 @@ int lr_netcalls_compile(struct lr_sandbox *sb, const struct lr_policy *p, const 
 	n->unix_sockets = p->unix_sockets.is;
 	/* what Landlock enforces for the command, the helper enforces for the calls it makes */
 	n->abstract_isolated = (sb->scoped & LR_SCOPE_ABSTRACT_UNIX_SOCKET) != 0;
-	n->tcp_connect = (sb->handled_net & LR_NET_CONNECT_TCP) != 0;
+	n->tcp_connect = (sb->handled_net & LR_NET_CONNECT_TCP) != 0 || tcp_addresses(p);
 	n->udp_dns = p->udp_dns.on;
 	bool ports_any = p->connect_udp_any.set && p->connect_udp_any.on;
 	n->udp_connect = udp_ports_restricted(p) || (n->udp_dns && !ports_any);
@@ -261,9 +272,10 @@ int lr_netcalls_compile(struct lr_sandbox *sb, const struct lr_policy *p, const 
 		return -1;
 	if (n->unix_sockets == LR_UNIX_PATHS && record_unix_grants(sb, p, err))
 		return -1;
-	if (lr_sandbox_note(sb, false, "the helper makes connect, sendto, sendmsg and sendmmsg for the command: %s%s%s",
+	if (lr_sandbox_note(sb, false, "the helper makes connect, sendto, sendmsg and sendmmsg for the command: %s%s%s%s",
 			    p->unix_sockets.is == LR_UNIX_PATHS ? "unix = PATH below Landlock ABI 9; " : "",
-			    n->udp_dns ? "udp = dns; " : "", udp_ports_restricted(p) ? "connect_udp below Landlock ABI 10" : ""))
+			    n->udp_dns ? "udp = dns; " : "", udp_ports_restricted(p) ? "connect_udp below Landlock ABI 10; " : "",
+			    tcp_addresses(p) || udp_addresses(p) ? "connect rules by address" : ""))
 		return lr_fail(err, NULL, "out of memory");
 	return 0;
 }
@@ -378,10 +390,23 @@ struct addr {
 	socklen_t len; /* 0: none */
 };
 
-static bool port_in(const struct lr_port_rule *r, unsigned n, unsigned port)
+/* Whether the first bits of a (4 or 16 bytes) are those of want. */
+static bool prefix_matches(const unsigned char *a, const unsigned char *want, unsigned bits)
+{
+	unsigned whole = bits / 8, rest = bits % 8;
+	if (memcmp(a, want, whole) != 0)
+		return false;
+	unsigned char mask = (unsigned char)(0xff << (8 - rest));
+	return !rest || (a[whole] & mask) == (want[whole] & mask);
+}
+
+/* Whether a rule of r[0..n) allows port at address a of family (a rule without an address allows
+ * the port anywhere). */
+static bool rule_allows(const struct lr_port_rule *r, unsigned n, int family, const unsigned char *a, unsigned port)
 {
 	for (unsigned i = 0; i < n; i++)
-		if (port >= r[i].lo && port <= r[i].hi)
+		if (port >= r[i].lo && port <= r[i].hi &&
+		    (!r[i].family || (r[i].family == family && prefix_matches(a, r[i].addr, r[i].prefix))))
 			return true;
 	return false;
 }
@@ -416,8 +441,8 @@ static int judge_inet(const struct job *j, int family, const unsigned char *a, u
 		a += 12;
 	}
 	if (is_stream(j))
-		return !n->tcp_connect || port_in(n->ports, n->ntcp, port) ? 0 : EACCES;
-	if (!is_udp(j) || !n->udp_connect || port_in(n->ports + n->ntcp, n->nudp, port))
+		return !n->tcp_connect || rule_allows(n->ports, n->ntcp, family, a, port) ? 0 : EACCES;
+	if (!is_udp(j) || !n->udp_connect || rule_allows(n->ports + n->ntcp, n->nudp, family, a, port))
 		return 0;
 	return n->udp_dns && port == 53 && is_nameserver(n, family, a) ? 0 : EACCES;
 }

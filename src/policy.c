@@ -1,6 +1,7 @@
 /* Reads INI policies (with inih) into struct lr_policy: sections, keys, variables, includes. */
 #include "policy.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -537,6 +538,98 @@ static int parse_port(const char *s, size_t len, unsigned *out)
 	return 0;
 }
 
+/* LO or LO-HI in w[0..len). 0, or -1. */
+static int parse_port_range(const char *w, size_t len, unsigned *lo, unsigned *hi)
+{
+	const char *dash = memchr(w, '-', len);
+	*lo = *hi = 0; /* set even when parse_port fails: no garbage to compare */
+	int bad = dash ? parse_port(w, (size_t)(dash - w), lo) || parse_port(dash + 1, len - (size_t)(dash - w) - 1, hi)
+		       : parse_port(w, len, lo);
+	if (!dash)
+		*hi = *lo;
+	return bad || *lo > *hi ? -1 : 0;
+}
+
+/* ADDR[/PREFIX] (IPv4) or [ADDR][/PREFIX] (IPv6, in brackets) in w[0..len) into r. 0, or -1. */
+static int parse_destination(const char *w, size_t len, struct lr_port_rule *r)
+{
+	char text[INET6_ADDRSTRLEN + 8];
+	bool v6 = len && w[0] == '[';
+	const char *end = v6 ? memchr(w, ']', len) : NULL, *slash;
+	if (v6 && !end)
+		return -1;
+	size_t alen = v6 ? (size_t)(end - w - 1) : len;
+	const char *a = v6 ? w + 1 : w, *rest = v6 ? end + 1 : w + len;
+	if (!v6 && (slash = memchr(w, '/', len))) {
+		alen = (size_t)(slash - w);
+		rest = slash;
+	}
+	if (!alen || alen >= sizeof(text))
+		return -1;
+	memcpy(text, a, alen);
+	text[alen] = '\0';
+	r->family = v6 ? AF_INET6 : AF_INET;
+	if (inet_pton(r->family, text, r->addr) != 1)
+		return -1;
+	unsigned max = v6 ? 128 : 32, prefix = max;
+	size_t rlen = (size_t)(w + len - rest);
+	if (rlen) {
+		unsigned long long v;
+		if (rest[0] != '/' || rlen < 2 || rlen - 1 >= sizeof(text))
+			return -1;
+		memcpy(text, rest + 1, rlen - 1);
+		text[rlen - 1] = '\0';
+		if (!lr_parse_uint(text, max, &v))
+			return -1;
+		prefix = (unsigned)v;
+	}
+	r->prefix = (unsigned char)prefix;
+	return 0;
+}
+
+/* One word of a ports key: PORTS, or for a connect key ADDR[/PREFIX]:PORTS (IPv6 in brackets). */
+static int parse_port_word(const char *w, size_t len, bool bind, struct lr_port_rule *r)
+{
+	const char *colon = NULL;
+	for (const char *c = w + len; c > w; c--)
+		if (c[-1] == ':') {
+			colon = c - 1;
+			break;
+		}
+	*r = (struct lr_port_rule){ .bind = bind };
+	unsigned lo, hi;
+	if (colon && (bind || parse_destination(w, (size_t)(colon - w), r)))
+		return -1;
+	const char *p = colon ? colon + 1 : w;
+	if (parse_port_range(p, (size_t)(w + len - p), &lo, &hi))
+		return -1;
+	r->lo = (uint16_t)lo;
+	r->hi = (uint16_t)hi;
+	return 0;
+}
+
+bool lr_port_rule_destination(const struct lr_port_rule *r, char *buf, size_t size)
+{
+	char a[INET6_ADDRSTRLEN] = "";
+	*buf = '\0';
+	if (!r->family || !inet_ntop(r->family, r->addr, a, sizeof(a)))
+		return false;
+	bool v6 = r->family == AF_INET6, whole = r->prefix == (v6 ? 128 : 32);
+	if (whole)
+		snprintf(buf, size, v6 ? "[%s]" : "%s", a);
+	else
+		snprintf(buf, size, v6 ? "[%s]/%u" : "%s/%u", a, r->prefix);
+	return true;
+}
+
+bool lr_ports_have_addresses(const struct lr_vec *ports)
+{
+	for (size_t i = 0; i < ports->len; i++)
+		if (((const struct lr_port_rule *)lr_vec_at(ports, i))->family)
+			return true;
+	return false;
+}
+
 static int add_ports(struct parse_state *st, const char *key, const char *value, bool bind, bool udp,
 		     const struct lr_origin *at)
 {
@@ -559,22 +652,16 @@ static int add_ports(struct parse_state *st, const char *key, const char *value,
 	size_t len;
 	const char *w;
 	while ((w = lr_next_word(&value, &len, true))) {
-		const char *dash = memchr(w, '-', len);
-		unsigned lo = 0, hi = 0; /* set even when parse_port fails: no garbage to compare */
-		int bad = dash ? parse_port(w, (size_t)(dash - w), &lo) ||
-					 parse_port(dash + 1, len - (size_t)(dash - w) - 1, &hi)
-			       : parse_port(w, len, &lo);
-		if (!dash)
-			hi = lo;
-		if (bad || lo > hi)
-			return lr_fail(st->err, at, "%s: \"%.*s\" is not a port (0-65535), a range LO-HI, any or none",
+		struct lr_port_rule rule;
+		if (parse_port_word(w, len, bind, &rule))
+			return lr_fail(st->err, at, bind ? "%s: \"%.*s\" is not a port (0-65535), a range LO-HI, any or none"
+						  : "%s: \"%.*s\" is not a port (0-65535), a range LO-HI, ADDR[/PREFIX]:PORTS "
+						    "([ADDR] for IPv6), any or none",
 				       key, (int)len, w);
 		struct lr_port_rule *r = lr_vec_push(v);
 		if (!r)
 			return lr_fail(st->err, at, "out of memory");
-		r->lo = (uint16_t)lo;
-		r->hi = (uint16_t)hi;
-		r->bind = bind;
+		*r = rule;
 		r->at = *at;
 	}
 	return 0;

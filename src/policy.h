@@ -30,8 +30,20 @@ struct lr_path_rule {
 struct lr_port_rule {
 	uint16_t lo, hi;
 	bool bind; /* else connect */
+	/* connect rules only: the destinations, family 0 for any (a port rule), else AF_INET or
+	 * AF_INET6 and the first prefix bits of addr (a rule written ADDR[/PREFIX]:PORTS; Landlock
+	 * judges the port, the helper the address: netcalls.h) */
+	unsigned char family, prefix;
+	unsigned char addr[16];
 	struct lr_origin at;
 };
+
+/* Whether any connect rule of ports (struct lr_port_rule) names an address. */
+bool lr_ports_have_addresses(const struct lr_vec *ports);
+
+/* The rule's destination as written back ("10.0.0.0/8", "[2001:db8::]/32"; "" when it has none)
+ * into buf; whether it has one. */
+bool lr_port_rule_destination(const struct lr_port_rule *r, char *buf, size_t size);
 
 /* Actions a syscall rule can take. */
 enum lr_action { LR_ACT_DEFAULT = 0, LR_ACT_ALLOW, LR_ACT_ERRNO, LR_ACT_KILL, LR_ACT_LOG };

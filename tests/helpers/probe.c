@@ -684,6 +684,12 @@ int main(int argc, char **argv)
 		return inet_socket_op(AF_INET, SOCK_STREAM, atoi(arg), false);
 	if (OP("bind"))
 		return inet_socket_op(AF_INET, SOCK_STREAM, atoi(arg), true);
+	if (OP("tcp-connect")) { /* PORT ADDR: a blocking TCP connect */
+		struct sockaddr_storage ss;
+		socklen_t len = udp_dest(atoi(arg), argv[3], &ss);
+		int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+		return report(fd < 0 ? -1 : connect(fd, (struct sockaddr *)&ss, len));
+	}
 	if (OP("udp-send") || OP("udp-connect") || OP("udp-sendmsg") || OP("udp-sendmmsg"))
 		return udp_op(op, atoi(arg), argc > 3 ? argv[3] : "127.0.0.1");
 	if (OP("udp-rthdr")) /* PORT ADDR HOP */

@@ -151,6 +151,60 @@ Test(netcalls, tcp_ports_still_judged_when_the_helper_connects)
 	close(u);
 }
 
+/* A TCP listener on every address, port chosen; its fd. */
+static int tcp_listener_any(int *port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
+	socklen_t len = sizeof(sa);
+	cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(fd, 16) == 0);
+	getsockname(fd, (struct sockaddr *)&sa, &len);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+/* How many connections wait on a listener (all accepted and closed). */
+static int accepted(int fd)
+{
+	int n = 0, c;
+	while ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+		close(c);
+		n++;
+	}
+	return n;
+}
+
+/* connect_tcp = ADDR[/PREFIX]:PORTS: Landlock allows the port, the helper the address. */
+Test(netcalls, connect_tcp_by_address)
+{
+	int port, l = tcp_listener_any(&port);
+	fcntl(l, F_SETFL, O_NONBLOCK);
+	char *one = lrt_fmt("[network]\nconnect_tcp = 127.0.0.1:%d\n", port);
+	struct lrt_result *ok = probe(one, LRT_ARGS("tcp-connect", num(port), "127.0.0.1"));
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	cr_expect_eq(accepted(l), 1);
+	struct lrt_result *no = probe(one, LRT_ARGS("tcp-connect", num(port), "127.0.0.2"));
+	cr_expect(no->status == 1 && lrt_contains(no->out, "denied EACCES"), "%s%s", no->out, no->err);
+	cr_expect_eq(accepted(l), 0, "a connection reached an address not granted");
+	lrt_free(ok);
+	lrt_free(no);
+	/* the twin: a prefix covering both; another port still refused */
+	char *net = lrt_fmt("[network]\nconnect_tcp = 127.0.0.0/8:%d\n", port);
+	ok = probe(net, LRT_ARGS("tcp-connect", num(port), "127.0.0.2"));
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	cr_expect_eq(accepted(l), 1);
+	no = probe(net, LRT_ARGS("tcp-connect", num(port == 65535 ? 1 : port + 1), "127.0.0.1"));
+	cr_expect(no->status == 1 && lrt_contains(no->out, "denied EACCES"), "%s%s", no->out, no->err);
+	/* a plain port rule beside an address rule allows that port anywhere */
+	lrt_free(ok);
+	ok = probe(lrt_fmt("%s[network]\nconnect_tcp = 127.0.0.1:1 %d\n", "", port), LRT_ARGS("tcp-connect", num(port), "127.0.0.3"));
+	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
+	cr_expect_eq(accepted(l), 1);
+	lrt_free(ok);
+	lrt_free(no);
+	close(l);
+}
+
 /* A pathname unix socket listening at path (stream, or datagram when dgram). */
 static int unix_listener(const char *path, bool dgram)
 {

@@ -148,19 +148,19 @@ static struct ut_error_case error_cases[] = {
 	{ "bad_isolated_shared_values", "[process]\nsignals = yes\n",
 	  "t.ini:2: signals = \"yes\": expected isolated or shared" },
 	{ "port_errors", "[network]\nconnect_tcp = http\n",
-	  "t.ini:2: connect_tcp: \"http\" is not a port (0-65535), a range LO-HI, any or none" },
+	  "t.ini:2: connect_tcp: \"http\" is not a port (0-65535), a range LO-HI, ADDR[/PREFIX]:PORTS ([ADDR] for IPv6), any or none" },
 	{ "port_errors", "[network]\nbind_tcp = 9000-8000\n",
 	  "t.ini:2: bind_tcp: \"9000-8000\" is not a port (0-65535), a range LO-HI, any or none" },
 	{ "port_errors", "[network]\nconnect_tcp = 65536\n",
-	  "t.ini:2: connect_tcp: \"65536\" is not a port (0-65535), a range LO-HI, any or none" },
+	  "t.ini:2: connect_tcp: \"65536\" is not a port (0-65535), a range LO-HI, ADDR[/PREFIX]:PORTS ([ADDR] for IPv6), any or none" },
 	{ "port_errors", "[network]\nconnect_tcp = 80-\n",
-	  "t.ini:2: connect_tcp: \"80-\" is not a port (0-65535), a range LO-HI, any or none" },
+	  "t.ini:2: connect_tcp: \"80-\" is not a port (0-65535), a range LO-HI, ADDR[/PREFIX]:PORTS ([ADDR] for IPv6), any or none" },
 	{ "port_errors", "[network]\nconnect_tcp = -80\n",
-	  "t.ini:2: connect_tcp: \"-80\" is not a port (0-65535), a range LO-HI, any or none" },
+	  "t.ini:2: connect_tcp: \"-80\" is not a port (0-65535), a range LO-HI, ADDR[/PREFIX]:PORTS ([ADDR] for IPv6), any or none" },
 	{ "port_errors", "[network]\nconnect_tcp = 1-65536\n",
-	  "t.ini:2: connect_tcp: \"1-65536\" is not a port (0-65535), a range LO-HI, any or none" },
+	  "t.ini:2: connect_tcp: \"1-65536\" is not a port (0-65535), a range LO-HI, ADDR[/PREFIX]:PORTS ([ADDR] for IPv6), any or none" },
 	{ "port_errors", "[network]\nconnect_tcp = 443 any\n",
-	  "t.ini:2: connect_tcp: \"any\" is not a port (0-65535), a range LO-HI, any or none" },
+	  "t.ini:2: connect_tcp: \"any\" is not a port (0-65535), a range LO-HI, ADDR[/PREFIX]:PORTS ([ADDR] for IPv6), any or none" },
 	{ "families_unknown_with_and_without_suggestion", "[network]\nfamilies = unix inett\n",
 	  "t.ini:2: families: unknown address family \"inett\"; did you mean inet?" },
 	{ "families_unknown_with_and_without_suggestion", "[network]\nfamilies = zzzzzzzz\n",
@@ -413,6 +413,38 @@ Test(policy, ports_none_clears_earlier_ports_of_its_direction_only)
 	cr_expect_not(port_at(0)->bind);
 	cr_expect_eq(port_at(0)->lo, 22);
 	cr_expect_not(P.bind_any.on);
+}
+
+/* ADDR[/PREFIX]:PORTS on connect keys: IPv4, IPv6 in brackets, a prefix, a range. */
+Test(policy, connect_rules_by_address)
+{
+	load_ok("[network]\nconnect_tcp = 22 10.0.0.0/8:443-444 [2001:db8::1]:80 [fd00::]/8:53\n");
+	cr_assert_eq(P.ports.len, 4);
+	const struct lr_port_rule *r = port_at(0);
+	cr_expect(r->family == 0 && r->lo == 22);
+	r = port_at(1);
+	cr_expect(r->family == AF_INET && r->prefix == 8 && r->addr[0] == 10 && r->lo == 443 && r->hi == 444);
+	r = port_at(2);
+	cr_expect(r->family == AF_INET6 && r->prefix == 128 && r->addr[0] == 0x20 && r->addr[15] == 1 && r->lo == 80);
+	r = port_at(3);
+	cr_expect(r->family == AF_INET6 && r->prefix == 8 && r->addr[0] == 0xfd);
+	char buf[64];
+	cr_expect(lr_port_rule_destination(port_at(1), buf, sizeof(buf)) && strcmp(buf, "10.0.0.0/8") == 0, "%s", buf);
+	cr_expect(lr_port_rule_destination(port_at(2), buf, sizeof(buf)) && strcmp(buf, "[2001:db8::1]") == 0, "%s", buf);
+	cr_expect(!lr_port_rule_destination(port_at(0), buf, sizeof(buf)));
+	load_ok("[network]\nconnect_udp = 192.0.2.1:53\n");
+	cr_expect(lr_ports_have_addresses(&P.udp_ports));
+	static const char *const bad[] = { "10.0.0.0/33:443", "300.0.0.1:80", "[::1:80", "::1:80", "10.0.0.1:", ":80",
+					   "10.0.0.1/:80", "[::1]/129:80", "10.0.0.1:99999" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *text = lrt_fmt("[network]\nconnect_tcp = %s\n", bad[i]);
+		cr_expect_neq(lr_policy_load_string(&P, &CTX, text, "t.ini", &E), 0, "%s accepted", bad[i]);
+		cr_expect(strstr(E.msg, "ADDR[/PREFIX]:PORTS") != NULL, "%s: %s", bad[i], E.msg);
+		free(text);
+	}
+	/* bind keys take ports only */
+	cr_expect_neq(lr_policy_load_string(&P, &CTX, "[network]\nbind_tcp = 127.0.0.1:80\n", "t.ini", &E), 0);
+	cr_expect(strstr(E.msg, "is not a port") != NULL, "%s", E.msg);
 }
 
 Test(policy, udp_values)
