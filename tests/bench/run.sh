@@ -39,6 +39,8 @@ for pol in git default; do
 	printf '[policy]\ninclude = %s\n[filesystem]\nmetadata = any\n' "$P/$pol.ini" >"$P/$pol-any.ini" || exit 1
 done
 printf '[network]\nudp = yes\n' >>"$P/git-any.ini" || exit 1
+# UDP ports restricted: the helper makes the socket calls below Landlock ABI 10 (Landlock after)
+printf '[policy]\ninclude = %s\n[network]\nconnect_udp = 1-65535\n' "$P/git-any.ini" >"$P/git-udp-ports.ini" || exit 1
 trap 'exit 130' INT TERM
 status=0
 # landrun runs from the scratch directory: git.ini's rw ${CWD} on the repository would make the
@@ -184,7 +186,17 @@ run_workloads() {
 	rm -rf "$WI" "$T/wl"
 }
 if [ "${ONLY:-}" = workloads ]; then
-	run_workloads
+	# The socket calls the helper makes (connect_udp below Landlock ABI 10, udp = dns, unix = PATH
+# below ABI 9): a sendto with an address, bare, with udp = yes, and with its ports restricted (no
+# target: the ratio is reported)
+section "sendto with an address, ns per call: bare, udp = yes, connect_udp (the helper below ABI 10)" \
+	"$O/bench" -V -u ns -n 11 \
+	-r 'sendto-helper/sendto-bare' -r 'sendto-udp-yes/sendto-bare' -- \
+	sendto-bare "$O/sysloop" sendto 20000 :: \
+	sendto-udp-yes "$L" --policy "$P/git-any.ini" --rox "$O" -- "$O/sysloop" sendto 20000 :: \
+	sendto-helper "$L" --policy "$P/git-udp-ports.ini" --rox "$O" -- "$O/sysloop" sendto 20000
+
+run_workloads
 	summary
 fi
 
