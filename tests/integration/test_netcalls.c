@@ -4,21 +4,26 @@
  * root and as nobody. */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -212,6 +217,109 @@ Test(netcalls, connect_tcp_by_address)
 	cr_expect_eq(accepted(l), 1);
 	lrt_free(ok);
 	lrt_free(no);
+	close(l);
+}
+
+/* The helper's processes among our descendants (a subreaper): the helper (child of ours) and its
+ * workers (children of the helper, or of ours once it has gone); zombies not counted. */
+static int helper_processes(void)
+{
+	DIR *d = opendir("/proc");
+	cr_assert(d);
+	pid_t helper = lrt_find_helper();
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char buf[512], comm[64], state;
+		int ppid;
+		FILE *f = fopen(lrt_fmt("/proc/%s/stat", e->d_name), "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && sscanf(buf, "%*d (%63[^)]) %c %d", comm, &state, &ppid) == 3 &&
+		    strcmp(comm, "landrun-notify") == 0 && state != 'Z' && (ppid == getpid() || ppid == helper))
+			n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Waits up to 20 s (checking every 10 ms) for helper_processes() to satisfy want; the count. */
+static int wait_for_helpers(bool (*want)(int))
+{
+	int n = helper_processes();
+	for (int i = 0; i < 2000 && !want(n); i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		n = helper_processes();
+	}
+	return n;
+}
+
+static bool a_worker(int n) { return n >= 2; }
+static bool none_left(int n) { return n == 0; }
+
+/* A blocking connect that waits (the listener's queue full: the SYN is dropped) goes on in a
+ * worker; the command killed, the worker and the helper end too, no process left behind. The
+ * twin: the queue drained, the same wait ends in a connection. */
+Test(netcalls, a_waiting_worker_ends_with_the_command)
+{
+	cr_assert(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0);
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	cr_assert(l >= 0 && bind(l, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(l, 0) == 0);
+	getsockname(l, (struct sockaddr *)&sa, &len);
+	fcntl(l, F_SETFL, O_NONBLOCK);
+	int filler[4], nfill = 0;
+	for (; nfill < 4; nfill++) { /* until a connection waits: the queue is full */
+		filler[nfill] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (connect(filler[nfill], (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno == EINPROGRESS) {
+			struct pollfd p = { .fd = filler[nfill], .events = POLLOUT };
+			if (poll(&p, 1, 200) == 0) {
+				nfill++;
+				break;
+			}
+		}
+	}
+	char *extra = lrt_fmt("[network]\nconnect_tcp = 127.0.0.1:%d\n", ntohs(sa.sin_port));
+	skip_if_capped_below(extra);
+	char *pol = lrt_policy(T, "wait", extra);
+	for (int twin = 0; twin < 2; twin++) {
+		const char *argv[] = { lrt_landrun(), "-p", pol, "--", lrt_probe(), "tcp-connect", num(ntohs(sa.sin_port)), "127.0.0.1", NULL };
+		pid_t pid = fork();
+		cr_assert(pid >= 0);
+		if (pid == 0) {
+			int devnull = open("/dev/null", O_RDWR);
+			dup2(devnull, 0);
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+			execv(argv[0], (char *const *)argv);
+			_exit(98);
+		}
+		cr_assert_geq(wait_for_helpers(a_worker), 2, "no worker took the waiting connect");
+		int st = 0;
+		if (!twin) {
+			cr_assert(kill(pid, SIGKILL) == 0);
+			cr_assert_eq(waitpid(pid, &st, 0), pid);
+		} else {
+			for (int i = 0; i < 3000; i++) { /* 30 s: the SYN is sent again after 1 s, 3 s... */
+				int c = accept4(l, NULL, NULL, SOCK_NONBLOCK);
+				if (c >= 0)
+					close(c);
+				if (waitpid(pid, &st, WNOHANG) == pid)
+					break;
+				struct timespec ts = { 0, 10 * 1000 * 1000 };
+				nanosleep(&ts, NULL);
+			}
+			cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the waiting connect did not complete: %d", st);
+		}
+		cr_expect_eq(wait_for_helpers(none_left), 0, "a helper or worker was left behind");
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			; /* the helper and workers, reparented to us */
+	}
+	for (int i = 0; i < nfill; i++)
+		close(filler[i]);
 	close(l);
 }
 
