@@ -606,6 +606,56 @@ static bool pause_a_while(const struct job *j, int *ms)
 	return still_wanted(j);
 }
 
+/* The kernel's code for a call interrupted by a signal: restarted, or EINTR, as the handler's
+ * SA_RESTART says (not in the uapi headers). */
+enum { ERESTARTSYS_ = 512 };
+
+/* A value of /proc/TID/status ("Key:\tHEX" or "Key:\tDEC"), base 16 or 10. */
+static bool status_value(const char *buf, const char *key, int base, unsigned long long *v)
+{
+	const char *at = strstr(buf, key);
+	if (!at)
+		return false;
+	at += strlen(key);
+	while (*at == ' ' || *at == '\t')
+		at++;
+	char *end;
+	*v = strtoull(at, &end, base);
+	return end != at;
+}
+
+/* The thread waits for the answer killably only (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV): a
+ * signal would otherwise drop the call once the worker made part of it (a stream's bytes sent,
+ * then sent again by the restarted call), and have a new notification and a new worker for each
+ * restart. So the worker answers for the kernel: a signal pending for the thread, not blocked
+ * (an ignored one is never queued), interrupts the call. ERESTARTSYS_ when the signal is the
+ * thread's own, or its process has no other thread to take it: the kernel then restarts the call
+ * or fails it with EINTR, as the handler says. EINTR for one of the process's that another
+ * thread may take first (a restart code must not reach a thread with no signal to take). 0 for
+ * none. */
+static int signalled(const struct job *j)
+{
+	char path[64], buf[4096];
+	lr_sfmt(path, sizeof(path), "/proc/%d/status", j->tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	unsigned long long own, shared, blocked, threads;
+	if (!status_value(buf, "\nSigPnd:", 16, &own) || !status_value(buf, "\nShdPnd:", 16, &shared) ||
+	    !status_value(buf, "\nSigBlk:", 16, &blocked) || !status_value(buf, "\nThreads:", 10, &threads))
+		return 0;
+	if (own & ~blocked)
+		return ERESTARTSYS_;
+	if (shared & ~blocked)
+		return threads == 1 ? ERESTARTSYS_ : EINTR;
+	return 0;
+}
+
 static _Noreturn void worker_answer(const struct job *j, struct seccomp_notif_resp *resp)
 {
 	ioctl(j->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
@@ -643,11 +693,17 @@ static int connect_wait(const struct job *j, const struct addr *a, int e)
 		if (e == EAGAIN) {
 			if (!pause_a_while(j, &ms))
 				return GONE;
+			int s = signalled(j);
+			if (s)
+				return s; /* the connect of a stream socket goes on in the kernel, as it would */
 			e = connect_now(j, a);
 			continue;
 		}
 		if (!wait_writable(j))
 			return GONE;
+		int s = signalled(j);
+		if (s)
+			return s;
 		struct pollfd p = { .fd = j->sock, .events = POLLOUT };
 		if (poll(&p, 1, 0) <= 0)
 			continue;
@@ -881,6 +937,9 @@ static int send_message(const struct job *j, struct message *m, bool wait)
 											     : pause_a_while(j, &ms);
 			if (!wanted)
 				return GONE;
+			int s = signalled(j);
+			if (s) /* what was sent is the answer, as the kernel's */
+				return m->sent ? 0 : s;
 			continue;
 		}
 		if (n < 0)

@@ -45,6 +45,9 @@
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
 #endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
 #ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
@@ -458,7 +461,12 @@ int lr_metadata_load(const struct lr_sandbox *sb, struct lr_notify *helper, bool
 	long listener = -1;
 	if (!sb->net.on || chan >= 0) {
 		*step = "seccomp(SECCOMP_SET_MODE_FILTER)"; /* with SECCOMP_FILTER_FLAG_NEW_LISTENER */
-		listener = load(sb->metadata_bpf, sb->metadata_len, SECCOMP_FILTER_FLAG_NEW_LISTENER | tsync_listener);
+		/* The socket calls: once the helper has a call, a signal no longer drops it (its
+		 * worker answers for the signal, see netcalls.c). Linux 5.19; before, as it was. */
+		unsigned long killable = sb->net.on ? SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0;
+		listener = load(sb->metadata_bpf, sb->metadata_len, SECCOMP_FILTER_FLAG_NEW_LISTENER | tsync_listener | killable);
+		if (listener < 0 && errno == EINVAL && killable)
+			listener = load(sb->metadata_bpf, sb->metadata_len, SECCOMP_FILTER_FLAG_NEW_LISTENER | tsync_listener);
 	}
 	int rc = 0;
 	bool loaded = !sb->net.on || chan >= 0;

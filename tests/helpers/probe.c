@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -94,6 +95,85 @@ static int abstract_connect(const char *name)
 	size_t len = strlen(name);
 	memcpy(a.sun_path + 1, name, len);
 	return report(connect(fd, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len)));
+}
+
+static void on_signal(int sig) { (void)sig; }
+
+/* The byte at of the signalled stream's pattern. */
+static unsigned char pattern_at(size_t at) { return (unsigned char)(at * 7 + at / 251); }
+
+/* total bytes sent with sendmsg on a unix stream whose reader (a child) is slow, while a timer
+ * interrupts the sender every 3 ms (SA_RESTART): each byte must arrive once, in order. */
+static int signalled_stream(size_t total)
+{
+	int sv[2];
+	unsigned char *buf = malloc(total);
+	if (!buf || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return report(-1);
+	for (size_t i = 0; i < total; i++)
+		buf[i] = pattern_at(i);
+	pid_t reader = fork();
+	if (reader == 0) {
+		close(sv[0]);
+		unsigned char r[4096];
+		size_t at = 0;
+		ssize_t n;
+		while ((n = read(sv[1], r, sizeof(r))) > 0) {
+			for (ssize_t k = 0; k < n; k++, at++)
+				if (at >= total || r[k] != pattern_at(at))
+					_exit(1);
+			usleep(200);
+		}
+		_exit(at == total ? 0 : 1);
+	}
+	close(sv[1]);
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	sigaction(SIGALRM, &sa, NULL);
+	struct itimerval it = { { 0, 3000 }, { 0, 3000 } }, off = { { 0, 0 }, { 0, 0 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+	size_t at = 0;
+	while (at < total) {
+		struct iovec iov = { buf + at, total - at };
+		struct msghdr h = { .msg_iov = &iov, .msg_iovlen = 1 };
+		ssize_t n = sendmsg(sv[0], &h, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return report(-1);
+		at += (size_t)n;
+	}
+	setitimer(ITIMER_REAL, &off, NULL);
+	close(sv[0]);
+	int st;
+	if (waitpid(reader, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		puts("denied the stream arrived corrupted");
+		return 1;
+	}
+	return report(0);
+}
+
+/* A blocking connect to the unix listener at path until one waits (its queue full), a signal
+ * without SA_RESTART after 1 s: the connect that waits fails with EINTR, in about that time. */
+static int connect_interrupted(const char *path)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGALRM, &sa, NULL);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	alarm(1);
+	int rc = 0;
+	for (int i = 0; i < 16 && rc == 0; i++) {
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		rc = fd < 0 ? -1 : connect(fd, (struct sockaddr *)&a, sizeof(a));
+	}
+	int e = errno;
+	alarm(0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("after %ld ms\n", (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	errno = e;
+	return report(rc);
 }
 
 /* connect, or with "send" a datagram, to the pathname unix socket at path */
@@ -773,6 +853,10 @@ int main(int argc, char **argv)
 	}
 	if (OP("abstract-connect"))
 		return abstract_connect(arg);
+	if (OP("signalled-stream")) /* BYTES */
+		return signalled_stream((size_t)atol(arg));
+	if (OP("connect-interrupted")) /* PATH of a listener that never accepts */
+		return connect_interrupted(arg);
 	if (OP("unix-connect"))
 		return unix_op(arg, false);
 	if (OP("unix-send"))

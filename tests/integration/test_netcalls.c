@@ -758,3 +758,45 @@ Test(netcalls, explain_names_the_helper)
 	cr_expect(lrt_contains(r->out, "udp = dns") && lrt_contains(r->out, "sendmsg"), "%s%s", r->out, r->err);
 	lrt_free(r);
 }
+
+/* A blocking sendmsg on a stream, finished by a worker, while a timer interrupts the sender every
+ * 3 ms: each byte arrives once, in order (a signal once dropped the call after part of it was
+ * sent, and the restarted call sent those bytes again). The twin: no helper (udp = none). */
+Test(netcalls, a_signalled_stream_send_arrives_once)
+{
+	struct lrt_result *r = probe("[network]\nudp = dns\n", LRT_ARGS("signalled-stream", "4000000"));
+	cr_expect(r->status == 0 && lrt_contains(r->out, "ok"), "under the helper: %s%s", r->out, r->err);
+	lrt_free(r);
+	r = probe("", LRT_ARGS("signalled-stream", "4000000"));
+	cr_expect(r->status == 0 && lrt_contains(r->out, "ok"), "without the helper: %s%s", r->out, r->err);
+	lrt_free(r);
+}
+
+/* A blocking connect that waits in a worker (the listener's queue full) is still interrupted by
+ * a signal: EINTR, without SA_RESTART, soon after it. The twin: the same connect to a listener
+ * that has room is made. */
+Test(netcalls, a_waiting_connect_is_interrupted_by_a_signal)
+{
+	char *path = lrt_fmt("%s/full", T);
+	int l = unix_listener(path, false);
+	char *grant = lrt_fmt("[network]\nunix = %s\n", path);
+	struct lrt_result *r = probe(grant, LRT_ARGS("connect-interrupted", path));
+	cr_expect(r->status == 1 && lrt_contains(r->out, "denied EINTR"), "%s%s", r->out, r->err);
+	long ms = -1;
+	const char *at = strstr(r->out, "after ");
+	if (at)
+		ms = atol(at + 6);
+	cr_expect(ms >= 900 && ms < 2500, "interrupted after %ld ms", ms);
+	lrt_free(r);
+	close(l);
+	unlink(path);
+	l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	cr_assert(l >= 0 && bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 64) == 0);
+	chmod(path, 0777);
+	r = probe(grant, LRT_ARGS("unix-connect", path));
+	cr_expect(r->status == 0 && lrt_contains(r->out, "ok"), "the twin: %s%s", r->out, r->err);
+	lrt_free(r);
+	close(l);
+}
