@@ -415,7 +415,7 @@ struct args {
 	int xflags;
 };
 
-static int read_mem(pid_t pid, uint64_t addr, void *buf, size_t len)
+int lr_target_read(pid_t pid, uint64_t addr, void *buf, size_t len)
 {
 	/* NOLINTNEXTLINE(performance-no-int-to-ptr): an address in the target, never dereferenced here */
 	struct iovec l = { buf, len }, r = { (void *)(uintptr_t)addr, len };
@@ -437,7 +437,7 @@ static int read_string(pid_t pid, uint64_t addr, char *buf, size_t cap, int too_
 		size_t chunk = 4096 - (size_t)(at & 4095);
 		if (chunk > cap - got)
 			chunk = cap - got;
-		int e = read_mem(pid, at, buf + got, chunk);
+		int e = lr_target_read(pid, at, buf + got, chunk);
 		if (e)
 			return e;
 		if (memchr(buf + got, '\0', chunk))
@@ -453,16 +453,16 @@ static int read_times(pid_t pid, const struct call *c, uint64_t addr, struct arg
 	if (!addr)
 		return 0;
 	if (c->op == OP_UTIMENS)
-		return read_mem(pid, addr, a->times, sizeof(a->times));
+		return lr_target_read(pid, addr, a->times, sizeof(a->times));
 	if (c->op == OP_UTIME) {
 		struct utimbuf u = { 0 };
-		int e = read_mem(pid, addr, &u, sizeof(u));
+		int e = lr_target_read(pid, addr, &u, sizeof(u));
 		a->times[0] = (struct timespec){ u.actime, 0 };
 		a->times[1] = (struct timespec){ u.modtime, 0 };
 		return e;
 	}
 	struct timeval tv[2] = { { 0 } };
-	int e = read_mem(pid, addr, tv, sizeof(tv));
+	int e = lr_target_read(pid, addr, tv, sizeof(tv));
 	for (int i = 0; !e && i < 2; i++) {
 		if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
 			return EINVAL;
@@ -525,7 +525,7 @@ static int read_args(const struct seccomp_notif *req, const struct call *c, stru
 		a->xflags = (int)arg[c->val + 3];
 		if (a->size > XATTR_SIZE_MAX)
 			return E2BIG;
-		if (a->size && (e = read_mem(pid, arg[c->val + 1], value, a->size)))
+		if (a->size && (e = lr_target_read(pid, arg[c->val + 1], value, a->size)))
 			return e;
 		return read_string(pid, arg[c->val], a->name, sizeof(a->name), ERANGE);
 	case OP_REMOVEXATTR:

@@ -8,6 +8,7 @@
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -28,6 +29,10 @@
 /* The target's directory fd or current directory (AT_FDCWD; tid: the calling thread's), opened
  * O_PATH; -1 with errno. */
 int lr_target_dir(pid_t tid, int fd);
+
+/* len bytes at addr in the memory of pid, read once into buf: 0, or ESRCH (gone), EPERM (not
+ * readable by the helper), EFAULT. */
+int lr_target_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 
 /* /proc/self and /proc/thread-self in path, spelt as the target's /proc/TID; 0 or an errno. */
 int lr_own_proc(char *path, size_t size, pid_t tid);
@@ -72,6 +77,10 @@ bool lr_metadata_answer(struct lr_resolver *rs, int listener, const struct secco
 /* The target's directory fd or current directory (AT_FDCWD; tid: the calling thread's), opened
  * O_PATH; -1 with errno. */
 int lr_target_dir(pid_t tid, int fd);
+
+/* len bytes at addr in the memory of pid, read once into buf: 0, or ESRCH (gone), EPERM (not
+ * readable by the helper), EFAULT. */
+int lr_target_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 
 /* /proc/self and /proc/thread-self in path, spelt as the target's /proc/TID; 0 or an errno. */
 int lr_own_proc(char *path, size_t size, pid_t tid);

@@ -364,18 +364,6 @@ static int take_socket(struct job *j, int fd)
 	return 0;
 }
 
-static int read_mem(pid_t pid, uint64_t addr, void *buf, size_t len)
-{
-	if (!len)
-		return 0;
-	/* NOLINTNEXTLINE(performance-no-int-to-ptr): an address in the target, never dereferenced here */
-	struct iovec l = { buf, len }, r = { (void *)(uintptr_t)addr, len };
-	ssize_t n = process_vm_readv(pid, &l, 1, &r, 1, 0);
-	if (n == (ssize_t)len)
-		return 0;
-	return n < 0 && errno == ESRCH ? ESRCH : EFAULT;
-}
-
 /* ---- helper: the destination -------------------------------------------------------------- */
 
 /* An address as the helper passes it. */
@@ -567,7 +555,7 @@ static int read_dest(struct job *j, uint64_t addr, uint64_t len, unsigned char *
 	if (len > sizeof(struct sockaddr_storage))
 		return EINVAL;
 	*rlen = (socklen_t)len;
-	int e = read_mem(j->tid, addr, raw, (size_t)len);
+	int e = lr_target_read(j->tid, addr, raw, (size_t)len);
 	if (!e && j->domain == AF_UNIX && len > offsetof(struct sockaddr_un, sun_path) && raw[2] != '\0' &&
 	    raw[2] != '/' && (j->cwd = lr_target_dir(j->tid, AT_FDCWD)) < 0)
 		e = errno;
@@ -858,11 +846,11 @@ static int read_message(struct job *j, const struct msghdr *h, int flags, struct
 		return e;
 	m->niov = (unsigned)h->msg_iovlen;
 	m->controllen = h->msg_control ? h->msg_controllen : 0;
-	e = read_mem(j->tid, (uint64_t)(uintptr_t)h->msg_iov, m->iov, m->niov * sizeof(struct iovec));
+	e = lr_target_read(j->tid, (uint64_t)(uintptr_t)h->msg_iov, m->iov, m->niov * sizeof(struct iovec));
 	if (!e)
-		e = read_mem(j->tid, (uint64_t)(uintptr_t)h->msg_control, m->control, m->controllen);
+		e = lr_target_read(j->tid, (uint64_t)(uintptr_t)h->msg_control, m->control, m->controllen);
 	for (unsigned i = 0; !e && i < m->niov; i++) {
-		/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): filled by read_mem */
+		/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): filled by lr_target_read */
 		if (m->iov[i].iov_len > SSIZE_MAX - m->total)
 			return EINVAL;
 		m->total += m->iov[i].iov_len;
@@ -1053,7 +1041,7 @@ static bool answer_sendmsg(struct job *j, struct message *m, struct seccomp_noti
 {
 	const __u64 *arg = j->req->data.args;
 	struct msghdr h;
-	int e = read_mem(j->tid, arg[1], &h, sizeof(h));
+	int e = lr_target_read(j->tid, arg[1], &h, sizeof(h));
 	if (!e)
 		e = read_message(j, &h, (int)arg[2], m);
 	if (!still_wanted(j))
@@ -1078,7 +1066,7 @@ static bool answer_sendmmsg(struct job *j, struct message *m, struct seccomp_not
 	for (unsigned i = 0; !e && i < vlen; i++) {
 		uint64_t at = arg[1] + (uint64_t)i * sizeof(struct mmsghdr), mlen_at = at + offsetof(struct mmsghdr, msg_len);
 		struct mmsghdr mh;
-		e = read_mem(j->tid, at, &mh, sizeof(mh));
+		e = lr_target_read(j->tid, at, &mh, sizeof(mh));
 		if (!e)
 			e = read_message(j, &mh.msg_hdr, (int)arg[3], m);
 		if (!still_wanted(j))
