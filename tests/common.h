@@ -67,6 +67,10 @@ unsigned lrt_mode_of(const char *path);
 /* A metadata helper (comm landrun-notify, not a zombie) re-parented to this process, which is a
  * subreaper in the suites that look: its pid, or -1. */
 pid_t lrt_find_helper(void);
+
+/* A pathname unix socket listening at path (stream, or datagram when dgram), usable by any user
+ * (mode 0777); its fd. */
+int lrt_unix_listener(const char *path, bool dgram);
 /* The long options of the CLI's option table, read from src/cli.c (so that a test of --help or of
  * the completions fails for an option added without them): name, and whether it takes a value.
  * Skips the test when the source is not readable by an unprivileged run (a 0700 checkout: the

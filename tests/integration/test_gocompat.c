@@ -133,20 +133,10 @@ static int landlock_abi(void)
 	return abi < 0 ? 0 : (int)abi;
 }
 
-/* A pathname unix socket listening at path; its fd. */
-static int unix_listener(const char *path)
-{
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
-	cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(fd, 4) == 0);
-	return fd;
-}
-
 Test(gocompat, unix_flag_grants_the_listed_sockets)
 {
 	char *bus = lrt_fmt("%s/bus", T), *agent = lrt_fmt("%s/agent", T), *other = lrt_fmt("%s/other", T);
-	int fds[] = { unix_listener(bus), unix_listener(agent), unix_listener(other) };
+	int fds[] = { lrt_unix_listener(bus, false), lrt_unix_listener(agent, false), lrt_unix_listener(other, false) };
 	char *pol = lrt_policy(T, "unix", "");
 	/* no grant: no unix socket at all */
 	struct lrt_result *no = lrt_run_probe(T, NULL, pol, LRT_ARGS("unix-connect", bus));

@@ -323,17 +323,6 @@ Test(netcalls, a_waiting_worker_ends_with_the_command)
 	close(l);
 }
 
-/* A pathname unix socket listening at path (stream, or datagram when dgram). */
-static int unix_listener(const char *path, bool dgram)
-{
-	int fd = socket(AF_UNIX, (dgram ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
-	cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && (dgram || listen(fd, 4) == 0));
-	chmod(path, 0777); /* nobody's too */
-	return fd;
-}
-
 /* unix = PATH: the listed socket by an absolute or a relative path, a socket beneath a listed
  * directory; not another, not through a link planted in a write grant; fds passed along. */
 Test(netcalls, unix_paths_only_the_listed)
@@ -343,8 +332,8 @@ Test(netcalls, unix_paths_only_the_listed)
 	mkdir(w, 0777);
 	char *path = lrt_fmt("%s/granted", T), *other = lrt_fmt("%s/other", T), *dg = lrt_fmt("%s/dg", T),
 	     *odg = lrt_fmt("%s/odg", T), *in_dir = lrt_fmt("%s/s", dir);
-	int fds[] = { unix_listener(path, false), unix_listener(other, false), unix_listener(dg, true),
-		      unix_listener(odg, true), unix_listener(in_dir, false) };
+	int fds[] = { lrt_unix_listener(path, false), lrt_unix_listener(other, false), lrt_unix_listener(dg, true),
+		      lrt_unix_listener(odg, true), lrt_unix_listener(in_dir, false) };
 	char *planted = lrt_fmt("%s/link", w), *outside = lrt_fmt("%s/link", T);
 	cr_assert(symlink(other, planted) == 0 && symlink(path, outside) == 0);
 	char *grant = lrt_fmt("[filesystem]\nrw = %s\n[network]\nunix = %s %s %s\n", w, path, dg, dir);
@@ -397,7 +386,7 @@ Test(netcalls, unix_paths_only_the_listed)
 Test(netcalls, a_control_message_past_its_buffer_is_refused)
 {
 	char *dg = lrt_fmt("%s/dg", T);
-	int d = unix_listener(dg, true);
+	int d = lrt_unix_listener(dg, true);
 	struct lrt_result *r = probe(lrt_fmt("[network]\nunix = %s\n", dg), LRT_ARGS("badcmsg-then-send", dg));
 	cr_expect(r->status == 0 && lrt_contains(r->out, "first EINVAL\nok"), "%s%s", r->out, r->err);
 	cr_expect_eq(received(d), 1, "the second datagram did not arrive");
@@ -410,7 +399,7 @@ Test(netcalls, a_control_message_past_its_buffer_is_refused)
 Test(netcalls, every_passed_fd_is_the_commands)
 {
 	char *dg = lrt_fmt("%s/dg", T);
-	int d = unix_listener(dg, true);
+	int d = lrt_unix_listener(dg, true);
 	struct lrt_result *r = probe(lrt_fmt("[network]\nunix = %s\n", dg), LRT_ARGS("trailing-rights", dg));
 	cr_expect_eq(r->status, 0, "%s%s", r->out, r->err);
 	char byte;
@@ -452,7 +441,7 @@ Test(netcalls, an_address_too_long_is_refused)
 Test(netcalls, residual_what_the_peer_sees_and_the_limits)
 {
 	char *st = lrt_fmt("%s/st", T), *dg = lrt_fmt("%s/dg", T);
-	int s = unix_listener(st, false), d = unix_listener(dg, true);
+	int s = lrt_unix_listener(st, false), d = lrt_unix_listener(dg, true);
 	int big = 1 << 20;
 	cr_assert(setsockopt(d, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big)) == 0);
 	const char *modes[] = { lrt_fmt("[network]\nunix = %s %s\n", st, dg), "[network]\nunix = any\n" };
@@ -502,7 +491,7 @@ Test(netcalls, residual_what_the_peer_sees_and_the_limits)
 Test(netcalls, a_handed_in_datagram_socket_is_judged_too)
 {
 	char *granted = lrt_fmt("%s/granted", T), *other = lrt_fmt("%s/other", T);
-	int g = unix_listener(granted, true), o = unix_listener(other, true);
+	int g = lrt_unix_listener(granted, true), o = lrt_unix_listener(other, true);
 	skip_if_capped_below(lrt_fmt("[network]\nunix = %s\n", granted));
 	char *pol = lrt_policy(T, "fd0", lrt_fmt("[network]\nunix = %s\n", granted));
 	const char *targets[] = { other, granted };
@@ -778,7 +767,7 @@ Test(netcalls, a_signalled_stream_send_arrives_once)
 Test(netcalls, a_waiting_connect_is_interrupted_by_a_signal)
 {
 	char *path = lrt_fmt("%s/full", T);
-	int l = unix_listener(path, false);
+	int l = lrt_unix_listener(path, false);
 	char *grant = lrt_fmt("[network]\nunix = %s\n", path);
 	struct lrt_result *r = probe(grant, LRT_ARGS("connect-interrupted", path));
 	cr_expect(r->status == 1 && lrt_contains(r->out, "denied EINTR"), "%s%s", r->out, r->err);

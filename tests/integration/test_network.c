@@ -122,22 +122,12 @@ Test(network, signal_scoping)
 	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
 }
 
-/* A pathname unix socket listening at path (stream, or datagram when dgram). */
-static int unix_listener(const char *path, bool dgram)
-{
-	int fd = socket(AF_UNIX, (dgram ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
-	cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && (dgram || listen(fd, 4) == 0));
-	return fd;
-}
-
 /* The session bus, docker.sock, agents: a pathname socket outside the sandbox is out of reach
  * under the default (unix = none), reachable with unix = any; socketpair stays. */
 Test(network, pathname_unix_socket_needs_a_grant)
 {
 	char *path = lrt_fmt("%s/bus", T), *dpath = lrt_fmt("%s/dgram", T);
-	int fd = unix_listener(path, false), dfd = unix_listener(dpath, true);
+	int fd = lrt_unix_listener(path, false), dfd = lrt_unix_listener(dpath, true);
 	struct lrt_result *no = probe("", "unix-connect", path);
 	cr_expect_eq(no->status, 1, "%s%s", no->out, no->err);
 	cr_expect(lrt_contains(no->out, "denied EAFNOSUPPORT"), "%s", no->out);
@@ -172,7 +162,7 @@ Test(network, pathname_unix_socket_needs_a_grant)
 Test(network, unix_socket_paths_only_the_listed)
 {
 	char *path = lrt_fmt("%s/granted", T), *other = lrt_fmt("%s/other", T);
-	int fd = unix_listener(path, false), ofd = unix_listener(other, false);
+	int fd = lrt_unix_listener(path, false), ofd = lrt_unix_listener(other, false);
 	char *grant = lrt_fmt("[network]\nunix = %s\n", path);
 	struct lrt_result *ok = probe(grant, "unix-connect", path);
 	cr_expect_eq(ok->status, 0, "%s%s", ok->out, ok->err);
