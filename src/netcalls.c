@@ -1040,7 +1040,7 @@ static bool answer_sendto(struct job *j, struct message *m, struct seccomp_notif
 static bool answer_sendmsg(struct job *j, struct message *m, struct seccomp_notif_resp *resp)
 {
 	const __u64 *arg = j->req->data.args;
-	struct msghdr h;
+	struct msghdr h = { 0 };
 	int e = lr_target_read(j->tid, arg[1], &h, sizeof(h));
 	if (!e)
 		e = read_message(j, &h, (int)arg[2], m);
@@ -1065,7 +1065,7 @@ static bool answer_sendmmsg(struct job *j, struct message *m, struct seccomp_not
 	int e = 0;
 	for (unsigned i = 0; !e && i < vlen; i++) {
 		uint64_t at = arg[1] + (uint64_t)i * sizeof(struct mmsghdr), mlen_at = at + offsetof(struct mmsghdr, msg_len);
-		struct mmsghdr mh;
+		struct mmsghdr mh = { 0 };
 		e = lr_target_read(j->tid, at, &mh, sizeof(mh));
 		if (!e)
 			e = read_message(j, &mh.msg_hdr, (int)arg[3], m);
