@@ -24,35 +24,6 @@
 #define LR_NATIVE_ARCH AUDIT_ARCH_AARCH64
 #else /* an undeclared name: the build stops here on an architecture not listed */
 #define LR_NATIVE_ARCH lr_metadata_knows_x86_64_and_aarch64_only
-/* Shared with the socket calls (netcalls.h). */
-
-/* The target's directory fd or current directory (AT_FDCWD; tid: the calling thread's), opened
- * O_PATH; -1 with errno. */
-int lr_target_dir(pid_t tid, int fd);
-
-/* len bytes at addr in the memory of pid, read once into buf: 0, or ESRCH (gone), EPERM (not
- * readable by the helper), EFAULT. */
-int lr_target_read(pid_t pid, uint64_t addr, void *buf, size_t len);
-
-/* /proc/self and /proc/thread-self in path, spelt as the target's /proc/TID; 0 or an errno. */
-int lr_own_proc(char *path, size_t size, pid_t tid);
-
-/* What a path led to: the object (O_PATH), and the directory it was found in (-1 for a
- * directory, which is judged by itself). */
-struct lr_object {
-	int fd, parent;
-	struct stat st;
-};
-
-/* Opens what path names from base (the target's cwd or dirfd), following a trailing link when
- * follow, but no link planted in a write directory (EPERM). 0, or an errno; o is filled as far
- * as it got (lr_object_close). Changes the helper's cwd. */
-int lr_open_path(struct lr_resolver *rs, int base, const char *path, bool follow, struct lr_object *o);
-void lr_object_close(struct lr_object *o);
-
-/* Whether the directory dir is a top (is_top(ctx, its stat)) or lies beneath one. */
-bool lr_dir_beneath(int dir, bool (*is_top)(const void *ctx, const struct stat *st), const void *ctx);
-
 #endif
 
 /* The enforced mode (sb->metadata) and its program (sb->metadata_bpf): granted becomes none
