@@ -31,15 +31,6 @@
 #include "metadata.h"
 #include "sandbox.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal 424
-#endif
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL /* Linux 6.9: a pidfd of one thread */
 #endif
@@ -304,29 +295,44 @@ static bool still_wanted(const struct job *j)
 	return ioctl(j->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &j->req->id) == 0;
 }
 
-/* The thread group of tid, from /proc/TID/status (kernels before 6.9 have no thread pidfd). */
-static pid_t tgid_of(pid_t tid)
+/* /proc/TID/status into buf (NUL-terminated); false when it cannot be read. */
+static bool read_status(pid_t tid, char *buf, size_t size)
 {
-	char path[64], buf[512];
+	char path[64];
 	lr_sfmt(path, sizeof(path), "/proc/%d/status", tid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		return false;
+	ssize_t n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
-		return -1;
+		return false;
 	buf[n] = '\0';
-	const char *t = strstr(buf, "\nTgid:");
-	if (!t)
+	return true;
+}
+
+/* A value of /proc/TID/status ("Key:\tHEX" or "Key:\tDEC"), base 16 or 10. */
+static bool status_value(const char *buf, const char *key, int base, unsigned long long *v)
+{
+	const char *at = strstr(buf, key);
+	if (!at)
+		return false;
+	at += strlen(key);
+	while (*at == ' ' || *at == '\t')
+		at++;
+	char *end;
+	*v = strtoull(at, &end, base);
+	return end != at;
+}
+
+/* The thread group of tid (kernels before 6.9 have no thread pidfd). */
+static pid_t tgid_of(pid_t tid)
+{
+	char buf[4096];
+	unsigned long long v;
+	if (!read_status(tid, buf, sizeof(buf)) || !status_value(buf, "\nTgid:", 10, &v) || !v || v > INT_MAX)
 		return -1;
-	t += 6;
-	while (*t == ' ' || *t == '\t')
-		t++;
-	long v = 0;
-	for (; *t >= '0' && *t <= '9' && v < INT_MAX / 10; t++)
-		v = v * 10 + (*t - '0');
-	return v > 0 ? (pid_t)v : -1;
+	return (pid_t)v;
 }
 
 static int open_pidfd(pid_t tid)
@@ -598,20 +604,6 @@ static bool pause_a_while(const struct job *j, int *ms)
  * SA_RESTART says (not in the uapi headers). */
 enum { ERESTARTSYS_ = 512 };
 
-/* A value of /proc/TID/status ("Key:\tHEX" or "Key:\tDEC"), base 16 or 10. */
-static bool status_value(const char *buf, const char *key, int base, unsigned long long *v)
-{
-	const char *at = strstr(buf, key);
-	if (!at)
-		return false;
-	at += strlen(key);
-	while (*at == ' ' || *at == '\t')
-		at++;
-	char *end;
-	*v = strtoull(at, &end, base);
-	return end != at;
-}
-
 /* The thread waits for the answer killably only (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV): a
  * signal would otherwise drop the call once the worker made part of it (a stream's bytes sent,
  * then sent again by the restarted call), and have a new notification and a new worker for each
@@ -623,16 +615,9 @@ static bool status_value(const char *buf, const char *key, int base, unsigned lo
  * none. */
 static int signalled(const struct job *j)
 {
-	char path[64], buf[4096];
-	lr_sfmt(path, sizeof(path), "/proc/%d/status", j->tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[4096];
+	if (!read_status(j->tid, buf, sizeof(buf)))
 		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	unsigned long long own, shared, blocked, threads;
 	if (!status_value(buf, "\nSigPnd:", 16, &own) || !status_value(buf, "\nShdPnd:", 16, &shared) ||
 	    !status_value(buf, "\nSigBlk:", 16, &blocked) || !status_value(buf, "\nThreads:", 10, &threads))
@@ -1009,6 +994,22 @@ static bool send_one(struct job *j, struct message *m, struct seccomp_notif_resp
 	return true;
 }
 
+/* A message read from the target (e: the read's errno): once the target is known to be the one
+ * that made the call, prepared and sent, or its error answered. */
+static bool send_read(struct job *j, struct message *m, int e, struct seccomp_notif_resp *resp)
+{
+	if (!still_wanted(j))
+		return false;
+	if (!e)
+		e = prepare_message(j, m);
+	if (e) {
+		message_close(m);
+		set_error(resp, e);
+		return true;
+	}
+	return send_one(j, m, resp);
+}
+
 static bool answer_sendto(struct job *j, struct message *m, struct seccomp_notif_resp *resp)
 {
 	const __u64 *arg = j->req->data.args;
@@ -1025,16 +1026,7 @@ static bool answer_sendto(struct job *j, struct message *m, struct seccomp_notif
 	m->iov[0] = (struct iovec){ (void *)(uintptr_t)arg[1], (size_t)arg[2] };
 	m->niov = 1;
 	m->total = (size_t)arg[2];
-	if (!still_wanted(j))
-		return false;
-	if (!e)
-		e = prepare_message(j, m);
-	if (e) {
-		message_close(m);
-		set_error(resp, e);
-		return true;
-	}
-	return send_one(j, m, resp);
+	return send_read(j, m, e, resp);
 }
 
 static bool answer_sendmsg(struct job *j, struct message *m, struct seccomp_notif_resp *resp)
@@ -1044,16 +1036,7 @@ static bool answer_sendmsg(struct job *j, struct message *m, struct seccomp_noti
 	int e = lr_target_read(j->tid, arg[1], &h, sizeof(h));
 	if (!e)
 		e = read_message(j, &h, (int)arg[2], m);
-	if (!still_wanted(j))
-		return false;
-	if (!e)
-		e = prepare_message(j, m);
-	if (e) {
-		message_close(m);
-		set_error(resp, e);
-		return true;
-	}
-	return send_one(j, m, resp);
+	return send_read(j, m, e, resp);
 }
 
 /* sendmmsg: message by message, each one's msg_len written back. A message that would wait ends
