@@ -18,6 +18,7 @@
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 
 #include "policy.h"
@@ -25,6 +26,19 @@
 
 struct lr_sandbox;
 struct lr_compile_opts;
+
+/* The pidfd calls the helper takes the command's sockets and listener with (the same numbers on
+ * every architecture of the unified table; older headers lack them). */
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
 
 /* A unix = PATH grant: the socket itself, or a directory of sockets (any depth beneath). */
 struct lr_unix_grant {
