@@ -385,3 +385,21 @@ int lrt_unix_listener(const char *path, bool dgram)
 	chmod(path, 0777);
 	return fd;
 }
+
+pid_t lrt_start_quiet(const char *const argv[], int in, const char *cwd)
+{
+	char *const env[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+		dup2(in >= 0 ? in : devnull, 0);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		if (cwd && chdir(cwd) < 0)
+			_exit(99);
+		execve(argv[0], (char *const *)argv, env);
+		_exit(98);
+	}
+	return pid;
+}

@@ -68,6 +68,10 @@ unsigned lrt_mode_of(const char *path);
  * subreaper in the suites that look: its pid, or -1. */
 pid_t lrt_find_helper(void);
 
+/* Starts argv (argv[0] a path) in a child: standard input from in (-1: /dev/null), output and
+ * errors to /dev/null, in cwd (NULL: this one), with PATH and LANG only. Its pid. */
+pid_t lrt_start_quiet(const char *const argv[], int in, const char *cwd);
+
 /* A pathname unix socket listening at path (stream, or datagram when dgram), usable by any user
  * (mode 0777); its fd. */
 int lrt_unix_listener(const char *path, bool dgram);

@@ -287,16 +287,7 @@ Test(netcalls, a_waiting_worker_ends_with_the_command)
 	char *pol = lrt_policy(T, "wait", extra);
 	for (int twin = 0; twin < 2; twin++) {
 		const char *argv[] = { lrt_landrun(), "-p", pol, "--", lrt_probe(), "tcp-connect", num(ntohs(sa.sin_port)), "127.0.0.1", NULL };
-		pid_t pid = fork();
-		cr_assert(pid >= 0);
-		if (pid == 0) {
-			int devnull = open("/dev/null", O_RDWR);
-			dup2(devnull, 0);
-			dup2(devnull, 1);
-			dup2(devnull, 2);
-			execv(argv[0], (char *const *)argv);
-			_exit(98);
-		}
+		pid_t pid = lrt_start_quiet(argv, -1, NULL);
 		cr_assert_geq(wait_for_helpers(a_worker), 2, "no worker took the waiting connect");
 		int st = 0;
 		if (!twin) {
@@ -450,16 +441,7 @@ Test(netcalls, residual_what_the_peer_sees_and_the_limits)
 		skip_if_capped_below(pol);
 		char *polfile = lrt_policy(T, "peer", pol);
 		const char *args[] = { lrt_landrun(), "-p", polfile, "--", lrt_probe(), "unix-peer", st, NULL };
-		pid_t pid = fork();
-		cr_assert(pid >= 0);
-		if (pid == 0) {
-			int devnull = open("/dev/null", O_RDWR);
-			dup2(devnull, 0);
-			dup2(devnull, 1);
-			dup2(devnull, 2);
-			execv(args[0], (char *const *)args);
-			_exit(98);
-		}
+		pid_t pid = lrt_start_quiet(args, -1, NULL);
 		int c = accept(s, NULL, NULL), sent = 0;
 		struct ucred cred;
 		socklen_t len = sizeof(cred);
@@ -499,17 +481,7 @@ Test(netcalls, a_handed_in_datagram_socket_is_judged_too)
 		int handed = socket(AF_UNIX, SOCK_DGRAM, 0);
 		cr_assert(handed >= 0);
 		const char *argv[] = { lrt_landrun(), "-p", pol, "--", lrt_probe(), "fd0-send", targets[i], NULL };
-		char *const env[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
-		pid_t pid = fork();
-		cr_assert(pid >= 0);
-		if (pid == 0) {
-			int devnull = open("/dev/null", O_WRONLY);
-			dup2(handed, 0);
-			dup2(devnull, 1);
-			dup2(devnull, 2);
-			execve(argv[0], (char *const *)argv, env);
-			_exit(98);
-		}
+		pid_t pid = lrt_start_quiet(argv, handed, NULL);
 		int st;
 		cr_assert_eq(waitpid(pid, &st, 0), pid);
 		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == (i == 0), "%s: status %d", targets[i], st);

@@ -252,19 +252,7 @@ Test(residual, an_inherited_datagram_socket_sends_anywhere)
 	char *pol = lrt_policy(T, "fd0", "");
 	lrt_free(lrt_run(work, LRT_ARGS("-p", pol, "--", "true"))); /* a capped ABI skips here */
 	const char *argv[] = { lrt_landrun(), "-p", pol, "--", lrt_probe(), "fd0-send", path, NULL };
-	char *const env[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
-	pid_t pid = fork();
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-		dup2(handed, 0);
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-		if (chdir(work) < 0)
-			_exit(99);
-		execve(argv[0], (char *const *)argv, env);
-		_exit(98);
-	}
+	pid_t pid = lrt_start_quiet(argv, handed, work);
 	int st;
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	char got;
