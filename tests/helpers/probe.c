@@ -320,13 +320,10 @@ static int fd_race(int forbidden, int rounds)
 	return sent ? 0 : 1;
 }
 
-/* One end of a socketpair passed (SCM_RIGHTS) in a datagram to the unix socket at path (not a
- * pipe to the test: the datagram waiting in a queue would keep it open). */
-static int unix_sendfd(const char *path)
+/* One byte from the datagram socket fd to the unix socket at path, with one SCM_RIGHTS header of
+ * length len holding passed: sendmsg's return. */
+static long send_with_rights(int fd, const char *path, int passed, size_t len)
 {
-	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-	if (fd < 0)
-		return report(-1);
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
 	union {
@@ -334,18 +331,25 @@ static int unix_sendfd(const char *path)
 		struct cmsghdr align;
 	} u;
 	memset(&u, 0, sizeof(u));
-	struct iovec iov = { "f", 1 };
+	struct iovec iov = { "r", 1 };
 	struct msghdr m = { .msg_name = &a, .msg_namelen = sizeof(a), .msg_iov = &iov, .msg_iovlen = 1,
 			    .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+	c->cmsg_len = len;
+	memcpy(CMSG_DATA(c), &passed, sizeof(passed));
+	return sendmsg(fd, &m, 0);
+}
+
+/* One end of a socketpair passed (SCM_RIGHTS) in a datagram to the unix socket at path (not a
+ * pipe to the test: the datagram waiting in a queue would keep it open). */
+static int unix_sendfd(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0), sv[2];
+	if (fd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		return report(-1);
-	memcpy(CMSG_DATA(c), &sv[0], sizeof(sv[0]));
-	return report(sendmsg(fd, &m, 0));
+	return report(send_with_rights(fd, path, sv[0], CMSG_LEN(sizeof(int))));
 }
 
 /* Two SCM_RIGHTS headers of one fd each (a socketpair's end, twice) to path, the second one
@@ -382,22 +386,10 @@ static int badcmsg_then_send(const char *path)
 	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	if (fd < 0)
 		return report(-1);
+	int rc = (int)send_with_rights(fd, path, 0, CMSG_LEN(1000 * sizeof(int)));
+	printf("first %s\n", rc < 0 ? strerrorname_np(errno) : "sent");
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	memset(&u, 0, sizeof(u));
-	struct iovec iov = { "b", 1 };
-	struct msghdr m = { .msg_name = &a, .msg_namelen = sizeof(a), .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(1000 * sizeof(int));
-	int rc = (int)sendmsg(fd, &m, 0);
-	printf("first %s\n", rc < 0 ? strerrorname_np(errno) : "sent");
 	return report(sendto(fd, "x", 1, 0, (struct sockaddr *)&a, sizeof(a)));
 }
 
