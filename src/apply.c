@@ -173,9 +173,9 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
 	/* the library's helper serves every child (helper_sock >= 0); the CLI starts one per command */
-	struct lr_notify notify = { helper_sock, -1, fds->helper_pid };
+	struct lr_notify notify = { helper_sock, -1, fds->helper_pid, NULL };
 	bool with_helper = lr_sandbox_has_helper(sb);
-	*step = "fork (the metadata helper)";
+	*step = "clone (the metadata helper)";
 	if (with_helper && helper_sock < 0 && lr_notify_start(sb, &notify) < 0)
 		return -1;
 	/* the helper may read this process's memory under Yama's ptrace_scope 1 (notify.h); without

@@ -11,7 +11,11 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -267,84 +271,120 @@ static bool first_call(int listener)
 	}
 }
 
-static _Noreturn void helper_main(const struct lr_sandbox *sb, int sock)
+/* What landrun and the helper it starts share until landrun has executed the command (or exited):
+ * the helper is a clone of landrun with its memory and fd table (CLONE_VM, CLONE_FILES), so that
+ * nothing is copied at its start and the listener is in its table the moment the kernel makes it.
+ * It lives at the top of the helper's stack mapping, which landrun does not otherwise touch. */
+struct lr_handoff {
+	const struct lr_sandbox *sb;
+	sigset_t mask;     /* the helper's signal mask once landrun is gone */
+	int helper;        /* the helper's pid, written by the intermediate */
+	int listener;      /* its number in the shared fd table; -1: none was made */
+	uint32_t landrun;  /* landrun's clear_child_tid: the kernel writes 0 and wakes the helper
+			    * when landrun's exec leaves this memory, or when landrun exits */
+};
+
+/* Until landrun is gone, this process runs beside it in the same memory: it only waits, every
+ * signal blocked (no handler of landrun's runs here), and the futex call sets errno only once the
+ * word is 0 (landrun gone) or a signal came (none can: all blocked). */
+static void wait_for_exec(struct lr_handoff *h)
 {
+	uint32_t v;
+	while ((v = __atomic_load_n(&h->landrun, __ATOMIC_ACQUIRE)) != 0)
+		syscall(SYS_futex, &h->landrun, FUTEX_WAIT, v, NULL, NULL, 0);
+}
+
+static int helper_main(void *arg)
+{
+	struct lr_handoff *h = arg;
 	prctl(PR_SET_NAME, "landrun-notify", 0, 0, 0);
+	wait_for_exec(h);
+	/* landrun's memory and fd table are this process's alone from here on */
+	pthread_sigmask(SIG_SETMASK, &h->mask, NULL);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* its /proc is root's: nothing reads its memory */
+	const struct lr_sandbox *sb = h->sb;
+	int listener = h->listener;
 	/* nothing of landrun's: not the terminal, not a pipe whose reader waits for EOF */
-	if (lr_notify_keep_only(sock) < 0)
-		_exit(0); /* landrun's send fails: it exits 125, the command never runs */
-	int listener = receive_listener(sock, 0);
-	close(sock);
+	if (listener < 0 || lr_notify_keep_only(listener) < 0)
+		_exit(0); /* every notified call fails with ENOSYS from here on */
 	/* Confined before the first notification is read, not sooner: a command that makes no
 	 * metadata call (most runs) pays nothing for the helper's own seccomp load. Before that, the
 	 * usual policy again, an answer being what the command waits for: a matter of speed only,
 	 * so not a reason to stop (the command, of the same user, may have made this process
 	 * SCHED_IDLE meanwhile, which an unprivileged process cannot leave: EPERM). */
-	if (listener < 0 || !first_call(listener))
-		_exit(0); /* every notified call fails with ENOSYS from here on */
+	if (!first_call(listener))
+		_exit(0);
 	struct sched_param normal = { 0 };
 	(void)sched_setscheduler(0, SCHED_OTHER, &normal);
 	if (lr_notify_confine(sb) < 0)
 		_exit(0);
 	struct lr_resolver rs;
 	lr_resolver_init(&rs);
-	rs.write_dirs = sb->write_dirs; /* read only: the copy this fork was given */
+	rs.write_dirs = sb->write_dirs; /* read only: landrun's, left to this process */
 	/* the command's one listener, served until the sandbox has no process left */
 	lr_notify_serve(sb, &rs, -1, listener);
 	_exit(0);
 }
 
-struct start {
-	const struct lr_sandbox *sb;
-	int sock;
-	int helper; /* the helper's pid, written by the intermediate (shared memory) */
-};
-
-/* The intermediate: shares landrun's memory (CLONE_VM, landrun waiting: CLONE_VFORK), so that
- * only the helper's fork copies it. Its own session, then the helper, then gone: the helper is
- * re-parented, not the command's child. */
+/* The intermediate: shares landrun's memory and fd table (landrun waiting: CLONE_VFORK). Its own
+ * session, then the helper, then gone: the helper is re-parented, not the command's child. */
 static int intermediate(void *arg)
 {
-	struct start *st = arg;
+	struct lr_handoff *h = arg;
 	setsid();
-	/* SCHED_BATCH, inherited by the helper until the first notification: its wake-ups (the
-	 * listener sent, the end of a command that made no metadata call) do not preempt landrun
-	 * or the command */
+	/* SCHED_BATCH, inherited by the helper until the first notification: its wake-ups (landrun
+	 * gone, the end of a command that made no metadata call) do not preempt the command */
 	struct sched_param normal = { 0 };
 	sched_setscheduler(0, SCHED_BATCH, &normal);
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &h->mask); /* this task's mask: the helper inherits it */
 	/* CLONE_UNTRACED: under --log-denials the tracer follows the command's forks, not this one */
-	long helper = syscall(SYS_clone, SIGCHLD | CLONE_UNTRACED, 0, 0, 0, 0);
-	if (helper == 0) /* on this stack's copy, in the stack mapping of landrun's main thread: it
-			  * grows below as the helper needs (64 KiB for an xattr value) */
-		helper_main(st->sb, st->sock);
-	/* in landrun's memory (CLONE_VM): the pid it names as its tracer for Yama (apply.c) */
-	st->helper = (int)helper;
-	_exit(helper < 0 ? 1 : 0);
+	h->helper = clone(helper_main, (char *)h, CLONE_VM | CLONE_FILES | CLONE_UNTRACED | SIGCHLD, h);
+	_exit(h->helper < 0 ? 1 : 0);
 }
 
-enum { INTERMEDIATE_STACK = 16384 };
+/* The intermediate, gone since the helper was started: reaped (ECHILD when SIGCHLD is ignored:
+ * then it reaped itself). Here rather than at the start: by now it has exited. */
+static void reap_intermediate(const struct lr_notify *n)
+{
+	while (n->intermediate > 0 && waitpid(n->intermediate, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+enum { INTERMEDIATE_STACK = 16384, HELPER_STACK = 1024 * 1024, GUARD = 4096 };
 
 int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n)
 {
-	*n = (struct lr_notify){ -1, -1, -1 };
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	*n = (struct lr_notify){ -1, -1, -1, NULL };
+	/* fd -1: what MAP_ANONYMOUS asks (cppcheck's posix library does not know it) */
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE;
+	// cppcheck-suppress invalidFunctionArg
+	char *stack = mmap(NULL, HELPER_STACK, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (stack == MAP_FAILED)
 		return -1;
-	struct start st = { sb, sv[1], -1 };
+	if (mprotect(stack, GUARD, PROT_NONE) < 0) /* an overflow faults instead of writing below */
+		return -1;
+	/* the stack grows down from the handoff, aligned as a stack top must be */
+	uintptr_t top = ((uintptr_t)(stack + HELPER_STACK) - sizeof(struct lr_handoff)) & ~(uintptr_t)63;
+	struct lr_handoff *h = (struct lr_handoff *)top;
+	*h = (struct lr_handoff){ .sb = sb, .helper = -1, .listener = -1, .landrun = 1 };
+	/* the kernel clears the word and wakes its waiter when this process executes or exits */
+	syscall(SYS_set_tid_address, &h->landrun);
 	/* landrun is suspended while the intermediate runs: part of its stack is the intermediate's */
-	_Alignas(16) char stack[INTERMEDIATE_STACK];
-	int pid = clone(intermediate, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | CLONE_UNTRACED | SIGCHLD, &st);
-	int e = errno;
-	close(sv[1]);
-	if (pid < 0) {
-		close(sv[0]);
-		errno = e;
+	_Alignas(16) char istack[INTERMEDIATE_STACK];
+	int pid = clone(intermediate, istack + sizeof(istack),
+			CLONE_VM | CLONE_FILES | CLONE_VFORK | CLONE_UNTRACED | SIGCHLD, h);
+	if (pid < 0)
+		return -1;
+	n->intermediate = pid;
+	n->pid = h->helper;
+	n->handoff = h;
+	if (h->helper < 0) { /* its clone failed (RLIMIT_NPROC, memory): the command never runs */
+		reap_intermediate(n);
+		errno = EAGAIN;
 		return -1;
 	}
-	n->sock = sv[0];
-	n->intermediate = pid;
-	n->pid = st.helper;
 	return 0;
 }
 
@@ -424,60 +464,98 @@ static long load_refusing(const struct lr_sandbox *sb, unsigned long flags)
 	return load(f, sb->metadata_len, flags);
 }
 
-/* The intermediate, gone since the helper was started: reaped (ECHILD when SIGCHLD is ignored:
- * then it reaped itself). Here rather than at the start: by now it has exited. */
-static void reap_intermediate(const struct lr_notify *n)
-{
-	while (n->intermediate > 0 && waitpid(n->intermediate, NULL, 0) < 0 && errno == EINTR)
-		;
-}
-
-int lr_metadata_load(const struct lr_sandbox *sb, struct lr_notify *helper, bool all_threads, const char **step)
+/* prog with a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER, *listener set), or, under an outer
+ * listener (landrun under landrun: the kernel allows one), the same program refusing the calls
+ * instead (EPERM: refusing, or the metadata program's copy), failing closed (*listener -1). 0 or
+ * -1 with errno. */
+static int load_listening(const struct lr_sandbox *sb, const struct sock_filter *prog, unsigned short len,
+			  const struct sock_filter *refusing, bool all_threads, int *listener)
 {
 	unsigned long tsync = all_threads ? SECCOMP_FILTER_FLAG_TSYNC : 0;
-	*step = "seccomp(SECCOMP_SET_MODE_FILTER)";
-	if (!helper) {
-		long rc = load(sb->metadata_bpf, sb->metadata_len, tsync);
-		if (rc > 0)
-			errno = EBUSY;
-		return rc != 0 ? -1 : 0;
+	/* TSYNC with a listener: a thread that cannot follow is ESRCH, as the fd takes the return */
+	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER |
+			      (all_threads ? SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH : 0);
+	/* The socket calls: once the helper has a call, a signal no longer drops it (its worker
+	 * answers for the signal, see netcalls.c). Linux 5.19; before, as it was. */
+	unsigned long killable = sb->net.on ? SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0;
+	long fd = load(prog, len, flags | killable);
+	if (fd < 0 && errno == EINVAL && killable)
+		fd = load(prog, len, flags);
+	*listener = fd >= 0 ? (int)fd : -1;
+	if (fd >= 0)
+		return 0;
+	if (errno != EBUSY)
+		return -1;
+	return (refusing ? load(refusing, len, tsync) : load_refusing(sb, tsync)) == 0 ? 0 : -1;
+}
+
+/* The CLI's helper shares this process's fd table, the listener in it already. When more of this
+ * process's fds are to be closed (not last), this process first takes a table of its own: what
+ * it closes from then on, it closes for itself alone; last, the exec does the same. The helper
+ * keeps the shared table, listener and all, and serves it once this process has executed. Told
+ * of no listener (none made, or no table of its own to be had), it ends with this process. */
+static int leave_listener(const struct lr_sandbox *sb, struct lr_notify *helper, const struct sock_filter *prog,
+			  unsigned short len, const struct sock_filter *refusing, bool last, const char **step)
+{
+	*step = "seccomp(SECCOMP_SET_MODE_FILTER)"; /* with SECCOMP_FILTER_FLAG_NEW_LISTENER */
+	int listener = -1;
+	int rc = load_listening(sb, prog, len, refusing, false, &listener);
+	if (!rc && listener >= 0 && !last) {
+		*step = "unshare(CLONE_FILES)";
+		rc = unshare(CLONE_FILES);
 	}
-	int chan = -1;
-	if (sb->net.on) { /* its sendmsg would be notified once the program is loaded */
+	if (!rc && listener >= 0) {
+		helper->handoff->listener = listener;
+		if (!last)
+			close(listener);
+	}
+	int e = errno;
+	reap_intermediate(helper);
+	errno = e;
+	return rc;
+}
+
+/* The library's helper serves every child over the sandbox's socket (notify_pool.h): the listener
+ * is sent on it, or, when the socket calls are notified (this process's sendmsg of its listener
+ * would be one of them, answered by nobody), taken by the helper (offer_listener). */
+static int send_listener(const struct lr_sandbox *sb, struct lr_notify *helper, bool all_threads, const char **step)
+{
+	int chan = -1, listener = -1, rc = 0;
+	if (sb->net.on) {
 		*step = "sendmsg (this process's pidfd to the notification helper, which is not running)";
 		chan = offer_listener(helper->sock);
+		rc = chan < 0 ? -1 : 0;
 	}
-	/* TSYNC with a listener: a thread that cannot follow is ESRCH, as the fd takes the return */
-	unsigned long tsync_listener = all_threads ? SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH : 0;
-	long listener = -1;
-	if (!sb->net.on || chan >= 0) {
+	if (!rc) {
 		*step = "seccomp(SECCOMP_SET_MODE_FILTER)"; /* with SECCOMP_FILTER_FLAG_NEW_LISTENER */
-		/* The socket calls: once the helper has a call, a signal no longer drops it (its
-		 * worker answers for the signal, see netcalls.c). Linux 5.19; before, as it was. */
-		unsigned long killable = sb->net.on ? SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0;
-		listener = load(sb->metadata_bpf, sb->metadata_len, SECCOMP_FILTER_FLAG_NEW_LISTENER | tsync_listener | killable);
-		if (listener < 0 && errno == EINVAL && killable)
-			listener = load(sb->metadata_bpf, sb->metadata_len, SECCOMP_FILTER_FLAG_NEW_LISTENER | tsync_listener);
+		rc = load_listening(sb, sb->metadata_bpf, sb->metadata_len, NULL, all_threads, &listener);
 	}
-	int rc = 0;
-	bool loaded = !sb->net.on || chan >= 0;
-	if (loaded && listener < 0 && errno == EBUSY)
-		rc = load_refusing(sb, tsync) == 0 ? 0 : -1; /* an outer listener: refuse, fail closed */
-	else if (listener < 0)
-		rc = -1;
 	int e = errno;
 	if (listener >= 0) {
 		*step = chan >= 0 ? "the seccomp listener taken by the notification helper"
 				  : "sendmsg (the seccomp listener to the metadata helper, which is not running)";
-		rc = chan >= 0 ? hand_over(chan, (int)listener) : send_fds(helper->sock, (const int[]){ (int)listener }, 1);
+		rc = chan >= 0 ? hand_over(chan, listener) : send_fds(helper->sock, (const int[]){ listener }, 1);
 		e = errno;
-		close((int)listener);
+		close(listener);
 	}
 	if (chan >= 0)
 		close(chan);
 	close(helper->sock);
 	helper->sock = -1;
-	reap_intermediate(helper);
 	errno = e;
 	return rc;
+}
+
+int lr_metadata_load(const struct lr_sandbox *sb, struct lr_notify *helper, bool all_threads, const char **step)
+{
+	*step = "seccomp(SECCOMP_SET_MODE_FILTER)";
+	if (!helper) {
+		long rc = load(sb->metadata_bpf, sb->metadata_len, all_threads ? SECCOMP_FILTER_FLAG_TSYNC : 0);
+		if (rc > 0)
+			errno = EBUSY;
+		return rc != 0 ? -1 : 0;
+	}
+	if (!helper->handoff)
+		return send_listener(sb, helper, all_threads, step);
+	return leave_listener(sb, helper, sb->metadata_bpf, sb->metadata_len, NULL, false, step);
 }

@@ -1,17 +1,20 @@
 /* metadata = granted: the helper that answers the command's metadata calls (seccomp user
  * notification), and the loading of the metadata program on the command's side.
  *
- * The process that becomes the command forks the helper before landlock_restrict_self (so the
+ * The process that becomes the command starts the helper before landlock_restrict_self (so the
  * helper is outside the command's Landlock domain: the command can neither signal nor ptrace it,
  * Landlock refusing ptrace towards a process outside the domain), with the command's credentials
- * and capabilities already set, then installs the program with SECCOMP_FILTER_FLAG_NEW_LISTENER,
- * sends the listener to the helper over a socket pair and closes it, and executes: the command
- * keeps its PID, signals and exit status. The helper is not the command's child (a double fork,
- * in its own session), answers until no process of the sandbox is left (the listener reports
- * POLLHUP), and if it dies every notified call fails with ENOSYS: the kernel's own fail-closed.
+ * and capabilities already set. The helper shares that process's memory and fd table (CLONE_VM,
+ * CLONE_FILES: nothing is copied), and sleeps until the process has executed the command or
+ * exited (the kernel clears the word set_tid_address named, and wakes it). The program is loaded
+ * with SECCOMP_FILTER_FLAG_NEW_LISTENER, so the listener is in the helper's table already; the
+ * exec gives the command a table of its own, without it (O_CLOEXEC). The command keeps its PID,
+ * signals and exit status. The helper is not the command's child (a double fork, in its own
+ * session), answers until no process of the sandbox is left (the listener reports POLLHUP), and
+ * if it dies every notified call fails with ENOSYS: the kernel's own fail-closed.
  * Until the command's first notified call it runs as SCHED_BATCH (waking, it does not preempt
- * landrun or the command) and is not confined yet (its seccomp load is for the commands that
- * make such calls).
+ * the command) and is not confined yet (its seccomp load is for the commands that make such
+ * calls).
  * Async-signal-safe on landrun's side: raw syscalls on what compile prepared. */
 #ifndef LANDRUN_NOTIFY_H
 #define LANDRUN_NOTIFY_H
@@ -38,26 +41,30 @@ int lr_notify_confine(const struct lr_sandbox *sb);
 int lr_notify_keep_only(int fd);
 void lr_notify_serve(const struct lr_sandbox *sb, struct lr_resolver *rs, int ctl, int listener);
 
-/* The helper a listener goes to: the CLI's own, being started (sock: landrun's end of the socket
- * it waits on; intermediate: the process that started it, reaped by lr_metadata_load), or the
- * library's (sock: the sandbox's control socket, notify_pool.h; intermediate -1). The process
+/* The helper a listener goes to: the CLI's own, being started (handoff: what it shares with
+ * landrun; intermediate: the process that started it, reaped once the listener is made; sock -1),
+ * or the library's (sock: the sandbox's control socket, notify_pool.h; intermediate -1, handoff
+ * NULL). The process
  * that becomes the command names pid its tracer (PR_SET_PTRACER): under Yama's ptrace_scope 1
  * (Ubuntu's default) only a declared tracer or an ancestor may read a process's memory, and the
  * helper is neither. */
+struct lr_handoff;
 struct lr_notify {
 	int sock;
 	int intermediate;
 	int pid; /* the helper's, -1 when unknown */
+	struct lr_handoff *handoff; /* the CLI's helper: what it shares with landrun (notify.c) */
 };
 
 /* Starts the CLI's helper (n filled), or -1 with errno. */
 int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n);
 
 /* Loads sb->metadata_bpf (metadata none or granted; all_threads: TSYNC). For granted, helper is
- * the helper (above): the listener goes to it, and both the listener and helper->sock are
- * closed. When a listener is already on the way (landrun under landrun: the kernel allows one)
- * the calls are refused instead (EPERM), and the CLI's helper, sent nothing, exits. -1 with
- * errno and *step. */
+ * the helper (above): the listener goes to it (the CLI's: this process first takes an fd table of
+ * its own, the helper keeping the shared one), and this process's copies of the listener and of
+ * helper->sock are closed. When a listener is already on the way (landrun under landrun: the
+ * kernel allows one) the calls are refused instead (EPERM), and the CLI's helper, given nothing,
+ * exits. -1 with errno and *step. */
 int lr_metadata_load(const struct lr_sandbox *sb, struct lr_notify *helper, bool all_threads, const char **step);
 
 #endif

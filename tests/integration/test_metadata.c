@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -459,4 +460,54 @@ Test(metadata, none_adds_no_filter_of_its_own_and_still_refuses)
 	DENIED(r, "EPERM", "TIOCSTI under metadata = none");
 	r = lrt_run(work, LRT_ARGS("-p", policy("none"), "--", lrt_probe(), "read", mine));
 	LRT_EXPECT(r, 0, "ok");
+}
+
+/* The helper shares landrun's fd table until landrun has executed the command, then keeps only the
+ * listener: the caller's pipe is not held by it. The command closes its stdout and stderr and waits
+ * on its stdin: the caller reads the end of its output while the command (and so the helper)
+ * still runs. The twin: the same command keeping its stdout holds the pipe open. */
+static bool output_ends_while_the_command_waits(const char *script)
+{
+	int in[2], out[2];
+	cr_assert(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0);
+	const char *argv[] = { lrt_landrun(), "-p", lrt_fmt("%s/default.ini", lrt_policies()), "--", "/bin/sh", "-c",
+			       script, NULL };
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		if (dup2(in[0], 0) == 0 && dup2(out[1], 1) == 1 && dup2(out[1], 2) == 2 && chdir(work) == 0)
+			execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	bool ended = false;
+	for (;;) { /* the end, the command still waiting; or the line the twin prints */
+		char buf[256];
+		struct pollfd pfd = { out[0], POLLIN, 0 };
+		if (poll(&pfd, 1, 30000) <= 0)
+			break;
+		ssize_t n = read(out[0], buf, sizeof(buf));
+		if (n <= 0) {
+			ended = n == 0;
+			break;
+		}
+		if (memchr(buf, '\n', (size_t)n))
+			break; /* the twin: its line came, its stdout still open */
+	}
+	cr_expect(waitpid(pid, NULL, WNOHANG) == 0, "the command ended before its stdin did");
+	close(in[1]); /* the command ends */
+	int status;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+	close(out[0]);
+	return ended;
+}
+
+Test(metadata, the_helper_holds_none_of_the_callers_pipes)
+{
+	cr_expect(output_ends_while_the_command_waits("exec >&- 2>&-; read x; exit 0"),
+		  "a process of landrun's still holds the caller's pipe");
+	cr_expect(!output_ends_while_the_command_waits("echo waiting; read x; exit 0"),
+		  "the twin's open stdout did not hold the pipe");
 }
