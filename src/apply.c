@@ -153,7 +153,8 @@ static int restrict_flags(const struct lr_sandbox *sb, bool all_threads, uint32_
  *    no_new_privs, and before landlock_restrict_self, outside the command's domain (notify.h);
  *    named this process's tracer at once, before a filter may deny the prctl;
  *  - the metadata program right after Landlock: the listener is sent and closed before the
- *    fds are, and the calls made until the exec are none of its;
+ *    fds are, and the calls made until the exec are none of its; or, for the CLI's own helper,
+ *    as the tail of the deny list (metadata.c), loaded last with it;
  *  - landlock_restrict_self, then close_range: the ruleset fd (and, with defer_close, the rule
  *    fds) must still be open for restrict_self, and close_range is what closes them;
  *  - setsid, which needs none of the above undone;
@@ -212,6 +213,11 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 	for (int i = 0; i < 2; i++) {
 		if (!sb->bpf_len[i])
 			continue;
+		if (i == 0 && sb->metadata_folded && with_helper) { /* the CLI's own helper */
+			if (lr_notify_load_last(sb, &notify, step))
+				return -1;
+			continue;
+		}
 		*step = "seccomp(SECCOMP_SET_MODE_FILTER)";
 		/* the kernel only reads the program: the cast drops const for the uapi struct */
 		struct sock_fprog prog = { .len = sb->bpf_len[i], .filter = (struct sock_filter *)sb->bpf[i] };

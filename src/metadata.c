@@ -364,6 +364,49 @@ static int fold_into_deny_list(struct lr_sandbox *sb, struct lr_error *err)
 	return 0;
 }
 
+/* The CLI's own helper (notify.h) takes the listener from the CLI's fd table, so the program needs
+ * no filter of its own there either: it goes behind the deny list (bpf[0]), which is loaded last,
+ * with the listener. Every "allow" of the deny list goes on to the program; every other answer of
+ * the deny list stands. That is the verdict of two filters (the higher action of the two, and an
+ * errno of the deny list over the program's, the deny list being the later-loaded filter) as
+ * long as the deny list answers nothing that ranks below SECCOMP_RET_USER_NOTIF but "allow":
+ * with a trace or a log answer (--log-denials), the program stays a filter of its own. Beside it,
+ * the same refusing (EPERM) where it would notify, for a run under a listener already (landrun
+ * under landrun: the kernel allows one). Not the library's: its children hand their listener
+ * over after the load, with calls the deny list may refuse. */
+static int fold_behind_deny_list(struct lr_sandbox *sb, struct lr_error *err)
+{
+	unsigned body = sb->bpf_len[0], tail = sb->metadata_len, len = body + tail;
+	if (!body || len > BPF_MAXINSNS)
+		return 0;
+	for (unsigned i = 0; i < body; i++) {
+		const struct sock_filter *in = &sb->bpf[0][i];
+		uint32_t action = in->k & SECCOMP_RET_ACTION_FULL;
+		if (BPF_CLASS(in->code) == BPF_RET &&
+		    (in->code != (BPF_RET | BPF_K) || action == SECCOMP_RET_TRACE || action == SECCOMP_RET_LOG ||
+		     action == SECCOMP_RET_USER_NOTIF))
+			return 0;
+	}
+	struct sock_filter *f = lr_arena_alloc(&sb->arena, 2 * len * sizeof(*f));
+	if (!f)
+		return lr_fail(err, NULL, "out of memory");
+	memcpy(f, sb->bpf[0], body * sizeof(*f));
+	for (unsigned i = 0; i < body; i++)
+		if (f[i].code == (BPF_RET | BPF_K) && f[i].k == SECCOMP_RET_ALLOW)
+			f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA | BPF_K, body - i - 1, 0, 0);
+	memcpy(f + body, sb->metadata_bpf, tail * sizeof(*f));
+	struct sock_filter *refusing = f + len;
+	memcpy(refusing, f, len * sizeof(*f));
+	for (unsigned i = body; i < len; i++)
+		if (refusing[i].code == (BPF_RET | BPF_K) && refusing[i].k == SECCOMP_RET_USER_NOTIF)
+			refusing[i].k = SECCOMP_RET_ERRNO | EPERM;
+	sb->bpf[0] = f;
+	sb->bpf0_refusing = refusing;
+	sb->bpf_len[0] = (unsigned short)len;
+	sb->metadata_folded = true;
+	return 0;
+}
+
 int lr_metadata_compile(struct lr_sandbox *sb, const struct lr_policy *p, const struct lr_compile_opts *o,
 			struct lr_error *err)
 {
@@ -393,7 +436,10 @@ int lr_metadata_compile(struct lr_sandbox *sb, const struct lr_policy *p, const 
 						  : SECCOMP_RET_USER_NOTIF;
 	if (build_program(sb, action, net))
 		return lr_fail(err, NULL, "the notification program does not fit (a build error)");
-	return m == LR_METADATA_NONE && !net ? fold_into_deny_list(sb, err) : 0;
+	if (m == LR_METADATA_NONE && !net)
+		return fold_into_deny_list(sb, err);
+	bool own_helper = o && (o->in_place || o->supervised) && !o->notify_pool;
+	return own_helper ? fold_behind_deny_list(sb, err) : 0;
 }
 
 /* ---- helper: the arguments ---------------------------------------------------------------- */

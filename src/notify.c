@@ -515,6 +515,13 @@ static int leave_listener(const struct lr_sandbox *sb, struct lr_notify *helper,
 	return rc;
 }
 
+int lr_notify_load_last(const struct lr_sandbox *sb, struct lr_notify *helper, const char **step)
+{
+	if (!helper->handoff)
+		return errno = EINVAL, -1;
+	return leave_listener(sb, helper, sb->bpf[0], sb->bpf_len[0], sb->bpf0_refusing, true, step);
+}
+
 /* The library's helper serves every child over the sandbox's socket (notify_pool.h): the listener
  * is sent on it, or, when the socket calls are notified (this process's sendmsg of its listener
  * would be one of them, answered by nobody), taken by the helper (offer_listener). */

@@ -67,4 +67,9 @@ int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n);
  * exits. -1 with errno and *step. */
 int lr_metadata_load(const struct lr_sandbox *sb, struct lr_notify *helper, bool all_threads, const char **step);
 
+/* The CLI's own helper, the program folded into the deny list (sb->metadata_folded, metadata.c):
+ * loads bpf[0] with the listener, the last step before the exec, and leaves the listener to the
+ * helper. -1 with errno and *step. */
+int lr_notify_load_last(const struct lr_sandbox *sb, struct lr_notify *helper, const char **step);
+
 #endif

@@ -81,7 +81,10 @@ struct lr_sandbox {
 	enum lr_metadata metadata;
 	struct sock_filter metadata_bpf[LR_METADATA_BPF_MAX];
 	unsigned short metadata_len;
-	bool metadata_folded;        /* NONE: the program is the head of bpf[0], not a filter of its own */
+	bool metadata_folded;        /* the program is part of bpf[0], not a filter of its own: its head
+				      * (NONE), or its tail (the CLI's own helper: bpf[0] is loaded with
+				      * the listener, or as bpf0_refusing under a listener already) */
+	const struct sock_filter *bpf0_refusing;
 	struct lr_vec write_dirs;    /* struct lr_write_dir: the rw, rwx and private_tmp directories */
 	struct lr_net_rules net;     /* the socket calls the helper makes (netcalls.h); metadata_bpf
 				      * notifies them too when net.on */
