@@ -176,8 +176,7 @@ static int apply_steps(const struct lr_sandbox *sb, const int *keep, unsigned nk
 	/* the library's helper serves every child (helper_sock >= 0); the CLI starts one per command */
 	struct lr_notify notify = { helper_sock, -1, fds->helper_pid, NULL };
 	bool with_helper = lr_sandbox_has_helper(sb);
-	*step = "clone (the metadata helper)";
-	if (with_helper && helper_sock < 0 && lr_notify_start(sb, &notify) < 0)
+	if (with_helper && helper_sock < 0 && lr_notify_start(sb, &notify, step) < 0)
 		return -1;
 	/* the helper may read this process's memory under Yama's ptrace_scope 1 (notify.h); without
 	 * Yama the call fails (EINVAL), and nothing is needed */

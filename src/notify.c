@@ -25,6 +25,7 @@
 
 #include "metadata.h"
 #include "netcalls.h"
+#include "raw_syscall.h"
 
 #define NATIVE_ARCH LR_NATIVE_ARCH
 
@@ -274,33 +275,65 @@ static bool first_call(int listener)
 /* What landrun and the helper it starts share until landrun has executed the command (or exited):
  * the helper is a clone of landrun with its memory and fd table (CLONE_VM, CLONE_FILES), so that
  * nothing is copied at its start and the listener is in its table the moment the kernel makes it.
- * It lives at the top of the helper's stack mapping, which landrun does not otherwise touch. */
+ * It lives at the top of the helper's stack mapping, which landrun does not otherwise touch.
+ *
+ * The fd table: once the listener is made, the helper takes a copy of the table for itself
+ * (unshare) while landrun waits, so that landrun keeps the table it came with. POSIX record locks
+ * and directory notifications belong to a table: the caller's locks stay the command's, where a
+ * landrun on a copy would leave them to the helper, which drops them. */
 struct lr_handoff {
 	const struct lr_sandbox *sb;
-	sigset_t mask;     /* the helper's signal mask once landrun is gone */
+	uint64_t mask;     /* the helper's signal mask once landrun is gone (the kernel's sigset) */
 	int helper;        /* the helper's pid, written by the intermediate */
 	int listener;      /* its number in the shared fd table; -1: none was made */
-	uint32_t landrun;  /* landrun's clear_child_tid: the kernel writes 0 and wakes the helper
-			    * when landrun's exec leaves this memory, or when landrun exits */
+	uint32_t landrun;  /* RUNNING, then LISTENING (the listener made: take the table), then 0:
+			    * landrun's clear_child_tid, which the kernel clears, waking the helper,
+			    * when landrun's exec leaves this memory or when landrun exits */
+	uint32_t helped;   /* WAITING, then TAKEN or NOT_TAKEN: the helper's answer; 0 when the
+			    * helper is gone (its clear_child_tid) */
+	int error;         /* NOT_TAKEN: unshare's errno */
 };
 
-/* Until landrun is gone, this process runs beside it in the same memory: it only waits, every
- * signal blocked (no handler of landrun's runs here), and the futex call sets errno only once the
- * word is 0 (landrun gone) or a signal came (none can: all blocked). */
-static void wait_for_exec(struct lr_handoff *h)
+enum { RUNNING = 1, LISTENING = 2 };
+enum { WAITING = 1, TAKEN = 2, NOT_TAKEN = 3 };
+
+/* Waits while *word is v; false when the futex call fails otherwise than by the word's change or
+ * a signal (an outer filter refusing it). Raw calls: this runs beside landrun. */
+static bool wait_while(uint32_t *word, uint32_t v)
 {
-	uint32_t v;
-	while ((v = __atomic_load_n(&h->landrun, __ATOMIC_ACQUIRE)) != 0)
-		syscall(SYS_futex, &h->landrun, FUTEX_WAIT, v, NULL, NULL, 0);
+	while (__atomic_load_n(word, __ATOMIC_ACQUIRE) == v) {
+		long r = lr_raw_syscall4(SYS_futex, (long)word, FUTEX_WAIT, v, 0);
+		if (r < 0 && r != -EAGAIN && r != -EINTR)
+			return false;
+	}
+	return true;
+}
+
+/* Until landrun is gone this process runs beside it, in the same memory, TLS included: only raw
+ * calls (no errno written), every signal blocked (no handler of landrun's runs here). It takes a
+ * table of its own once landrun has made the listener, answers, and waits for landrun to go. A
+ * failure ends it: its clear_child_tid tells landrun, which fails closed. */
+static bool wait_for_exec(struct lr_handoff *h)
+{
+	if (!wait_while(&h->landrun, RUNNING))
+		return false;
+	if (__atomic_load_n(&h->landrun, __ATOMIC_ACQUIRE) != LISTENING)
+		return true; /* landrun gone before it made a listener */
+	long r = lr_raw_syscall4(SYS_unshare, CLONE_FILES, 0, 0, 0);
+	h->error = (int)-r;
+	__atomic_store_n(&h->helped, r == 0 ? TAKEN : NOT_TAKEN, __ATOMIC_RELEASE);
+	lr_raw_syscall4(SYS_futex, (long)&h->helped, FUTEX_WAKE, 1, 0);
+	return r == 0 && wait_while(&h->landrun, LISTENING);
 }
 
 static int helper_main(void *arg)
 {
 	struct lr_handoff *h = arg;
+	if (!wait_for_exec(h))
+		_exit(0);
+	/* landrun's memory is this process's alone from here on, and this table a copy of its own */
+	lr_raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&h->mask, 0, sizeof(h->mask));
 	prctl(PR_SET_NAME, "landrun-notify", 0, 0, 0);
-	wait_for_exec(h);
-	/* landrun's memory and fd table are this process's alone from here on */
-	pthread_sigmask(SIG_SETMASK, &h->mask, NULL);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* its /proc is root's: nothing reads its memory */
 	const struct lr_sandbox *sb = h->sb;
 	int listener = h->listener;
@@ -336,11 +369,14 @@ static int intermediate(void *arg)
 	 * gone, the end of a command that made no metadata call) do not preempt the command */
 	struct sched_param normal = { 0 };
 	sched_setscheduler(0, SCHED_BATCH, &normal);
-	sigset_t all;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &h->mask); /* this task's mask: the helper inherits it */
-	/* CLONE_UNTRACED: under --log-denials the tracer follows the command's forks, not this one */
-	h->helper = clone(helper_main, (char *)h, CLONE_VM | CLONE_FILES | CLONE_UNTRACED | SIGCHLD, h);
+	/* every signal blocked, for the helper to inherit (glibc's own sigset functions leave out the
+	 * two it keeps for itself); the old mask is this task's own, landrun's */
+	uint64_t all = ~(uint64_t)0;
+	lr_raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&h->mask, sizeof(all));
+	/* CLONE_UNTRACED: under --log-denials the tracer follows the command's forks, not this one.
+	 * CLONE_CHILD_CLEARTID: the helper's end clears helped, waking landrun if it waits. */
+	h->helper = clone(helper_main, (char *)h, CLONE_VM | CLONE_FILES | CLONE_UNTRACED | CLONE_CHILD_CLEARTID | SIGCHLD,
+			  h, NULL, NULL, &h->helped);
 	_exit(h->helper < 0 ? 1 : 0);
 }
 
@@ -354,9 +390,10 @@ static void reap_intermediate(const struct lr_notify *n)
 
 enum { INTERMEDIATE_STACK = 16384, HELPER_STACK = 1024 * 1024, GUARD = 4096 };
 
-int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n)
+int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n, const char **step)
 {
 	*n = (struct lr_notify){ -1, -1, -1, NULL };
+	*step = "mmap (the metadata helper's stack)";
 	/* fd -1: what MAP_ANONYMOUS asks (cppcheck's posix library does not know it) */
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE;
 	// cppcheck-suppress invalidFunctionArg
@@ -368,9 +405,14 @@ int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n)
 	/* the stack grows down from the handoff, aligned as a stack top must be */
 	uintptr_t top = ((uintptr_t)(stack + HELPER_STACK) - sizeof(struct lr_handoff)) & ~(uintptr_t)63;
 	struct lr_handoff *h = (struct lr_handoff *)top;
-	*h = (struct lr_handoff){ .sb = sb, .helper = -1, .listener = -1, .landrun = 1 };
-	/* the kernel clears the word and wakes its waiter when this process executes or exits */
-	syscall(SYS_set_tid_address, &h->landrun);
+	*h = (struct lr_handoff){ .sb = sb, .helper = -1, .listener = -1, .landrun = RUNNING, .helped = WAITING };
+	/* the kernel clears the word and wakes its waiter when this process executes or exits; the
+	 * answer is the caller's thread id (anything else: a filter answered, the helper would never
+	 * wake) */
+	*step = "set_tid_address (for the metadata helper)";
+	if (syscall(SYS_set_tid_address, &h->landrun) != syscall(SYS_gettid))
+		return errno = EPERM, -1;
+	*step = "clone (the metadata helper)";
 	/* landrun is suspended while the intermediate runs: part of its stack is the intermediate's */
 	_Alignas(16) char istack[INTERMEDIATE_STACK];
 	int pid = clone(intermediate, istack + sizeof(istack),
@@ -489,24 +531,40 @@ static int load_listening(const struct lr_sandbox *sb, const struct sock_filter 
 	return (refusing ? load(refusing, len, tsync) : load_refusing(sb, tsync)) == 0 ? 0 : -1;
 }
 
-/* The CLI's helper shares this process's fd table, the listener in it already. When more of this
- * process's fds are to be closed (not last), this process first takes a table of its own: what
- * it closes from then on, it closes for itself alone; last, the exec does the same. The helper
- * keeps the shared table, listener and all, and serves it once this process has executed. Told
- * of no listener (none made, or no table of its own to be had), it ends with this process. */
+/* The listener made, the CLI's helper takes its copy of the fd table (struct lr_handoff), this
+ * process waiting for its answer. */
+static int hand_over_table(struct lr_handoff *h, int listener)
+{
+	h->listener = listener;
+	__atomic_store_n(&h->landrun, LISTENING, __ATOMIC_RELEASE);
+	if (syscall(SYS_futex, &h->landrun, FUTEX_WAKE, 1, NULL, NULL, 0) < 0)
+		return -1;
+	uint32_t v;
+	while ((v = __atomic_load_n(&h->helped, __ATOMIC_ACQUIRE)) == WAITING)
+		if (syscall(SYS_futex, &h->helped, FUTEX_WAIT, v, NULL, NULL, 0) < 0 && errno != EAGAIN && errno != EINTR)
+			return -1;
+	if (v == TAKEN)
+		return 0;
+	/* its errno, written before its answer (which its end may have cleared since); or ESRCH:
+	 * the helper is gone */
+	errno = h->error ? h->error : ESRCH;
+	return -1;
+}
+
+/* The CLI's helper shares this process's fd table, the listener in it already: the helper takes
+ * a copy for itself, listener and all, and serves it once this process has executed; this process
+ * keeps the table it came with and closes its listener (last: the exec does, O_CLOEXEC). Told of
+ * no listener (none made), the helper ends with this process. */
 static int leave_listener(const struct lr_sandbox *sb, struct lr_notify *helper, const struct sock_filter *prog,
 			  unsigned short len, const struct sock_filter *refusing, bool last, const char **step)
 {
 	*step = "seccomp(SECCOMP_SET_MODE_FILTER)"; /* with SECCOMP_FILTER_FLAG_NEW_LISTENER */
 	int listener = -1;
 	int rc = load_listening(sb, prog, len, refusing, false, &listener);
-	if (!rc && listener >= 0 && !last) {
-		*step = "unshare(CLONE_FILES)";
-		rc = unshare(CLONE_FILES);
-	}
 	if (!rc && listener >= 0) {
-		helper->handoff->listener = listener;
-		if (!last)
+		*step = "the notification helper's own fd table (futex, unshare(CLONE_FILES))";
+		rc = hand_over_table(helper->handoff, listener);
+		if (!rc && !last)
 			close(listener);
 	}
 	int e = errno;

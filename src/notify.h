@@ -5,11 +5,13 @@
  * helper is outside the command's Landlock domain: the command can neither signal nor ptrace it,
  * Landlock refusing ptrace towards a process outside the domain), with the command's credentials
  * and capabilities already set. The helper shares that process's memory and fd table (CLONE_VM,
- * CLONE_FILES: nothing is copied), and sleeps until the process has executed the command or
- * exited (the kernel clears the word set_tid_address named, and wakes it). The program is loaded
- * with SECCOMP_FILTER_FLAG_NEW_LISTENER, so the listener is in the helper's table already; the
- * exec gives the command a table of its own, without it (O_CLOEXEC). The command keeps its PID,
- * signals and exit status. The helper is not the command's child (a double fork, in its own
+ * CLONE_FILES: nothing is copied). The program is loaded with SECCOMP_FILTER_FLAG_NEW_LISTENER,
+ * so the listener is in the helper's table at once; the helper then takes a copy of the table
+ * (landrun waiting: landrun keeps its own, and with it the caller's POSIX record locks), and
+ * sleeps until landrun has executed the command or exited (the kernel clears the word
+ * set_tid_address named, and wakes it). The exec closes landrun's listener (O_CLOEXEC). The
+ * command keeps its PID, signals and exit status. The helper is not the command's child (a
+ * double fork, in its own
  * session), answers until no process of the sandbox is left (the listener reports POLLHUP), and
  * if it dies every notified call fails with ENOSYS: the kernel's own fail-closed.
  * Until the command's first notified call it runs as SCHED_BATCH (waking, it does not preempt
@@ -56,13 +58,12 @@ struct lr_notify {
 	struct lr_handoff *handoff; /* the CLI's helper: what it shares with landrun (notify.c) */
 };
 
-/* Starts the CLI's helper (n filled), or -1 with errno. */
-int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n);
+/* Starts the CLI's helper (n filled), or -1 with errno and *step. */
+int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n, const char **step);
 
 /* Loads sb->metadata_bpf (metadata none or granted; all_threads: TSYNC). For granted, helper is
- * the helper (above): the listener goes to it (the CLI's: this process first takes an fd table of
- * its own, the helper keeping the shared one), and this process's copies of the listener and of
- * helper->sock are closed. When a listener is already on the way (landrun under landrun: the
+ * the helper (above): the listener goes to it (the CLI's takes its copy of the fd table, this
+ * process waiting), and this process's copies of the listener and of helper->sock are closed. When a listener is already on the way (landrun under landrun: the
  * kernel allows one) the calls are refused instead (EPERM), and the CLI's helper, given nothing,
  * exits. -1 with errno and *step. */
 int lr_metadata_load(const struct lr_sandbox *sb, struct lr_notify *helper, bool all_threads, const char **step);

@@ -46,7 +46,7 @@ static const struct named syscalls[] = {
 	{ "clone3", 435 }, { "close_range", 436 }, { "memfd_create", 319 },
 	N(prlimit64), N(capget), N(capset), N(prctl), N(seccomp), N(setsid), N(setpgid), N(clone), N(fcntl),
 	N(signalfd4), N(pipe2), N(rt_sigprocmask), N(execve), N(execveat), N(openat), N(mkdir), N(read),
-	N(write),
+	N(write), N(set_tid_address), N(futex), N(unshare),
 };
 #undef N
 

@@ -313,6 +313,33 @@ static int run_piped(const char *spec, const char *errnum, const char *pol, cons
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* The CLI's metadata helper sleeps until the kernel clears the word landrun names with
+ * set_tid_address (at landrun's exec or exit), and the two answer each other with futexes around
+ * the helper's own copy of the fd table (unshare): a filter that refuses one of them, or answers
+ * set_tid_address without making it (errno 0), stops landrun before the command, and no helper
+ * is left behind holding the caller's pipe (it would sleep for ever). The control run: the same
+ * policy without the filter. */
+Test(faults, the_metadata_helpers_start_fails_closed, .timeout = 240)
+{
+	char *pol = policy("helper-start", "metadata = granted\n"), *marker = lrt_fmt("%s/marker", W);
+	bool gone;
+	int status = run_piped(NULL, NULL, pol, marker, &gone);
+	cr_assert_eq(status, 0, "control run: status %d", status);
+	cr_expect(gone, "control run: a process of landrun's still holds its output");
+	unlink(marker);
+	const char *const cases[][2] = { { "set_tid_address", "EPERM" }, { "set_tid_address", "0" },
+					 { "futex", "EPERM" }, { "unshare", "ENOMEM" } };
+	for (size_t i = 0; i < LRT_LEN(cases); i++) {
+		status = run_piped(cases[i][0], cases[i][1], pol, marker, &gone);
+		cr_expect_eq(status, 125, "%s %s: status %d", cases[i][0], cases[i][1], status);
+		cr_expect(gone, "%s %s: a helper outlived landrun, holding the caller's pipe", cases[i][0], cases[i][1]);
+		cr_expect(access(marker, F_OK) != 0, "%s %s: the command ran although a step failed", cases[i][0],
+			  cases[i][1]);
+		unlink(marker);
+	}
+	free(marker);
+}
+
 /* The metadata helper is started before the steps that may fail, and the outer filter applies to
  * it too: when it cannot close landrun's fds (close_range) it must end, rather than hold landrun's
  * end of its socket (waiting for itself, when landrun fails before it sends the listener) and the

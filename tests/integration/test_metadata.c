@@ -565,3 +565,49 @@ Test(metadata, the_helper_holds_none_of_the_callers_pipes)
 	cr_expect(!output_ends_while_the_command_waits("echo waiting; read x; exit 0"),
 		  "the twin's open stdout did not hold the pipe");
 }
+
+/* POSIX record locks (fcntl, lockf) belong to the process's fd table as a whole: the command must
+ * get the caller's table, not a copy, or its locks stay with the helper, which drops them when it
+ * closes landrun's fds. The caller locks a file, passes it as stderr, and landrun runs a command
+ * that makes a metadata call (by then the helper has closed every fd but its listener) and waits:
+ * the lock is still held, by the command's process. */
+Test(metadata, the_callers_record_locks_stay_the_commands)
+{
+	char *lockfile = lrt_fmt("%s/lockfile", T);
+	int in[2], out[2];
+	cr_assert(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0);
+	const char *argv[] = { lrt_landrun(), "-p", lrt_fmt("%s/default.ini", lrt_policies()), "--", "/bin/sh", "-c",
+			       "chmod 600 mine && echo ready; read x; exit 0", NULL };
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		/* its only fd, 2: closing any fd of a file drops the process's locks on it */
+		close(2);
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		if (open(lockfile, O_RDWR | O_CREAT, 0600) != 2 || fcntl(2, F_SETLK, &fl) < 0 || dup2(in[0], 0) != 0 ||
+		    dup2(out[1], 1) != 1 || chdir(work) < 0)
+			_exit(127);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	char buf[64] = "";
+	size_t got = 0;
+	ssize_t n;
+	while (!strstr(buf, "ready\n") && (n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		buf[got += (size_t)n] = '\0';
+	cr_expect(strstr(buf, "ready\n"), "the command did not start: %s", buf);
+	int fd = open(lockfile, O_RDWR);
+	cr_assert(fd >= 0);
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	cr_assert(fcntl(fd, F_GETLK, &fl) == 0);
+	cr_expect_eq(fl.l_type, F_WRLCK, "the caller's lock was released (the command's table is not the caller's)");
+	cr_expect_eq(fl.l_pid, pid, "the lock is held by %d, not by the command %d", (int)fl.l_pid, (int)pid);
+	close(fd);
+	close(in[1]);
+	int status;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+	close(out[0]);
+}
