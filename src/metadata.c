@@ -369,8 +369,10 @@ static int fold_into_deny_list(struct lr_sandbox *sb, struct lr_error *err)
  * with the listener. Every "allow" of the deny list goes on to the program; every other answer of
  * the deny list stands. That is the verdict of two filters (the higher action of the two, and an
  * errno of the deny list over the program's, the deny list being the later-loaded filter) as
- * long as the deny list answers nothing that ranks below SECCOMP_RET_USER_NOTIF but "allow":
- * with a trace or a log answer (--log-denials), the program stays a filter of its own. Beside it,
+ * long as the deny list answers nothing that ranks below SECCOMP_RET_USER_NOTIF but "allow": with
+ * a log answer the program stays a filter of its own. A trace answer is a denial under
+ * --log-denials (trace_denials), the tracer failing the call: it stands too, which two filters
+ * could not do (the notification would outrank it, and the helper make a denied call). Beside it,
  * the same refusing (EPERM) where it would notify, for a run under a listener already (landrun
  * under landrun: the kernel allows one). Not the library's: its children hand their listener
  * over after the load, with calls the deny list may refuse. */
@@ -383,8 +385,8 @@ static int fold_behind_deny_list(struct lr_sandbox *sb, struct lr_error *err)
 		const struct sock_filter *in = &sb->bpf[0][i];
 		uint32_t action = in->k & SECCOMP_RET_ACTION_FULL;
 		if (BPF_CLASS(in->code) == BPF_RET &&
-		    (in->code != (BPF_RET | BPF_K) || action == SECCOMP_RET_TRACE || action == SECCOMP_RET_LOG ||
-		     action == SECCOMP_RET_USER_NOTIF))
+		    (in->code != (BPF_RET | BPF_K) || action == SECCOMP_RET_LOG || action == SECCOMP_RET_USER_NOTIF ||
+		     (action == SECCOMP_RET_TRACE && !sb->trace_denials)))
 			return 0;
 	}
 	struct sock_filter *f = lr_arena_alloc(&sb->arena, 2 * len * sizeof(*f));
@@ -439,7 +441,14 @@ int lr_metadata_compile(struct lr_sandbox *sb, const struct lr_policy *p, const 
 	if (m == LR_METADATA_NONE && !net)
 		return fold_into_deny_list(sb, err);
 	bool own_helper = o && (o->in_place || o->supervised) && !o->notify_pool;
-	return own_helper ? fold_behind_deny_list(sb, err) : 0;
+	if (own_helper && fold_behind_deny_list(sb, err))
+		return -1;
+	if (sb->trace_denials && !sb->metadata_folded) /* a denied call would go to the helper */
+		return lr_fail(err, NULL, "--log-denials: the [syscalls] deny list cannot carry the %s (it logs, or "
+			       "is too long), and a call it denies would reach the helper instead; drop its log "
+			       "actions, or set [filesystem] metadata = any or none",
+			       net ? "socket calls the helper makes" : "metadata = granted program");
+	return 0;
 }
 
 /* ---- helper: the arguments ---------------------------------------------------------------- */

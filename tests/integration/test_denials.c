@@ -274,3 +274,41 @@ Test(denials, udp_socket_suggests_udp)
 		  "%s", r->err);
 	lrt_free(r);
 }
+
+/* A metadata call the deny list denies is denied under --log-denials too, with the policy's errno
+ * and a line, in the write grant as well: the denial (a trace stop here, which ranks below a
+ * notification) is judged before the notification that would take the call to the helper. The
+ * twin: without the denial the helper makes it, and no line is printed. */
+Test(denials, a_metadata_call_the_deny_list_denies_is_denied_in_the_write_grant)
+{
+	char *w = lrt_fmt("%s/w", T), *f = lrt_fmt("%s/w/f", T);
+	cr_assert(mkdir(w, 0755) == 0);
+	lrt_write(f, "x\n");
+	cr_assert(chmod(f, 0600) == 0);
+	const char *grant = lrt_fmt("[filesystem]\nrw = %s\nmetadata = granted\n", w);
+	struct lrt_result *r = logged(lrt_fmt("%s[syscalls]\ndeny = chmod:errno:EACCES fchmodat:errno:EACCES "
+					      "fchmodat2:errno:EACCES\n", grant), LRT_ARGS("chmod", f, "640"));
+	cr_expect_eq(r->status, 1, "status %d: %s%s", r->status, r->out, r->err);
+	cr_expect(lrt_contains(r->out, "denied EACCES"), "%s%s", r->out, r->err);
+	cr_expect(lrt_contains(r->err, "landrun: denied "), "no denial line: %s", r->err);
+	lrt_free(r);
+	cr_expect_eq(lrt_mode_of(f), 0600, "the helper made a chmod the deny list denies");
+	expect_no_line(logged(grant, LRT_ARGS("chmod", f, "640")), 0, "ok");
+	cr_expect_eq(lrt_mode_of(f), 0640, "the helper did not make the granted chmod");
+}
+
+/* A deny list that logs cannot carry the notifying program (a log answer would let a metadata
+ * call through unjudged), and as a filter of its own the program's notifications would outrank
+ * the trace stops of --log-denials: the run is refused, saying why. The twin: metadata = any. */
+Test(denials, a_deny_list_that_logs_and_the_helper_are_refused_together)
+{
+	char *w = lrt_fmt("%s/w", T);
+	cr_assert(mkdir(w, 0755) == 0);
+	struct lrt_result *r = logged(lrt_fmt("[filesystem]\nrw = %s\nmetadata = granted\n[syscalls]\n"
+					      "deny = sched_yield:log\n", w), LRT_ARGS("read", "/dev/null"));
+	cr_expect_eq(r->status, 125, "status %d: %s%s", r->status, r->out, r->err);
+	cr_expect(lrt_contains(r->err, "--log-denials: the [syscalls] deny list cannot carry"), "%s", r->err);
+	lrt_free(r);
+	expect_no_line(logged(lrt_fmt("[filesystem]\nrw = %s\nmetadata = any\n[syscalls]\ndeny = sched_yield:log\n", w),
+			      LRT_ARGS("read", "/dev/null")), 0, "ok");
+}
