@@ -88,6 +88,23 @@ static _Noreturn void child_fail(const struct child_ctx *c, const char *step)
 	_exit(LR_EXIT_NOT_FOUND);
 }
 
+/* The supervisor seizes the child while it is stopped, before the seccomp filter. A stopped
+ * child whose supervisor died first would stay stopped for ever, holding the caller's pipes: for
+ * the stop, the child dies with the supervisor (set before the check that it is still there),
+ * and afterwards only if it was asked to. */
+static void stop_for_the_tracer(const struct child_ctx *c)
+{
+	if (!c->die_with_parent) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+			child_fail(c, "prctl(PR_SET_PDEATHSIG)");
+		if (getppid() != c->supervisor)
+			_exit(LR_EXIT_NOT_FOUND); /* the supervisor is already gone */
+	}
+	kill(getpid(), SIGSTOP);
+	if (!c->die_with_parent && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		child_fail(c, "prctl(PR_SET_PDEATHSIG)");
+}
+
 /* The order, and why: the caller's signal handlers are reset before anything can unblock a signal
  * (one must never run in the child); the parent-death signal is set before the check that the
  * supervisor is still there, so that its death cannot fall between the two; the process group and
@@ -115,7 +132,7 @@ static _Noreturn void run_child(const struct child_ctx *c)
 		child_fail(c, "sigprocmask");
 	const char *step;
 	if (c->traced)
-		kill(getpid(), SIGSTOP); /* the supervisor seizes us here, before the seccomp filter */
+		stop_for_the_tracer(c);
 	/* the report pipe stays open until the exec closes it (O_CLOEXEC): EOF means it started */
 	lr_sandbox_exec(c->sb, c->path, c->argv, &c->report_fd, 1, &step);
 	child_fail(c, step);
