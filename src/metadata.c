@@ -389,7 +389,7 @@ static int fold_behind_deny_list(struct lr_sandbox *sb, struct lr_error *err)
 		     (action == SECCOMP_RET_TRACE && !sb->trace_denials)))
 			return 0;
 	}
-	struct sock_filter *f = lr_arena_alloc(&sb->arena, 2 * len * sizeof(*f));
+	struct sock_filter *f = lr_arena_alloc(&sb->arena, (size_t)2 * len * sizeof(*f));
 	if (!f)
 		return lr_fail(err, NULL, "out of memory");
 	memcpy(f, sb->bpf[0], body * sizeof(*f));

@@ -403,8 +403,9 @@ int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n, const char
 	if (mprotect(stack, GUARD, PROT_NONE) < 0) /* an overflow faults instead of writing below */
 		return -1;
 	/* the stack grows down from the handoff, aligned as a stack top must be */
-	uintptr_t top = ((uintptr_t)(stack + HELPER_STACK) - sizeof(struct lr_handoff)) & ~(uintptr_t)63;
-	struct lr_handoff *h = (struct lr_handoff *)top;
+	char *top = stack + HELPER_STACK - sizeof(struct lr_handoff);
+	top -= (uintptr_t)top & 63;
+	struct lr_handoff *h = (struct lr_handoff *)(void *)top;
 	*h = (struct lr_handoff){ .sb = sb, .helper = -1, .listener = -1, .landrun = RUNNING, .helped = WAITING };
 	/* the kernel clears the word and wakes its waiter when this process executes or exits; the
 	 * answer is the caller's thread id (anything else: a filter answered, the helper would never
