@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -318,8 +319,14 @@ static bool wait_for_exec(struct lr_handoff *h)
 	if (!wait_while(&h->landrun, RUNNING))
 		return false;
 	if (__atomic_load_n(&h->landrun, __ATOMIC_ACQUIRE) != LISTENING)
-		return true; /* landrun gone before it made a listener */
-	long r = lr_raw_syscall4(SYS_unshare, CLONE_FILES, 0, 0, 0);
+		return true; /* landrun gone before it loaded the program */
+	/* a copy of the table with the listener only (none: landrun under landrun refuses instead),
+	 * by close_range, which container profiles and landrun's own baseline allow, unlike unshare */
+	int l = h->listener;
+	long r = l > 0 ? lr_raw_syscall4(SYS_close_range, 0, l - 1, CLOSE_RANGE_UNSHARE, 0)
+		       : lr_raw_syscall4(SYS_close_range, l == 0 ? 1 : 0, ~0U, CLOSE_RANGE_UNSHARE, 0);
+	if (r == 0 && l > 0)
+		r = lr_raw_syscall4(SYS_close_range, l + 1, ~0U, 0, 0);
 	h->error = (int)-r;
 	__atomic_store_n(&h->helped, r == 0 ? TAKEN : NOT_TAKEN, __ATOMIC_RELEASE);
 	lr_raw_syscall4(SYS_futex, (long)&h->helped, FUTEX_WAKE, 1, 0);
@@ -336,10 +343,9 @@ static int helper_main(void *arg)
 	prctl(PR_SET_NAME, "landrun-notify", 0, 0, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* its /proc is root's: nothing reads its memory */
 	const struct lr_sandbox *sb = h->sb;
-	int listener = h->listener;
-	/* nothing of landrun's: not the terminal, not a pipe whose reader waits for EOF */
-	if (listener < 0 || lr_notify_keep_only(listener) < 0)
-		_exit(0); /* every notified call fails with ENOSYS from here on */
+	int listener = h->listener; /* and nothing of landrun's: not the terminal, not its pipes */
+	if (listener < 0)
+		_exit(0); /* none made: landrun under landrun refuses the calls itself */
 	/* Confined before the first notification is read, not sooner: a command that makes no
 	 * metadata call (most runs) pays nothing for the helper's own seccomp load. Before that, the
 	 * usual policy again, an answer being what the command waits for: a matter of speed only,
@@ -536,6 +542,7 @@ static int load_listening(const struct lr_sandbox *sb, const struct sock_filter 
  * process waiting for its answer. */
 static int hand_over_table(struct lr_handoff *h, int listener)
 {
+	/* with no listener the helper only leaves the table (or is gone: as good) */
 	h->listener = listener;
 	__atomic_store_n(&h->landrun, LISTENING, __ATOMIC_RELEASE);
 	if (syscall(SYS_futex, &h->landrun, FUTEX_WAKE, 1, NULL, NULL, 0) < 0)
@@ -544,7 +551,7 @@ static int hand_over_table(struct lr_handoff *h, int listener)
 	while ((v = __atomic_load_n(&h->helped, __ATOMIC_ACQUIRE)) == WAITING)
 		if (syscall(SYS_futex, &h->helped, FUTEX_WAIT, v, NULL, NULL, 0) < 0 && errno != EAGAIN && errno != EINTR)
 			return -1;
-	if (v == TAKEN)
+	if (v == TAKEN || listener < 0)
 		return 0;
 	/* its errno, written before its answer (which its end may have cleared since); or ESRCH:
 	 * the helper is gone */
@@ -562,10 +569,10 @@ static int leave_listener(const struct lr_sandbox *sb, struct lr_notify *helper,
 	*step = "seccomp(SECCOMP_SET_MODE_FILTER)"; /* with SECCOMP_FILTER_FLAG_NEW_LISTENER */
 	int listener = -1;
 	int rc = load_listening(sb, prog, len, refusing, false, &listener);
-	if (!rc && listener >= 0) {
-		*step = "the notification helper's own fd table (futex, unshare(CLONE_FILES))";
+	if (!rc) {
+		*step = "the notification helper's own fd table (futex, close_range)";
 		rc = hand_over_table(helper->handoff, listener);
-		if (!rc && !last)
+		if (!rc && !last && listener >= 0)
 			close(listener);
 	}
 	int e = errno;

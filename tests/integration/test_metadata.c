@@ -571,13 +571,11 @@ Test(metadata, the_helper_holds_none_of_the_callers_pipes)
  * closes landrun's fds. The caller locks a file, passes it as stderr, and landrun runs a command
  * that makes a metadata call (by then the helper has closed every fd but its listener) and waits:
  * the lock is still held, by the command's process. */
-Test(metadata, the_callers_record_locks_stay_the_commands)
+static void expect_lock_kept(const char *const argv[])
 {
 	char *lockfile = lrt_fmt("%s/lockfile", T);
 	int in[2], out[2];
 	cr_assert(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0);
-	const char *argv[] = { lrt_landrun(), "-p", lrt_fmt("%s/default.ini", lrt_policies()), "--", "/bin/sh", "-c",
-			       "chmod 600 mine && echo ready; read x; exit 0", NULL };
 	pid_t pid = fork();
 	cr_assert(pid >= 0);
 	if (pid == 0) {
@@ -610,4 +608,22 @@ Test(metadata, the_callers_record_locks_stay_the_commands)
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
 	close(out[0]);
+}
+
+Test(metadata, the_callers_record_locks_stay_the_commands)
+{
+	const char *script = "chmod 600 mine && echo ready; read x; exit 0";
+	expect_lock_kept((const char *const[]){ lrt_landrun(), "-p", lrt_fmt("%s/default.ini", lrt_policies()), "--",
+						"/bin/sh", "-c", script, NULL });
+	/* landrun under landrun: the inner one makes no listener (the outer has one), and its
+	 * helper still leaves the table before the exec */
+	char *landrun_dir = strdup(lrt_landrun());
+	*strrchr(landrun_dir, '/') = '\0';
+	char *outer = lrt_policy(lrt_fmt("%s/pol", T), "lock-outer",
+				 lrt_fmt("[filesystem]\nrw = ${CWD}\nrox = %s\nro = %s/pol %s\n", landrun_dir, T,
+					 lrt_policies()));
+	expect_lock_kept((const char *const[]){ lrt_landrun(), "-p", outer, "--", lrt_landrun(), "-p",
+						lrt_fmt("%s/default.ini", lrt_policies()), "--", "/bin/sh", "-c",
+						"echo ready; read x; exit 0", NULL });
+	free(landrun_dir);
 }

@@ -158,3 +158,28 @@ Test(nested, the_command_names_the_metadata_helper_its_tracer)
 	cr_expect(helper != pid, "landrun named itself its tracer");
 	cr_expect_str_eq(comm, "landrun-notify", "the named tracer %ld is not the metadata helper", helper);
 }
+
+/* An outer run without a helper of its own (metadata = any) denies unshare, as its baseline does:
+ * the inner landrun's helper needs none (it takes its copy of the fd table by close_range), so it
+ * serves: an fchmod in the inner write grant is made, one of a file the inner run reads only is
+ * refused. (The helper runs under the outer filter, whose baseline refuses it the command's
+ * memory: calls with a path are refused there, fd calls are not.) */
+Test(nested, granted_under_an_outer_run_without_a_helper_serves)
+{
+	char *landrun_dir = strdup(lrt_landrun());
+	*strrchr(landrun_dir, '/') = '\0';
+	char *outer = lrt_policy(pol, "outer-any",
+				 lrt_fmt("rw = ${CWD}\nrox = %s\nro = %s %s\nmetadata = any\n", landrun_dir, pol,
+					 lrt_policies()));
+	char *inner = lrt_policy(pol, "inner-granted",
+				 lrt_fmt("rw = %s\nro = %s\nmetadata = granted\n", inner_dir, in_outer));
+	free(landrun_dir);
+	struct lrt_result *r = lrt_run(work, LRT_ARGS("-p", outer, "--", lrt_landrun(), "-p", inner, "--", lrt_probe(),
+						      "fchmod-ro", in_both, "640"));
+	LRT_EXPECT(r, 0, "ok");
+	cr_expect_eq(lrt_mode_of(in_both), 0640, "the inner helper did not make the fchmod in its grant");
+	r = lrt_run(work, LRT_ARGS("-p", outer, "--", lrt_landrun(), "-p", inner, "--", lrt_probe(), "fchmod-ro",
+				   in_outer, "640"));
+	DENIED(r, "fchmod of a file the inner run reads only");
+	cr_expect_eq(lrt_mode_of(in_outer), 0600);
+}
