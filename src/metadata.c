@@ -11,6 +11,7 @@
 #include "metadata.h"
 
 #include "netcalls.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -364,47 +365,87 @@ static int fold_into_deny_list(struct lr_sandbox *sb, struct lr_error *err)
 	return 0;
 }
 
+/* Whether a program can go in front of the notifying program, answering first: it answers
+ * nothing that ranks below SECCOMP_RET_USER_NOTIF but "allow", a trace stop of --log-denials
+ * (a denial: the tracer fails the call) and the trace stop that only observes a call
+ * (LR_TRACE_OBSERVE, *observe set). Not a log answer: it would let a call through unjudged. */
+static bool can_go_in_front(const struct sock_filter *p, unsigned n, bool trace_denials, bool *observe)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (BPF_CLASS(p[i].code) != BPF_RET)
+			continue;
+		uint32_t action = p[i].k & SECCOMP_RET_ACTION_FULL;
+		if (p[i].code != (BPF_RET | BPF_K) || action == SECCOMP_RET_LOG || action == SECCOMP_RET_USER_NOTIF ||
+		    (action == SECCOMP_RET_TRACE && !trace_denials))
+			return false;
+		if (p[i].k == (SECCOMP_RET_TRACE | LR_TRACE_OBSERVE))
+			*observe = true;
+	}
+	return true;
+}
+
+/* Copies n instructions of src to f + at: each "allow" goes on to next, each observing trace stop
+ * to observe (a copy of the notifying program whose "allow" is that stop). */
+static void chain(struct sock_filter *f, unsigned at, const struct sock_filter *src, unsigned n, unsigned next,
+		  unsigned observe)
+{
+	memcpy(f + at, src, n * sizeof(*f));
+	for (unsigned i = at; i < at + n; i++) {
+		unsigned to = f[i].code != (BPF_RET | BPF_K)			     ? 0
+			      : f[i].k == SECCOMP_RET_ALLOW			     ? next
+			      : f[i].k == (SECCOMP_RET_TRACE | LR_TRACE_OBSERVE) ? observe
+										     : 0;
+		if (to)
+			f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA | BPF_K, to - i - 1, 0, 0);
+	}
+}
+
 /* The CLI's own helper (notify.h) takes the listener from the CLI's fd table, so the program needs
  * no filter of its own there either: it goes behind the deny list (bpf[0]), which is loaded last,
- * with the listener. Every "allow" of the deny list goes on to the program; every other answer of
- * the deny list stands. That is the verdict of two filters (the higher action of the two, and an
- * errno of the deny list over the program's, the deny list being the later-loaded filter) as
- * long as the deny list answers nothing that ranks below SECCOMP_RET_USER_NOTIF but "allow": with
- * a log answer the program stays a filter of its own. A trace answer is a denial under
- * --log-denials (trace_denials), the tracer failing the call: it stands too, which two filters
- * could not do (the notification would outrank it, and the helper make a denied call). Beside it,
- * the same refusing (EPERM) where it would notify, for a run under a listener already (landrun
- * under landrun: the kernel allows one). Not the library's: its children hand their listener
- * over after the load, with calls the deny list may refuse. */
+ * with the listener. The deny list answers first, and where it allows, the program does: the
+ * verdict of two filters (the higher action of the two, and an errno of the deny list over the
+ * program's, the deny list being the later-loaded filter), as long as the deny list answers
+ * nothing that ranks below a notification but "allow" (can_go_in_front). Where it only observes a
+ * call (--log-denials), a copy of the program answers, its "allow" that observing stop: again the
+ * higher action of the two. A trace stop of --log-denials that denies stands: two filters could
+ * not do that (the notification outranks it, and the helper would make a denied call). For the
+ * same reason under --log-denials the allow list (bpf[1], default = deny) answers in front of the
+ * program too, behind the deny list, instead of as a filter of its own (which would deny the load
+ * of the other): where both deny, the deny list's denial is the one. Beside it, the same refusing (EPERM) where it would notify, for a run under a
+ * listener already (landrun under landrun: the kernel allows one). Not the library's: its children
+ * hand their listener over after the load, with calls the deny list may refuse. */
 static int fold_behind_deny_list(struct lr_sandbox *sb, struct lr_error *err)
 {
-	unsigned body = sb->bpf_len[0], tail = sb->metadata_len, len = body + tail;
-	if (!body || len > BPF_MAXINSNS)
+	bool observe = false, trace = sb->trace_denials;
+	unsigned deny = sb->bpf_len[0], allow = trace ? sb->bpf_len[1] : 0, tail = sb->metadata_len;
+	if (!deny || !can_go_in_front(sb->bpf[0], deny, trace, &observe) ||
+	    !can_go_in_front(sb->bpf[1], allow, trace, &observe))
 		return 0;
-	for (unsigned i = 0; i < body; i++) {
-		const struct sock_filter *in = &sb->bpf[0][i];
-		uint32_t action = in->k & SECCOMP_RET_ACTION_FULL;
-		if (BPF_CLASS(in->code) == BPF_RET &&
-		    (in->code != (BPF_RET | BPF_K) || action == SECCOMP_RET_LOG || action == SECCOMP_RET_USER_NOTIF ||
-		     (action == SECCOMP_RET_TRACE && !sb->trace_denials)))
-			return 0;
-	}
+	unsigned at_tail = deny + allow, at_observe = at_tail + tail, len = at_observe + (observe ? tail : 0);
+	if (len > BPF_MAXINSNS)
+		return 0;
 	struct sock_filter *f = lr_arena_alloc(&sb->arena, (size_t)2 * len * sizeof(*f));
 	if (!f)
 		return lr_fail(err, NULL, "out of memory");
-	memcpy(f, sb->bpf[0], body * sizeof(*f));
-	for (unsigned i = 0; i < body; i++)
-		if (f[i].code == (BPF_RET | BPF_K) && f[i].k == SECCOMP_RET_ALLOW)
-			f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA | BPF_K, body - i - 1, 0, 0);
-	memcpy(f + body, sb->metadata_bpf, tail * sizeof(*f));
+	chain(f, 0, sb->bpf[0], deny, allow ? deny : at_tail, at_observe);
+	chain(f, deny, sb->bpf[1], allow, at_tail, at_observe);
+	memcpy(f + at_tail, sb->metadata_bpf, tail * sizeof(*f));
+	if (observe) {
+		memcpy(f + at_observe, sb->metadata_bpf, tail * sizeof(*f));
+		for (unsigned i = at_observe; i < len; i++)
+			if (f[i].code == (BPF_RET | BPF_K) && f[i].k == SECCOMP_RET_ALLOW)
+				f[i].k = SECCOMP_RET_TRACE | LR_TRACE_OBSERVE;
+	}
 	struct sock_filter *refusing = f + len;
 	memcpy(refusing, f, len * sizeof(*f));
-	for (unsigned i = body; i < len; i++)
+	for (unsigned i = at_tail; i < len; i++)
 		if (refusing[i].code == (BPF_RET | BPF_K) && refusing[i].k == SECCOMP_RET_USER_NOTIF)
 			refusing[i].k = SECCOMP_RET_ERRNO | EPERM;
 	sb->bpf[0] = f;
 	sb->bpf0_refusing = refusing;
 	sb->bpf_len[0] = (unsigned short)len;
+	if (allow)
+		sb->bpf_len[1] = 0;
 	sb->metadata_folded = true;
 	return 0;
 }
@@ -444,8 +485,8 @@ int lr_metadata_compile(struct lr_sandbox *sb, const struct lr_policy *p, const 
 	if (own_helper && fold_behind_deny_list(sb, err))
 		return -1;
 	if (sb->trace_denials && !sb->metadata_folded) /* a denied call would go to the helper */
-		return lr_fail(err, NULL, "--log-denials: the [syscalls] deny list cannot carry the %s (it logs, or "
-			       "is too long), and a call it denies would reach the helper instead; drop its log "
+		return lr_fail(err, NULL, "--log-denials: the [syscalls] programs cannot carry the %s (they log, or "
+			       "are too long), and a call they deny would reach the helper instead; drop the log "
 			       "actions, or set [filesystem] metadata = any or none",
 			       net ? "socket calls the helper makes" : "metadata = granted program");
 	return 0;

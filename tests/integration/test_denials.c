@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -307,8 +308,52 @@ Test(denials, a_deny_list_that_logs_and_the_helper_are_refused_together)
 	struct lrt_result *r = logged(lrt_fmt("[filesystem]\nrw = %s\nmetadata = granted\n[syscalls]\n"
 					      "deny = sched_yield:log\n", w), LRT_ARGS("read", "/dev/null"));
 	cr_expect_eq(r->status, 125, "status %d: %s%s", r->status, r->out, r->err);
-	cr_expect(lrt_contains(r->err, "--log-denials: the [syscalls] deny list cannot carry"), "%s", r->err);
+	cr_expect(lrt_contains(r->err, "--log-denials: the [syscalls] programs cannot carry"), "%s", r->err);
 	lrt_free(r);
 	expect_no_line(logged(lrt_fmt("[filesystem]\nrw = %s\nmetadata = any\n[syscalls]\ndeny = sched_yield:log\n", w),
 			      LRT_ARGS("read", "/dev/null")), 0, "ok");
+}
+
+/* Under --log-denials the deny list marks connect to be observed (a trace stop that lets it through):
+ * the helper still makes the connects it judges, here a unix socket by path (the helper's below
+ * Landlock ABI 9). The listed socket connects, another one is refused. */
+Test(denials, the_socket_calls_the_helper_judges_are_judged_under_log_denials)
+{
+	char *ok = lrt_fmt("%s/ok.sock", T), *other = lrt_fmt("%s/other.sock", T);
+	int fds[] = { lrt_unix_listener(ok, false), lrt_unix_listener(other, false) };
+	char *extra = lrt_fmt("[network]\nunix = %s\n", ok);
+	struct lrt_result *r = logged(extra, LRT_ARGS("unix-connect", other));
+	cr_expect(r->status == 1 && (lrt_contains(r->out, "denied EACCES") || lrt_contains(r->out, "denied EPERM")),
+		  "a socket not listed: %s%s", r->out, r->err);
+	lrt_free(r);
+	r = logged(extra, LRT_ARGS("unix-connect", ok));
+	cr_expect_eq(r->status, 0, "the listed socket: %s%s", r->out, r->err);
+	lrt_free(r);
+	for (size_t i = 0; i < LRT_LEN(fds); i++)
+		close(fds[i]);
+}
+
+/* Under --log-denials the allow list's denials (default = deny) are trace stops too: a metadata
+ * call it does not allow is denied, with a line, in the write grant, not made by the helper. The
+ * twin: the allow list that allows it. */
+Test(denials, a_metadata_call_the_allow_list_denies_is_denied_in_the_write_grant)
+{
+	char *w = lrt_fmt("%s/w", T), *f = lrt_fmt("%s/w/f", T);
+	cr_assert(mkdir(w, 0755) == 0);
+	lrt_write(f, "x\n");
+	cr_assert(chmod(f, 0600) == 0);
+	const char *allow = "@default @io-event @signal @process @timer @basic-io\n"
+			    "  read write openat close fstat newfstatat statx lseek mmap mprotect munmap brk ioctl\n"
+			    "  pread64 readlink readlinkat getcwd fcntl access faccessat faccessat2 dup dup2 dup3\n"
+			    "  pipe pipe2 getdents64 prlimit64 getrandom rseq set_robust_list";
+	const char *grant = lrt_fmt("[filesystem]\nrw = %s\nmetadata = granted\n[syscalls]\ndefault = deny\n", w);
+	struct lrt_result *r = logged(lrt_fmt("%sallow = %s\n", grant, allow), LRT_ARGS("chmod", f, "640"));
+	cr_expect_eq(r->status, 1, "status %d: %s%s", r->status, r->out, r->err);
+	cr_expect(lrt_contains(r->err, "landrun: denied "), "no denial line: %s", r->err);
+	lrt_free(r);
+	cr_expect_eq(lrt_mode_of(f), 0600, "the helper made a chmod the allow list denies");
+	r = logged(lrt_fmt("%sallow = %s\n  chmod fchmodat fchmodat2\n", grant, allow), LRT_ARGS("chmod", f, "640"));
+	cr_expect_eq(r->status, 0, "status %d: %s%s", r->status, r->out, r->err);
+	lrt_free(r);
+	cr_expect_eq(lrt_mode_of(f), 0640, "the helper did not make the allowed chmod");
 }
