@@ -378,7 +378,8 @@ static int intermediate(void *arg)
 	/* every signal blocked, for the helper to inherit (glibc's own sigset functions leave out the
 	 * two it keeps for itself); the old mask is this task's own, landrun's */
 	uint64_t all = ~(uint64_t)0;
-	lr_raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&h->mask, sizeof(all));
+	if (lr_raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&h->mask, sizeof(all)) < 0)
+		_exit(1); /* no helper (h->helper -1): landrun fails closed */
 	/* CLONE_UNTRACED: under --log-denials the tracer follows the command's forks, not this one.
 	 * CLONE_CHILD_CLEARTID: the helper's end clears helped, waking landrun if it waits. */
 	h->helper = clone(helper_main, (char *)h, CLONE_VM | CLONE_FILES | CLONE_UNTRACED | CLONE_CHILD_CLEARTID | SIGCHLD,
@@ -417,8 +418,9 @@ int lr_notify_start(const struct lr_sandbox *sb, struct lr_notify *n, const char
 	 * answer is the caller's thread id (anything else: a filter answered, the helper would never
 	 * wake) */
 	*step = "set_tid_address (for the metadata helper)";
-	if (syscall(SYS_set_tid_address, &h->landrun) != syscall(SYS_gettid))
-		return errno = EPERM, -1;
+	long tid = syscall(SYS_set_tid_address, &h->landrun);
+	if (tid != syscall(SYS_gettid))
+		return tid < 0 ? -1 : (errno = EPERM, -1); /* its errno, or answered without the call */
 	*step = "clone (the metadata helper)";
 	/* landrun is suspended while the intermediate runs: part of its stack is the intermediate's */
 	_Alignas(16) char istack[INTERMEDIATE_STACK];
