@@ -287,7 +287,7 @@ struct lr_handoff {
 	uint64_t mask;     /* the helper's signal mask once landrun is gone (the kernel's sigset) */
 	int helper;        /* the helper's pid, written by the intermediate */
 	int listener;      /* its number in the shared fd table; -1: none was made */
-	uint32_t landrun;  /* RUNNING, then LISTENING (the listener made: take the table), then 0:
+	uint32_t landrun;  /* RUNNING, then LISTENING (the program loaded: take the table), then 0:
 			    * landrun's clear_child_tid, which the kernel clears, waking the helper,
 			    * when landrun's exec leaves this memory or when landrun exits */
 	uint32_t helped;   /* WAITING, then TAKEN or NOT_TAKEN: the helper's answer; 0 when the
@@ -563,8 +563,8 @@ static int hand_over_table(struct lr_handoff *h, int listener)
 
 /* The CLI's helper shares this process's fd table, the listener in it already: the helper takes
  * a copy for itself, listener and all, and serves it once this process has executed; this process
- * keeps the table it came with and closes its listener (last: the exec does, O_CLOEXEC). Told of
- * no listener (none made), the helper ends with this process. */
+ * keeps the table it came with and closes its listener (last: the exec does, O_CLOEXEC). With no
+ * listener made (landrun under landrun), the helper still leaves the table, then ends. */
 static int leave_listener(const struct lr_sandbox *sb, struct lr_notify *helper, const struct sock_filter *prog,
 			  unsigned short len, const struct sock_filter *refusing, bool last, const char **step)
 {
