@@ -389,6 +389,8 @@ static bool can_go_in_front(const struct sock_filter *p, unsigned n, bool trace_
 static void chain(struct sock_filter *f, unsigned at, const struct sock_filter *src, unsigned n, unsigned next,
 		  unsigned observe)
 {
+	if (!n)
+		return; /* no allow list: src may be NULL, which memcpy may not be given */
 	memcpy(f + at, src, n * sizeof(*f));
 	for (unsigned i = at; i < at + n; i++) {
 		unsigned to = f[i].code != (BPF_RET | BPF_K)			     ? 0
