@@ -105,12 +105,15 @@ bool lrt_contains(const char *haystack, const char *needle);
  * run of the test binary at another load address: a row's strings are char arrays in it, never
  * pointers (a pointer to a string literal is not valid there). */
 
-/* In a Criterion test: r exited with st and its stdout contains text; frees r. */
-#define LRT_EXPECT(r, st, text)                                                                    \
-	do {                                                                                       \
-		cr_expect_eq((r)->status, st, "status %d: %s%s", (r)->status, (r)->out, (r)->err); \
-		cr_expect(lrt_contains((r)->out, text), "want \"%s\": %s%s", text, (r)->out, (r)->err); \
-		lrt_free(r);                                                                       \
+/* In a Criterion test: r exited with st and its stdout contains text; frees r. r is evaluated
+ * once: it is often the run itself (a call), which each mention would make again, the message
+ * then showing another run than the one that failed. */
+#define LRT_EXPECT(r, st, text)                                                                        \
+	do {                                                                                           \
+		struct lrt_result *lrt_r_ = (r);                                                       \
+		cr_expect_eq(lrt_r_->status, st, "status %d: %s%s", lrt_r_->status, lrt_r_->out, lrt_r_->err); \
+		cr_expect(lrt_contains(lrt_r_->out, text), "want \"%s\": %s%s", text, lrt_r_->out, lrt_r_->err); \
+		lrt_free(lrt_r_);                                                                      \
 	} while (0)
 
 
