@@ -338,6 +338,24 @@ static int build_program(struct lr_sandbox *sb, uint32_t meta_action, bool net)
 	return n == l.len ? 0 : -1;
 }
 
+/* Copies n instructions of src to f + at: each "allow" goes on to next, each observing trace stop
+ * to observe (a copy of the notifying program whose "allow" is that stop; 0: such a stop stays). */
+static void chain(struct sock_filter *f, unsigned at, const struct sock_filter *src, unsigned n, unsigned next,
+		  unsigned observe)
+{
+	if (!n)
+		return; /* nothing (no allow list): src may be NULL, which memcpy may not be given */
+	memcpy(f + at, src, n * sizeof(*f));
+	for (unsigned i = at; i < at + n; i++) {
+		unsigned to = f[i].code != (BPF_RET | BPF_K)			     ? 0
+			      : f[i].k == SECCOMP_RET_ALLOW			     ? next
+			      : f[i].k == (SECCOMP_RET_TRACE | LR_TRACE_OBSERVE) ? observe
+										     : 0;
+		if (to)
+			f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA | BPF_K, to - i - 1, 0, 0);
+	}
+}
+
 /* NONE needs no listener: its program goes in front of the deny list (bpf[0]), whose answer
  * follows for every other call, instead of being a filter of its own: one seccomp() load and one
  * program per syscall fewer (about 9% of landrun_spawn's throughput). Classic BPF jumps are
@@ -353,11 +371,8 @@ static int fold_into_deny_list(struct lr_sandbox *sb, struct lr_error *err)
 	struct sock_filter *f = lr_arena_alloc(&sb->arena, (head + body) * sizeof(*f));
 	if (!f)
 		return lr_fail(err, NULL, "out of memory");
-	memcpy(f, sb->metadata_bpf, head * sizeof(*f));
 	/* every "allow" of the head (other calls, other ioctls) goes on to the deny list */
-	for (unsigned i = 0; i < head; i++)
-		if (f[i].code == (BPF_RET | BPF_K) && f[i].k == SECCOMP_RET_ALLOW)
-			f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA | BPF_K, head - i - 1, 0, 0);
+	chain(f, 0, sb->metadata_bpf, head, head, 0);
 	memcpy(f + head, sb->bpf[0], body * sizeof(*f));
 	sb->bpf[0] = f;
 	sb->bpf_len[0] = (unsigned short)(head + body);
@@ -384,24 +399,6 @@ static bool can_go_in_front(const struct sock_filter *p, unsigned n, bool trace_
 	return true;
 }
 
-/* Copies n instructions of src to f + at: each "allow" goes on to next, each observing trace stop
- * to observe (a copy of the notifying program whose "allow" is that stop). */
-static void chain(struct sock_filter *f, unsigned at, const struct sock_filter *src, unsigned n, unsigned next,
-		  unsigned observe)
-{
-	if (!n)
-		return; /* no allow list: src may be NULL, which memcpy may not be given */
-	memcpy(f + at, src, n * sizeof(*f));
-	for (unsigned i = at; i < at + n; i++) {
-		unsigned to = f[i].code != (BPF_RET | BPF_K)			     ? 0
-			      : f[i].k == SECCOMP_RET_ALLOW			     ? next
-			      : f[i].k == (SECCOMP_RET_TRACE | LR_TRACE_OBSERVE) ? observe
-										     : 0;
-		if (to)
-			f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA | BPF_K, to - i - 1, 0, 0);
-	}
-}
-
 /* The CLI's own helper (notify.h) takes the listener from the CLI's fd table, so the program needs
  * no filter of its own there either: it goes behind the deny list (bpf[0]), which is loaded last,
  * with the listener. The deny list answers first, and where it allows, the program does: the
@@ -413,9 +410,10 @@ static void chain(struct sock_filter *f, unsigned at, const struct sock_filter *
  * not do that (the notification outranks it, and the helper would make a denied call). For the
  * same reason under --log-denials the allow list (bpf[1], default = deny) answers in front of the
  * program too, behind the deny list, instead of as a filter of its own (which would deny the load
- * of the other): where both deny, the deny list's denial is the one. Beside it, the same refusing (EPERM) where it would notify, for a run under a
- * listener already (landrun under landrun: the kernel allows one). Not the library's: its children
- * hand their listener over after the load, with calls the deny list may refuse. */
+ * of the other): where both deny, the deny list's denial is the one. Beside it, the same
+ * refusing (EPERM) where it would notify, for a run under a listener already (landrun under
+ * landrun: the kernel allows one). Not the library's: its children hand their listener over
+ * after the load, with calls the deny list may refuse. */
 static int fold_behind_deny_list(struct lr_sandbox *sb, struct lr_error *err)
 {
 	bool observe = false, trace = sb->trace_denials;
