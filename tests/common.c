@@ -355,25 +355,32 @@ unsigned lrt_mode_of(const char *path)
 	return st.st_mode & 07777;
 }
 
-pid_t lrt_find_helper(void)
+int lrt_helpers_of(pid_t parent, pid_t other_parent, pid_t *first)
 {
 	DIR *d = opendir("/proc");
 	cr_assert(d);
-	pid_t found = -1;
+	int n = 0;
 	struct dirent *e;
-	while (found < 0 && (e = readdir(d))) {
+	while ((e = readdir(d))) {
 		char buf[512], comm[64], state;
 		int ppid;
 		FILE *f = fopen(lrt_fmt("/proc/%s/stat", e->d_name), "r");
 		if (!f)
 			continue;
 		if (fgets(buf, sizeof(buf), f) && sscanf(buf, "%*d (%63[^)]) %c %d", comm, &state, &ppid) == 3 &&
-		    strcmp(comm, "landrun-notify") == 0 && ppid == getpid() && state != 'Z')
-			found = atoi(e->d_name);
+		    strcmp(comm, "landrun-notify") == 0 && state != 'Z' && (ppid == parent || ppid == other_parent) &&
+		    n++ == 0 && first)
+			*first = atoi(e->d_name);
 		fclose(f);
 	}
 	closedir(d);
-	return found;
+	return n;
+}
+
+pid_t lrt_find_helper(void)
+{
+	pid_t found = -1;
+	return lrt_helpers_of(getpid(), getpid(), &found) ? found : -1;
 }
 
 int lrt_unix_listener(const char *path, bool dgram)

@@ -67,6 +67,9 @@ unsigned lrt_mode_of(const char *path);
 /* A metadata helper (comm landrun-notify, not a zombie) re-parented to this process, which is a
  * subreaper in the suites that look: its pid, or -1. */
 pid_t lrt_find_helper(void);
+/* How many such live processes are children of parent or of other_parent (a helper's workers
+ * are the helper's); the first one found in *first, when first is not NULL. */
+int lrt_helpers_of(pid_t parent, pid_t other_parent, pid_t *first);
 
 /* Starts argv (argv[0] a path) in a child: standard input from in (-1: /dev/null), output and
  * errors to /dev/null, in cwd (NULL: this one), with PATH and LANG only. Its pid. */

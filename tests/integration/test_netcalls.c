@@ -224,24 +224,7 @@ Test(netcalls, connect_tcp_by_address)
  * workers (children of the helper, or of ours once it has gone); zombies not counted. */
 static int helper_processes(void)
 {
-	DIR *d = opendir("/proc");
-	cr_assert(d);
-	pid_t helper = lrt_find_helper();
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		char buf[512], comm[64], state;
-		int ppid;
-		FILE *f = fopen(lrt_fmt("/proc/%s/stat", e->d_name), "r");
-		if (!f)
-			continue;
-		if (fgets(buf, sizeof(buf), f) && sscanf(buf, "%*d (%63[^)]) %c %d", comm, &state, &ppid) == 3 &&
-		    strcmp(comm, "landrun-notify") == 0 && state != 'Z' && (ppid == getpid() || ppid == helper))
-			n++;
-		fclose(f);
-	}
-	closedir(d);
-	return n;
+	return lrt_helpers_of(getpid(), lrt_find_helper(), NULL);
 }
 
 /* Waits up to 20 s (checking every 10 ms) for helper_processes() to satisfy want; the count. */
