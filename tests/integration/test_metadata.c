@@ -381,6 +381,17 @@ Test(metadata, explain_says_what_is_confined_and_how)
 	LRT_EXPECT(r, 0, "are NOT restricted");
 }
 
+/* Reads fd into buf (NUL-terminated) until it holds "ready\n", the end, or no room: the length. */
+static size_t read_until_ready(int fd, char *buf, size_t size)
+{
+	size_t got = 0;
+	ssize_t n;
+	buf[0] = '\0';
+	while (!strstr(buf, "ready\n") && (n = read(fd, buf + got, size - 1 - got)) > 0)
+		buf[got += (size_t)n] = '\0';
+	return got;
+}
+
 /* Killed, the helper takes nothing with it: every notified call fails (ENOSYS), none performed. */
 Test(metadata, the_helper_killed_every_call_fails_and_nothing_is_performed)
 {
@@ -403,11 +414,9 @@ Test(metadata, the_helper_killed_every_call_fails_and_nothing_is_performed)
 	}
 	close(in[0]);
 	close(out[1]);
-	char buf[256] = "";
-	size_t got = 0;
+	char buf[256];
+	size_t got = read_until_ready(out[0], buf, sizeof(buf));
 	ssize_t n;
-	while (!strstr(buf, "ready\n") && (n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0)
-		buf[got += (size_t)n] = '\0';
 	cr_assert(strstr(buf, "ready\n"), "the first chmod did not go through: %s", buf);
 	cr_expect_eq(lrt_mode_of(mine), 0644);
 	pid_t helper = lrt_find_helper();
@@ -590,11 +599,8 @@ static void expect_lock_kept(const char *const argv[])
 	}
 	close(in[0]);
 	close(out[1]);
-	char buf[64] = "";
-	size_t got = 0;
-	ssize_t n;
-	while (!strstr(buf, "ready\n") && (n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0)
-		buf[got += (size_t)n] = '\0';
+	char buf[64];
+	read_until_ready(out[0], buf, sizeof(buf));
 	cr_expect(strstr(buf, "ready\n"), "the command did not start: %s", buf);
 	int fd = open(lockfile, O_RDWR);
 	cr_assert(fd >= 0);
